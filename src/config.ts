@@ -1,0 +1,90 @@
+import { z } from "zod";
+
+export class ConfigError extends Error {}
+
+const optionalString = z
+  .string()
+  .optional()
+  .transform((v) => (v && v.trim() !== "" ? v.trim() : undefined));
+
+export const configSchema = z.object({
+  SLACK_BOT_TOKEN: optionalString,
+  SLACK_SIGNING_SECRET: optionalString,
+  SLACK_APP_TOKEN: optionalString,
+  SLACK_API_URL: optionalString.pipe(z.url({ message: "must be a URL such as http://localhost:4000/api/" }).optional()),
+  PORT: z.coerce.number().int().min(0).max(65535).default(3000),
+  DATABASE_URL: optionalString,
+  COSELL_DATA_DIR: optionalString.transform((v) => v ?? ".data"),
+  COSELL_ADMINS: optionalString.transform((v) =>
+    (v ?? "").split(",").map((s) => s.trim()).filter(Boolean),
+  ),
+  /** Program timezone; seeds the program settings on first start. */
+  TZ: optionalString,
+  COSELL_TIMEZONE: optionalString,
+  LOG_LEVEL: z.enum(["debug", "info", "warn", "error"]).default("info"),
+  /** "false" turns the scheduler off (e.g. a web-only replica). */
+  COSELL_JOBS: optionalString.transform((v) => v !== "false"),
+});
+
+export interface Config {
+  slack: {
+    botToken: string;
+    signingSecret: string;
+    appToken: string | undefined;
+    apiUrl: string | undefined;
+  };
+  port: number;
+  databaseUrl: string | undefined;
+  dataDir: string;
+  admins: string[];
+  timezone: string;
+  logLevel: "debug" | "info" | "warn" | "error";
+  jobs: boolean;
+}
+
+const README_SECTION = 'README.md, section "Connect a Slack workspace"';
+
+/** Parses the environment once. Throws ConfigError with a message a person can act on. */
+export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
+  const parsed = configSchema.safeParse(env);
+  if (!parsed.success) {
+    const lines = parsed.error.issues.map((i) => `  - ${i.path.join(".")}: ${i.message}`);
+    throw new ConfigError(`Invalid configuration:\n${lines.join("\n")}\nSee ${README_SECTION}.`);
+  }
+  const e = parsed.data;
+  const missing = (["SLACK_BOT_TOKEN", "SLACK_SIGNING_SECRET"] as const).filter((k) => !e[k]);
+  if (missing.length > 0) {
+    throw new ConfigError(
+      `Missing ${missing.join(" and ")}: cosell needs the Slack app's bot token and signing secret to serve Slack.\n` +
+        `Set ${missing.join(" and ")} in the environment (see ${README_SECTION}).`,
+    );
+  }
+  const timezone = e.COSELL_TIMEZONE ?? e.TZ ?? "UTC";
+  if (!isValidTimezone(timezone)) {
+    throw new ConfigError(`Unknown timezone "${timezone}" in COSELL_TIMEZONE/TZ: use an IANA name such as Europe/Berlin. See ${README_SECTION}.`);
+  }
+  return {
+    slack: {
+      botToken: e.SLACK_BOT_TOKEN!,
+      signingSecret: e.SLACK_SIGNING_SECRET!,
+      appToken: e.SLACK_APP_TOKEN,
+      apiUrl: e.SLACK_API_URL,
+    },
+    port: e.PORT,
+    databaseUrl: e.DATABASE_URL,
+    dataDir: e.COSELL_DATA_DIR,
+    admins: e.COSELL_ADMINS,
+    timezone,
+    logLevel: e.LOG_LEVEL,
+    jobs: e.COSELL_JOBS,
+  };
+}
+
+export function isValidTimezone(tz: string): boolean {
+  try {
+    new Intl.DateTimeFormat("en-US", { timeZone: tz });
+    return true;
+  } catch {
+    return false;
+  }
+}

@@ -1,0 +1,56 @@
+import { createApp } from "./app";
+import { systemClock } from "./clock";
+import { ConfigError, loadConfig } from "./config";
+import { openDatabase } from "./db/client";
+import { migrate } from "./db/migrate";
+import { startJobs } from "./jobs/scheduler";
+import { createLogger } from "./logger";
+import { ensureProgram } from "./store/program";
+
+// config → database (migrate) → Slack app → scheduler
+async function main(): Promise<void> {
+  let config;
+  try {
+    config = loadConfig();
+  } catch (err) {
+    if (err instanceof ConfigError) {
+      console.error(err.message);
+      process.exit(1);
+    }
+    throw err;
+  }
+  const logger = createLogger({ level: config.logLevel, secrets: [config.slack.botToken, config.slack.signingSecret, config.slack.appToken ?? ""] });
+
+  const db = await openDatabase({ databaseUrl: config.databaseUrl, dataDir: config.dataDir });
+  const report = await migrate(db.sql);
+  if (report.applied.length > 0) logger.info(`applied migrations: ${report.applied.join(", ")}`);
+  await ensureProgram(db.prisma, { timezone: config.timezone });
+  logger.info(`database: ${db.kind === "postgres" ? "Postgres (DATABASE_URL)" : `embedded PGlite in ${config.dataDir}`}`);
+
+  const deps = { config, db, clock: systemClock, logger };
+  const cosell = createApp(deps);
+  const { port } = await cosell.start();
+  const jobs = config.jobs ? startJobs(deps) : { stop: async () => undefined };
+  logger.info(
+    config.slack.appToken ? `cosell is running in Socket Mode (health on :${port}/healthz)` : `cosell is listening on :${port} (POST /slack/events, GET /healthz)`,
+  );
+
+  let stopping = false;
+  const shutdown = async (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    logger.info(`${signal}: stopping (no new requests, finishing in-flight work)`);
+    await cosell.stop();
+    await jobs.stop();
+    await db.close();
+    logger.info("stopped");
+    process.exit(0);
+  };
+  process.on("SIGTERM", () => void shutdown("SIGTERM"));
+  process.on("SIGINT", () => void shutdown("SIGINT"));
+}
+
+main().catch((err) => {
+  console.error("cosell failed to start:", err instanceof Error ? err.message : err);
+  process.exit(1);
+});

@@ -1,0 +1,175 @@
+import type { AllMiddlewareArgs, Logger, RespondFn, SlackActionMiddlewareArgs, SlackCommandMiddlewareArgs, SlackShortcutMiddlewareArgs, SlackViewMiddlewareArgs } from "@slack/bolt";
+import type { WebClient } from "@slack/web-api";
+import { FieldErrors, UserError } from "../errors";
+
+// One place turns errors into what the person sees:
+//   UserError / FieldErrors → their own message (ephemeral reply or modal field errors)
+//   anything else → logged, and a short apology (never a stack trace).
+
+export const APOLOGY = "Sorry, something went wrong on our side and nothing was changed. Please try again in a minute.";
+
+/** Counts listeners in flight so shutdown can wait for them. */
+export class Inflight {
+  private count = 0;
+  private waiters: (() => void)[] = [];
+  enter(): void {
+    this.count++;
+  }
+  leave(): void {
+    this.count--;
+    if (this.count === 0) for (const w of this.waiters.splice(0)) w();
+  }
+  get size(): number {
+    return this.count;
+  }
+  idle(timeoutMs: number): Promise<boolean> {
+    if (this.count === 0) return Promise.resolve(true);
+    return new Promise((resolve) => {
+      const t = setTimeout(() => resolve(false), timeoutMs);
+      this.waiters.push(() => {
+        clearTimeout(t);
+        resolve(true);
+      });
+    });
+  }
+}
+
+export interface ListenerContext {
+  logger: Logger;
+  inflight: Inflight;
+}
+
+function messageOf(err: unknown, logger: Logger, where: string): string {
+  if (err instanceof UserError || err instanceof FieldErrors) return err.message;
+  logger.error(`${where} failed:`, err);
+  return APOLOGY;
+}
+
+type CommandArgs = SlackCommandMiddlewareArgs & AllMiddlewareArgs;
+type ActionArgs = SlackActionMiddlewareArgs & AllMiddlewareArgs;
+type ViewArgs = SlackViewMiddlewareArgs & AllMiddlewareArgs;
+type ShortcutArgs = SlackShortcutMiddlewareArgs & AllMiddlewareArgs;
+
+/** Slash commands: the handler acks (with or without a body); errors become an ephemeral reply. */
+export function commandListener(ctx: ListenerContext, fn: (args: CommandArgs) => Promise<void>) {
+  return async (args: CommandArgs) => {
+    let acked = false;
+    const ack = args.ack;
+    const tracked = { ...args, ack: (async (r?: Parameters<typeof ack>[0]) => {
+      acked = true;
+      await ack(r);
+    }) as typeof ack };
+    ctx.inflight.enter();
+    try {
+      await fn(tracked);
+    } catch (err) {
+      const text = messageOf(err, ctx.logger, `${args.command.command} ${args.command.text}`);
+      if (!acked) await ack({ response_type: "ephemeral", text });
+      else await safeRespond(args.respond, text, ctx.logger);
+    } finally {
+      if (!acked) await ack().catch(() => undefined);
+      ctx.inflight.leave();
+    }
+  };
+}
+
+/** Block actions: acked at once (Slack wants nothing in the ack); errors go back to the clicker only. */
+export function actionListener(ctx: ListenerContext, fn: (args: ActionArgs) => Promise<void>) {
+  return async (args: ActionArgs) => {
+    ctx.inflight.enter();
+    try {
+      await args.ack();
+      await fn(args);
+    } catch (err) {
+      const actionId = "action_id" in args.action ? args.action.action_id : args.body.type;
+      const text = messageOf(err, ctx.logger, `action ${actionId}`);
+      await replyPrivately(args.client, args.body as unknown as PayloadLike, args.respond, text, ctx.logger);
+    } finally {
+      ctx.inflight.leave();
+    }
+  };
+}
+
+/** Shortcuts: acked at once; errors DM the person. */
+export function shortcutListener(ctx: ListenerContext, fn: (args: ShortcutArgs) => Promise<void>) {
+  return async (args: ShortcutArgs) => {
+    ctx.inflight.enter();
+    try {
+      await args.ack();
+      await fn(args);
+    } catch (err) {
+      const text = messageOf(err, ctx.logger, `shortcut ${args.shortcut.callback_id}`);
+      await replyPrivately(args.client, args.body as unknown as PayloadLike, args.respond, text, ctx.logger);
+    } finally {
+      ctx.inflight.leave();
+    }
+  };
+}
+
+/**
+ * View submissions: the handler acks (plain, `update`, `push`…); a thrown FieldErrors or
+ * UserError becomes `response_action: "errors"` keyed by block_id, so the modal stays open.
+ */
+export function viewListener(ctx: ListenerContext, fn: (args: ViewArgs) => Promise<void>) {
+  return async (args: ViewArgs) => {
+    let acked = false;
+    const ack = args.ack;
+    const tracked = { ...args, ack: (async (r?: Parameters<typeof ack>[0]) => {
+      acked = true;
+      await ack(r as never);
+    }) as typeof ack };
+    ctx.inflight.enter();
+    try {
+      await fn(tracked);
+    } catch (err) {
+      let errors: Record<string, string> | undefined;
+      if (err instanceof FieldErrors) errors = err.errors;
+      const firstInput = (args.view.blocks as { type: string; block_id?: string }[]).find((b) => b.type === "input")?.block_id;
+      const text = messageOf(err, ctx.logger, `view ${args.view.callback_id}`);
+      if (!errors) {
+        const blockId = err instanceof UserError && err.blockId ? err.blockId : firstInput;
+        if (blockId) errors = { [blockId]: text };
+      }
+      if (!acked && errors) {
+        await ack({ response_action: "errors", errors } as never);
+      } else {
+        if (!acked) await ack();
+        await args.client.chat.postMessage({ channel: args.body.user.id, text }).catch((e) => ctx.logger.warn("DM failed", e));
+      }
+    } finally {
+      if (!acked) await ack().catch(() => undefined);
+      ctx.inflight.leave();
+    }
+  };
+}
+
+interface PayloadLike {
+  user?: { id: string };
+  channel?: { id: string };
+  container?: { channel_id?: string };
+  response_url?: string;
+}
+
+async function replyPrivately(client: WebClient, body: PayloadLike, respond: RespondFn | undefined, text: string, logger: Logger): Promise<void> {
+  try {
+    if (body.response_url && respond) {
+      await respond({ response_type: "ephemeral", replace_original: false, text });
+      return;
+    }
+    const userId = body.user?.id;
+    if (!userId) return;
+    const channel = body.channel?.id ?? body.container?.channel_id;
+    if (channel) await client.chat.postEphemeral({ channel, user: userId, text });
+    else await client.chat.postMessage({ channel: userId, text });
+  } catch (e) {
+    logger.warn("could not tell the person about an error", e);
+  }
+}
+
+async function safeRespond(respond: RespondFn, text: string, logger: Logger): Promise<void> {
+  try {
+    await respond({ response_type: "ephemeral", text });
+  } catch (e) {
+    logger.warn("respond failed", e);
+  }
+}

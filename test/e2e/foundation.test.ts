@@ -1,0 +1,60 @@
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { startTestApp, SIGNING_SECRET, type TestApp } from "../support/app";
+import { commandBody, postSigned } from "../support/signing";
+
+describe("signed requests into the real app", () => {
+  let t: TestApp;
+  beforeAll(async () => {
+    t = await startTestApp();
+  });
+  afterAll(async () => {
+    await t.stop();
+  });
+
+  it("answers /cosell help with every subcommand and an example", async () => {
+    const res = await t.command("help", { user: "U_REP" });
+    expect(res.status).toBe(200);
+    const body = res.json() as { response_type: string; text: string; blocks: unknown[] };
+    expect(body.response_type).toBe("ephemeral");
+    expect(body.text).toContain("/cosell help");
+    expect(body.text).toMatch(/e\.g\./);
+    // the app checked its token against the (fake) Slack API before serving
+    expect(t.fake.callsTo("auth.test").length).toBeGreaterThan(0);
+  });
+
+  it("treats a bare /cosell as help", async () => {
+    const res = await t.command("", { user: "U_REP" });
+    expect(res.status).toBe(200);
+    expect((res.json() as { text: string }).text).toContain("cosell commands");
+  });
+
+  it("answers an unknown subcommand with the closest match", async () => {
+    const res = await t.command("hlep", { user: "U_REP" });
+    expect(res.status).toBe(200);
+    const text = (res.json() as { text: string }).text;
+    expect(text).toContain("Unknown subcommand `hlep`");
+    expect(text).toContain("/cosell help");
+  });
+
+  it("rejects a wrong signature with 401 and does nothing", async () => {
+    const before = t.fake.calls.length;
+    const body = commandBody({ text: "help", user_id: "U_REP", team_id: "T_OURS", channel_id: "C1", response_url: t.fake.responseUrl() });
+    const res = await postSigned(t.url, "not-the-secret", body, "application/x-www-form-urlencoded");
+    expect(res.status).toBe(401);
+    expect(res.text).not.toContain("cosell");
+    expect(t.fake.calls.length).toBe(before);
+  });
+
+  it("rejects a replayed request older than 5 minutes with 401", async () => {
+    const body = commandBody({ text: "help", user_id: "U_REP", team_id: "T_OURS", channel_id: "C1", response_url: t.fake.responseUrl() });
+    const old = Math.floor(Date.now() / 1000) - 6 * 60;
+    const res = await postSigned(t.url, SIGNING_SECRET, body, "application/x-www-form-urlencoded", { timestamp: old });
+    expect(res.status).toBe(401);
+  });
+
+  it("reports health with the database reachable", async () => {
+    const res = await fetch(t.url.replace("/slack/events", "/healthz"));
+    expect(res.status).toBe(200);
+    expect(await res.json()).toMatchObject({ ok: true });
+  });
+});

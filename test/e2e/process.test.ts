@@ -1,0 +1,78 @@
+import { spawn } from "node:child_process";
+import { mkdtempSync } from "node:fs";
+import { tmpdir } from "node:os";
+import path from "node:path";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { openDatabase } from "../../src/db/client";
+import { migrate } from "../../src/db/migrate";
+import { FakeSlack } from "../support/fake-slack";
+import { commandBody, postSigned } from "../support/signing";
+
+// The real entry point (src/main.ts) as a child process, as a newcomer would run it.
+
+const TSX = path.resolve("node_modules/.bin/tsx");
+
+function run(env: Record<string, string>) {
+  const child = spawn(TSX, ["src/main.ts"], { env: { PATH: process.env.PATH ?? "", HOME: process.env.HOME ?? "", ...env }, stdio: ["ignore", "pipe", "pipe"] });
+  let out = "";
+  child.stdout.on("data", (d) => (out += d));
+  child.stderr.on("data", (d) => (out += d));
+  const exited = new Promise<number | null>((r) => child.on("exit", (code) => r(code)));
+  const waitFor = async (re: RegExp, ms = 30_000) => {
+    const start = Date.now();
+    while (!re.test(out)) {
+      if (Date.now() - start > ms) throw new Error(`timed out waiting for ${re}; output:\n${out}`);
+      await new Promise((r) => setTimeout(r, 50));
+    }
+  };
+  return { child, exited, waitFor, output: () => out };
+}
+
+describe("the app process", () => {
+  let fake: FakeSlack;
+  beforeAll(async () => {
+    fake = await new FakeSlack().start();
+  });
+  afterAll(async () => {
+    await fake.stop();
+  });
+
+  it("without Slack credentials exits non-zero with a clear message", async () => {
+    const p = run({ COSELL_DATA_DIR: mkdtempSync(path.join(tmpdir(), "cosell-")) });
+    expect(await p.exited).not.toBe(0);
+    expect(p.output()).toMatch(/Missing SLACK_BOT_TOKEN and SLACK_SIGNING_SECRET/);
+    expect(p.output()).toMatch(/Connect a Slack workspace/);
+    expect(p.output()).not.toMatch(/at .*\.ts:\d+/); // no stack trace
+  });
+
+  it("serves signed /cosell help, health, shuts down on SIGTERM, and keeps embedded data across restarts", async () => {
+    const dataDir = mkdtempSync(path.join(tmpdir(), "cosell-data-"));
+    const port = 20000 + Math.floor(Math.random() * 20000);
+    const env = { SLACK_BOT_TOKEN: "xoxb-e2e", SLACK_SIGNING_SECRET: "e2e-secret", SLACK_API_URL: fake.apiUrl, PORT: String(port), COSELL_DATA_DIR: dataDir, COSELL_JOBS: "false" };
+    const p = run(env);
+    await p.waitFor(/listening on :\d+/);
+    const health = await fetch(`http://127.0.0.1:${port}/healthz`);
+    expect(health.status).toBe(200);
+    const body = commandBody({ text: "help", user_id: "U1", team_id: "T_OURS", channel_id: "C1", response_url: fake.responseUrl() });
+    const res = await postSigned(`http://127.0.0.1:${port}/slack/events`, "e2e-secret", body, "application/x-www-form-urlencoded");
+    expect(res.status).toBe(200);
+    expect(res.text).toContain("/cosell help");
+    p.child.kill("SIGTERM");
+    expect(await p.exited).toBe(0);
+    expect(p.output()).toContain("stopped");
+
+    // Write through the embedded database while the app is down, then restart on it.
+    const db = await openDatabase({ dataDir });
+    await migrate(db.sql);
+    await db.prisma.organization.create({ data: { name: "Survivor Inc", kind: "PARTNER", partnerType: "SI" } });
+    await db.close();
+    const p2 = run(env);
+    await p2.waitFor(/listening on :\d+/);
+    p2.child.kill("SIGTERM");
+    expect(await p2.exited).toBe(0);
+    const again = await openDatabase({ dataDir });
+    expect((await again.prisma.organization.findMany()).map((o) => o.name)).toContain("Survivor Inc");
+    expect(await again.prisma.program.count()).toBe(1);
+    await again.close();
+  });
+});

@@ -1,0 +1,83 @@
+import { createApp, type CosellApp } from "../../src/app";
+import { fixedClock, type Clock } from "../../src/clock";
+import type { Config } from "../../src/config";
+import type { AppDeps } from "../../src/deps";
+import { createLogger } from "../../src/logger";
+import { ensureProgram } from "../../src/store/program";
+import { createTestDatabase, type TestDatabase } from "./db";
+import { FakeSlack } from "./fake-slack";
+import { commandBody, interactionBody, postSigned, type SlackPost } from "./signing";
+
+export const SIGNING_SECRET = "test-signing-secret-0123456789";
+export const BOT_TOKEN = "xoxb-test-token-0000";
+export const OUR_TEAM = "T_OURS";
+
+export interface TestApp {
+  url: string;
+  fake: FakeSlack;
+  db: TestDatabase;
+  deps: AppDeps;
+  cosell: CosellApp;
+  clock: ReturnType<typeof fixedClock> | Clock;
+  /** Sends a signed /cosell command as that person; returns the HTTP response (the ack). */
+  command(text: string, as: { user: string; team?: string; channel?: string }): Promise<SlackPost>;
+  /** Sends a signed interactivity payload. */
+  interact(payload: unknown): Promise<SlackPost>;
+  stop(): Promise<void>;
+}
+
+export function testConfig(overrides: Partial<Config> = {}, fake?: FakeSlack): Config {
+  return {
+    slack: { botToken: BOT_TOKEN, signingSecret: SIGNING_SECRET, appToken: undefined, apiUrl: fake?.apiUrl },
+    port: 0,
+    databaseUrl: undefined,
+    dataDir: "memory://",
+    admins: ["U_ADMIN"],
+    timezone: "UTC",
+    logLevel: "error",
+    jobs: false,
+    ...overrides,
+  };
+}
+
+/** The real app, on a fresh test database, talking to a fresh fake Slack, listening on a free port. */
+export async function startTestApp(opts: { clock?: Clock; config?: Partial<Config>; db?: TestDatabase } = {}): Promise<TestApp> {
+  const fake = await new FakeSlack().start();
+  const db = opts.db ?? (await createTestDatabase());
+  const config = testConfig(opts.config, fake);
+  await ensureProgram(db.prisma, { timezone: config.timezone });
+  const clock = opts.clock ?? fixedClock("2026-11-16T10:00:00Z");
+  const logger = createLogger({ level: process.env.TEST_LOG_LEVEL ?? "error", secrets: [BOT_TOKEN, SIGNING_SECRET] });
+  const deps: AppDeps = { config, db, clock, logger };
+  const cosell = createApp(deps);
+  const { port } = await cosell.start(0);
+  const url = `http://127.0.0.1:${port}/slack/events`;
+  let responseSeq = 0;
+  return {
+    url,
+    fake,
+    db,
+    deps,
+    cosell,
+    clock,
+    command: (text, as) =>
+      postSigned(
+        url,
+        SIGNING_SECRET,
+        commandBody({
+          text,
+          user_id: as.user,
+          team_id: as.team ?? OUR_TEAM,
+          channel_id: as.channel ?? "C_GENERAL",
+          response_url: fake.responseUrl(`cmd${++responseSeq}`),
+        }),
+        "application/x-www-form-urlencoded",
+      ),
+    interact: (payload) => postSigned(url, SIGNING_SECRET, interactionBody(payload), "application/x-www-form-urlencoded"),
+    async stop() {
+      await cosell.stop();
+      await fake.stop();
+      if (!opts.db) await db.close();
+    },
+  };
+}
