@@ -9,4 +9,6 @@ export interface AppDeps {
   db: Database;
   clock: Clock;
   logger: Logger;
+  /** Wakes the outbox worker after a write, so posts go out at once (the worker also polls). */
+  outbox?: { kick(): void };
 }

@@ -20,8 +20,8 @@ export class FieldErrors extends Error {
 
 /** The person may not do this; the message says why without leaking what they cannot see. */
 export class AccessDenied extends UserError {
-  constructor(message = "You don't have access to that.") {
-    super(message);
+  constructor(message = "You don't have access to that.", blockId?: string) {
+    super(message, blockId);
     this.name = "AccessDenied";
   }
 }
@@ -31,4 +31,11 @@ export class NotFound extends UserError {
     super(message);
     this.name = "NotFound";
   }
+}
+
+/** Throws the decision's message when it denies (on a modal: under blockId). */
+export function assertAllowed(decision: { allowed: true } | { allowed: false; message: string }, blockId?: string): void {
+  if (decision.allowed) return;
+  const err = new AccessDenied(decision.message);
+  throw blockId ? new AccessDenied(decision.message, blockId) : err;
 }

@@ -3,6 +3,8 @@ import { systemClock } from "./clock";
 import { ConfigError, loadConfig } from "./config";
 import { openDatabase } from "./db/client";
 import { migrate } from "./db/migrate";
+import type { AppDeps } from "./deps";
+import { startOutboxLoop } from "./jobs/outbox";
 import { startJobs } from "./jobs/scheduler";
 import { createLogger } from "./logger";
 import { ensureProgram } from "./store/program";
@@ -27,7 +29,10 @@ async function main(): Promise<void> {
   await ensureProgram(db.prisma, { timezone: config.timezone });
   logger.info(`database: ${db.kind === "postgres" ? "Postgres (DATABASE_URL)" : `embedded PGlite in ${config.dataDir}`}`);
 
-  const deps = { config, db, clock: systemClock, logger };
+  const deps: AppDeps = { config, db, clock: systemClock, logger };
+  // The outbox delivers every Slack post written by a use case; safe to run in every process.
+  const outbox = startOutboxLoop(deps);
+  deps.outbox = outbox;
   const cosell = createApp(deps);
   const { port } = await cosell.start();
   const jobs = config.jobs ? startJobs(deps) : { stop: async () => undefined };
@@ -42,6 +47,7 @@ async function main(): Promise<void> {
     logger.info(`${signal}: stopping (no new requests, finishing in-flight work)`);
     await cosell.stop();
     await jobs.stop();
+    await outbox.stop();
     await db.close();
     logger.info("stopped");
     process.exit(0);

@@ -22,6 +22,8 @@ export const ACTION = {
   ask: "deal_ask",
   attribution: "deal_attribution",
   askDone: "ask_done",
+  /** "Move anyway" on a stage change blocked by role-clarity gaps; value = {dealId,to} */
+  confirmStage: "stage_confirm",
   seeMyNumbers: "attribution_see_my_numbers",
   dispute: "attribution_dispute",
   myAsks: "panel_my_asks",

@@ -1,4 +1,5 @@
 import { createApp, type CosellApp } from "../../src/app";
+import { startOutboxLoop, type OutboxLoop } from "../../src/jobs/outbox";
 import { fixedClock, type Clock } from "../../src/clock";
 import type { Config } from "../../src/config";
 import type { AppDeps } from "../../src/deps";
@@ -18,6 +19,8 @@ export interface TestApp {
   db: TestDatabase;
   deps: AppDeps;
   cosell: CosellApp;
+  /** delivers the outbox to the fake Slack every 50 ms (absent with { outbox: false }) */
+  outbox: OutboxLoop | undefined;
   clock: ReturnType<typeof fixedClock> | Clock;
   /** Sends a signed /cosell command as that person; returns the HTTP response (the ack). */
   command(text: string, as: { user: string; team?: string; channel?: string }): Promise<SlackPost>;
@@ -41,7 +44,7 @@ export function testConfig(overrides: Partial<Config> = {}, fake?: FakeSlack): C
 }
 
 /** The real app, on a fresh test database, talking to a fresh fake Slack, listening on a free port. */
-export async function startTestApp(opts: { clock?: Clock; config?: Partial<Config>; db?: TestDatabase } = {}): Promise<TestApp> {
+export async function startTestApp(opts: { clock?: Clock; config?: Partial<Config>; db?: TestDatabase; outbox?: boolean } = {}): Promise<TestApp> {
   const fake = await new FakeSlack().start();
   const db = opts.db ?? (await createTestDatabase());
   const config = testConfig(opts.config, fake);
@@ -49,6 +52,8 @@ export async function startTestApp(opts: { clock?: Clock; config?: Partial<Confi
   const clock = opts.clock ?? fixedClock("2026-11-16T10:00:00Z");
   const logger = createLogger({ level: process.env.TEST_LOG_LEVEL ?? "error", secrets: [BOT_TOKEN, SIGNING_SECRET] });
   const deps: AppDeps = { config, db, clock, logger };
+  const outbox = opts.outbox === false ? undefined : startOutboxLoop(deps, { intervalMs: 50, perChannelGapMs: 0 });
+  deps.outbox = outbox;
   const cosell = createApp(deps);
   const { port } = await cosell.start(0);
   const url = `http://127.0.0.1:${port}/slack/events`;
@@ -59,6 +64,7 @@ export async function startTestApp(opts: { clock?: Clock; config?: Partial<Confi
     db,
     deps,
     cosell,
+    outbox,
     clock,
     command: (text, as) =>
       postSigned(
@@ -76,6 +82,7 @@ export async function startTestApp(opts: { clock?: Clock; config?: Partial<Confi
     interact: (payload) => postSigned(url, SIGNING_SECRET, interactionBody(payload), "application/x-www-form-urlencoded"),
     async stop() {
       await cosell.stop();
+      await outbox?.stop();
       await fake.stop();
       if (!opts.db) await db.close();
     },

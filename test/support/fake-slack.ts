@@ -177,7 +177,8 @@ export class FakeSlack {
 }
 
 function parseMaybeJson(v: unknown): unknown {
-  if (typeof v !== "string") return v;
+  // Form-encoded arguments: objects and arrays travel as JSON; everything else stays a string.
+  if (typeof v !== "string" || !/^[[{]/.test(v)) return v;
   try {
     return JSON.parse(v);
   } catch {

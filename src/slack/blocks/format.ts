@@ -1,0 +1,35 @@
+import type { CoSellModel, Role } from "../../domain/attribution";
+import { formatMoney } from "../../domain/money";
+import { roleWord, modelWord, formatDealRef } from "../../domain/registration";
+import { stageLabel, type Stage } from "../../domain/stages";
+
+// Small shared formatters for Block Kit renderers.
+
+export { formatDealRef, formatMoney, modelWord, roleWord, stageLabel };
+
+export const STAGE_EMOJI: Record<Stage, string> = {
+  REGISTERED: "🆕",
+  DISCOVERY: "🔎",
+  TECHNICAL_VALIDATION: "🧪",
+  PROPOSAL: "📝",
+  NEGOTIATION: "🤝",
+  CLOSED_WON: "🏆",
+  CLOSED_LOST: "🪦",
+};
+
+export function rolesText(roles: readonly Role[]): string {
+  return roles.length === 0 ? "no role" : roles.map(roleWord).join(", ");
+}
+
+export function modelText(model: CoSellModel, explicit: string | null): string {
+  return explicit ? `${modelWord(model)} (attribution: ${explicit.toLowerCase().replace(/_/g, " ")})` : modelWord(model);
+}
+
+/** Slack renders <!date^…> in each reader's own timezone, with a fallback text. */
+export function slackDate(d: Date, format = "{date_short_pretty} {time}"): string {
+  return `<!date^${Math.floor(d.getTime() / 1000)}^${format}|${d.toISOString().slice(0, 16).replace("T", " ")} UTC>`;
+}
+
+export function mention(userId: string | null | undefined): string {
+  return userId ? `<@${userId}>` : "_nobody yet_";
+}

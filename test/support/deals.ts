@@ -1,0 +1,39 @@
+import type { PrismaClient } from "../../src/generated/prisma/client";
+import type { ValidRegistration } from "../../src/domain/registration";
+import { registerDeal } from "../../src/store/deals";
+import type { SeededProgram } from "./seed";
+
+let seq = 0;
+
+/** Registers a deal through the real use case (Acme pairing, Acme sourcing + tech validation, us selling). */
+export async function createDeal(prisma: PrismaClient, p: SeededProgram, over: Partial<ValidRegistration> & { now?: Date; registeredBy?: string } = {}) {
+  const n = ++seq;
+  const { now, registeredBy, ...reg } = over;
+  return registerDeal(prisma, {
+    reg: {
+      accountName: `Account ${n}`,
+      accountDomain: `account${n}.example.com`,
+      title: `Deal ${n}`,
+      amountMinor: 10_000_000,
+      currency: "USD",
+      expectedCloseDate: "2027-03-31",
+      coSellModel: "SELL_WITH",
+      explicitModel: null,
+      pairingId: p.acmePairing.id,
+      participants: [
+        { orgId: p.acme.id, roles: ["SOURCING", "TECHNICAL_VALIDATION"] },
+        { orgId: p.ours.id, roles: ["SELLING"] },
+      ],
+      relationshipOwnerUserId: "U_REP",
+      postSaleOwnerOrgId: null,
+      notes: null,
+      ...reg,
+    },
+    registeredBy: registeredBy ?? "U_REP",
+    registeredByOrgId: p.ours.id,
+    key: `test:${n}:${Math.random()}`,
+    conflictWithDealId: null,
+    admins: ["U_ADMIN"],
+    now: now ?? new Date("2026-11-16T09:00:00Z"),
+  });
+}
