@@ -4,9 +4,12 @@ import { defineConfig } from "vitest/config";
 // signed HTTP requests into the running app against the fake Slack Web API.
 export default defineConfig({
   test: {
+    // Deliveries are asynchronous; on a loaded 2-core CI machine they can take seconds.
+    expect: { poll: { timeout: 15_000, interval: 25 } },
     projects: [
-      { test: { name: "unit", include: ["test/unit/**/*.test.ts"] } },
+      { extends: true, test: { name: "unit", include: ["test/unit/**/*.test.ts"] } },
       {
+        extends: true,
         test: {
           name: "integration",
           include: ["test/integration/**/*.test.ts"],
@@ -15,6 +18,7 @@ export default defineConfig({
         },
       },
       {
+        extends: true,
         test: {
           name: "e2e",
           include: ["test/e2e/**/*.test.ts"],

@@ -11,7 +11,13 @@ export const CALLBACK = {
   editRoles: "edit_roles",
   createAsk: "create_ask",
   dispute: "dispute_attribution",
+  /** an admin's resolve/reject modal; private_metadata {disputeId, outcome} */
+  resolveDispute: "resolve_dispute",
   setup: "program_setup",
+  /** an admin's attribution config editor; private_metadata {baseVersion} */
+  attributionConfig: "attribution_config",
+  /** the account-list import form (file_input); private_metadata {channelId?} */
+  mapImport: "account_map_import",
 } as const;
 
 export const ACTION = {
@@ -26,11 +32,22 @@ export const ACTION = {
   confirmStage: "stage_confirm",
   seeMyNumbers: "attribution_see_my_numbers",
   dispute: "attribution_dispute",
+  /** "Resolve" / "Reject" on an admin's dispute DM; value = dispute id */
+  disputeResolve: "dispute_resolve",
+  disputeReject: "dispute_reject",
   myAsks: "panel_my_asks",
   pipeline: "panel_pipeline",
+  panelLogTouchpoint: "panel_log_touchpoint",
   /** dispatch_action on the modal's pairing select: refreshes the organizations */
   pairingSelected: "register_pairing_selected",
   domainEntered: "register_domain_entered",
+  /** account map: "Register co-sell deal" / "Request intro" on a target; value = {p: partner org id, d: domain} */
+  mapRegister: "map_register_deal",
+  mapIntro: "map_request_intro",
+  /** "Account map" (refresh reminder); value = partner org id */
+  mapShow: "map_show",
+  /** "Import a list"; value = organization id or "" */
+  mapImport: "map_import",
 } as const;
 
 /** Block ids of the registration modal; field errors are keyed by these. */
@@ -78,5 +95,51 @@ export const ASK_BLOCK = {
   text: "ask_text",
 } as const;
 
+export const DISPUTE_BLOCK = {
+  reason: "dispute_reason",
+  note: "dispute_note",
+} as const;
+
+/** Block ids of the attribution config editor; field errors are keyed by these. */
+export const ATTRIBUTION_CONFIG_BLOCK = {
+  /** one block per role: `cfg_role_SOURCING`, … */
+  rolePrefix: "cfg_role_",
+  sellThroughPrimary: "cfg_sell_through_primary",
+  /** one block per touchpoint type: `cfg_weight_MEETING`, … */
+  weightPrefix: "cfg_weight_",
+  soloPoolRate: "cfg_solo_pool_rate",
+  coSellPoolRate: "cfg_cosell_pool_rate",
+  currency: "cfg_currency",
+} as const;
+
+export const SETUP_BLOCK = {
+  ourOrg: "setup_our_org",
+  timezone: "setup_timezone",
+  responseSlaHours: "setup_sla",
+  useBusinessHours: "setup_use_bh",
+  startHour: "setup_bh_start",
+  endHour: "setup_bh_end",
+  workdays: "setup_workdays",
+  staleDays: "setup_stale_days",
+  digestWeekday: "setup_digest_day",
+  digestHour: "setup_digest_hour",
+  managerChannel: "setup_manager_channel",
+  shareAmounts: "setup_share_amounts",
+  partnerName: "setup_partner_name",
+  partnerType: "setup_partner_type",
+  partnerTeams: "setup_partner_teams",
+  pairingChannel: "setup_pairing_channel",
+  pairingName: "setup_pairing_name",
+  pairingOrgs: "setup_pairing_orgs",
+  pairingModel: "setup_pairing_model",
+} as const;
+
 /** The single action_id inside each input block (Slack keys values by block_id, then action_id). */
 export const INPUT = "value" as const;
+
+/** Block ids of the account-list import form. */
+export const MAP_IMPORT_BLOCK = {
+  org: "map_import_org",
+  status: "map_import_status",
+  file: "map_import_file",
+} as const;

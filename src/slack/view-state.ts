@@ -12,6 +12,8 @@ const inputValueSchema = z.object({
   selected_user: z.string().nullish(),
   selected_users: z.array(z.string()).nullish(),
   selected_date_time: z.number().nullish(),
+  selected_conversation: z.string().nullish(),
+  selected_channel: z.string().nullish(),
 });
 export const viewStateSchema = z.record(z.string(), z.record(z.string(), inputValueSchema));
 export type ViewState = z.infer<typeof viewStateSchema>;
@@ -21,32 +23,37 @@ export class StateReader {
   static parse(raw: unknown): StateReader {
     return new StateReader(viewStateSchema.parse(raw ?? {}));
   }
-  private get(block: string) {
+  private entry(block: string) {
     return this.values[block]?.[INPUT];
   }
   text(block: string): string {
-    return this.get(block)?.value ?? "";
+    return this.entry(block)?.value ?? "";
   }
   select(block: string): string | null {
-    return this.get(block)?.selected_option?.value ?? null;
+    return this.entry(block)?.selected_option?.value ?? null;
   }
   multi(block: string): string[] {
-    return (this.get(block)?.selected_options ?? []).map((o) => o.value);
+    return (this.entry(block)?.selected_options ?? []).map((o) => o.value);
   }
   date(block: string): string | null {
-    return this.get(block)?.selected_date ?? null;
+    return this.entry(block)?.selected_date ?? null;
   }
   user(block: string): string | null {
-    return this.get(block)?.selected_user ?? null;
+    return this.entry(block)?.selected_user ?? null;
   }
   users(block: string): string[] {
-    return this.get(block)?.selected_users ?? [];
+    return this.entry(block)?.selected_users ?? [];
   }
   checked(block: string, value = "yes"): boolean {
     return this.multi(block).includes(value);
   }
+  /** conversations_select / channels_select */
+  conversation(block: string): string | null {
+    const v = this.values[block]?.[INPUT] as { selected_conversation?: string | null; selected_channel?: string | null } | undefined;
+    return v?.selected_conversation ?? v?.selected_channel ?? null;
+  }
   dateTime(block: string): number | null {
-    return this.get(block)?.selected_date_time ?? null;
+    return this.entry(block)?.selected_date_time ?? null;
   }
 }
 

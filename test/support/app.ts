@@ -7,6 +7,7 @@ import { createLogger } from "../../src/logger";
 import { ensureProgram } from "../../src/store/program";
 import { createTestDatabase, type TestDatabase } from "./db";
 import { FakeSlack } from "./fake-slack";
+import { PEOPLE } from "./seed";
 import { commandBody, interactionBody, postSigned, type SlackPost } from "./signing";
 
 export const SIGNING_SECRET = "test-signing-secret-0123456789";
@@ -46,6 +47,8 @@ export function testConfig(overrides: Partial<Config> = {}, fake?: FakeSlack): C
 /** The real app, on a fresh test database, talking to a fresh fake Slack, listening on a free port. */
 export async function startTestApp(opts: { clock?: Clock; config?: Partial<Config>; db?: TestDatabase; outbox?: boolean } = {}): Promise<TestApp> {
   const fake = await new FakeSlack().start();
+  // Slack knows the test people: users.info answers with their own team.
+  for (const person of Object.values(PEOPLE)) fake.users.set(person.user, { id: person.user, team_id: person.team });
   const db = opts.db ?? (await createTestDatabase());
   const config = testConfig(opts.config, fake);
   await ensureProgram(db.prisma, { timezone: config.timezone });

@@ -18,10 +18,11 @@ export async function postSigned(
   secret: string,
   body: string,
   contentType: string,
-  opts: { timestamp?: number; signature?: string } = {},
+  opts: { timestamp?: number; signature?: string; retryNum?: number } = {},
 ): Promise<SlackPost> {
   const headers: Record<string, string> = { ...sign(secret, body, opts.timestamp), "content-type": contentType };
   if (opts.signature) headers["x-slack-signature"] = opts.signature;
+  if (opts.retryNum) Object.assign(headers, { "x-slack-retry-num": String(opts.retryNum), "x-slack-retry-reason": "http_timeout" });
   const res = await fetch(url, { method: "POST", headers, body });
   const text = await res.text();
   return { status: res.status, text, json: () => JSON.parse(text) };

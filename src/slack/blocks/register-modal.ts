@@ -2,6 +2,7 @@ import type { KnownBlock, ModalView, PlainTextOption } from "@slack/types";
 import { ATTRIBUTION_MODELS, MODEL_LABELS, ROLES, type AttributionModel, type CoSellModel, type Role } from "../../domain/attribution";
 import { CURRENCIES, LIMITS, roleWord } from "../../domain/registration";
 import { CALLBACK, INPUT, REGISTER_BLOCK as B } from "../ids";
+import { option, textInput } from "./inputs";
 import { escapeMrkdwn, truncate } from "../text";
 import { formatDealRef, slackDate } from "./format";
 
@@ -51,28 +52,13 @@ const MODEL_OPTIONS: { value: CoSellModel; text: string }[] = [
   { value: "SELL_TO", text: "Sell-to — warm intro, the other sells alone" },
 ];
 
-const opt = (value: string, text: string): PlainTextOption => ({ text: { type: "plain_text", text: truncate(text, 75) }, value });
+const opt = option;
 
 export function buildRegisterModal(data: RegisterModalData): ModalView {
   const i = data.initial;
   const orgOptions = data.orgs.slice(0, 100).map((o) => opt(o.id, o.internal ? `${o.name} (us)` : o.name));
   const pairingOptions = data.pairings.slice(0, 100).map((p) => opt(p.id, p.name));
   const selected = (options: PlainTextOption[], value: string | undefined | null) => options.find((o) => o.value === value);
-  const textInput = (block_id: string, label: string, opts: { initial?: string | undefined; max?: number; placeholder?: string; hint?: string; optional?: boolean; multiline?: boolean }): KnownBlock => ({
-    type: "input",
-    block_id,
-    optional: opts.optional ?? false,
-    label: { type: "plain_text", text: label },
-    ...(opts.hint ? { hint: { type: "plain_text", text: opts.hint } } : {}),
-    element: {
-      type: "plain_text_input",
-      action_id: INPUT,
-      multiline: opts.multiline ?? false,
-      ...(opts.max ? { max_length: opts.max } : {}),
-      ...(opts.initial ? { initial_value: opts.initial } : {}),
-      ...(opts.placeholder ? { placeholder: { type: "plain_text", text: opts.placeholder } } : {}),
-    },
-  });
 
   const blocks: KnownBlock[] = [];
   if (data.conflict) {

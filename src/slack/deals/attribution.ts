@@ -11,6 +11,7 @@ import { ACTION } from "../ids";
 import { resolveActor, type Who } from "../identity";
 import { actionListener, type ListenerContext } from "../listener";
 import { authorizeDeal } from "./guard";
+import { runRecompute } from "./disputes";
 
 const viewerOf = (actor: Actor) => (actor.kind === "partner" ? { kind: "partner" as const, orgId: actor.orgId } : { kind: "internal" as const });
 
@@ -31,8 +32,13 @@ async function attributionFor(deps: AppDeps, client: WebClient, who: Who, deal: 
 export function attributionSubcommand(deps: AppDeps): Subcommand {
   return {
     name: "attribution",
-    help: [{ usage: "/cosell attribution CS-12 [--preview]", example: "/cosell attribution CS-12 --preview", summary: "credit and commission with the math (stored record, or a preview before close)" }],
-    async run({ args, words }) {
+    help: [
+      { usage: "/cosell attribution CS-12 [--preview]", example: "/cosell attribution CS-12 --preview", summary: "credit and commission with the math (stored record, or a preview before close)" },
+      { usage: '/cosell attribution CS-12 --recompute "reason"', example: '/cosell attribution CS-12 --recompute "Acme ran the POC; roles corrected after dispute"', summary: "recompute a won deal's attribution: a new record (earlier ones kept), logged, its receipt (with the reason) posted in the deal's thread", adminOnly: true },
+    ],
+    async run(ctx) {
+      const { args, words } = ctx;
+      if (words.includes("--recompute")) return runRecompute(deps, ctx);
       const ref = parseDealRef(words.find((w) => !w.startsWith("--")) ?? "");
       if (ref === null) throw new UserError("Which deal? e.g. `/cosell attribution CS-12` or `/cosell attribution CS-12 --preview`.");
       const msg = await attributionFor(deps, args.client, { userId: args.command.user_id, teamId: args.command.team_id }, { ref }, words.includes("--preview"));

@@ -110,6 +110,9 @@ export function registerRegistrationListeners(app: App, deps: AppDeps, ctx: List
     actionListener(ctx, async ({ body, client }) => {
       const b = body as { user: { id: string; team_id?: string }; trigger_id: string; channel?: { id: string } };
       const actor = await resolveActor(deps, client, { userId: b.user.id, teamId: b.user.team_id });
+      // The panel belongs to its channel's pairing: only that pairing's people use it.
+      const pairing = b.channel ? await pairingContext(deps.db.prisma, { channelId: b.channel.id }) : null;
+      if (pairing) assertAllowed(decideDealAction(actor, "deal.register", pairing.orgs.map((o) => o.id)));
       await openRegisterModal(deps, client, { actor, triggerId: b.trigger_id, channelId: b.channel?.id });
     }),
   );

@@ -1,0 +1,31 @@
+import type { App } from "@slack/bolt";
+import type { AppDeps } from "../deps";
+import { STRANGER_MESSAGE } from "../domain/access";
+import { localDate } from "../domain/sla-clock";
+import { loadHome } from "../store/home";
+import { renderHome } from "./blocks/home";
+import { resolveActor } from "./identity";
+import type { ListenerContext } from "./listener";
+
+/** Renders and publishes one person's App Home. */
+export async function publishHome(deps: AppDeps, client: import("@slack/web-api").WebClient, userId: string): Promise<void> {
+  const actor = await resolveActor(deps, client, { userId });
+  const program = await deps.db.prisma.program.findUniqueOrThrow({ where: { id: 1 } });
+  const now = deps.clock.now();
+  const data = await loadHome(deps.db.prisma, actor);
+  await client.views.publish({ user_id: userId, view: renderHome(data, { now, today: localDate(now, program.timezone), who: actor.kind, strangerMessage: STRANGER_MESSAGE }) });
+}
+
+export function registerHome(app: App, deps: AppDeps, ctx: ListenerContext): void {
+  app.event("app_home_opened", async ({ event, client }) => {
+    if (event.tab !== "home") return;
+    ctx.inflight.enter();
+    try {
+      await publishHome(deps, client, event.user);
+    } catch (err) {
+      ctx.logger.error("publishing the App Home failed:", err);
+    } finally {
+      ctx.inflight.leave();
+    }
+  });
+}

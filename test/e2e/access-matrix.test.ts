@@ -1,0 +1,110 @@
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { STRANGER_MESSAGE } from "../../src/domain/access";
+import { ACTION } from "../../src/slack/ids";
+import { startTestApp, type TestApp } from "../support/app";
+import { createDeal } from "../support/deals";
+import { blockAction, type Person } from "../support/payloads";
+import { PEOPLE, seedProgram, type SeededProgram } from "../support/seed";
+
+// Every kind of person × every action, through the real listeners: allowed → the action
+// happens (a modal opens, an answer comes); denied → a clear message and nothing else.
+
+type Kind = "admin" | "rep" | "partnerInPairing" | "partnerOfOtherPairing" | "stranger";
+const WHO: Record<Kind, Person> = {
+  admin: PEOPLE.admin,
+  rep: PEOPLE.rep,
+  partnerInPairing: PEOPLE.acmeRep,
+  partnerOfOtherPairing: PEOPLE.globexRep,
+  stranger: PEOPLE.stranger,
+};
+const DENIED: Record<Kind, RegExp | null> = {
+  admin: null,
+  rep: null,
+  partnerInPairing: null,
+  partnerOfOtherPairing: /isn't in a co-sell pairing your organization belongs to/,
+  stranger: new RegExp(STRANGER_MESSAGE.slice(0, 40).replace(/[.*+?^${}()|[\]\\]/g, "\\$&")),
+};
+
+describe("access matrix through the real listeners", () => {
+  let t: TestApp;
+  let p: SeededProgram;
+  let dealId: string;
+  beforeAll(async () => {
+    t = await startTestApp();
+    p = await seedProgram(t.db.prisma);
+    dealId = (await createDeal(t.db.prisma, p, { notes: "INTERNAL-ONLY margin note" })).dealId;
+  });
+  afterAll(async () => {
+    await t.stop();
+  });
+  beforeEach(() => t.fake.reset());
+
+  // Card buttons (value = deal id) and panel buttons (the channel names the pairing).
+  const buttons: { name: string; actionId: string; value: () => string; opens: "modal" | "answer" }[] = [
+    { name: "Log touchpoint (card)", actionId: ACTION.logTouchpoint, value: () => dealId, opens: "modal" },
+    { name: "Change stage (card)", actionId: ACTION.changeStage, value: () => dealId, opens: "modal" },
+    { name: "Edit roles (card)", actionId: ACTION.editRoles, value: () => dealId, opens: "modal" },
+    { name: "Ask (card)", actionId: ACTION.ask, value: () => dealId, opens: "modal" },
+    { name: "Attribution (card)", actionId: ACTION.attribution, value: () => dealId, opens: "answer" },
+    { name: "Register deal (panel)", actionId: ACTION.registerDeal, value: () => "panel", opens: "modal" },
+    { name: "Log touchpoint (panel)", actionId: ACTION.panelLogTouchpoint, value: () => "panel", opens: "modal" },
+    { name: "My asks (panel)", actionId: ACTION.myAsks, value: () => "panel", opens: "answer" },
+    { name: "Pipeline (panel)", actionId: ACTION.pipeline, value: () => "panel", opens: "answer" },
+  ];
+  const kinds = Object.keys(WHO) as Kind[];
+  const cases = buttons.flatMap((b) => kinds.map((k) => [b.name, k, b] as const));
+
+  it.each(cases)("%s × %s", async (_name, kind, button) => {
+    const before = { touchpoints: await t.db.prisma.touchpoint.count(), asks: await t.db.prisma.ask.count(), deals: await t.db.prisma.deal.count() };
+    await t.interact(blockAction({ as: WHO[kind], actionId: button.actionId, value: button.value(), channel: "C_ACME", responseUrl: t.fake.responseUrl(`${kind}`) }));
+    const denied = DENIED[kind];
+    if (denied) {
+      await expect.poll(() => t.fake.responses.length).toBe(1);
+      const answer = t.fake.responses[0]!.body as { response_type: string; text: string };
+      expect(answer.response_type).toBe("ephemeral");
+      expect(answer.text).toMatch(denied);
+      expect(JSON.stringify(answer)).not.toContain("Account"); // nothing about the deal leaks
+      expect(t.fake.callsTo("views.open")).toHaveLength(0);
+    } else if (button.opens === "modal") {
+      await t.fake.waitFor((c) => c.some((x) => x.method === "views.open"));
+    } else {
+      await expect.poll(() => t.fake.responses.length).toBe(1);
+      const answer = JSON.stringify(t.fake.responses[0]!.body);
+      expect(answer).not.toMatch(/Sorry|isn't/);
+    }
+    expect({ touchpoints: await t.db.prisma.touchpoint.count(), asks: await t.db.prisma.ask.count(), deals: await t.db.prisma.deal.count() }).toEqual(before);
+  });
+
+  const adminCommands = ["panel", "setup", 'partner add "Initech" si', "config attribution"];
+  it.each(adminCommands.flatMap((c) => kinds.map((k) => [c, k] as const)))("/cosell %s × %s", async (command, kind) => {
+    const before = await t.db.prisma.organization.count();
+    const res = await t.command(command, { user: WHO[kind].user, team: WHO[kind].team, channel: "C_ACME" });
+    expect(res.status).toBe(200);
+    const inline = res.text ? (JSON.parse(res.text) as { text?: string }).text ?? "" : "";
+    await new Promise((r) => setTimeout(r, 50));
+    const later = t.fake.responses.map((r) => String(r.body.text)).join(" ");
+    const said = `${inline} ${later}`;
+    if (kind === "admin") {
+      expect(said).not.toMatch(/Only (a )?program admin|isn't one of them/);
+    } else {
+      expect(said).toMatch(kind === "stranger" ? /Only (a )?program admin|isn't one of them/ : /Only (a )?program admins? can/);
+      expect(t.fake.callsTo("views.open")).toHaveLength(0);
+      expect(t.fake.callsTo("pins.add")).toHaveLength(0);
+      expect(await t.db.prisma.organization.count()).toBe(before);
+    }
+  });
+
+  it("internal notes and payouts never reach the shared channel", async () => {
+    t.fake.channels.set("C_ACME", { id: "C_ACME", is_ext_shared: true, connected_team_ids: ["T_ACME"] });
+    await t.command(`stage CS-1 won --confirm`, { user: "U_REP", channel: "C_ACME" });
+    await expect.poll(async () => t.db.prisma.attributionRecord.count({ where: { dealId } })).toBe(1);
+    await expect.poll(() => t.fake.calls.some((c) => c.method === "chat.postMessage" && c.args.thread_ts)).toBe(true);
+    const toChannel = t.fake.calls.filter((c) => c.args.channel === "C_ACME" && c.method.startsWith("chat."));
+    expect(toChannel.length).toBeGreaterThan(0);
+    for (const c of toChannel) {
+      const text = JSON.stringify(c.args);
+      expect(text).not.toContain("INTERNAL-ONLY");
+      expect(text).not.toMatch(/pool/i); // commission pool and payouts stay out of channels by default
+    }
+  });
+});
