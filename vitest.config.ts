@@ -26,6 +26,18 @@ export default defineConfig({
           hookTimeout: 60_000,
         },
       },
+      {
+        // The playground in headless Chromium (Debian's /usr/bin/chromium, driven by playwright-core);
+        // skipped with a message when Chromium is missing. `bash .ci/run` installs it.
+        extends: true,
+        test: {
+          name: "browser",
+          include: ["test/browser/**/*.test.ts"],
+          testTimeout: 90_000,
+          // the playground's first start seeds the demo program and delivers its Slack history
+          hookTimeout: 300_000,
+        },
+      },
     ],
   },
 });

@@ -2,7 +2,7 @@
 // (DATABASE_URL, or the embedded PGlite database under COSELL_DATA_DIR), migrated first.
 // No Slack token is needed. A small router: add a command to COMMANDS.
 
-import { writeFileSync } from "node:fs";
+import { readFileSync, statSync, writeFileSync } from "node:fs";
 import { userInfo } from "node:os";
 import path from "node:path";
 import { pathToFileURL } from "node:url";
@@ -10,8 +10,12 @@ import { configSchema } from "./config";
 import { openDatabase, type Database } from "./db/client";
 import { migrate } from "./db/migrate";
 import { describePeriod, PERIOD_EXAMPLES } from "./domain/export";
+import { IMPORT_LIMITS, parseListStatus } from "./domain/account-map";
 import { UserError } from "./errors";
+import { findOrgByName, importAccountFile, loadAccountMap, tooBigMessage } from "./store/account-map";
+import { accountMapText, importOutcomeText } from "./text/account-map";
 import { auditExport, buildAttributionExport } from "./store/export";
+import { previewDigests } from "./text/digest-preview";
 
 export interface CliIO {
   stdout: (text: string) => void;
@@ -107,7 +111,78 @@ function parseEnvTimezone(env: NodeJS.ProcessEnv): string {
   return env.COSELL_TIMEZONE?.trim() || "UTC";
 }
 
-export const COMMANDS: CliCommand[] = [exportAttribution];
+const digestPreview: CliCommand = {
+  path: ["digest"],
+  usage: 'digest --preview [--pairing "<name>"] [--manager] [--now <ISO time>]',
+  summary: "prints a weekly digest as text from the database, over the 7 days before now: the manager digest (default, or --manager) and/or one pairing's standup digest",
+  async run(args, io) {
+    const { positional, flags } = parseFlags(args, { preview: "flag", pairing: "value", manager: "flag", now: "value" });
+    if (positional.length > 0) throw new UsageError(`Unexpected "${positional.join(" ")}" (quote a pairing name: --pairing "Ourco + Acme").`);
+    if (!flags.preview) throw new UsageError("Only --preview is supported: the scheduler posts the digests.");
+    const now = typeof flags.now === "string" ? new Date(flags.now) : io.now();
+    if (Number.isNaN(now.getTime())) throw new UsageError(`--now: "${String(flags.now)}" is not a time (e.g. 2026-11-16T09:00:00Z).`);
+    const text = await withDatabase(io.env, (db) =>
+      previewDigests(db.prisma, { now, pairing: typeof flags.pairing === "string" ? flags.pairing : undefined, manager: flags.manager === true, fallbackTimezone: parseEnvTimezone(io.env) }),
+    );
+    io.stdout(text);
+    return 0;
+  },
+};
+
+const mapImport: CliCommand = {
+  path: ["map", "import"],
+  usage: 'map import --org "<organization>" [--status customers|prospects] [--dry-run] <file.csv>',
+  summary:
+    "import an account list (as /cosell map import), replacing that list; without --status each row's Status/Type column decides; every row not imported is printed with its row number on stderr",
+  async run(args, io) {
+    const { positional, flags } = parseFlags(args, { org: "value", status: "value", "dry-run": "flag" });
+    if (typeof flags.org !== "string") throw new UsageError('Whose list? Give --org "<organization>".');
+    if (positional.length !== 1) throw new UsageError(positional.length === 0 ? "Which file?" : `One file at a time (got ${positional.length}).`);
+    const status = typeof flags.status === "string" ? parseListStatus(flags.status) : null;
+    if (status === undefined) throw new UsageError(`--status: "${String(flags.status)}" is not customers or prospects.`);
+    const file = path.resolve(positional[0]!);
+    let size: number;
+    try {
+      size = statSync(file).size;
+    } catch {
+      throw new UserError(`Cannot read ${positional[0]}.`);
+    }
+    if (size > IMPORT_LIMITS.maxBytes) throw new UserError(tooBigMessage(size));
+    const bytes = readFileSync(file);
+    const dryRun = flags["dry-run"] === true;
+    const outcome = await withDatabase(io.env, async (db) => {
+      const org = await findOrgByName(db.prisma, flags.org as string);
+      return importAccountFile(db.prisma, { orgId: org.id, status, bytes, fileName: path.basename(file), actor: cliActor(), source: "cli", now: io.now(), dryRun });
+    });
+    const text = importOutcomeText(outcome, path.basename(file), { dryRun });
+    io.stdout(text.out);
+    io.stderr(text.err);
+    return outcome.refused ? 2 : 0;
+  },
+};
+
+const mapShow: CliCommand = {
+  path: ["map", "show"],
+  usage: 'map show "<partner>" [--top 20]',
+  summary: "the account map with a partner as text: overlap counts and the top co-sell targets with their scores",
+  async run(args, io) {
+    const { positional, flags } = parseFlags(args, { top: "value" });
+    if (positional.length === 0) throw new UsageError("Which partner?");
+    const top = typeof flags.top === "string" ? Number(flags.top) : 20;
+    if (!Number.isInteger(top) || top < 1 || top > 1000) throw new UsageError("--top: a whole number from 1 to 1000.");
+    const text = await withDatabase(io.env, async (db) => {
+      const partner = await findOrgByName(db.prisma, positional.join(" "), { partnersOnly: true });
+      const map = await loadAccountMap(db.prisma, { partnerOrgId: partner.id, targets: true, limit: top });
+      const program = await db.prisma.program.findUnique({ where: { id: 1 } });
+      const config = program ? await db.prisma.attributionConfigVersion.findUnique({ where: { version: program.attributionVersion } }) : null;
+      return accountMapText(map, (config?.config as { currency?: string } | undefined)?.currency ?? "USD");
+    });
+    io.stdout(text);
+    return 0;
+  },
+};
+
+export const COMMANDS: CliCommand[] = [exportAttribution, digestPreview, mapImport, mapShow];
 
 function usageText(): string {
   return ["Usage: npm run -s cosell -- <command>", "", ...COMMANDS.map((c) => `  ${c.usage}\n      ${c.summary}`)].join("\n") + "\n";

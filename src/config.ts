@@ -22,6 +22,8 @@ export const configSchema = z.object({
   TZ: optionalString,
   COSELL_TIMEZONE: optionalString,
   LOG_LEVEL: z.enum(["debug", "info", "warn", "error"]).default("info"),
+  /** how long a process may hold an outbox row it is sending before another may take it over */
+  COSELL_OUTBOX_LOCK_MS: z.coerce.number().int().min(1000).max(3_600_000).default(60_000),
   /** "false" turns the scheduler off (e.g. a web-only replica). */
   COSELL_JOBS: optionalString.transform((v) => v !== "false"),
 });
@@ -40,9 +42,19 @@ export interface Config {
   timezone: string;
   logLevel: "debug" | "info" | "warn" | "error";
   jobs: boolean;
+  /** default 60 s */
+  outboxLockMs?: number;
 }
 
 const README_SECTION = 'README.md, section "Connect a Slack workspace"';
+
+/**
+ * No Slack credentials at all (neither token, secret nor app token): `npm start` runs the local
+ * playground instead of serving Slack. One of them missing is still an error.
+ */
+export function wantsPlayground(env: NodeJS.ProcessEnv = process.env): boolean {
+  return (["SLACK_BOT_TOKEN", "SLACK_SIGNING_SECRET", "SLACK_APP_TOKEN"] as const).every((k) => !env[k]?.trim());
+}
 
 /** Parses the environment once. Throws ConfigError with a message a person can act on. */
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
@@ -77,6 +89,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     timezone,
     logLevel: e.LOG_LEVEL,
     jobs: e.COSELL_JOBS,
+    outboxLockMs: e.COSELL_OUTBOX_LOCK_MS,
   };
 }
 

@@ -1,6 +1,6 @@
 import { createApp } from "./app";
 import { systemClock } from "./clock";
-import { ConfigError, loadConfig } from "./config";
+import { ConfigError, loadConfig, wantsPlayground } from "./config";
 import { openDatabase } from "./db/client";
 import { migrate } from "./db/migrate";
 import type { AppDeps } from "./deps";
@@ -11,6 +11,11 @@ import { ensureProgram } from "./store/program";
 
 // config → database (migrate) → Slack app → scheduler
 async function main(): Promise<void> {
+  if (wantsPlayground()) {
+    // No Slack credentials: the same app behind a local, simulated Slack.
+    const { runPlayground } = await import("./playground/run");
+    return runPlayground();
+  }
   let config;
   try {
     config = loadConfig();

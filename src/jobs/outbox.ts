@@ -3,6 +3,7 @@ import type { AppDeps } from "../deps";
 import type { Prisma } from "../generated/prisma/client";
 import { renderDealCard } from "../slack/blocks/deal-card";
 import { renderAttributionReceipt } from "../slack/blocks/attribution";
+import { ASK_ALERT, ASK_ESCALATION_DM, renderAskAlert } from "./ask-alerts";
 import { loadReceipt } from "../store/attribution";
 import { loadDealView } from "../store/deal-view";
 
@@ -12,7 +13,7 @@ import { loadDealView } from "../store/deal-view";
 // only leaves PENDING when Slack accepted it (or after MAX_ATTEMPTS, as DEAD, logged).
 
 export const MAX_ATTEMPTS = 50;
-const LOCK_MS = 60_000;
+
 
 interface Row {
   id: string;
@@ -34,6 +35,8 @@ export interface DeliveryOptions {
   batch?: number;
   /** Slack allows about one message per second per channel */
   perChannelGapMs?: number;
+  /** a claimed row is another process's to take after this long (a process killed mid-send) */
+  lockMs?: number;
 }
 
 /** A client for deliveries: no hidden retries, 429s come back to us so the row is rescheduled. */
@@ -54,7 +57,7 @@ const lastSentToChannel = new Map<string, number>();
 export async function deliverOutbox(deps: AppDeps, client: WebClient, opts: DeliveryOptions = {}): Promise<DeliveryReport> {
   const prisma = deps.db.prisma;
   const now = deps.clock.now();
-  const lockUntil = new Date(now.getTime() + LOCK_MS);
+  const lockUntil = new Date(now.getTime() + (opts.lockMs ?? deps.config.outboxLockMs ?? 60_000));
   const batch = opts.batch ?? 25;
   const gap = opts.perChannelGapMs ?? 1000;
   const rows = await prisma.$queryRaw<Row[]>`
@@ -135,6 +138,12 @@ async function send(deps: AppDeps, client: WebClient, row: Row): Promise<WebAPIC
     const program = await prisma.program.findUniqueOrThrow({ where: { id: 1 } });
     const receipt = renderAttributionReceipt(data, { shareAmounts: program.shareAmountsInChannel });
     return send(deps, client, { ...row, method: "chat.postMessage", payload: { threadOfDealId: data.dealId, text: receipt.text, blocks: receipt.blocks, unfurl_links: false } });
+  }
+  if (row.method === ASK_ALERT || row.method === ASK_ESCALATION_DM) {
+    const rendered = await renderAskAlert(prisma, row.method, row.payload);
+    // Answered (or closed) before its alert went out: there is nothing to announce any more.
+    if (!rendered) return { skipped: "the ask is no longer open" };
+    return send(deps, client, { ...row, method: "chat.postMessage", payload: rendered });
   }
   const payload = { ...row.payload };
   // Replies in a deal's thread name the deal; the card's ts is known only once it is posted.

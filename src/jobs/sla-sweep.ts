@@ -3,15 +3,9 @@ import type { AppDeps } from "../deps";
 import { closeDatePassed, DEFAULT_STALE_DAYS, isValidTimezone, localDate, staleDaysFor, staleLevel } from "../domain/sla-clock";
 import { CLOSED_STAGES, OPEN_STAGES, type Stage } from "../domain/stages";
 import type { Tx } from "../db/client";
-import {
-  renderCloseDateAlert,
-  renderEscalationChannel,
-  renderEscalationDm,
-  renderOverdueAlert,
-  renderStaleAlert,
-  type AskMessageData,
-} from "../slack/blocks/asks";
-import { enqueue } from "../store/outbox";
+import { renderCloseDateAlert, renderStaleAlert } from "../slack/blocks/asks";
+import { ASK_ALERT, ASK_ESCALATION_DM, channelTarget, dealTargetSelect } from "./ask-alerts";
+import { enqueueMany } from "../store/outbox";
 
 // The SLA sweep: overdue asks (level 1 at the due time, level 2 = escalation at 2 × SLA), stale
 // deals and passed close dates. A plain function of (deps, now); the scheduler runs it every few
@@ -53,26 +47,12 @@ export interface SweepOptions {
 }
 
 const DAY_MS = 86_400_000;
-const MAX_ASK_ROUNDS = 20;
-
-interface DealTarget {
-  id: string;
-  cardTs: string | null;
-  cardChannelId: string | null;
-  pairing: { channelId: string };
-}
-
-/** In the card's thread when the card exists, top-level in the pairing channel otherwise. */
-function channelTarget(deal: DealTarget, broadcast = false): Record<string, unknown> {
-  if (deal.cardTs) return { channel: deal.cardChannelId ?? deal.pairing.channelId, threadOfDealId: deal.id, ...(broadcast ? { reply_broadcast: true } : {}) };
-  return { channel: deal.pairing.channelId };
-}
-
-const dealTargetSelect = { id: true, ref: true, cardTs: true, cardChannelId: true, relationshipOwnerUserId: true, pairing: { select: { channelId: true } } } as const;
+/** batches per sweep; a backlog beyond batch × rounds is picked up by the next sweep */
+const MAX_ASK_ROUNDS = 1000;
 
 export async function runSlaSweep(deps: SweepDeps, now: Date, opts: SweepOptions = {}): Promise<SweepReport> {
   const report: SweepReport = { overdue: 0, escalated: 0, stale: 0, closeDatePassed: 0, failed: 0 };
-  const batch = opts.batch ?? 200;
+  const batch = opts.batch ?? 5000;
   await sweepAsks(deps, now, batch, report);
   const program = await deps.db.prisma.program.findUnique({ where: { id: 1 } });
   const settings = {
@@ -94,69 +74,68 @@ export async function runSlaSweep(deps: SweepDeps, now: Date, opts: SweepOptions
 
 async function sweepAsks(deps: SweepDeps, now: Date, batch: number, report: SweepReport): Promise<void> {
   const prisma = deps.db.prisma;
-  const failed: string[] = [];
   for (let round = 0; round < MAX_ASK_ROUNDS; round++) {
-    const due = await prisma.ask.findMany({
-      where: {
-        status: "OPEN",
-        ...(failed.length ? { id: { notIn: failed } } : {}),
-        deal: { stage: { notIn: [...CLOSED_STAGES] } },
-        OR: [
-          { dueAt: { lte: now }, alertLevel: { lt: 1 } },
-          { escalateAt: { lte: now }, alertLevel: { lt: 2 } },
-        ],
-      },
-      select: { id: true, fromUserId: true, ownerUserId: true, text: true, dueAt: true, escalateAt: true, deal: { select: dealTargetSelect } },
-      orderBy: [{ dueAt: "asc" }, { id: "asc" }],
-      take: batch,
-    });
-    for (const ask of due) {
-      // A sweep that missed the due time goes straight to the escalation, which says it all.
-      const level = ask.escalateAt <= now ? 2 : 1;
-      try {
-        const raised = await prisma.$transaction((tx) => raiseAsk(tx, ask, level, now));
-        if (raised && level === 1) report.overdue++;
-        if (raised && level === 2) report.escalated++;
-      } catch (err) {
-        failed.push(ask.id);
-        report.failed++;
-        deps.logger.error(`SLA sweep: alert for ask ${ask.id} failed:`, err);
-      }
+    let claimed = 0;
+    try {
+      claimed = await prisma.$transaction((tx) => raiseAskBatch(tx, now, batch, report), { timeout: 60_000 });
+    } catch (err) {
+      // The whole batch rolled back: nothing was sent, the next sweep tries again.
+      report.failed++;
+      deps.logger.error("SLA sweep: a batch of ask alerts failed:", err);
+      return;
     }
-    if (due.length < batch) break;
+    if (claimed < batch) return;
   }
 }
 
-interface DueAsk {
-  id: string;
-  fromUserId: string;
-  ownerUserId: string;
-  text: string;
-  dueAt: Date;
-  deal: DealTarget & { ref: number; relationshipOwnerUserId: string | null };
-}
-
-async function raiseAsk(tx: Tx, ask: DueAsk, level: 1 | 2, now: Date): Promise<boolean> {
-  // Whoever raises the level sends the alert; a concurrent sweeper waits on the row and then
-  // finds the level already raised.
-  const res = await tx.ask.updateMany({ where: { id: ask.id, status: "OPEN", alertLevel: { lt: level } }, data: { alertLevel: level } });
-  if (res.count === 0) return false;
-  const data: AskMessageData = { askId: ask.id, dealRef: ask.deal.ref, fromUserId: ask.fromUserId, ownerUserId: ask.ownerUserId, text: ask.text, dueAt: ask.dueAt };
-  if (level === 1) {
-    const msg = renderOverdueAlert(data);
-    await enqueue(tx, { method: "chat.postMessage", payload: { ...channelTarget(ask.deal), text: msg.text, blocks: msg.blocks, unfurl_links: false }, dedupeKey: `ask:${ask.id}:1` }, now);
-  } else {
-    const owner = ask.deal.relationshipOwnerUserId;
-    const msg = renderEscalationChannel({ ...data, relationshipOwnerUserId: owner });
-    await enqueue(tx, { method: "chat.postMessage", payload: { ...channelTarget(ask.deal, true), text: msg.text, blocks: msg.blocks, unfurl_links: false }, dedupeKey: `ask:${ask.id}:2` }, now);
-    if (owner) {
-      const dm = renderEscalationDm(data);
-      await enqueue(tx, { method: "chat.postMessage", payload: { channel: owner, text: dm.text, blocks: dm.blocks, unfurl_links: false }, dedupeKey: `ask:${ask.id}:2:dm` }, now);
-    }
-  }
-  // The card marks overdue asks when rendered: refresh it (only once it exists; the first post renders it anyway).
-  if (ask.deal.cardTs) await enqueue(tx, { method: "deal.card", payload: { dealId: ask.deal.id } }, now);
-  return true;
+/**
+ * One batch, one statement: claim up to `batch` due asks (FOR UPDATE SKIP LOCKED: a concurrent
+ * sweeper takes other rows or none), raise their level, and queue their alerts — the channel
+ * alert, the escalation DM to the relationship owner, one card refresh per deal — as small
+ * outbox rows rendered at delivery (jobs/ask-alerts.ts). The dedupe keys `ask:<id>:<level>`
+ * make each alert exactly once. The partial index "Ask_sweep_due_idx" (dueAt, only open asks
+ * below level 2) keeps the cost proportional to the asks that need an alert.
+ */
+async function raiseAskBatch(tx: Tx, now: Date, batch: number, report: SweepReport): Promise<number> {
+  const [counts] = await tx.$queryRaw<{ overdue: number; escalated: number }[]>`
+    WITH due AS (
+      SELECT x.id
+        FROM "Ask" x JOIN "Deal" d ON d.id = x."dealId"
+       WHERE x.status = 'OPEN' AND x."alertLevel" < 2 AND x."dueAt" <= ${now}
+         AND (x."alertLevel" < 1 OR x."escalateAt" <= ${now})
+         AND d.stage NOT IN ('CLOSED_WON', 'CLOSED_LOST')
+       ORDER BY x."dueAt", x.id
+       LIMIT ${batch}
+       FOR UPDATE OF x SKIP LOCKED
+    ), raised AS (
+      UPDATE "Ask" a SET "alertLevel" = CASE WHEN a."escalateAt" <= ${now} THEN 2 ELSE 1 END
+        FROM due WHERE a.id = due.id
+      RETURNING a.id, a."alertLevel" AS level, a."dealId"
+    ), alerts AS (
+      INSERT INTO "OutboxMessage" (id, "dedupeKey", method, payload, status, attempts, "nextAttemptAt", "createdAt")
+      SELECT gen_random_uuid()::text, 'ask:' || r.id || ':' || r.level, ${ASK_ALERT}, jsonb_build_object('askId', r.id, 'level', r.level), 'PENDING', 0, ${now}, ${now}
+        FROM raised r
+      ON CONFLICT ("dedupeKey") DO NOTHING
+      RETURNING 1
+    ), dms AS (
+      INSERT INTO "OutboxMessage" (id, "dedupeKey", method, payload, status, attempts, "nextAttemptAt", "createdAt")
+      SELECT gen_random_uuid()::text, 'ask:' || r.id || ':2:dm', ${ASK_ESCALATION_DM}, jsonb_build_object('askId', r.id), 'PENDING', 0, ${now}, ${now}
+        FROM raised r JOIN "Deal" d ON d.id = r."dealId"
+       WHERE r.level = 2 AND d."relationshipOwnerUserId" IS NOT NULL
+      ON CONFLICT ("dedupeKey") DO NOTHING
+      RETURNING 1
+    ), cards AS (
+      -- the card marks overdue asks when rendered: refresh it once per deal (once it exists)
+      INSERT INTO "OutboxMessage" (id, method, payload, status, attempts, "nextAttemptAt", "createdAt")
+      SELECT gen_random_uuid()::text, 'deal.card', jsonb_build_object('dealId', d.id), 'PENDING', 0, ${now}, ${now}
+        FROM (SELECT DISTINCT "dealId" FROM raised) r JOIN "Deal" d ON d.id = r."dealId"
+       WHERE d."cardTs" IS NOT NULL
+      RETURNING 1
+    )
+    SELECT count(*) FILTER (WHERE level = 1)::int AS overdue, count(*) FILTER (WHERE level = 2)::int AS escalated FROM raised`;
+  report.overdue += Number(counts?.overdue ?? 0);
+  report.escalated += Number(counts?.escalated ?? 0);
+  return Number(counts?.overdue ?? 0) + Number(counts?.escalated ?? 0);
 }
 
 // ---------------------------------------------------------------------------
@@ -172,24 +151,16 @@ function parseStaleDaysByStage(raw: unknown): Partial<Record<Stage, number>> {
   return out;
 }
 
-/** Queues the messages whose keys are not used yet; returns how many were queued. */
+/** Queues the messages whose keys are not used yet (one insert); returns how many were queued. */
 async function enqueueNew(deps: SweepDeps, now: Date, msgs: { key: string; payload: Record<string, unknown> }[], report: SweepReport): Promise<number> {
   if (msgs.length === 0) return 0;
-  const prisma = deps.db.prisma;
-  const used = new Set(
-    (await prisma.outboxMessage.findMany({ where: { dedupeKey: { in: msgs.map((m) => m.key) } }, select: { dedupeKey: true } })).map((r) => r.dedupeKey),
-  );
-  let queued = 0;
-  for (const m of msgs) {
-    if (used.has(m.key)) continue;
-    try {
-      if (await enqueue(prisma, { method: "chat.postMessage", payload: m.payload, dedupeKey: m.key }, now)) queued++;
-    } catch (err) {
-      report.failed++;
-      deps.logger.error(`SLA sweep: queueing ${m.key} failed:`, err);
-    }
+  try {
+    return await enqueueMany(deps.db.prisma, msgs.map((m) => ({ method: "chat.postMessage" as const, payload: m.payload, dedupeKey: m.key })), now);
+  } catch (err) {
+    report.failed++;
+    deps.logger.error("SLA sweep: queueing alerts failed:", err);
+    return 0;
   }
-  return queued;
 }
 
 async function sweepStaleDeals(

@@ -113,6 +113,8 @@ export interface FakeSlackOptions {
   strict?: boolean;
   /** host of the permalinks chat.getPermalink returns */
   permalinkHost?: string;
+  /** how long a trigger_id opens a modal (Slack: 3 s) */
+  triggerTtlMs?: number;
 }
 
 export class FakeSlack {
@@ -144,11 +146,13 @@ export class FakeSlack {
   readonly strict: boolean;
   private readonly clock: () => number;
   permalinkHost: string;
+  private readonly triggerTtlMs: number;
 
   constructor(opts: FakeSlackOptions = {}) {
     this.strict = opts.strict ?? false;
     this.clock = opts.now ?? (() => Date.now());
     this.permalinkHost = opts.permalinkHost ?? "fake.slack.com";
+    this.triggerTtlMs = opts.triggerTtlMs ?? TRIGGER_TTL_MS;
   }
 
   get url(): string {
@@ -174,6 +178,17 @@ export class FakeSlack {
   /** Successful calls only (what Slack actually accepted). */
   delivered(method: string): RecordedCall[] {
     return this.calls.filter((c) => c.method === method && (c as RecordedCall & { failed?: boolean }).failed !== true);
+  }
+
+  /**
+   * A file a person uploaded (e.g. through a modal's file_input): files.info describes it, with a
+   * url_private_download on this server that serves its bytes to a bearer token. Returns its id.
+   */
+  shareFile(name: string, bytes: Buffer | string): string {
+    const id = `F${this.seq++}`;
+    const data = Buffer.isBuffer(bytes) ? bytes : Buffer.from(bytes);
+    this.files.set(id, { id, name, title: name, mimetype: mimeOf(name), size: data.length, url_private: `files/${id}/${encodeURIComponent(name)}`, bytes: data });
+    return id;
   }
 
   reset(): void {
@@ -217,9 +232,12 @@ export class FakeSlack {
     for (const fn of this.listeners) fn();
   }
 
+  /** While set, new messages are dated at this time (ms) instead of the clock's (replaying history). */
+  tsOverride: number | undefined;
+
   /** A new message timestamp: seconds of the workspace clock, unique and increasing. */
   nextTs(): string {
-    const micros = Math.max(this.clock() * 1000, this.lastTs + 1);
+    const micros = Math.max((this.tsOverride ?? this.clock()) * 1000, this.lastTs + 1);
     this.lastTs = micros;
     return `${Math.floor(micros / 1e6)}.${String(micros % 1e6).padStart(6, "0")}`;
   }
@@ -227,7 +245,7 @@ export class FakeSlack {
   /** A trigger_id for one person's command or click; views.open/push accept it for 3 s. */
   issueTrigger(userId: string): string {
     const id = `${this.seq++}.${Math.floor(Math.random() * 1e9)}.${Math.random().toString(16).slice(2, 18)}`;
-    this.triggers.set(id, { userId, expiresAt: Date.now() + TRIGGER_TTL_MS });
+    this.triggers.set(id, { userId, expiresAt: Date.now() + this.triggerTtlMs });
     return id;
   }
 
@@ -356,13 +374,22 @@ export class FakeSlack {
       res.writeHead(answer.status, { "content-type": "text/plain" }).end(answer.text);
       return;
     }
+    if (req.method === "GET" && url.pathname.startsWith("/download/")) {
+      // url_private_download: Slack serves a file's bytes to a request with a token.
+      const file = this.files.get(url.pathname.split("/")[2] ?? "");
+      if (!/^Bearer xox/.test(req.headers.authorization ?? "")) return void res.writeHead(302, { location: `${this.url}/signin` }).end();
+      if (!file?.bytes) return void res.writeHead(404).end("not found");
+      res.writeHead(200, { "content-type": file.mimetype, "content-length": String(file.bytes.length) }).end(file.bytes);
+      return;
+    }
     if (url.pathname.startsWith("/upload/")) {
       const id = url.pathname.slice("/upload/".length);
       this.uploads.push({ id, bytes: raw });
       const file = this.files.get(id);
       if (file) {
-        file.bytes = raw;
-        file.size = raw.length;
+        file.bytes = uploadedFile(req.headers["content-type"] ?? "", raw);
+        file.size = file.bytes.length;
+        this.changed();
       }
       res.writeHead(200).end("OK - ok");
       return;
@@ -583,12 +610,35 @@ export class FakeSlack {
       }
       case "files.info": {
         const file = this.files.get(String(args.file ?? ""));
-        return file ? { ok: true, file: publicFile(file) } : { ok: false, error: "file_not_found" };
+        return file ? { ok: true, file: { ...publicFile(file), url_private_download: `${this.url}/download/${file.id}/${encodeURIComponent(file.name)}` } } : { ok: false, error: "file_not_found" };
       }
       default:
         return { ok: true };
     }
   }
+}
+
+/** The file in an upload_url POST: @slack/web-api sends a Buffer as multipart/form-data, a string form-encoded, as `body`. */
+export function uploadedFile(contentType: string, raw: Buffer): Buffer {
+  const boundary = /boundary=(?:"([^"]+)"|([^;]+))/i.exec(contentType);
+  if (contentType.startsWith("multipart/form-data") && boundary) {
+    const sep = Buffer.from(`--${boundary[1] ?? boundary[2]}`);
+    let at = raw.indexOf(sep);
+    while (at >= 0) {
+      const next = raw.indexOf(sep, at + sep.length);
+      if (next < 0) break;
+      const part = raw.subarray(at + sep.length + 2, next - 2); // after CRLF, before CRLF
+      const headEnd = part.indexOf("\r\n\r\n");
+      if (headEnd >= 0 && /name="(body|file|content)"/i.test(part.subarray(0, headEnd).toString())) return Buffer.from(part.subarray(headEnd + 4));
+      at = next;
+    }
+    return raw;
+  }
+  if (contentType.includes("application/x-www-form-urlencoded")) {
+    const body = new URLSearchParams(raw.toString()).get("body");
+    return body === null ? raw : Buffer.from(body);
+  }
+  return raw;
 }
 
 function publicFile(f: FakeFile): FakeFile {

@@ -2,6 +2,7 @@ import type { App } from "@slack/bolt";
 import { registerEventDedupe } from "./events";
 import type { AppDeps } from "../deps";
 import type { Subcommand } from "./commands/index";
+import { digestSubcommand } from "./digest";
 import { attributionAdminSubcommands, registerAttributionConfigListeners } from "./commands/attribution-admin";
 import { setupSubcommands } from "./commands/setup";
 import { registerSetupModal, setupModalSubcommand } from "./commands/setup-modal";
@@ -15,6 +16,7 @@ import { registerStageListeners, stageSubcommand } from "./deals/stages";
 import { logSubcommand, registerTouchpointListeners } from "./deals/touchpoints";
 import { registerHome } from "./home";
 import type { ListenerContext } from "./listener";
+import { mapSubcommand, registerMapListeners } from "./map";
 import { panelSubcommand, registerPanelListeners } from "./panel";
 
 /**
@@ -34,5 +36,6 @@ export function registerListeners(app: App, deps: AppDeps, ctx: ListenerContext)
   registerAskListeners(app, deps, ctx);
   registerDisputeListeners(app, deps, ctx);
   registerAttributionConfigListeners(app, deps, ctx);
-  return [newSubcommand(deps), rolesSubcommand(deps), stageSubcommand(deps), logSubcommand(deps), askSubcommand(deps), attributionSubcommand(deps), setupModalSubcommand(deps), panelSubcommand(deps), ...setupSubcommands(deps), ...dealQuerySubcommands(deps), ...disputeSubcommands(deps), ...attributionAdminSubcommands(deps)];
+  registerMapListeners(app, deps, ctx);
+  return [newSubcommand(deps), rolesSubcommand(deps), stageSubcommand(deps), logSubcommand(deps), askSubcommand(deps), attributionSubcommand(deps), setupModalSubcommand(deps), panelSubcommand(deps), ...setupSubcommands(deps), ...dealQuerySubcommands(deps), ...disputeSubcommands(deps), ...attributionAdminSubcommands(deps), mapSubcommand(deps), digestSubcommand(deps)];
 }

@@ -1,4 +1,3 @@
-import type { Prisma } from "../generated/prisma/client";
 import type { Tx } from "../db/client";
 
 // Transactional outbox: a Slack post is written in the same transaction as the change it
@@ -11,7 +10,10 @@ export type OutboxMethod =
   /** render the deal card from the database at delivery time; post it, or update it in place */
   | "deal.card"
   /** render an attribution record's partner-safe receipt at delivery time */
-  | "attribution.receipt";
+  | "attribution.receipt"
+  /** an ask's overdue/escalation alert, rendered at delivery (jobs/ask-alerts.ts) */
+  | "ask.alert"
+  | "ask.escalationDm";
 
 export interface OutboxInput {
   method: OutboxMethod;
@@ -25,19 +27,28 @@ export interface OutboxInput {
 
 /** Returns true when the message was queued, false when its dedupe key was already used. */
 export async function enqueue(tx: Tx, msg: OutboxInput, now: Date): Promise<boolean> {
-  const res = await tx.outboxMessage.createMany({
-    data: [
-      {
-        method: msg.method,
-        payload: msg.payload as Prisma.InputJsonValue,
-        dedupeKey: msg.dedupeKey ?? null,
-        onSent: (msg.onSent ?? undefined) as Prisma.InputJsonValue | undefined,
-        // The app's clock, not the database's: tests pin time.
-        nextAttemptAt: msg.notBefore ?? now,
-        createdAt: now,
-      },
-    ],
-    skipDuplicates: true,
-  });
-  return res.count === 1;
+  return (await enqueueMany(tx, [msg], now)) === 1;
+}
+
+/**
+ * Queues several messages in one statement; those whose dedupe key was already used are
+ * skipped. Returns how many were queued. The rows travel as one JSON parameter (not thousands
+ * of bound parameters), which keeps a sweep raising 10,000 alerts fast.
+ */
+export async function enqueueMany(tx: Tx, msgs: readonly OutboxInput[], now: Date): Promise<number> {
+  if (msgs.length === 0) return 0;
+  const rows = msgs.map((m) => ({
+    dedupeKey: m.dedupeKey ?? null,
+    method: m.method,
+    payload: m.payload,
+    onSent: m.onSent ?? null,
+    // The app's clock, not the database's: tests pin time.
+    nextAttemptAt: (m.notBefore ?? now).toISOString(),
+  }));
+  return tx.$executeRaw`
+    INSERT INTO "OutboxMessage" (id, "dedupeKey", method, payload, "onSent", status, attempts, "nextAttemptAt", "createdAt")
+    SELECT gen_random_uuid()::text, r."dedupeKey", r.method, r.payload, r."onSent", 'PENDING', 0, r."nextAttemptAt", ${now}
+      FROM jsonb_to_recordset(${JSON.stringify(rows)}::jsonb)
+           AS r("dedupeKey" text, method text, payload jsonb, "onSent" jsonb, "nextAttemptAt" timestamp)
+    ON CONFLICT ("dedupeKey") DO NOTHING`;
 }

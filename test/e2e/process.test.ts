@@ -10,10 +10,9 @@ import { commandBody, postSigned } from "../support/signing";
 
 // The real entry point (src/main.ts) as a child process, as a newcomer would run it.
 
-const TSX = path.resolve("node_modules/.bin/tsx");
 
 function run(env: Record<string, string>) {
-  const child = spawn(TSX, ["src/main.ts"], { env: { PATH: process.env.PATH ?? "", HOME: process.env.HOME ?? "", ...env }, stdio: ["ignore", "pipe", "pipe"] });
+  const child = spawn(process.execPath, ["--import", "tsx", "src/main.ts"], { env: { PATH: process.env.PATH ?? "", HOME: process.env.HOME ?? "", ...env }, stdio: ["ignore", "pipe", "pipe"] });
   let out = "";
   child.stdout.on("data", (d) => (out += d));
   child.stderr.on("data", (d) => (out += d));
@@ -37,10 +36,44 @@ describe("the app process", () => {
     await fake.stop();
   });
 
-  it("without Slack credentials exits non-zero with a clear message", async () => {
-    const p = run({ COSELL_DATA_DIR: mkdtempSync(path.join(tmpdir(), "cosell-")) });
+  it("without Slack credentials starts the playground: the page, the app behind it, seeded on first start", async () => {
+    const dataDir = mkdtempSync(path.join(tmpdir(), "cosell-"));
+    const port = 20000 + Math.floor(Math.random() * 20000);
+    const p = run({ COSELL_DATA_DIR: dataDir, PORT: String(port), COSELL_JOBS: "false" });
+    // The first start seeds the demo program and delivers its Slack history.
+    await p.waitFor(/open\s+http:\/\/localhost:\d+/, 240_000);
+    expect(p.output()).toContain(`http://localhost:${port}`);
+    expect(p.output()).toMatch(/SLACK_BOT_TOKEN and SLACK_SIGNING_SECRET[\s\S]*Connect a Slack workspace/);
+    const page = await fetch(`http://127.0.0.1:${port}/`);
+    expect(page.status).toBe(200);
+    expect(await page.text()).toContain("local playground");
+    expect((await fetch(`http://127.0.0.1:${port}/healthz`)).status).toBe(200);
+    type State = { channels: { id: string; shared: boolean }[]; messages: Record<string, unknown[]> };
+    const state = (await (await fetch(`http://127.0.0.1:${port}/pg/state`)).json()) as State;
+    const shared = state.channels.find((c) => c.shared)!;
+    expect(state.messages[shared.id]!.length).toBeGreaterThan(10); // the demo's deal cards
+    // The app's endpoint checks signatures: an unsigned request is refused.
+    const unsigned = await fetch(`http://127.0.0.1:${port}/slack/events`, { method: "POST", headers: { "content-type": "application/x-www-form-urlencoded" }, body: "command=/cosell&text=help" });
+    expect(unsigned.status).toBe(401);
+    p.child.kill("SIGTERM");
+    expect(await p.exited).toBe(0);
+    expect(p.output()).toContain("stopped");
+    expect(p.output()).not.toMatch(/at .*\.ts:\d+/); // no stack trace
+
+    // Started again on the same data: the program and the channels' history are still there.
+    const again = run({ COSELL_DATA_DIR: dataDir, PORT: String(port), COSELL_JOBS: "false" });
+    await again.waitFor(/open\s+http:\/\/localhost:\d+/, 120_000);
+    expect(again.output()).not.toMatch(/seeded the demo program/);
+    const after = (await (await fetch(`http://127.0.0.1:${port}/pg/state`)).json()) as State;
+    expect(after.messages[shared.id]!.length).toBe(state.messages[shared.id]!.length);
+    again.child.kill("SIGTERM");
+    expect(await again.exited).toBe(0);
+  }, 420_000);
+
+  it("with only one of the Slack credentials exits non-zero with a clear message", async () => {
+    const p = run({ COSELL_DATA_DIR: mkdtempSync(path.join(tmpdir(), "cosell-")), SLACK_BOT_TOKEN: "xoxb-only-the-token" });
     expect(await p.exited).not.toBe(0);
-    expect(p.output()).toMatch(/Missing SLACK_BOT_TOKEN and SLACK_SIGNING_SECRET/);
+    expect(p.output()).toMatch(/Missing SLACK_SIGNING_SECRET/);
     expect(p.output()).toMatch(/Connect a Slack workspace/);
     expect(p.output()).not.toMatch(/at .*\.ts:\d+/); // no stack trace
   });

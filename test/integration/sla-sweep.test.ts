@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { ASK_ALERT, ASK_ESCALATION_DM, renderAskAlert } from "../../src/jobs/ask-alerts";
 import { runSlaSweep, type SweepDeps, type SweepReport } from "../../src/jobs/sla-sweep";
 import { createLogger } from "../../src/logger";
 import { closeAsk, createAsk } from "../../src/store/asks";
@@ -33,7 +34,13 @@ beforeEach(async () => {
 });
 
 const sweep = (at: Date | number | string) => runSlaSweep(deps, new Date(at));
-const rowsWith = (prefix: string) => db.prisma.outboxMessage.findMany({ where: { dedupeKey: { startsWith: prefix } }, orderBy: { dedupeKey: "asc" } });
+/** Outbox rows by key prefix, with what they will send: ask alerts are rendered at delivery. */
+const rowsWith = async (prefix: string) => {
+  const rows = await db.prisma.outboxMessage.findMany({ where: { dedupeKey: { startsWith: prefix } }, orderBy: { dedupeKey: "asc" } });
+  return Promise.all(
+    rows.map(async (r) => (r.method === ASK_ALERT || r.method === ASK_ESCALATION_DM ? { ...r, payload: await renderAskAlert(db.prisma, r.method, r.payload as Record<string, unknown>) } : r)),
+  );
+};
 const empty: SweepReport = { overdue: 0, escalated: 0, stale: 0, closeDatePassed: 0, failed: 0 };
 
 let keySeq = 0;
@@ -122,7 +129,7 @@ describe("overdue asks and escalations", () => {
     const [l1, l2] = await rowsWith(`ask:${a.askId}:`);
     expect(l1!.payload).toMatchObject({ channel: "C_ACME", threadOfDealId: dealId });
     expect(l2!.payload).toMatchObject({ channel: "C_ACME", threadOfDealId: dealId, reply_broadcast: true });
-    const everything = JSON.stringify((await db.prisma.outboxMessage.findMany({ where: { method: "chat.postMessage" } })).map((r) => r.payload));
+    const everything = JSON.stringify((await rowsWith("ask:")).map((r) => r.payload));
     expect(everything).not.toContain("walk-away");
     expect(everything).not.toContain("100,000");
     // The card is refreshed so it shows the ask as overdue.

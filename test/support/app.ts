@@ -30,7 +30,7 @@ export interface TestApp {
   stop(): Promise<void>;
 }
 
-export function testConfig(overrides: Partial<Config> = {}, fake?: FakeSlack): Config {
+export function testConfig(overrides: Partial<Config> = {}, fake?: { apiUrl: string }): Config {
   return {
     slack: { botToken: BOT_TOKEN, signingSecret: SIGNING_SECRET, appToken: undefined, apiUrl: fake?.apiUrl },
     port: 0,
@@ -40,6 +40,7 @@ export function testConfig(overrides: Partial<Config> = {}, fake?: FakeSlack): C
     timezone: "UTC",
     logLevel: "error",
     jobs: false,
+    outboxLockMs: 60_000,
     ...overrides,
   };
 }
@@ -69,19 +70,23 @@ export async function startTestApp(opts: { clock?: Clock; config?: Partial<Confi
     cosell,
     outbox,
     clock,
-    command: (text, as) =>
-      postSigned(
+    async command(text, as) {
+      const id = `cmd${++responseSeq}`;
+      const res = await postSigned(
         url,
         SIGNING_SECRET,
-        commandBody({
-          text,
-          user_id: as.user,
-          team_id: as.team ?? OUR_TEAM,
-          channel_id: as.channel ?? "C_GENERAL",
-          response_url: fake.responseUrl(`cmd${++responseSeq}`),
-        }),
+        commandBody({ text, user_id: as.user, team_id: as.team ?? OUR_TEAM, channel_id: as.channel ?? "C_GENERAL", response_url: fake.responseUrl(id) }),
         "application/x-www-form-urlencoded",
-      ),
+      );
+      if (res.text !== "" || res.status !== 200) return res;
+      // Subcommands ack at once and answer through response_url: return that answer, once the
+      // listener has finished.
+      await cosell.inflight.idle(30_000);
+      const answer = fake.responses.find((r) => r.url === `/response/${id}`);
+      if (!answer) return res;
+      const body = JSON.stringify(answer.body);
+      return { status: res.status, text: body, json: () => JSON.parse(body) };
+    },
     interact: (payload) => postSigned(url, SIGNING_SECRET, interactionBody(payload), "application/x-www-form-urlencoded"),
     async stop() {
       await cosell.stop();

@@ -33,6 +33,7 @@ export function attributionAdminSubcommands(deps: AppDeps): Subcommand[] {
 
   const config: Subcommand = {
     name: "config",
+    opensModal: true,
     help: [
       { usage: USAGE.config, example: USAGE.config, summary: "edit the attribution config (role split, sell-through share, touchpoint weights, pool rates, currency); each save is a new version", adminOnly: true },
       { usage: USAGE.show, example: USAGE.show, summary: "the attribution config version in force and its values" },

@@ -4,6 +4,10 @@ import { renderHelpMessage, type HelpEntry } from "../blocks/help";
 import { COMMAND } from "../ids";
 import { commandListener, type ListenerContext } from "../listener";
 import { closestMatch, tokenize } from "../text";
+import { WorkQueue } from "../work-queue";
+
+/** slash-command jobs after the ack that run at once; the rest wait their turn */
+const WORK_CONCURRENCY = 2;
 
 export type CommandArgs = SlackCommandMiddlewareArgs & AllMiddlewareArgs;
 
@@ -18,6 +22,8 @@ export interface SubcommandContext {
 
 export interface Subcommand {
   name: string;
+  /** opens a modal: runs at once (a trigger_id expires in 3 s), never behind queued work */
+  opensModal?: boolean;
   aliases?: string[];
   help: HelpEntry[];
   run(ctx: SubcommandContext): Promise<void>;
@@ -32,9 +38,11 @@ export function registerCosellCommand(app: App, deps: AppDeps, ctx: ListenerCont
     ...subcommands.flatMap((s) => s.help),
   ];
 
+  const work = new WorkQueue(WORK_CONCURRENCY);
   app.command(
     COMMAND,
     commandListener(ctx, async (args) => {
+      work.arrived();
       const text = args.command.text.trim();
       const [first = ""] = text.split(/\s+/);
       const name = first.toLowerCase();
@@ -52,7 +60,16 @@ export function registerCosellCommand(app: App, deps: AppDeps, ctx: ListenerCont
         return;
       }
       const rest = text.slice(first.length).trim();
-      await sub.run({ args, deps, words: tokenize(rest), rest });
+      // Ack at once, before any database work (Slack's 3 s limit; a trigger_id for a modal also
+      // expires in 3 s). A subcommand's answer then goes through response_url: its ack(body)
+      // becomes respond(body), so subcommands need not care.
+      await args.ack();
+      const ack = (async (body?: unknown) => {
+        if (body === undefined) return;
+        await args.respond(typeof body === "string" ? { response_type: "ephemeral", text: body } : ({ response_type: "ephemeral", ...(body as object) } as never));
+      }) as CommandArgs["ack"];
+      const run = () => sub.run({ args: { ...args, ack }, deps, words: tokenize(rest), rest });
+      await (sub.opensModal ? run() : work.run(run));
     }),
   );
 }

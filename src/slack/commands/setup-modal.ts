@@ -32,6 +32,7 @@ async function requireAdmin(deps: AppDeps, client: WebClient, who: Who, blockId?
 export function setupModalSubcommand(deps: AppDeps): Subcommand {
   return {
     name: "setup",
+    opensModal: true,
     help: [{ usage: "/cosell setup", example: "/cosell setup", summary: "program setup form: our organization, timezone, SLAs, digest, a new partner and pairing", adminOnly: true }],
     async run({ args }) {
       await requireAdmin(deps, args.client, { userId: args.command.user_id, teamId: args.command.team_id });

@@ -93,6 +93,7 @@ async function openAskModal(deps: AppDeps, client: WebClient, who: Who, deal: { 
 export function askSubcommand(deps: AppDeps): Subcommand {
   return {
     name: "ask",
+    opensModal: true,
     help: [{ usage: USAGE, example: `/cosell ask CS-12 @dana "need an SE for Thursday's demo"`, summary: "ask someone on a deal for something; due after their organization's response SLA (with just the deal: opens a form)" }],
     async run({ args, rest }) {
       const parsed = parseAskCommand(rest);

@@ -76,15 +76,21 @@ async function modalData(deps: AppDeps, actor: Actor, opts: { channelId?: string
   };
 }
 
-export async function openRegisterModal(deps: AppDeps, client: WebClient, args: { actor: Actor; triggerId: string; channelId?: string | undefined; accountName?: string }): Promise<void> {
+export async function openRegisterModal(
+  deps: AppDeps,
+  client: WebClient,
+  args: { actor: Actor; triggerId: string; channelId?: string | undefined; accountName?: string; accountDomain?: string; pairingId?: string | undefined },
+): Promise<void> {
   if (args.actor.kind === "stranger") assertAllowed(decideDealAction(args.actor, "deal.register", []));
-  const data = await modalData(deps, args.actor, { channelId: args.channelId, initial: args.accountName ? { accountName: args.accountName } : {} });
+  const initial = { ...(args.accountName ? { accountName: args.accountName } : {}), ...(args.accountDomain ? { accountDomain: args.accountDomain } : {}) };
+  const data = await modalData(deps, args.actor, { channelId: args.channelId, pairingId: args.pairingId ?? null, initial });
   await client.views.open({ trigger_id: args.triggerId, view: buildRegisterModal(data) });
 }
 
 export function newSubcommand(deps: AppDeps): Subcommand {
   return {
     name: "new",
+    opensModal: true,
     aliases: ["register"],
     help: [{ usage: "/cosell new [account]", example: "/cosell new Northwind Traders", summary: "register a co-sell deal (opens a form)" }],
     async run({ args, rest }) {

@@ -29,6 +29,7 @@ async function openRolesModal(deps: AppDeps, client: WebClient, who: Who, deal: 
 export function rolesSubcommand(deps: AppDeps): Subcommand {
   return {
     name: "roles",
+    opensModal: true,
     help: [{ usage: "/cosell roles CS-12", example: "/cosell roles CS-12", summary: "edit who does what: roles, stage leads, quarterback, post-sale, response SLAs" }],
     async run({ args, words }) {
       const ref = parseDealRef(words[0] ?? "");

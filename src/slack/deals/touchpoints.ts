@@ -155,6 +155,7 @@ function confirmation(type: TouchpointType, org: { name: string }, deal: DealVie
 export function logSubcommand(deps: AppDeps): Subcommand {
   return {
     name: "log",
+    opensModal: true,
     help: [
       {
         usage: '/cosell log CS-12 <type> "note" [--when 2026-11-12 | --when "2026-11-12 14:00"]',

@@ -1,0 +1,309 @@
+// npm run bench [-- --small] [--concurrency 200] [--asks 1000000] [--registrations 100]
+// Measures on this machine, in one run: ack latency against a bare Bolt app, end-to-end deal
+// registration, and one SLA sweep pass at two sizes. Postgres when BENCH_DATABASE_URL (or
+// DATABASE_URL) is set, embedded PGlite otherwise. Prints a table; figures go to bench/README.md.
+import { spawn } from "node:child_process";
+import http from "node:http";
+import pg from "pg";
+import { randomBytes } from "node:crypto";
+import { App, HTTPReceiver, LogLevel } from "@slack/bolt";
+import { createApp } from "../src/app";
+import { fixedClock } from "../src/clock";
+import { openDatabase, type Database } from "../src/db/client";
+import { migrate } from "../src/db/migrate";
+import type { AppDeps } from "../src/deps";
+import { runSlaSweep } from "../src/jobs/sla-sweep";
+import { createLogger } from "../src/logger";
+import { CALLBACK, REGISTER_BLOCK as B } from "../src/slack/ids";
+import { ensureProgram } from "../src/store/program";
+import { BOT_TOKEN, SIGNING_SECRET, testConfig } from "../test/support/app";
+import { createDeal } from "../test/support/deals";
+import { stateValues, viewSubmission } from "../test/support/payloads";
+import { PEOPLE, seedProgram, type SeededProgram } from "../test/support/seed";
+import { commandBody, interactionBody, postSigned, sign } from "../test/support/signing";
+import { loadManagerDigest, loadPairingDigests } from "../src/store/digests";
+import { renderManagerDigest, renderPairingDigest } from "../src/slack/blocks/digest";
+import { generateProgram } from "./digest-data";
+import { arg, flag, fmtMs, printTable, summarize, time, type Row } from "./lib";
+
+const small = flag("small");
+const CONCURRENCY = arg("concurrency", 200);
+const ROUNDS = arg("rounds", small ? 2 : 5);
+const REGISTRATIONS = arg("registrations", small ? 20 : 100);
+const ASKS_LARGE = arg("asks", small ? 20_000 : 1_000_000);
+const ASKS_SMALL = Math.max(1000, Math.round(ASKS_LARGE / 10));
+const PAIRINGS = arg("pairings", small ? 100 : 1000);
+const DEALS = arg("deals", small ? 10_000 : 100_000);
+const adminUrl = process.env.BENCH_DATABASE_URL ?? process.env.DATABASE_URL;
+const dbLabel = adminUrl ? "Postgres" : "PGlite";
+const rows: Row[] = [];
+const onlyIdx = process.argv.indexOf("--only");
+/** `--only ack,digests` runs some sections: ack, registration, digests, sweep */
+const want = (section: string) => onlyIdx < 0 || (process.argv[onlyIdx + 1] ?? "").split(",").includes(section);
+
+async function freshDatabase(): Promise<{ db: Database; drop: () => Promise<void> }> {
+  if (!adminUrl) {
+    const db = await openDatabase({ dataDir: "memory://" });
+    await migrate(db.sql);
+    return { db, drop: () => db.close() };
+  }
+  const name = `cosell_bench_${randomBytes(4).toString("hex")}`;
+  const admin = new pg.Client({ connectionString: adminUrl });
+  await admin.connect();
+  await admin.query(`CREATE DATABASE ${name}`);
+  await admin.end();
+  const url = new URL(adminUrl);
+  url.pathname = `/${name}`;
+  const db = await openDatabase({ databaseUrl: url.toString(), poolSize: 20 });
+  await migrate(db.sql);
+  return {
+    db,
+    drop: async () => {
+      await db.close();
+      const c = new pg.Client({ connectionString: adminUrl });
+      await c.connect();
+      await c.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
+      await c.end();
+    },
+  };
+}
+
+/** 200 concurrent signed commands, several rounds; latency of each request until its response. */
+async function burst(url: string, text: string, n: number, fake: RemoteFake): Promise<number[]> {
+  const out: number[] = [];
+  await Promise.all(
+    Array.from({ length: n }, async (_, i) => {
+      const body = commandBody({ text, user_id: PEOPLE.rep.user, team_id: PEOPLE.rep.team, channel_id: "C_ACME", response_url: fake.responseUrl(`bench${i}`) });
+      const t0 = performance.now();
+      const status = await post(url, body);
+      if (status !== 200) throw new Error(`HTTP ${status}`);
+      out.push(performance.now() - t0);
+    }),
+  );
+  return out;
+}
+
+/** One signed POST on its own connection (as Slack's many senders do; no keep-alive races). */
+function post(url: string, body: string): Promise<number> {
+  const u = new URL(url);
+  return new Promise((resolve, reject) => {
+    const req = http.request(
+      { host: u.hostname, port: u.port, path: u.pathname, method: "POST", agent: false, headers: { ...sign(SIGNING_SECRET, body), "content-type": "application/x-www-form-urlencoded", "content-length": Buffer.byteLength(body) } },
+      (res) => {
+        res.resume();
+        res.on("end", () => resolve(res.statusCode ?? 0));
+      },
+    );
+    req.on("error", reject);
+    req.end(body);
+  });
+}
+
+async function startBareBolt(fake: RemoteFake): Promise<{ url: string; stop: () => Promise<void> }> {
+  const receiver = new HTTPReceiver({ signingSecret: SIGNING_SECRET, endpoints: "/slack/events" });
+  const app = new App({ token: BOT_TOKEN, receiver, logLevel: LogLevel.ERROR, clientOptions: { slackApiUrl: fake.apiUrl } });
+  app.command("/cosell", async ({ ack }) => {
+    await ack();
+  });
+  const server = (await app.start(0)) as import("node:http").Server;
+  const port = (server.address() as { port: number }).port;
+  return { url: `http://127.0.0.1:${port}/slack/events`, stop: async () => void (await app.stop()) };
+}
+
+async function benchAck(fake: RemoteFake, db: Database, program: SeededProgram): Promise<void> {
+  const clock = fixedClock("2026-11-16T10:00:00Z");
+  const deps: AppDeps = { config: testConfig({}, fake), db, clock, logger: createLogger({ level: "error" }) };
+  for (let i = 0; i < 30; i++) await createDeal(db.prisma, program);
+  const ours = createApp(deps);
+  const { port } = await ours.start(0);
+  const oursUrl = `http://127.0.0.1:${port}/slack/events`;
+  const bare = await startBareBolt(fake);
+  const samples: Record<string, number[]> = { bare: [], help: [], list: [] };
+  // warm up both (JIT, connection pools, auth.test)
+  await burst(bare.url, "help", 20, fake);
+  await burst(oursUrl, "help", 20, fake);
+  await burst(oursUrl, "list", 20, fake);
+  for (let r = 0; r < ROUNDS; r++) {
+    samples.bare!.push(...(await burst(bare.url, "help", CONCURRENCY, fake)));
+    samples.help!.push(...(await burst(oursUrl, "help", CONCURRENCY, fake)));
+    samples.list!.push(...(await burst(oursUrl, "list", CONCURRENCY, fake)));
+    // Let the answers after the acks finish, so the next burst is measured on a quiet process.
+    await ours.inflight.idle(60_000);
+  }
+  await ours.inflight.idle(60_000);
+  await ours.stop();
+  await bare.stop();
+  const b = summarize(samples.bare!);
+  rows.push({ benchmark: `ack latency, bare Bolt app (${CONCURRENCY} concurrent × ${ROUNDS})`, db: "—", size: `${b.n} requests`, result: `p50 ${fmtMs(b.p50)} · p99 ${fmtMs(b.p99)}`, target: "baseline", verdict: "" });
+  for (const [name, what] of [
+    ["help", "/cosell help (inline answer)"],
+    ["list", "/cosell list (acked at once; answer from the database via response_url)"],
+  ] as const) {
+    const s = summarize(samples[name]!);
+    const ratio = s.p99 / b.p99;
+    rows.push({
+      benchmark: `ack latency, cosell ${what}`,
+      db: name === "list" ? dbLabel : "—",
+      size: `${s.n} requests`,
+      result: `p50 ${fmtMs(s.p50)} · p99 ${fmtMs(s.p99)} · p99 ratio ${ratio.toFixed(2)}×`,
+      target: "p99 ≤ 1.5 × bare",
+      verdict: ratio <= 1.5 ? "ok" : "SLOW",
+    });
+  }
+}
+
+async function benchRegistration(fake: RemoteFake, db: Database, program: SeededProgram): Promise<void> {
+  const clock = fixedClock("2026-11-16T10:00:00Z");
+  const deps: AppDeps = { config: testConfig({}, fake), db, clock, logger: createLogger({ level: "error" }) };
+  const app = createApp(deps);
+  const { port } = await app.start(0);
+  const url = `http://127.0.0.1:${port}/slack/events`;
+  const lat: number[] = [];
+  for (let i = 0; i < REGISTRATIONS; i++) {
+    const values = stateValues({
+      [B.accountName]: { text: `Bench account ${i}` },
+      [B.accountDomain]: { text: `bench${i}.example.com` },
+      [B.title]: { text: `Bench deal ${i}` },
+      [B.amount]: { text: "25,000" },
+      [B.currency]: { select: "USD" },
+      [B.closeDate]: { date: "2027-02-28" },
+      [B.pairing]: { select: program.acmePairing.id },
+      [B.coSellModel]: { select: "SELL_WITH" },
+      [`${B.rolePrefix}SOURCING`]: { multi: [program.acme.id] },
+      [`${B.rolePrefix}SELLING`]: { multi: [program.ours.id] },
+    });
+    const body = interactionBody(viewSubmission({ as: PEOPLE.rep, viewId: `V_BENCH_${i}`, callbackId: CALLBACK.registerDeal, values, privateMetadata: "{}" }));
+    const { ms, value } = await time(() => postSigned(url, SIGNING_SECRET, body, "application/x-www-form-urlencoded"));
+    if (value.text !== "") throw new Error(`registration ${i} failed: ${value.text}`);
+    lat.push(ms);
+  }
+  await app.stop();
+  const queued = await db.prisma.outboxMessage.count({ where: { method: "deal.card" } });
+  if (queued < REGISTRATIONS) throw new Error(`only ${queued} card posts queued`);
+  const s = summarize(lat);
+  rows.push({
+    benchmark: "deal registration: view submission → rows written → post queued",
+    db: dbLabel,
+    size: `${s.n} sequential`,
+    result: `p50 ${fmtMs(s.p50)} · p99 ${fmtMs(s.p99)}`,
+    target: "< 3 s (Slack's ack limit)",
+    verdict: s.p99 < 3000 ? "ok" : "SLOW",
+  });
+}
+
+/** N open asks on 100 deals, 1% overdue (due an hour ago), the rest due tomorrow. */
+async function seedAsks(db: Database, program: SeededProgram, n: number, now: Date): Promise<void> {
+  const deals: string[] = [];
+  for (let i = 0; i < 100; i++) deals.push((await createDeal(db.prisma, program)).dealId);
+  const overdueEvery = 100;
+  await db.sql.exec(`
+    INSERT INTO "Ask" (id, "dealId", "fromUserId", "ownerUserId", text, "slaHours", "createdAt", "dueAt", "escalateAt", status, "alertLevel")
+    SELECT gen_random_uuid()::text,
+           (ARRAY['${deals.join("','")}'])[1 + (g % 100)],
+           'U_REP', 'U_ACME', 'bench ask ' || g, 24,
+           TIMESTAMPTZ '${now.toISOString()}' - interval '25 hours',
+           CASE WHEN g % ${overdueEvery} = 0 THEN TIMESTAMPTZ '${now.toISOString()}' - interval '1 hour' ELSE TIMESTAMPTZ '${now.toISOString()}' + interval '1 day' END,
+           CASE WHEN g % ${overdueEvery} = 0 THEN TIMESTAMPTZ '${now.toISOString()}' + interval '23 hours' ELSE TIMESTAMPTZ '${now.toISOString()}' + interval '2 days' END,
+           'OPEN', 0
+    FROM generate_series(1, ${n}) AS g`);
+  await db.sql.exec(`ANALYZE "Ask"`);
+}
+
+async function benchSweep(n: number): Promise<{ ms: number; overdue: number }> {
+  const { db, drop } = await freshDatabase();
+  try {
+    await ensureProgram(db.prisma, { timezone: "UTC" });
+    const program = await seedProgram(db.prisma);
+    const now = new Date("2026-11-16T10:00:00Z");
+    await seedAsks(db, program, n, now);
+    const deps = { db, logger: createLogger({ level: "error" }) };
+    const { ms, value } = await time(() => runSlaSweep(deps, now));
+    // exactly once: a second pass finds nothing
+    const again = await runSlaSweep(deps, now);
+    if (again.overdue !== 0) throw new Error("second sweep raised alerts again");
+    return { ms, overdue: value.overdue };
+  } finally {
+    await drop();
+  }
+}
+
+interface RemoteFake {
+  apiUrl: string;
+  responseUrl(id: string): string;
+  stop(): void;
+}
+
+async function startFakeProcess(): Promise<RemoteFake> {
+  const child = spawn(process.execPath, ["--import", "tsx", new URL("./fake-server.ts", import.meta.url).pathname], { stdio: ["ignore", "pipe", "inherit"] });
+  const port = await new Promise<number>((resolve, reject) => {
+    child.stdout.once("data", (d: Buffer) => resolve(Number(String(d).trim())));
+    child.once("exit", (code) => reject(new Error(`fake Slack exited with ${code}`)));
+  });
+  const url = `http://127.0.0.1:${port}`;
+  return { apiUrl: `${url}/api/`, responseUrl: (id) => `${url}/response/${id}`, stop: () => child.kill("SIGTERM") };
+}
+
+/** Building every pairing's weekly digest (load + render) and the manager digest. */
+async function benchDigests(): Promise<void> {
+  const { db, drop } = await freshDatabase();
+  try {
+    await ensureProgram(db.prisma, { timezone: "UTC" });
+    const now = new Date("2026-11-16T09:00:00Z");
+    const gen = await time(() => generateProgram(db, { pairings: PAIRINGS, deals: DEALS, now }));
+    console.log(`generated ${PAIRINGS} pairings / ${DEALS} deals in ${fmtMs(gen.ms)}`);
+    const window = { start: new Date(now.getTime() - 7 * 86_400_000), end: now };
+    const memBefore = process.memoryUsage().rss;
+    const build = await time(async () => {
+      const data = await loadPairingDigests(db.prisma, { now, window, timezone: "UTC" });
+      let messages = 0;
+      for (const d of data) messages += renderPairingDigest(d).length;
+      return { pairings: data.length, messages };
+    });
+    if (build.value.pairings !== PAIRINGS) throw new Error(`built ${build.value.pairings} digests`);
+    rows.push({
+      benchmark: "weekly pairing digests: load + render all",
+      db: dbLabel,
+      size: `${PAIRINGS.toLocaleString("en-US")} pairings / ${DEALS.toLocaleString("en-US")} deals`,
+      result: `${fmtMs(build.ms)} (${build.value.messages.toLocaleString("en-US")} messages; rss +${Math.round((process.memoryUsage().rss - memBefore) / 1e6)} MB)`,
+      target: "≤ 5 s",
+      verdict: build.ms <= 5000 ? "ok" : "SLOW",
+    });
+    const manager = await time(async () => renderManagerDigest(await loadManagerDigest(db.prisma, { now, window })));
+    rows.push({ benchmark: "manager digest: all program metrics", db: dbLabel, size: `${DEALS.toLocaleString("en-US")} deals`, result: fmtMs(manager.ms), target: "—", verdict: "" });
+  } finally {
+    await drop();
+  }
+}
+
+async function main(): Promise<void> {
+  console.log(`cosell benchmarks on ${dbLabel}${small ? " (small sizes)" : ""} — ${new Date().toISOString()}`);
+  const fake = await startFakeProcess();
+  if (want("ack") || want("registration")) {
+    const { db, drop } = await freshDatabase();
+    await ensureProgram(db.prisma, { timezone: "UTC" });
+    const program = await seedProgram(db.prisma);
+    if (want("ack")) await benchAck(fake, db, program);
+    if (want("registration")) await benchRegistration(fake, db, program);
+    await drop();
+  }
+  if (want("digests")) await benchDigests();
+  for (const n of want("sweep") ? [ASKS_SMALL, ASKS_LARGE] : []) {
+    const r = await benchSweep(n);
+    rows.push({
+      benchmark: "SLA sweep, one pass (1% overdue)",
+      db: dbLabel,
+      size: `${n.toLocaleString("en-US")} open asks`,
+      result: `${fmtMs(r.ms)} for ${r.overdue.toLocaleString("en-US")} alerts`,
+      target: "≤ 1 s at 1M; cost follows the overdue",
+      verdict: n === ASKS_LARGE ? (r.ms <= 1000 ? "ok" : "SLOW") : "",
+    });
+  }
+  fake.stop();
+  console.log("");
+  printTable(rows);
+}
+
+main().catch((err) => {
+  console.error(err);
+  process.exit(1);
+});

@@ -1,0 +1,109 @@
+// Takes the README's screenshots of the playground (docs/playground-*.png): the same flows as
+// test/browser, in headless Chromium from Debian's packages.
+//   npm run screenshots
+import { mkdirSync } from "node:fs";
+import type { Page } from "playwright-core";
+import { actAs, choose, dealCard, field, HAS_CHROMIUM, launchBrowser, message, MISSING_CHROMIUM, modal, openChannel, openPage, startTestPlayground, type } from "../test/browser/support";
+
+if (!HAS_CHROMIUM) {
+  console.error(MISSING_CHROMIUM);
+  process.exit(1);
+}
+
+const OUT = "docs";
+mkdirSync(OUT, { recursive: true });
+const pg = await startTestPlayground();
+const browser = await launchBrowser();
+const shot = async (page: Page, name: string) => {
+  await page.evaluate("document.getElementById('toasts').replaceChildren(); document.activeElement?.blur()");
+  await page.evaluate("document.fonts.ready.then(() => true)");
+  await page.waitForTimeout(600); // fonts and images settle
+  await page.screenshot({ path: `${OUT}/${name}.png` });
+  console.log(`${OUT}/${name}.png`);
+};
+
+try {
+  const page = await openPage(browser, pg.url, { as: "U0NWREP1" });
+  const PAIRING = "northwind-acme-globex";
+  await openChannel(page, PAIRING);
+  await page.locator("#messages .msg .bk-header").first().waitFor();
+
+  // 1. The registration modal, half filled.
+  await type(page, "/cosell new Fabrikam");
+  await modal(page, "Register co-sell deal").waitFor();
+  await field(page, "account_domain").locator("input").fill("fabrikam.example");
+  await field(page, "deal_title").locator("input").fill("Lakehouse migration");
+  await field(page, "deal_amount").locator("input").fill("250k");
+  await field(page, "close_date").locator("input").fill("2027-06-30");
+  await choose(field(page, "role_SOURCING"), "Acme Data");
+  await choose(field(page, "role_TECHNICAL_VALIDATION"), "Acme Data");
+  await choose(field(page, "role_SELLING"), "Northwind Cloud (us)");
+  await choose(field(page, "relationship_owner"), "Ravi Rep");
+  await field(page, "deal_amount").scrollIntoViewIfNeeded();
+  await shot(page, "playground-register-modal");
+  await modal(page).getByRole("button", { name: "Register" }).click();
+  await modal(page).waitFor({ state: "detached" });
+  const card = dealCard(page, "Lakehouse migration");
+  await card.waitFor();
+
+  // 2. The pairing channel with the new card, as our rep.
+  await card.scrollIntoViewIfNeeded();
+  await shot(page, "playground-channel");
+
+  // 3. The partner's side: their /cosell is refused (Slack Connect), their card button works.
+  await actAs(page, "Priya Partner");
+  await openChannel(page, PAIRING);
+  await type(page, "/cosell list");
+  await message(page, "is not a valid command").waitFor();
+  await dealCard(page, "Lakehouse migration").getByRole("button", { name: "Log touchpoint" }).click();
+  await modal(page, "Log touchpoint").waitFor();
+  await choose(field(page, "tp_type"), "Demo");
+  await field(page, "tp_note").locator("textarea").fill("Ran the connector demo for the Fabrikam data team.");
+  await shot(page, "playground-partner-touchpoint");
+  await modal(page).getByRole("button", { name: "Log" }).click();
+  await modal(page).waitFor({ state: "detached" });
+  await message(page, "Logged a demo for Acme Data").waitFor();
+
+  // 4. Closed won: the attribution receipt in the card's thread.
+  await actAs(page, "Ravi Rep");
+  await openChannel(page, PAIRING);
+  await dealCard(page, "Lakehouse migration").getByRole("button", { name: "Change stage" }).click();
+  await modal(page, "Change stage").waitFor();
+  await choose(field(page, "stage_to"), "Closed won");
+  const gaps = field(page, "stage_confirm_gaps");
+  if (await gaps.count()) await gaps.locator("input[type=checkbox]").check();
+  await modal(page).getByRole("button", { name: "Move" }).click();
+  await modal(page).waitFor({ state: "detached" });
+  await dealCard(page, "Lakehouse migration").locator(".replies").click();
+  await page.locator("#thread .msg", { hasText: "Attribution · CS-" }).waitFor();
+  await dealCard(page, "Lakehouse migration").scrollIntoViewIfNeeded();
+  await shot(page, "playground-attribution-thread");
+
+  // 5. The App Home.
+  await page.locator("#thread button[title='Close thread']").click();
+  await page.locator(`.sidebar .nav-item[data-channel="app:home"]`).click();
+  await page.locator("#messages .home").waitFor();
+  await page.locator("#messages .home", { hasText: "My open deals" }).waitFor();
+  await shot(page, "playground-app-home");
+
+  // 6. The weekly digests, fired from the jobs menu: the manager digest and its chart.
+  await actAs(page, "Ada Admin");
+  await page.getByRole("button", { name: /Scheduled jobs/ }).click();
+  await page.getByRole("menuitem", { name: "Run weekly digests now" }).click();
+  await openChannel(page, "partner-managers");
+  const digest = page.locator("#messages .msg").first();
+  await digest.waitFor({ timeout: 30_000 });
+  const withChart = page.locator("#messages .msg .replies").first();
+  await withChart.waitFor({ timeout: 30_000 }).then(
+    () => withChart.click(),
+    () => undefined,
+  );
+  await page.locator("#thread .file img").first().waitFor({ timeout: 30_000 }).catch(() => undefined);
+  await page.locator("#thread .file img").first().scrollIntoViewIfNeeded().catch(() => undefined);
+  await page.locator("#messages .msg", { has: page.locator(".replies") }).first().scrollIntoViewIfNeeded();
+  await page.evaluate("document.querySelector('#messages .msg .replies')?.closest('.msg')?.scrollIntoView({ block: 'start' })");
+  await shot(page, "playground-digest");
+} finally {
+  await browser.close();
+  await pg.stop();
+}

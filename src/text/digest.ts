@@ -1,0 +1,54 @@
+import type { KnownBlock } from "@slack/types";
+import type { DigestMessage } from "../slack/blocks/digest";
+
+// Digests as plain text for the terminal (`npm run cosell -- digest --preview`, `npm run demo`):
+// the very messages that would be posted, with Slack's mrkdwn turned into readable text.
+
+/** Slack mrkdwn → plain text: mentions, links and dates readable, bold/italic markers dropped. */
+export function mrkdwnToText(text: string): string {
+  return text
+    .replace(/<!date\^\d+\^[^|>]*\|([^>]*)>/g, "$1")
+    .replace(/<@([A-Z0-9_]+)(?:\|[^>]*)?>/gi, "@$1")
+    .replace(/<#([A-Z0-9_]+)(?:\|([^>]*))?>/gi, (_m, id: string, name?: string) => `#${name ?? id}`)
+    .replace(/<(https?:[^|>]+)\|([^>]+)>/g, "$2 ($1)")
+    .replace(/<(https?:[^>]+)>/g, "$1")
+    .replace(/(^|[\s(“"])\*([^*\n]+)\*(?=$|[\s).,:;!?”"])/gm, "$1$2")
+    .replace(/(^|[\s(“"])_([^_\n]+)_(?=$|[\s).,:;!?”"])/gm, "$1$2")
+    .replace(/&lt;/g, "<")
+    .replace(/&gt;/g, ">")
+    .replace(/&amp;/g, "&");
+}
+
+function blockText(b: KnownBlock): string | null {
+  switch (b.type) {
+    case "header":
+      return `${b.text.text}\n${"=".repeat(Math.min(72, [...b.text.text].length))}`;
+    case "section": {
+      const parts: string[] = [];
+      if (b.text) parts.push(mrkdwnToText(b.text.text));
+      for (const f of b.fields ?? []) parts.push(mrkdwnToText(f.text));
+      return parts.join("\n");
+    }
+    case "context": {
+      const t = b.elements.map((e) => ("text" in e ? mrkdwnToText(e.text) : "")).filter(Boolean).join(" ");
+      return t ? `  ${t}` : null;
+    }
+    case "divider":
+      return "";
+    default:
+      return null;
+  }
+}
+
+export function digestToText(messages: readonly DigestMessage[]): string {
+  return (
+    messages
+      .map((m) =>
+        m.blocks
+          .map(blockText)
+          .filter((t): t is string => t !== null)
+          .join("\n"),
+      )
+      .join("\n\n") + "\n"
+  );
+}

@@ -1,0 +1,188 @@
+import { spawn } from "node:child_process";
+import { mkdtempSync } from "node:fs";
+import { tmpdir } from "node:os";
+import path from "node:path";
+import { WebClient } from "@slack/web-api";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { fixedClock } from "../../src/clock";
+import { openDatabase } from "../../src/db/client";
+import { migrate } from "../../src/db/migrate";
+import { deliverOutbox } from "../../src/jobs/outbox";
+import { runSlaSweep } from "../../src/jobs/sla-sweep";
+import { createAsk } from "../../src/store/asks";
+import { ensureProgram } from "../../src/store/program";
+import { changeStage } from "../../src/store/stages";
+import { startTestApp, type TestApp } from "../support/app";
+import { createDeal } from "../support/deals";
+import { FakeSlack, type Failure, type RecordedCall } from "../support/fake-slack";
+import { createTestDatabase, onPostgres } from "../support/db";
+import { seedProgram } from "../support/seed";
+
+// Fault injection: Slack failing in bursts (5xx, 429, timeouts) while deals move and alerts
+// fire, and the app killed with undelivered posts. Every post must arrive exactly once.
+
+/** Successful posts, keyed by what they say (thread replies and channel posts alike). */
+function deliveredTexts(fake: FakeSlack): string[] {
+  return fake.delivered("chat.postMessage").map((c: RecordedCall) => `${String(c.args.channel)}|${String(c.args.thread_ts ?? "")}|${String(c.args.text)}`);
+}
+
+describe("Slack failing in bursts", () => {
+  let t: TestApp;
+  beforeAll(async () => {
+    t = await startTestApp({ outbox: false });
+  });
+  afterAll(async () => {
+    await t.stop();
+  });
+
+  it("every alert, card and receipt is delivered exactly once", async () => {
+    const clock = t.clock as ReturnType<typeof fixedClock>;
+    // A short client timeout so the fake's hung requests count as timeouts.
+    const client = new WebClient("xoxb-test", { slackApiUrl: t.fake.apiUrl, retryConfig: { retries: 0 }, rejectRateLimitedCalls: true, timeout: 300 });
+    const p = await seedProgram(t.db.prisma);
+    const burst: Failure[] = [
+      { kind: "http", status: 500 },
+      { kind: "http", status: 502 },
+      { kind: "ratelimit", retryAfter: 2 },
+      { kind: "timeout", ms: 600 },
+      { kind: "http", status: 503 },
+      { kind: "ok_false", error: "internal_error" },
+    ];
+    const deals = [];
+    for (let i = 0; i < 6; i++) deals.push(await createDeal(t.db.prisma, p, { now: clock.now() }));
+    for (let round = 0; round < 40; round++) {
+      // Bursts of failures on every method the outbox uses, every few rounds.
+      if (round % 4 === 0) for (const m of ["chat.postMessage", "chat.update"]) t.fake.failNext(m, ...burst);
+      // Meanwhile the deals move, asks are made and fall due, and the sweep runs.
+      if (round < deals.length) {
+        const d = deals[round]!;
+        await changeStage(t.db.prisma, { dealId: d.dealId, to: "DISCOVERY", by: "U_REP", isAdmin: false, confirmedGaps: true, now: clock.now() });
+        await createAsk(t.db.prisma, { dealId: d.dealId, fromUserId: "U_REP", ownerUserId: "U_ACME", ownerOrgId: p.acme.id, text: `need a demo slot ${round}`, key: `ask-${round}`, now: clock.now() });
+      }
+      if (round === 8) await changeStage(t.db.prisma, { dealId: deals[0]!.dealId, to: "CLOSED_WON", by: "U_REP", isAdmin: false, confirmedGaps: true, now: clock.now() });
+      await runSlaSweep(t.deps, clock.now());
+      await deliverOutbox(t.deps, client, { perChannelGapMs: 0, batch: 10 });
+      clock.advance(90 * 60_000); // 40 rounds ≈ 60 h: asks fall due (24 h) and escalate (48 h)
+    }
+    // Let everything still pending through, Slack healthy again.
+    for (let i = 0; i < 30 && (await t.db.prisma.outboxMessage.count({ where: { status: "PENDING" } })) > 0; i++) {
+      await deliverOutbox(t.deps, client, { perChannelGapMs: 0 });
+      clock.advance(15 * 60_000);
+    }
+    expect(await t.db.prisma.outboxMessage.count({ where: { status: { not: "SENT" } } })).toBe(0);
+    expect(t.fake.calls.filter((c) => (c as RecordedCall & { failed?: boolean }).failed).length).toBeGreaterThan(20); // the faults really happened
+
+    const posts = await t.db.prisma.outboxMessage.findMany({ where: { method: { in: ["chat.postMessage", "attribution.receipt", "ask.alert", "ask.escalationDm"] } } });
+    const delivered = deliveredTexts(t.fake);
+    // One successful Slack call per outbox message, and no text posted twice.
+    const cards = await t.db.prisma.outboxMessage.count({ where: { method: "deal.card", dedupeKey: { startsWith: "card-post:" } } });
+    expect(delivered.length).toBe(posts.length + cards);
+    expect(new Set(delivered).size).toBe(delivered.length);
+    // Every alert kind made it: stage moves, overdue asks, escalations, the receipt.
+    const all = delivered.join("\n");
+    expect(all).toContain("Moved");
+    expect(all).toContain("Overdue");
+    expect(all).toMatch(/Attribution for CS-/);
+    // five asks stayed on open deals (the first deal was won before its ask fell due)
+    expect(posts.filter((x) => /^ask:.*:1$/.test(x.dedupeKey ?? "")).length).toBe(5);
+    expect(posts.filter((x) => /^ask:.*:2$/.test(x.dedupeKey ?? "")).length).toBe(5);
+  });
+});
+
+describe("the app killed with posts still in the outbox", () => {
+  let fake: FakeSlack;
+  beforeAll(async () => {
+    fake = await new FakeSlack().start();
+  });
+  afterAll(async () => {
+    await fake.stop();
+  });
+
+  // One process (node with tsx as its loader), so SIGKILL kills the app itself, not a wrapper.
+  function startApp(env: Record<string, string>) {
+    const child = spawn(process.execPath, ["--import", "tsx", "src/main.ts"], { env: { PATH: process.env.PATH ?? "", HOME: process.env.HOME ?? "", ...env }, stdio: ["ignore", "pipe", "pipe"] });
+    let out = "";
+    child.stdout.on("data", (d) => (out += d));
+    child.stderr.on("data", (d) => (out += d));
+    const exited = new Promise<number | null>((r) => child.on("exit", (code) => r(code)));
+    const ready = async () => {
+      const start = Date.now();
+      while (!/listening on :\d+/.test(out)) {
+        if (Date.now() - start > 60_000) throw new Error(`app did not start:\n${out}`);
+        await new Promise((r) => setTimeout(r, 50));
+      }
+    };
+    return { child, exited, ready, output: () => out };
+  }
+
+  it("after SIGKILL and a restart every post is delivered once", async () => {
+    const dataDir = mkdtempSync(path.join(tmpdir(), "cosell-kill-"));
+    const db = await openDatabase({ dataDir });
+    await migrate(db.sql);
+    await ensureProgram(db.prisma, { timezone: "UTC" });
+    const p = await seedProgram(db.prisma);
+    for (let i = 0; i < 8; i++) await createDeal(db.prisma, p, { now: new Date() });
+    expect(await db.prisma.outboxMessage.count({ where: { status: "PENDING" } })).toBe(8);
+    await db.close();
+
+    // Slack is down: every post fails while the first process runs.
+    fake.failNext("chat.postMessage", ...Array.from({ length: 1000 }, () => ({ kind: "http", status: 500 }) as Failure));
+    const port = 20000 + Math.floor(Math.random() * 20000);
+    const env = { SLACK_BOT_TOKEN: "xoxb-kill", SLACK_SIGNING_SECRET: "kill-secret", SLACK_API_URL: fake.apiUrl, PORT: String(port), COSELL_DATA_DIR: dataDir, COSELL_JOBS: "false", COSELL_OUTBOX_LOCK_MS: "2000" };
+    const first = startApp(env);
+    await first.ready();
+    await fake.waitFor((c) => c.filter((x) => x.method === "chat.postMessage").length >= 8, 30_000);
+    first.child.kill("SIGKILL");
+    await first.exited;
+    expect(fake.delivered("chat.postMessage")).toHaveLength(0);
+
+    // Slack is back; a new process takes over the outbox.
+    fake.reset();
+    const second = startApp({ ...env, PORT: String(port + 1) });
+    await second.ready();
+    await fake.waitFor((c) => c.filter((x) => x.method === "chat.postMessage").length >= 8, 45_000);
+    await new Promise((r) => setTimeout(r, 3000)); // nothing more may follow
+    second.child.kill("SIGTERM");
+    expect(await second.exited).toBe(0);
+    const delivered = fake.delivered("chat.postMessage");
+    expect(delivered).toHaveLength(8);
+    expect(new Set(delivered.map((c) => String(c.args.text))).size).toBe(8);
+    const again = await openDatabase({ dataDir });
+    expect(await again.prisma.outboxMessage.count({ where: { status: "SENT" } })).toBe(8);
+    expect(await again.prisma.deal.count({ where: { cardTs: null } })).toBe(0);
+    await again.close();
+  }, 180_000);
+});
+
+describe.runIf(onPostgres)("two app processes on one database", () => {
+  it("post one weekly digest per pairing between them", async () => {
+    const db = await createTestDatabase();
+    const fake = await new FakeSlack().start();
+    try {
+      await ensureProgram(db.prisma, { timezone: "UTC" });
+      const p = await seedProgram(db.prisma);
+      for (let i = 0; i < 3; i++) await createDeal(db.prisma, p, { now: new Date() });
+      await createDeal(db.prisma, p, { pairingId: p.globexPairing.id, participants: [{ orgId: p.globex.id, roles: ["SOURCING"] }, { orgId: p.ours.id, roles: ["SELLING"] }], now: new Date() });
+      // The digest was due at 00:00 today: both processes catch it up at start.
+      const weekday = ((new Date().getUTCDay() + 6) % 7) + 1;
+      await db.prisma.program.update({ where: { id: 1 }, data: { digestWeekday: weekday, digestHour: 0 } });
+      await db.prisma.pairing.updateMany({ data: { createdAt: new Date(Date.now() - 30 * 86_400_000) } });
+
+      const base = { SLACK_BOT_TOKEN: "xoxb-two", SLACK_SIGNING_SECRET: "two-secret", SLACK_API_URL: fake.apiUrl, DATABASE_URL: db.url!, COSELL_TIMEZONE: "UTC" };
+      const port = 20000 + Math.floor(Math.random() * 20000);
+      const procs = [0, 1].map((i) => spawn(process.execPath, ["--import", "tsx", "src/main.ts"], { env: { PATH: process.env.PATH ?? "", HOME: process.env.HOME ?? "", ...base, PORT: String(port + i) }, stdio: "ignore" }));
+      const digestPosts = () => fake.delivered("chat.postMessage").filter((c) => /standup|digest/i.test(String(c.args.text)));
+      await fake.waitFor(() => new Set(digestPosts().map((c) => c.args.channel)).size >= 2, 60_000);
+      await new Promise((r) => setTimeout(r, 4000)); // a duplicate would have arrived by now
+      for (const proc of procs) proc.kill("SIGTERM");
+      await Promise.all(procs.map((proc) => new Promise((r) => proc.on("exit", r))));
+      const perChannel = new Map<string, number>();
+      for (const c of digestPosts()) perChannel.set(String(c.args.channel), (perChannel.get(String(c.args.channel)) ?? 0) + 1);
+      expect(Object.fromEntries(perChannel)).toMatchObject({ C_ACME: 1, C_GLOBEX: 1 });
+      expect(await db.prisma.jobRun.count({ where: { job: "pairing-digest" } })).toBe(2);
+    } finally {
+      await fake.stop();
+      await db.close();
+    }
+  }, 180_000);
+});

@@ -1,0 +1,291 @@
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import path from "node:path";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { runCli } from "../../src/cli";
+import { fixedClock } from "../../src/clock";
+import { openDatabase } from "../../src/db/client";
+import { migrate } from "../../src/db/migrate";
+import type { AppDeps } from "../../src/deps";
+import type { PrismaClient } from "../../src/generated/prisma/client";
+import { MAP_REFRESH_JOB, runMapRefresh } from "../../src/jobs/map-refresh";
+import { createLogger } from "../../src/logger";
+import { importAccountFile, loadAccountMap, requestIntro } from "../../src/store/account-map";
+import { ensureProgram } from "../../src/store/program";
+import { changeStage } from "../../src/store/stages";
+import { logTouchpoint } from "../../src/store/touchpoints";
+import { testConfig } from "../support/app";
+import { createTestDatabase, onPostgres, type TestDatabase } from "../support/db";
+import { createDeal } from "../support/deals";
+import { seedProgram, type SeededProgram } from "../support/seed";
+
+// Account lists and overlaps on a real database (PGlite, or Postgres with TEST_DATABASE_URL).
+
+const now = new Date("2026-11-16T10:00:00Z");
+const csv = (lines: string[]) => Buffer.from(lines.join("\r\n") + "\r\n");
+
+async function importCsv(prisma: PrismaClient, orgId: string, status: "CUSTOMER" | "PROSPECT" | null, lines: string[], at = now) {
+  return importAccountFile(prisma, { orgId, status, bytes: csv(lines), fileName: "list.csv", actor: "U_ADMIN", source: "slack", now: at });
+}
+
+describe("importing account lists", () => {
+  let db: TestDatabase;
+  let p: SeededProgram;
+  beforeAll(async () => {
+    db = await createTestDatabase();
+    await ensureProgram(db.prisma, { timezone: "UTC" });
+    p = await seedProgram(db.prisma);
+  });
+  afterAll(async () => {
+    await db.close();
+  });
+
+  it("imports the good rows, normalized, and reports the bad ones with row numbers", async () => {
+    const o = await importCsv(db.prisma, p.acme.id, "CUSTOMER", [
+      "Account Name,Website,Account Owner,ARR,Strategic",
+      "Northwind,https://www.Northwind.com/about,Bob,$120k,yes",
+      "Contoso,contoso.com,,1.2m,",
+      "Broken,not a domain,,,",
+      "Northwind again,NORTHWIND.COM,,,",
+      "Fabrikam,fabrikam.com,,lots,",
+    ]);
+    expect(o.refused).toBeUndefined();
+    expect(o.problems.map((x) => x.row)).toEqual([4, 5, 6]);
+    expect(o.problems[1]!.reason).toMatch(/northwind\.com is already in row 2/);
+    expect(o.result!.lists).toEqual([{ status: "CUSTOMER", created: true, previousRowCount: 0, rowCount: 2, added: 2, removed: 0, changed: 0, unchanged: 0 }]);
+
+    const accounts = await db.prisma.account.findMany({ where: { orgId: p.acme.id }, orderBy: { domain: "asc" } });
+    expect(accounts.map((a) => [a.domain, a.name, a.status, a.owner, a.arrMinor, a.strategic])).toEqual([
+      ["contoso.com", "Contoso", "CUSTOMER", null, 120_000_000n, false],
+      ["northwind.com", "Northwind", "CUSTOMER", "Bob", 12_000_000n, true],
+    ]);
+    const list = await db.prisma.accountList.findUniqueOrThrow({ where: { orgId_status: { orgId: p.acme.id, status: "CUSTOMER" } } });
+    expect(list.rowCount).toBe(2);
+    expect(list.changeSummary).toMatchObject({ added: 2, removed: 0, changed: 0, rejectedRows: 3, source: "slack", fileName: "list.csv" });
+  });
+
+  it("re-importing replaces the list and records what changed (and an audit event)", async () => {
+    const o = await importCsv(
+      db.prisma,
+      p.acme.id,
+      "CUSTOMER",
+      ["Name,Domain,Owner,ARR,Strategic", "Northwind,northwind.com,Alice,$120k,yes", "Globex Corp,globex.io,,,", "Initech,initech.com,,,"],
+      new Date("2026-11-17T10:00:00Z"),
+    );
+    // contoso.com removed; northwind.com owner changed; globex.io and initech.com added
+    expect(o.result!.lists).toEqual([{ status: "CUSTOMER", created: false, previousRowCount: 2, rowCount: 3, added: 2, removed: 1, changed: 1, unchanged: 0 }]);
+    const domains = (await db.prisma.account.findMany({ where: { orgId: p.acme.id }, orderBy: { domain: "asc" } })).map((a) => [a.domain, a.owner]);
+    expect(domains).toEqual([
+      ["globex.io", null],
+      ["initech.com", null],
+      ["northwind.com", "Alice"],
+    ]);
+    const list = await db.prisma.accountList.findUniqueOrThrow({ where: { orgId_status: { orgId: p.acme.id, status: "CUSTOMER" } } });
+    expect(list.importedAt.toISOString()).toBe("2026-11-17T10:00:00.000Z");
+    expect(list.changeSummary).toMatchObject({ added: 2, removed: 1, changed: 1, previousRowCount: 2, rowCount: 3 });
+    const audits = await db.prisma.auditEvent.findMany({ where: { action: "account-list.import", subject: `org:${p.acme.id}` }, orderBy: { createdAt: "asc" } });
+    expect(audits).toHaveLength(2);
+    expect(audits[1]!.detail).toMatchObject({ org: "Acme Data", lists: [{ status: "CUSTOMER", added: 2, removed: 1, changed: 1 }] });
+
+    // The same file again: nothing changes.
+    const again = await importCsv(db.prisma, p.acme.id, "CUSTOMER", ["Name,Domain,Owner,ARR,Strategic", "Northwind,northwind.com,Alice,$120k,yes", "Globex Corp,globex.io,,,", "Initech,initech.com,,,"]);
+    expect(again.result!.lists[0]).toMatchObject({ added: 0, removed: 0, changed: 0, unchanged: 3 });
+  });
+
+  it("a file read by its Status column replaces only the lists it names", async () => {
+    await importCsv(db.prisma, p.globex.id, "PROSPECT", ["Domain", "keep-me.com"]);
+    const o = await importCsv(db.prisma, p.globex.id, null, ["Domain,Type", "a.com,Customer", "b.com,customer"]);
+    expect(o.result!.lists.map((l) => l.status)).toEqual(["CUSTOMER"]);
+    expect(await db.prisma.account.count({ where: { orgId: p.globex.id, status: "PROSPECT" } })).toBe(1);
+    const both = await importCsv(db.prisma, p.globex.id, null, ["Domain,Type", "a.com,Customer", "c.com,Prospect"]);
+    expect(both.result!.lists.map((l) => [l.status, l.added, l.removed])).toEqual([
+      ["CUSTOMER", 0, 1],
+      ["PROSPECT", 1, 1],
+    ]);
+  });
+
+  it("a refused file changes nothing", async () => {
+    const before = await db.prisma.account.count();
+    const noDomain = await importCsv(db.prisma, p.acme.id, "CUSTOMER", ["Name,Owner", "Acme,Bob"]);
+    expect(noDomain.refused).toMatch(/No domain column/);
+    const allBad = await importCsv(db.prisma, p.acme.id, "CUSTOMER", ["Domain", "nope", "also nope"]);
+    expect(allBad.refused).toMatch(/no row could be imported/);
+    expect(allBad.problems.map((x) => x.row)).toEqual([2, 3]);
+    const tooBig = await importAccountFile(db.prisma, { orgId: p.acme.id, status: "CUSTOMER", bytes: Buffer.alloc(10 * 1024 * 1024 + 1, 0x61), fileName: "big.csv", actor: "U_ADMIN", source: "cli", now });
+    expect(tooBig.refused).toMatch(/at most 10 MB/);
+    expect(await db.prisma.account.count()).toBe(before);
+  });
+});
+
+describe("overlaps, targets, intros and the quarterly refresh", () => {
+  let db: TestDatabase;
+  let p: SeededProgram;
+  let deps: AppDeps;
+  beforeAll(async () => {
+    db = await createTestDatabase();
+    await ensureProgram(db.prisma, { timezone: "UTC" });
+    p = await seedProgram(db.prisma);
+    deps = { config: testConfig(), db, clock: fixedClock(now), logger: createLogger({ level: "error", secrets: [] }) };
+    await importCsv(db.prisma, p.ours.id, "CUSTOMER", ["Name,Domain,Owner,ARR", "Both One,both1.com,Jane,$50k", "Both Two,both2.com,,", "Ours Only,ours-only.com,,"]);
+    await importCsv(db.prisma, p.ours.id, "PROSPECT", ["Name,Domain,Owner,ARR,Strategic", "Warm One,warm1.com,,$900k,yes", "Warm Two,warm2.com,,,", "Both Two,both2.com,,,"]);
+    await importCsv(db.prisma, p.acme.id, "CUSTOMER", [
+      "Name,Domain,Owner,ARR",
+      "Both One,both1.com,Bob,$50k",
+      "Both Two,both2.com,,",
+      "Warm One,warm1.com,,",
+      "Warm Two,warm2.com,,",
+      "Space One,space1.com,,$2m",
+      "Space Two,space2.com,,",
+      "Space Three,space3.com,,",
+    ]);
+    // An open deal with Acme on warm2.com (Proposal), a closed one on both2.com, and an open
+    // Globex deal on space2.com (another pairing: not Acme's).
+    const d1 = await createDeal(db.prisma, p, { accountName: "Warm Two", accountDomain: "warm2.com" });
+    expect((await changeStage(db.prisma, { dealId: d1.dealId, to: "PROPOSAL", by: "U_REP", isAdmin: false, confirmedGaps: true, now })).ok).toBe(true);
+    const d2 = await createDeal(db.prisma, p, { accountName: "Both Two", accountDomain: "both2.com" });
+    expect((await changeStage(db.prisma, { dealId: d2.dealId, to: "CLOSED_LOST", by: "U_REP", isAdmin: false, confirmedGaps: true, now })).ok).toBe(true);
+    await createDeal(db.prisma, p, {
+      accountName: "Space Two",
+      accountDomain: "space2.com",
+      pairingId: p.globexPairing.id,
+      participants: [
+        { orgId: p.globex.id, roles: ["SELLING"] },
+        { orgId: p.ours.id, roles: ["SOURCING"] },
+      ],
+      coSellModel: "SELL_THROUGH",
+    });
+  });
+  afterAll(async () => {
+    await db.close();
+  });
+
+  it("counts customer ∩ customer, our prospects ∩ their customers and whitespace, marking open deals with this partner", async () => {
+    const map = await loadAccountMap(db.prisma, { partnerOrgId: p.acme.id, targets: true });
+    expect(map.counts).toEqual({ customerOverlap: 2, prospectOverlap: 2, whitespace: 3 });
+    expect(map.withOpenDeals).toEqual({ customerOverlap: 0, prospectOverlap: 1, whitespace: 0 });
+    expect(map.ourCustomers?.rowCount).toBe(3);
+    expect(map.theirProspects).toBeNull();
+    // both2.com is on both of our lists: it counts once, as a customer of both.
+    expect(map.targets.find((t) => t.domain === "both2.com")?.kind).toBe("CUSTOMER_OVERLAP");
+    // both1: 40 + two owners 6 + $100k combined 25; warm1: 30 + strategic 10 + $900k 29.77;
+    // space1: 15 + $2M 30 (ties warm2's 30 + Proposal 15, and wins on ARR); both2: 40.
+    expect(map.targets.map((t) => [t.domain, t.score])).toEqual([
+      ["both1.com", 71],
+      ["warm1.com", 69.8],
+      ["space1.com", 45],
+      ["warm2.com", 45],
+      ["both2.com", 40],
+      ["space2.com", 15],
+      ["space3.com", 15],
+    ]);
+    const warm2 = map.targets.find((t) => t.domain === "warm2.com")!;
+    expect(warm2.openDeal).toMatchObject({ stage: "PROPOSAL" });
+    expect(map.targets.find((t) => t.domain === "space2.com")!.openDeal).toBeNull(); // a Globex deal is not Acme's
+    const limited = await loadAccountMap(db.prisma, { partnerOrgId: p.acme.id, targets: true, limit: 3 });
+    expect(limited.targets.map((t) => t.domain)).toEqual(map.targets.slice(0, 3).map((t) => t.domain));
+  });
+
+  it("counts only, when the viewer gets counts only", async () => {
+    const map = await loadAccountMap(db.prisma, { partnerOrgId: p.acme.id, targets: false });
+    expect(map.targets).toEqual([]);
+    expect(map.counts.whitespace).toBe(3);
+    const globex = await loadAccountMap(db.prisma, { partnerOrgId: p.globex.id, targets: true });
+    expect(globex.theirCustomers).toBeNull();
+    expect(globex.counts).toEqual({ customerOverlap: 0, prospectOverlap: 0, whitespace: 0 });
+  });
+
+  it("Request intro: an ask on the open deal to the partner's latest touchpoint author, else a post in the pairing channel", async () => {
+    const inChannel = await requestIntro(db.prisma, { partnerOrgId: p.acme.id, domain: "space1.com", requestedBy: "U_REP", timezone: "UTC", now });
+    expect(inChannel).toEqual({ kind: "channel", channelId: "C_ACME", mentioned: null, created: true });
+    const msg = await db.prisma.outboxMessage.findFirstOrThrow({ where: { dedupeKey: { startsWith: "map-intro:" } } });
+    expect((msg.payload as { channel: string; text: string }).channel).toBe("C_ACME");
+    expect((msg.payload as { text: string }).text).toMatch(/<@U_REP> asks \*Acme Data\* for a warm introduction to Space One \(space1\.com\)/);
+    // the same request the same day: one post
+    expect((await requestIntro(db.prisma, { partnerOrgId: p.acme.id, domain: "space1.com", requestedBy: "U_REP", timezone: "UTC", now })).created).toBe(false);
+
+    const deal = await db.prisma.deal.findFirstOrThrow({ where: { accountDomain: "warm2.com" } });
+    await logTouchpoint(db.prisma, { dealId: deal.id, orgId: p.acme.id, userId: "U_ACME", type: "MEETING", occurredAt: now, note: "sync", messageLink: null, key: "tp-intro", now });
+    const ask = await requestIntro(db.prisma, { partnerOrgId: p.acme.id, domain: "warm2.com", requestedBy: "U_REP", timezone: "UTC", now });
+    expect(ask).toMatchObject({ kind: "ask", ref: deal.ref, ownerUserId: "U_ACME", created: true });
+    const stored = await db.prisma.ask.findFirstOrThrow({ where: { dealId: deal.id, ownerUserId: "U_ACME" } });
+    expect(stored.text).toMatch(/Warm intro to Warm Two \(warm2\.com\)/);
+
+    // no open deal, but a known person: the channel post names them
+    const named = await requestIntro(db.prisma, { partnerOrgId: p.acme.id, domain: "space3.com", requestedBy: "U_REP", timezone: "UTC", now });
+    expect(named).toMatchObject({ kind: "channel", mentioned: "U_ACME" });
+  });
+
+  it("the quarterly reminder goes to each pairing once per quarter, with the overlaps new since the last one", async () => {
+    const at = (iso: string) => new Date(iso);
+    expect(await runMapRefresh(deps, at("2027-01-04T08:59:00Z"))).toEqual({ quarter: null, posted: 0 }); // before 09:00 on the first Monday
+    expect(await runMapRefresh(deps, at("2027-01-04T09:00:00Z"))).toEqual({ quarter: "2027-Q1", posted: 2 });
+    expect(await runMapRefresh(deps, at("2027-01-04T09:15:00Z"))).toEqual({ quarter: "2027-Q1", posted: 0 }); // exactly once
+    const runs = await db.prisma.jobRun.findMany({ where: { job: MAP_REFRESH_JOB } });
+    expect(runs.map((r) => r.periodKey).sort()).toEqual([`2027-Q1:${p.acmePairing.id}`, `2027-Q1:${p.globexPairing.id}`].sort());
+    const acmeRun = runs.find((r) => r.periodKey.endsWith(p.acmePairing.id))!;
+    expect(acmeRun.detail).toMatchObject({ channelId: "C_ACME", partners: { [p.acme.id]: { customerOverlap: 2, prospectOverlap: 2, whitespace: 3, overlap: 4 } } });
+    const first = await db.prisma.outboxMessage.findFirstOrThrow({ where: { dedupeKey: `map-refresh:2027-Q1:${p.acmePairing.id}` } });
+    expect(JSON.stringify(first.payload)).toContain("first mapping");
+
+    // Next quarter Acme has two more overlaps (space1 became our customer, space2 our prospect).
+    await importCsv(db.prisma, p.ours.id, "CUSTOMER", ["Name,Domain", "Both One,both1.com", "Both Two,both2.com", "Ours Only,ours-only.com", "Space One,space1.com"]);
+    await importCsv(db.prisma, p.ours.id, "PROSPECT", ["Name,Domain", "Warm One,warm1.com", "Warm Two,warm2.com", "Both Two,both2.com", "Space Two,space2.com"]);
+    expect(await runMapRefresh(deps, at("2027-04-05T09:30:00Z"))).toEqual({ quarter: "2027-Q2", posted: 2 });
+    const second = await db.prisma.outboxMessage.findFirstOrThrow({ where: { dedupeKey: `map-refresh:2027-Q2:${p.acmePairing.id}` } });
+    const text = JSON.stringify(second.payload);
+    expect(text).toContain("*2 new overlaps since the last refresh* (was 4)");
+    expect((second.payload as { channel: string }).channel).toBe("C_ACME");
+  });
+});
+
+describe("the CLI: map import", () => {
+  let dir: string;
+  let env: Record<string, string>;
+  let db: TestDatabase | undefined;
+  beforeAll(async () => {
+    dir = mkdtempSync(path.join(tmpdir(), "cosell-map-cli-"));
+    if (onPostgres) {
+      db = await createTestDatabase();
+      env = { DATABASE_URL: db.url! };
+      await ensureProgram(db.prisma, { timezone: "UTC" });
+      await seedProgram(db.prisma);
+    } else {
+      env = { COSELL_DATA_DIR: path.join(dir, "data") };
+      const seed = await openDatabase({ dataDir: env.COSELL_DATA_DIR });
+      await migrate(seed.sql);
+      await ensureProgram(seed.prisma, { timezone: "UTC" });
+      await seedProgram(seed.prisma);
+      await seed.close();
+    }
+  });
+  afterAll(async () => {
+    await db?.close();
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  const cli = async (args: string[]) => {
+    let stdout = "";
+    let stderr = "";
+    const code = await runCli(args, { stdout: (t) => (stdout += t), stderr: (t) => (stderr += t), env, now: () => now });
+    return { code, stdout, stderr };
+  };
+
+  it("imports a file, printing what changed and every row it could not take", async () => {
+    const file = path.join(dir, "acme-customers.csv");
+    writeFileSync(file, "\uFEFFCompany,Website,ARR\r\nNorthwind,northwind.com,$1.2m\r\nBroken,???,\r\nContoso,https://contoso.com/,\r\n");
+    const r = await cli(["map", "import", "--org", "acme", "--status", "customers", file]);
+    expect(r.stderr).toContain("row 3:");
+    expect(r.stdout).toContain("Acme Data customer list: 2 accounts (new list)");
+    expect(r.code).toBe(0);
+    const show = await cli(["map", "show", "Acme Data"]);
+    expect(show.code).toBe(0);
+    expect(show.stdout).toContain("whitespace (theirs, not ours):    2");
+
+    const bad = await cli(["map", "import", "--org", "Acme Data", file]);
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toMatch(/customers or prospects/);
+    const usage = await cli(["map", "import", "--org", "Acme Data", "--status", "partners", file]);
+    expect(usage.code).toBe(2);
+    expect(usage.stderr).toMatch(/not customers or prospects/);
+  });
+});
