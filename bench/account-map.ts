@@ -17,6 +17,7 @@ import { migrate } from "../src/db/migrate";
 import { readAccountFile, type AccountRow, type AccountStatus } from "../src/domain/account-map";
 import { importAccountList, loadAccountMap } from "../src/store/account-map";
 import { ensureProgram } from "../src/store/program";
+import { prng } from "./lib";
 
 function argNumber(name: string, fallback: number): number {
   const i = process.argv.indexOf(`--${name}`);
@@ -29,18 +30,6 @@ function argNumber(name: string, fallback: number): number {
 const SIZE = argNumber("size", 1_000_000);
 const adminUrl = process.env.BENCH_DATABASE_URL ?? process.env.DATABASE_URL;
 const dbLabel = adminUrl ? "Postgres" : "PGlite";
-
-/** mulberry32: the same seed gives the same lists on every run. */
-function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 // Peak memory: sampled, since a short spike between two phases is what runs a box out of memory.
 let peakRss = 0;

@@ -93,7 +93,7 @@ interface PairingRow {
   orgIds: string[] | null;
 }
 
-interface OpenDealRow {
+interface DealRow {
   id: string;
   ref: number;
   title: string;
@@ -103,6 +103,9 @@ interface OpenDealRow {
   currency: string;
   expectedCloseDate: string;
   pairingId: string;
+}
+
+interface OpenDealRow extends DealRow {
   relationshipOwnerUserId: string | null;
   postSaleOwnerOrgId: string | null;
   stageLeads: unknown;
@@ -110,16 +113,7 @@ interface OpenDealRow {
   partSlas: (number | null)[] | null;
 }
 
-interface TouchedRow {
-  id: string;
-  ref: number;
-  title: string;
-  accountName: string;
-  stage: string;
-  amountMinor: bigint | number;
-  currency: string;
-  expectedCloseDate: string;
-  pairingId: string;
+interface TouchedRow extends DealRow {
   registeredAt: Date;
 }
 
@@ -325,6 +319,8 @@ export interface ManagerDigestData {
   metrics: ProgramMetrics;
   pairings: number;
   deals: number;
+  /** registrations that were submitted as conflicts (first registration wins; admins decide) */
+  conflicts: { open: { ref: number; conflictWithRef: number; registeredBy: string }[]; inWindow: number };
 }
 
 interface DealRow {
@@ -380,6 +376,11 @@ export async function loadManagerDigest(db: Tx, opts: { now: Date; window: Diges
       FROM "AttributionRecord" r`,
     db.dispute.findMany({ select: { dealId: true, recordId: true, orgId: true, createdAt: true } }),
   ]);
+  const conflictRows = await db.$queryRaw<{ ref: number; conflictWithRef: number; registeredBy: string; registeredAt: Date; open: boolean }[]>`
+    SELECT d.ref, o.ref AS "conflictWithRef", d."registeredBy" AS "registeredBy", d."registeredAt" AS "registeredAt",
+           (d.stage NOT IN ('CLOSED_WON', 'CLOSED_LOST')) AS open
+    FROM "Deal" d JOIN "Deal" o ON o.id = d."conflictWithDealId"
+    ORDER BY d.ref`;
   const metricDeals: MetricDeal[] = deals.map((d) => ({
     id: d.id,
     ref: Number(d.ref),
@@ -411,7 +412,11 @@ export async function loadManagerDigest(db: Tx, opts: { now: Date; window: Diges
     disputes,
     period: opts.window,
   });
-  return { program, window: opts.window, now: opts.now, metrics, pairings: pairings.length, deals: deals.length };
+  const conflicts = {
+    open: conflictRows.filter((c) => c.open).map((c) => ({ ref: Number(c.ref), conflictWithRef: Number(c.conflictWithRef), registeredBy: c.registeredBy })),
+    inWindow: conflictRows.filter((c) => new Date(c.registeredAt) >= opts.window.start && new Date(c.registeredAt) < opts.window.end).length,
+  };
+  return { program, window: opts.window, now: opts.now, metrics, pairings: pairings.length, deals: deals.length, conflicts };
 }
 
 /** A pairing by name: exact (any case) first, then an unambiguous start. */

@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { CALLBACK, REGISTER_BLOCK as B } from "../../src/slack/ids";
+import { loadManagerDigest } from "../../src/store/digests";
 import { startTestApp, type TestApp } from "../support/app";
 import { stateValues, viewSubmission, type Person } from "../support/payloads";
 import { PEOPLE, seedProgram, type SeededProgram } from "../support/seed";
@@ -176,5 +177,9 @@ describe("deal registration through Slack", () => {
     expect(deal.conflictWithDealId).toBe(first.id);
     await t.fake.waitFor((c) => c.some((x) => x.method === "chat.postMessage" && x.args.channel === "U_ADMIN"));
     expect(String(t.fake.callsTo("chat.postMessage").find((x) => x.args.channel === "U_ADMIN")!.args.text)).toMatch(/conflict/i);
+    // …and counted in the manager digest
+    const digest = await loadManagerDigest(t.db.prisma, { now: t.clock.now(), window: { start: new Date("2026-11-09T00:00:00Z"), end: new Date("2026-11-17T00:00:00Z") } });
+    expect(digest.conflicts.open).toEqual([{ ref: deal.ref, conflictWithRef: 1, registeredBy: "U_REP" }]);
+    expect(digest.conflicts.inWindow).toBe(1);
   });
 });

@@ -384,6 +384,14 @@ export function managerDigestDoc(d: ManagerDigestData, opts: { week?: string } =
     { heading: `Scale or kill (pairings past day ${TARGETS.scaleOrKillDays})`, lines: sok.length > 0 ? sok : ["_no pairing is 90 days old yet_"] },
     { heading: "Revenue concentration by partner (won, credited)", lines: conc.length > 0 ? conc : ["_no won revenue with partner credit yet_"] },
     {
+      heading: `Registration conflicts (${d.conflicts.open.length} open, ${d.conflicts.inWindow} registered this week)`,
+      lines: capped(
+        d.conflicts.open.map((c) => `⚠️ ${formatDealRef(c.ref)} by <@${c.registeredBy}> conflicts with ${formatDealRef(c.conflictWithRef)}`),
+        (n) => `…and ${n} more`,
+      ),
+      note: "Open deals registered on an account another open deal already covers with other partners. The first registration wins unless an admin decides otherwise.",
+    },
+    {
       heading: `Attribution this week (${localDay(d.window.start, tz)} → ${localDay(d.window.end, tz)})`,
       lines: attribution.length > 0 ? attribution : ["_no attribution computed this week_"],
       note: "Latest record per deal computed in the week, as in the finance export (`/cosell export attribution`).",

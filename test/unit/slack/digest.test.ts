@@ -118,7 +118,7 @@ describe("manager digest rendering", () => {
     const ps = Array.from({ length: pairings }, (_, i) => ({ id: `pair${i}`, name: `Ourco + Partner ${i % 6} + Partner ${(i + 1) % 6} #${i}`, createdAt: new Date("2026-01-01T00:00:00Z") }));
     const deals: MetricDeal[] = ps.map((p, i) => ({ id: `d${i}`, ref: i + 1, pairingId: p.id, amountMinor: 100_000 * (i + 1), currency: "USD", stage: "DISCOVERY", registeredAt: new Date("2026-02-01T00:00:00Z"), closedAt: null, orgIds: ["o", `p${i % 6}`, `p${(i + 1) % 6}`] }));
     const metrics = computeProgramMetrics({ now, currency: "USD", orgs, pairings: ps, deals, touchpoints: [], records: [], disputes: [], period: week });
-    return { program: { name: "Ourco co-sell", timezone: "Europe/Berlin", digestWeekday: 1, digestHour: 9, managerChannelId: null }, window: week, now, metrics, pairings, deals: deals.length };
+    return { program: { name: "Ourco co-sell", timezone: "Europe/Berlin", digestWeekday: 1, digestHour: 9, managerChannelId: null }, window: week, now, metrics, pairings, deals: deals.length, conflicts: { open: [{ ref: 7, conflictWithRef: 3, registeredBy: "U_REP" }], inWindow: 1 } };
   }
 
   it("shows every program metric with its definition, value, target and a mark", () => {
@@ -144,6 +144,9 @@ describe("manager digest rendering", () => {
     expect(text).toContain("❌ Partner-influenced pipeline");
     expect(text).toContain("➖ Win rate, co-sell vs solo");
     expect(text).toContain("internal: includes commissions");
+    // conflicts are counted for the admins
+    expect(text).toContain("Registration conflicts (1 open, 1 registered this week)");
+    expect(text).toContain("CS-7 by @U_REP conflicts with CS-3");
   });
 
   it("escapes < and > in its own text, so Slack shows them instead of reading a link", () => {
