@@ -28,7 +28,22 @@ async function main(): Promise<void> {
   }
   const logger = createLogger({ level: config.logLevel, secrets: [config.slack.botToken, config.slack.signingSecret, config.slack.appToken ?? ""] });
 
+  // Signal handlers first: a SIGTERM that arrives while starting must still stop cleanly.
+  const running: { stop?: () => Promise<void> } = {};
+  let stopping = false;
+  const shutdown = async (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    logger.info(`${signal}: stopping (no new requests, finishing in-flight work)`);
+    await running.stop?.();
+    logger.info("stopped");
+    process.exit(0);
+  };
+  process.on("SIGTERM", () => void shutdown("SIGTERM"));
+  process.on("SIGINT", () => void shutdown("SIGINT"));
+
   const db = await openDatabase({ databaseUrl: config.databaseUrl, dataDir: config.dataDir });
+  running.stop = () => db.close();
   const report = await migrate(db.sql);
   if (report.applied.length > 0) logger.info(`applied migrations: ${report.applied.join(", ")}`);
   await ensureProgram(db.prisma, { timezone: config.timezone });
@@ -39,26 +54,18 @@ async function main(): Promise<void> {
   const outbox = startOutboxLoop(deps);
   deps.outbox = outbox;
   const cosell = createApp(deps);
-  const { port } = await cosell.start();
-  const jobs = config.jobs ? startJobs(deps) : { stop: async () => undefined };
-  logger.info(
-    config.slack.appToken ? `cosell is running in Socket Mode (health on :${port}/healthz)` : `cosell is listening on :${port} (POST /slack/events, GET /healthz)`,
-  );
-
-  let stopping = false;
-  const shutdown = async (signal: string) => {
-    if (stopping) return;
-    stopping = true;
-    logger.info(`${signal}: stopping (no new requests, finishing in-flight work)`);
-    await cosell.stop();
+  let jobs: { stop(): Promise<void> } = { stop: async () => undefined };
+  running.stop = async () => {
+    await cosell.stop().catch(() => undefined);
     await jobs.stop();
     await outbox.stop();
     await db.close();
-    logger.info("stopped");
-    process.exit(0);
   };
-  process.on("SIGTERM", () => void shutdown("SIGTERM"));
-  process.on("SIGINT", () => void shutdown("SIGINT"));
+  const { port } = await cosell.start();
+  if (config.jobs) jobs = startJobs(deps);
+  logger.info(
+    config.slack.appToken ? `cosell is running in Socket Mode (health on :${port}/healthz)` : `cosell is listening on :${port} (POST /slack/events, GET /healthz)`,
+  );
 }
 
 main().catch((err) => {
