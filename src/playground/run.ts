@@ -30,6 +30,18 @@ export async function runPlayground(): Promise<void> {
     }
     throw err;
   }
+  // Handlers before the "listening" line: whoever waits for it may signal at once.
+  let stopping = false;
+  const shutdown = async (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    pg.deps.logger.info(`${signal}: stopping the playground`);
+    await pg.stop();
+    pg.deps.logger.info("stopped");
+    process.exit(0);
+  };
+  process.on("SIGTERM", () => void shutdown("SIGTERM"));
+  process.on("SIGINT", () => void shutdown("SIGINT"));
   const lines = [
     "",
     "  cosell playground — a local, simulated Slack in front of the real app (nothing is sent to Slack)",
@@ -45,15 +57,4 @@ export async function runPlayground(): Promise<void> {
   console.log(lines.join("\n"));
   pg.deps.logger.info(`cosell playground is listening on ${pg.url}`);
 
-  let stopping = false;
-  const shutdown = async (signal: string) => {
-    if (stopping) return;
-    stopping = true;
-    pg.deps.logger.info(`${signal}: stopping the playground`);
-    await pg.stop();
-    pg.deps.logger.info("stopped");
-    process.exit(0);
-  };
-  process.on("SIGTERM", () => void shutdown("SIGTERM"));
-  process.on("SIGINT", () => void shutdown("SIGINT"));
 }
