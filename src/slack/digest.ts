@@ -6,8 +6,9 @@ import { loadDigestProgram, loadManagerDigest, loadPairingDigests, matchPairing,
 import { localDateTime, renderManagerDigest, renderPairingDigest, type DigestMessage } from "./blocks/digest";
 import type { Subcommand } from "./commands/index";
 import { resolveActor } from "./identity";
-import { escapeMrkdwn } from "./text";
 import type { Tx } from "../db/client";
+import { reply } from "./send";
+import { channelLink, mrkdwn, type SlackText } from "./mrkdwn";
 
 // `/cosell digest [pairing]`: previews a weekly digest, only for the person who asks (ephemeral),
 // built now over the last 7 days:
@@ -35,7 +36,7 @@ async function pairingsVisibleTo(db: Tx, actor: Actor): Promise<PairingRow[]> {
   });
 }
 
-function withNote(msgs: DigestMessage[], note: string): DigestMessage[] {
+function withNote(msgs: DigestMessage[], note: SlackText): DigestMessage[] {
   const [first, ...rest] = msgs;
   if (!first) return msgs;
   const blocks = first.blocks.length < 50 ? [...first.blocks.slice(0, 1), { type: "context" as const, elements: [{ type: "mrkdwn" as const, text: note }] }, ...first.blocks.slice(1)] : first.blocks;
@@ -70,11 +71,11 @@ export function digestSubcommand(deps: AppDeps): Subcommand {
         if (!found) {
           throw new UserError(
             actor.kind === "partner"
-              ? `None of your organization's pairings is called "${escapeMrkdwn(name)}". Yours: ${visible.map((p) => `*${escapeMrkdwn(p.name)}*`).join(", ") || "none"}.`
-              : `There is no pairing called "${escapeMrkdwn(name)}" (see \`/cosell partners\`). Usage: \`${USAGE}\``,
+              ? `None of your organization's pairings is called "${name}". Yours: ${visible.map((p) => `*${p.name}*`).join(", ") || "none"}.`
+              : `There is no pairing called "${name}" (see \`/cosell partners\`). Usage: \`${USAGE}\``,
           );
         }
-        if ("ambiguous" in found) throw new UserError(`"${escapeMrkdwn(name)}" could be ${found.ambiguous.map((p) => `*${escapeMrkdwn(p.name)}*`).join(" or ")}; give more of the name.`);
+        if ("ambiguous" in found) throw new UserError(`"${name}" could be ${found.ambiguous.map((p) => `*${p.name}*`).join(" or ")}; give more of the name.`);
         pairing = found;
       } else {
         pairing = await prisma.pairing.findUnique({ where: { channelId: args.command.channel_id }, select: { id: true, name: true, channelId: true, members: { select: { orgId: true } } } });
@@ -88,7 +89,7 @@ export function digestSubcommand(deps: AppDeps): Subcommand {
             throw new UserError(
               mine.length === 0
                 ? "Your organization isn't in a co-sell pairing yet, so there is no digest for you."
-                : `Your organization is in ${mine.length} pairings: ${mine.map((p) => `*${escapeMrkdwn(p.name)}*`).join(", ")}. Run \`/cosell digest "name"\` for one, or run it in the pairing's channel.`,
+                : `Your organization is in ${mine.length} pairings: ${mine.map((p) => `*${p.name}*`).join(", ")}. Run \`/cosell digest "name"\` for one, or run it in the pairing's channel.`,
             );
           }
         }
@@ -99,18 +100,18 @@ export function digestSubcommand(deps: AppDeps): Subcommand {
       if (pairing) {
         const [data] = await loadPairingDigests(prisma, { now, window, timezone: program.timezone, pairingIds: [pairing.id] });
         if (!data) throw new UserError("That pairing no longer exists.");
-        msgs = withNote(renderPairingDigest(data), `👀 Preview of the last 7 days, only you see it. The digest is ${when}, in <#${pairing.channelId}>.`);
+        msgs = withNote(renderPairingDigest(data), mrkdwn`👀 Preview of the last 7 days, only you see it. The digest is ${when}, in ${channelLink(pairing.channelId)}.`);
       } else {
         const data = await loadManagerDigest(prisma, { now, window, fallbackTimezone: program.timezone });
-        msgs = withNote(renderManagerDigest(data), `👀 Preview of the last 7 days, only you see it. The manager digest is ${when}, ${program.managerChannelId ? `in <#${program.managerChannelId}> (or to the admins by DM if that channel is shared with another organization)` : "to the admins by DM"}.`);
+        msgs = withNote(renderManagerDigest(data), mrkdwn`👀 Preview of the last 7 days, only you see it. The manager digest is ${when}, ${program.managerChannelId ? mrkdwn`in ${channelLink(program.managerChannelId)} (or to the admins by DM if that channel is shared with another organization)` : "to the admins by DM"}.`);
       }
       const shown = msgs.slice(0, MAX_RESPONSES);
       for (const [i, m] of shown.entries()) {
         let blocks = m.blocks;
         if (i === MAX_RESPONSES - 1 && msgs.length > MAX_RESPONSES && blocks.length < 50) {
-          blocks = [...blocks, { type: "context", elements: [{ type: "mrkdwn", text: `…and ${msgs.length - MAX_RESPONSES} more parts: \`npm run cosell -- digest --preview\` prints it all.` }] }];
+          blocks = [...blocks, { type: "context", elements: [{ type: "mrkdwn", text: mrkdwn`…and ${msgs.length - MAX_RESPONSES} more parts: \`npm run cosell -- digest --preview\` prints it all.` }] }];
         }
-        await args.respond({ response_type: "ephemeral", replace_original: false, text: m.text, blocks });
+        await reply(args.respond, { response_type: "ephemeral", replace_original: false, text: m.text, blocks });
       }
     },
   };

@@ -6,6 +6,7 @@ import { loadHome } from "../store/home";
 import { renderHome } from "./blocks/home";
 import { resolveActor } from "./identity";
 import type { ListenerContext } from "./listener";
+import { slackOut } from "./send";
 
 /** Renders and publishes one person's App Home. */
 export async function publishHome(deps: AppDeps, client: import("@slack/web-api").WebClient, userId: string): Promise<void> {
@@ -13,7 +14,7 @@ export async function publishHome(deps: AppDeps, client: import("@slack/web-api"
   const program = await deps.db.prisma.program.findUniqueOrThrow({ where: { id: 1 } });
   const now = deps.clock.now();
   const data = await loadHome(deps.db.prisma, actor);
-  await client.views.publish({ user_id: userId, view: renderHome(data, { now, today: localDate(now, program.timezone), who: actor.kind, strangerMessage: STRANGER_MESSAGE }) });
+  await slackOut(client).publishHome({ user_id: userId, view: renderHome(data, { now, today: localDate(now, program.timezone), who: actor.kind, strangerMessage: STRANGER_MESSAGE }) });
 }
 
 export function registerHome(app: App, deps: AppDeps, ctx: ListenerContext): void {

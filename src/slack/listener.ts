@@ -1,12 +1,15 @@
 import type { AllMiddlewareArgs, Logger, RespondFn, SlackActionMiddlewareArgs, SlackCommandMiddlewareArgs, SlackShortcutMiddlewareArgs, SlackViewMiddlewareArgs } from "@slack/bolt";
 import type { WebClient } from "@slack/web-api";
 import { FieldErrors, UserError } from "../errors";
+import { reply, slackOut } from "./send";
+import { escapeMrkdwn, mrkdwn, toSlack, type SlackText } from "./mrkdwn";
 
 // One place turns errors into what the person sees:
 //   UserError / FieldErrors → their own message (ephemeral reply or modal field errors)
 //   anything else → logged, and a short apology (never a stack trace).
 
 export const APOLOGY = "Sorry, something went wrong on our side and nothing was changed. Please try again in a minute.";
+const APOLOGY_TEXT = mrkdwn`Sorry, something went wrong on our side and nothing was changed. Please try again in a minute.`;
 
 /** Counts listeners in flight so shutdown can wait for them. */
 export class Inflight {
@@ -39,10 +42,11 @@ export interface ListenerContext {
   inflight: Inflight;
 }
 
-function messageOf(err: unknown, logger: Logger, where: string): string {
-  if (err instanceof UserError || err instanceof FieldErrors) return err.message;
+function messageOf(err: unknown, logger: Logger, where: string): SlackText {
+  if (err instanceof UserError) return err.markup;
+  if (err instanceof FieldErrors) return escapeMrkdwn(err.message);
   logger.error(`${where} failed:`, err);
-  return APOLOGY;
+  return APOLOGY_TEXT;
 }
 
 type CommandArgs = SlackCommandMiddlewareArgs & AllMiddlewareArgs;
@@ -64,7 +68,7 @@ export function commandListener(ctx: ListenerContext, fn: (args: CommandArgs) =>
       await fn(tracked);
     } catch (err) {
       const text = messageOf(err, ctx.logger, `${args.command.command} ${args.command.text}`);
-      if (!acked) await ack({ response_type: "ephemeral", text });
+      if (!acked) await ack(toSlack({ response_type: "ephemeral" as const, text }));
       else await safeRespond(args.respond, text, ctx.logger);
     } finally {
       if (!acked) await ack().catch(() => undefined);
@@ -128,13 +132,14 @@ export function viewListener(ctx: ListenerContext, fn: (args: ViewArgs) => Promi
       const text = messageOf(err, ctx.logger, `view ${args.view.callback_id}`);
       if (!errors) {
         const blockId = err instanceof UserError && err.blockId ? err.blockId : firstInput;
-        if (blockId) errors = { [blockId]: text };
+        // Field errors are plain text: the plain message, not its mrkdwn.
+        if (blockId) errors = { [blockId]: err instanceof UserError ? err.message : APOLOGY };
       }
       if (!acked && errors) {
         await ack({ response_action: "errors", errors } as never);
       } else {
         if (!acked) await ack();
-        await args.client.chat.postMessage({ channel: args.body.user.id, text }).catch((e) => ctx.logger.warn("DM failed", e));
+        await slackOut(args.client).postMessage({ channel: args.body.user.id, text }).catch((e) => ctx.logger.warn("DM failed", e));
       }
     } finally {
       if (!acked) await ack().catch(() => undefined);
@@ -150,25 +155,25 @@ interface PayloadLike {
   response_url?: string;
 }
 
-async function replyPrivately(client: WebClient, body: PayloadLike, respond: RespondFn | undefined, text: string, logger: Logger): Promise<void> {
+async function replyPrivately(client: WebClient, body: PayloadLike, respond: RespondFn | undefined, text: SlackText, logger: Logger): Promise<void> {
   try {
     if (body.response_url && respond) {
-      await respond({ response_type: "ephemeral", replace_original: false, text });
+      await reply(respond, { response_type: "ephemeral", replace_original: false, text });
       return;
     }
     const userId = body.user?.id;
     if (!userId) return;
     const channel = body.channel?.id ?? body.container?.channel_id;
-    if (channel) await client.chat.postEphemeral({ channel, user: userId, text });
-    else await client.chat.postMessage({ channel: userId, text });
+    if (channel) await slackOut(client).postEphemeral({ channel, user: userId, text });
+    else await slackOut(client).postMessage({ channel: userId, text });
   } catch (e) {
     logger.warn("could not tell the person about an error", e);
   }
 }
 
-async function safeRespond(respond: RespondFn, text: string, logger: Logger): Promise<void> {
+async function safeRespond(respond: RespondFn, text: SlackText, logger: Logger): Promise<void> {
   try {
-    await respond({ response_type: "ephemeral", text });
+    await reply(respond, { response_type: "ephemeral", text });
   } catch (e) {
     logger.warn("respond failed", e);
   }

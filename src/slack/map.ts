@@ -20,6 +20,8 @@ import { ACTION, CALLBACK, INPUT, MAP_IMPORT_BLOCK as B } from "./ids";
 import { resolveActor } from "./identity";
 import { actionListener, viewListener, type ListenerContext } from "./listener";
 import { parseMetadata, StateReader } from "./view-state";
+import { reply, slackOut } from "./send";
+import { channelLink, mention, mrkdwn } from "./mrkdwn";
 
 // `/cosell map <partner>`: the account map of us with one partner (counts and the top co-sell
 // targets with Register / Request intro buttons); `/cosell map import`: the import form (a CSV
@@ -106,7 +108,7 @@ export function mapSubcommand(deps: AppDeps): Subcommand {
         const org = rest && actor.kind === "internal" ? await findOrgByName(deps.db.prisma, rest) : undefined;
         const data = await importModalData(deps, actor, { orgId: org?.id ?? (actor.kind === "internal" ? (actor.orgId ?? undefined) : undefined), channelId: args.command.channel_id });
         await args.ack();
-        await args.client.views.open({ trigger_id: args.command.trigger_id, view: buildImportModal(data) });
+        await slackOut(args.client).openView({ trigger_id: args.command.trigger_id, view: buildImportModal(data) });
         return;
       }
       if (first.toLowerCase() === "sharing") {
@@ -126,7 +128,7 @@ export function mapSubcommand(deps: AppDeps): Subcommand {
       assertAllowed(decideMapView(actor, partnerOrgId, (await programSettings(deps)).sharing));
       await args.ack();
       const msg = await mapMessage(deps, actor, partnerOrgId);
-      await args.respond({ response_type: "ephemeral", ...msg });
+      await reply(args.respond, { response_type: "ephemeral", ...msg });
     },
   };
 }
@@ -140,7 +142,7 @@ async function sharing(ctx: SubcommandContext, actor: Actor): Promise<void> {
   const describe = (s: "COUNTS" | "DETAILS") =>
     s === "DETAILS" ? "*details*: a partner's people see the overlap counts and the accounts of their own organization's map" : "*counts only*: a partner's people see the overlap counts of their own organization's map, not the accounts";
   if (word === "") {
-    await args.ack({ response_type: "ephemeral", text: `Account-map sharing with partners: ${describe(current)}. Change it with \`${USAGE.sharing}\` (admins).` });
+    await args.ack({ response_type: "ephemeral", text: mrkdwn`Account-map sharing with partners: ${describe(current)}. Change it with \`${USAGE.sharing}\` (admins).` });
     return;
   }
   const next = word === "counts" || word === "count" ? "COUNTS" : word === "details" || word === "detail" ? "DETAILS" : null;
@@ -151,7 +153,7 @@ async function sharing(ctx: SubcommandContext, actor: Actor): Promise<void> {
     deps.db.prisma.program.update({ where: { id: 1 }, data: { mapSharing: next } }),
     deps.db.prisma.auditEvent.create({ data: { actor: actor.userId, action: "program.map-sharing", subject: "program", detail: { from: current, to: next }, createdAt: now } }),
   ]);
-  await args.ack({ response_type: "ephemeral", text: `Account-map sharing with partners is now ${describe(next)}.` });
+  await args.ack({ response_type: "ephemeral", text: mrkdwn`Account-map sharing with partners is now ${describe(next)}.` });
 }
 
 /** file_input values: Slack sends the uploaded files under `files`. */
@@ -236,9 +238,9 @@ export function registerMapListeners(app: App, deps: AppDeps, ctx: ListenerConte
       deps.outbox?.kick();
       const text =
         r.kind === "ask"
-          ? `${r.created ? "Asked" : "You already asked"} <@${r.ownerUserId}> (who last logged a touchpoint for the partner) for the intro to ${d}, as an ask on CS-${r.ref}.`
-          : `${r.created ? "Posted" : "You already posted"} your intro request for ${d} in <#${r.channelId}>${r.mentioned ? `, naming <@${r.mentioned}>` : ""}.`;
-      await respond({ response_type: "ephemeral", replace_original: false, text });
+          ? mrkdwn`${r.created ? "Asked" : "You already asked"} ${mention(r.ownerUserId)} (who last logged a touchpoint for the partner) for the intro to ${d}, as an ask on CS-${r.ref}.`
+          : mrkdwn`${r.created ? "Posted" : "You already posted"} your intro request for ${d} in ${channelLink(r.channelId)}${r.mentioned ? mrkdwn`, naming ${mention(r.mentioned)}` : ""}.`;
+      await reply(respond, { response_type: "ephemeral", replace_original: false, text });
     }),
   );
 
@@ -250,7 +252,7 @@ export function registerMapListeners(app: App, deps: AppDeps, ctx: ListenerConte
       if (!z.string().uuid().safeParse(partnerOrgId).success) throw new UserError("That button is out of date.");
       const actor = await actorOf(client, b);
       const msg = await mapMessage(deps, actor, partnerOrgId);
-      await respond({ response_type: "ephemeral", replace_original: false, ...msg });
+      await reply(respond, { response_type: "ephemeral", replace_original: false, ...msg });
     }),
   );
 
@@ -260,7 +262,7 @@ export function registerMapListeners(app: App, deps: AppDeps, ctx: ListenerConte
       const b = body as Body;
       const actor = await actorOf(client, b);
       const data = await importModalData(deps, actor, { orgId: actor.kind === "internal" ? (actor.orgId ?? undefined) : undefined, channelId: b.channel?.id });
-      await client.views.open({ trigger_id: b.trigger_id, view: buildImportModal(data) });
+      await slackOut(client).openView({ trigger_id: b.trigger_id, view: buildImportModal(data) });
     }),
   );
 
@@ -307,10 +309,10 @@ export function registerMapListeners(app: App, deps: AppDeps, ctx: ListenerConte
 async function sendReport(deps: AppDeps, client: WebClient, r: { userId: string; channelId?: string | undefined; fileName: string; outcome: ImportOutcome }): Promise<void> {
   const text = renderImportReport({ fileName: r.fileName, ...r.outcome });
   try {
-    await client.chat.postMessage({ channel: r.userId, text, unfurl_links: false });
+    await slackOut(client).postMessage({ channel: r.userId, text, unfurl_links: false });
   } catch (err) {
     if (!r.channelId) throw err;
-    await client.chat.postEphemeral({ channel: r.channelId, user: r.userId, text });
+    await slackOut(client).postEphemeral({ channel: r.channelId, user: r.userId, text });
   }
   if (r.outcome.problems.length > REPORT_PROBLEM_LINES) {
     try {

@@ -10,6 +10,8 @@ import { openWithDealPicker } from "./deals/touchpoints";
 import { ACTION } from "./ids";
 import { resolveActor, type Who } from "./identity";
 import { actionListener, type ListenerContext } from "./listener";
+import { reply, slackOut } from "./send";
+import { mrkdwn } from "./mrkdwn";
 
 /** The clicker and the pairing of the channel the panel is in; a partner of another pairing is refused. */
 async function panelContext(deps: AppDeps, client: WebClient, who: Who, channelId: string | undefined) {
@@ -34,19 +36,19 @@ export function panelSubcommand(deps: AppDeps): Subcommand {
       const panel = renderPairingPanel({ pairingName: pairing.name, orgNames: pairing.members.map((m) => m.org.name).sort() });
       // Refresh the existing panel in place; post (and pin) a new one only when there is none.
       if (pairing.panelTs) {
-        const updated = await args.client.chat.update({ channel: pairing.channelId, ts: pairing.panelTs, text: panel.text, blocks: panel.blocks }).then(
+        const updated = await slackOut(args.client).update({ channel: pairing.channelId, ts: pairing.panelTs, text: panel.text, blocks: panel.blocks }).then(
           () => true,
           () => false,
         );
         if (updated) {
-          await args.respond({ response_type: "ephemeral", text: "Refreshed the pinned pairing panel." });
+          await reply(args.respond, { response_type: "ephemeral", text: mrkdwn`Refreshed the pinned pairing panel.` });
           return;
         }
       }
-      const res = await args.client.chat.postMessage({ channel: pairing.channelId, text: panel.text, blocks: panel.blocks });
+      const res = await slackOut(args.client).postMessage({ channel: pairing.channelId, text: panel.text, blocks: panel.blocks });
       await prisma.pairing.update({ where: { id: pairing.id }, data: { panelTs: String(res.ts) } });
       await args.client.pins.add({ channel: pairing.channelId, timestamp: String(res.ts) }).catch((e) => deps.logger.warn("pinning the panel failed (is pins:write granted?)", e));
-      await args.respond({ response_type: "ephemeral", text: "Posted and pinned the pairing panel." });
+      await reply(args.respond, { response_type: "ephemeral", text: mrkdwn`Posted and pinned the pairing panel.` });
     },
   };
 }
@@ -75,7 +77,7 @@ export function registerPanelListeners(app: App, deps: AppDeps, ctx: ListenerCon
         deps.db.prisma.ask.findMany({ where: { ...where, fromUserId: actor.userId }, select, orderBy: { dueAt: "asc" } }),
       ]);
       const line = (a: (typeof owe)[number]) => ({ ...a, dealRef: a.deal.ref });
-      await respond({ response_type: "ephemeral", replace_original: false, ...renderMyAsks({ owe: owe.map(line), owed: owed.map(line), now: deps.clock.now() }) });
+      await reply(respond, { response_type: "ephemeral", replace_original: false, ...renderMyAsks({ owe: owe.map(line), owed: owed.map(line), now: deps.clock.now() }) });
     }),
   );
 
@@ -92,7 +94,7 @@ export function registerPanelListeners(app: App, deps: AppDeps, ctx: ListenerCon
         s.amounts.push({ currency: g.currency, amountMinor: Number(g._sum.amountMinor ?? 0n) });
         stages.set(g.stage, s);
       }
-      await respond({ response_type: "ephemeral", replace_original: false, ...renderPipeline({ pairingName: pairing.name, stages: [...stages.values()] }) });
+      await reply(respond, { response_type: "ephemeral", replace_original: false, ...renderPipeline({ pairingName: pairing.name, stages: [...stages.values()] }) });
     }),
   );
 }

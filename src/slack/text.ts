@@ -33,11 +33,6 @@ export function tokenize(text: string): string[] {
   return out;
 }
 
-/** Slack mrkdwn needs &, < and > escaped in user-provided text. */
-export function escapeMrkdwn(text: string): string {
-  return text.replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;");
-}
-
 export function truncate(text: string, max: number): string {
   return text.length <= max ? text : `${text.slice(0, max - 1)}…`;
 }

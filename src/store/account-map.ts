@@ -19,7 +19,8 @@ import { csvField, neutralizeFormula } from "../domain/export";
 import { localDate } from "../domain/sla-clock";
 import type { OpenStage } from "../domain/stages";
 import { NotFound, UserError } from "../errors";
-import { escapeMrkdwn, truncate } from "../slack/text";
+import { truncate } from "../slack/text";
+import { escapeMrkdwn } from "../slack/mrkdwn";
 import { createAsk } from "./asks";
 import { enqueue } from "./outbox";
 

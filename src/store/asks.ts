@@ -4,7 +4,8 @@ import type { Tx } from "../db/client";
 import { askDueAt, askEscalatesAt, type BusinessHours } from "../domain/sla-clock";
 import { formatDealRef } from "../domain/registration";
 import { renderAskDm } from "../slack/blocks/asks";
-import { escapeMrkdwn, truncate } from "../slack/text";
+import { truncate } from "../slack/text";
+import { escapeMrkdwn } from "../slack/mrkdwn";
 import { enqueue } from "./outbox";
 
 // Asks: a request from one person to another on a deal, due after the owner's response SLA.

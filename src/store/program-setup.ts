@@ -1,4 +1,5 @@
 import type { Tx } from "../db/client";
+import { channelLink, mrkdwn } from "../slack/mrkdwn";
 import { UserError } from "../errors";
 import type { CoSellModel, PartnerType, Prisma } from "../generated/prisma/client";
 
@@ -264,7 +265,7 @@ export async function addPairing(
   }
   const pairings = await tx.pairing.findMany({ select: { name: true, channelId: true } });
   const bound = pairings.find((p) => p.channelId === channelId);
-  if (bound) throw new UserError(`<#${channelId}> is already the channel of pairing "${bound.name}" — each pairing has its own channel.`);
+  if (bound) throw new UserError(mrkdwn`${channelLink(channelId)} is already the channel of pairing "${bound.name}" — each pairing has its own channel.`);
   const clash = pairings.find((p) => p.name.toLowerCase() === name.toLowerCase());
   if (clash) throw new UserError(`A pairing named "${clash.name}" already exists.`);
 

@@ -1,12 +1,12 @@
-import type { KnownBlock } from "@slack/types";
 import type { DigestMessage } from "../slack/blocks/digest";
+import { mrkdwn, type SafeBlock, type SlackText } from "../slack/mrkdwn";
 
 // Digests as plain text for the terminal (`npm run cosell -- digest --preview`, `npm run demo`):
 // the very messages that would be posted, with Slack's mrkdwn turned into readable text.
 
 /** Slack mrkdwn → plain text: mentions, links and dates readable, bold/italic markers dropped. */
-export function mrkdwnToText(text: string): string {
-  return text
+export function mrkdwnToText(markup: string | SlackText): string {
+  return String(markup)
     .replace(/<!date\^\d+\^[^|>]*\|([^>]*)>/g, "$1")
     .replace(/<@([A-Z0-9_]+)(?:\|[^>]*)?>/gi, "@$1")
     .replace(/<#([A-Z0-9_]+)(?:\|([^>]*))?>/gi, (_m, id: string, name?: string) => `#${name ?? id}`)
@@ -19,7 +19,7 @@ export function mrkdwnToText(text: string): string {
     .replace(/&amp;/g, "&");
 }
 
-function blockText(b: KnownBlock): string | null {
+function blockText(b: SafeBlock): string | null {
   switch (b.type) {
     case "header":
       return `${b.text.text}\n${"=".repeat(Math.min(72, [...b.text.text].length))}`;

@@ -1,4 +1,4 @@
-import type { KnownBlock, ModalView, PlainTextOption } from "@slack/types";
+import type { PlainTextOption } from "@slack/types";
 import {
   IMPORT_LIMITS,
   overlapTotal,
@@ -12,8 +12,9 @@ import {
 import { currencyExponent } from "../../domain/money";
 import type { AccountMap, ImportAccountsResult, ListChange } from "../../store/account-map";
 import { ACTION, CALLBACK, INPUT, MAP_IMPORT_BLOCK as B } from "../ids";
-import { escapeMrkdwn, truncate } from "../text";
+import { truncate } from "../text";
 import { slackDate } from "./format";
+import { joinMrkdwn, mrkdwn, truncateMrkdwn, type MrkdwnValue, type SafeBlock, type SafeMessage, type SafeModalView, type SlackText } from "../mrkdwn";
 
 // Block Kit for account mapping: the map (counts and top targets), the import form and its
 // report, and the quarterly refresh reminder. Pure functions of plain data.
@@ -33,19 +34,19 @@ function trim(x: number): string {
   return x >= 100 ? String(Math.round(x)) : String(Math.round(x * 10) / 10);
 }
 
-export function countsLine(c: OverlapCounts, open?: OverlapCounts, opts: { partnerView?: boolean } = {}): string {
+export function countsLine(c: OverlapCounts, open?: OverlapCounts, opts: { partnerView?: boolean } = {}): SlackText {
   const deals = (k: keyof OverlapCounts) => (open && open[k] > 0 ? ` (${n(open[k])} with an open deal)` : "");
   const prospects = opts.partnerView ? "our prospects who are your customers" : "our prospects, their customers";
   const whitespace = opts.partnerView ? "your customers we don't work with yet" : "whitespace: their customers, not ours";
-  return [
+  return joinMrkdwn([
     `*${n(c.customerOverlap)}* customers of both${deals("customerOverlap")}`,
     `*${n(c.prospectOverlap)}* ${prospects}${deals("prospectOverlap")}`,
     `*${n(c.whitespace)}* ${whitespace}${deals("whitespace")}`,
-  ].join("\n");
+  ]);
 }
 
-function listLine(label: string, list: { rowCount: number; importedAt: Date } | null, status: "CUSTOMER" | "PROSPECT"): string {
-  return list ? `${label} ${n(list.rowCount)} ${statusWord(status)} (${slackDate(list.importedAt, "{date_short}")})` : `${label} no ${statusWord(status, false)} list`;
+function listLine(label: string, list: { rowCount: number; importedAt: Date } | null, status: "CUSTOMER" | "PROSPECT"): SlackText {
+  return list ? mrkdwn`${label} ${n(list.rowCount)} ${statusWord(status)} (${slackDate(list.importedAt, "{date_short}")})` : mrkdwn`${label} no ${statusWord(status, false)} list`;
 }
 
 export interface MapMessageOptions {
@@ -56,29 +57,29 @@ export interface MapMessageOptions {
 }
 
 /** The map of us with one partner, as the viewer may see it. */
-export function renderAccountMap(map: AccountMap, opts: MapMessageOptions): { text: string; blocks: KnownBlock[] } {
-  const partner = escapeMrkdwn(map.partner.name);
+export function renderAccountMap(map: AccountMap, opts: MapMessageOptions): SafeMessage & { blocks: SafeBlock[] } {
+  const partner = map.partner.name;
   const partnerView = opts.level !== "internal";
-  const text = `Account map with ${map.partner.name}: ${map.counts.customerOverlap} customers of both, ${map.counts.prospectOverlap} ${partnerView ? "our prospects who are your customers" : "our prospects who are their customers"}, ${map.counts.whitespace} whitespace.`;
-  const blocks: KnownBlock[] = [
+  const text = mrkdwn`Account map with ${map.partner.name}: ${map.counts.customerOverlap} customers of both, ${map.counts.prospectOverlap} ${partnerView ? "our prospects who are your customers" : "our prospects who are their customers"}, ${map.counts.whitespace} whitespace.`;
+  const blocks: SafeBlock[] = [
     { type: "header", text: { type: "plain_text", text: truncate(`Account map · ${map.partner.name}`, 150) } },
-    { type: "section", text: { type: "mrkdwn", text: truncate(countsLine(map.counts, map.withOpenDeals, { partnerView }), 3000) } },
+    { type: "section", text: { type: "mrkdwn", text: truncateMrkdwn(countsLine(map.counts, map.withOpenDeals, { partnerView }), 3000) } },
   ];
-  const ours = map.ours ? escapeMrkdwn(map.ours.name) : "Ours";
-  const lists = [
+  const ours = map.ours ? map.ours.name : "Ours";
+  const lists = joinMrkdwn([
     listLine(`${ours}:`, map.ourCustomers, "CUSTOMER"),
     listLine("·", map.ourProspects, "PROSPECT"),
     listLine(`· ${partner}:`, map.theirCustomers, "CUSTOMER"),
     listLine("·", map.theirProspects, "PROSPECT"),
-  ].join(" ");
-  blocks.push({ type: "context", elements: [{ type: "mrkdwn", text: truncate(lists, 3000) }] });
+  ], " ");
+  blocks.push({ type: "context", elements: [{ type: "mrkdwn", text: truncateMrkdwn(lists, 3000) }] });
 
   if (!map.theirCustomers) {
     blocks.push({
       type: "section",
       text: {
         type: "mrkdwn",
-        text: `${partner} has no customer list yet, so there is nothing to map. Import it with \`/cosell map import\` (or \`npm run cosell -- map import --org "${map.partner.name}" --status customers file.csv\`); ${partnerView ? "you can use the *Import a list* button in your pairing channel" : "their people can use the *Import a list* button in the pairing channel"}.`,
+        text: mrkdwn`${partner} has no customer list yet, so there is nothing to map. Import it with \`/cosell map import\` (or \`npm run cosell -- map import --org "${map.partner.name}" --status customers file.csv\`); ${partnerView ? "you can use the *Import a list* button in your pairing channel" : "their people can use the *Import a list* button in the pairing channel"}.`,
       },
     });
     return { text, blocks };
@@ -86,7 +87,7 @@ export function renderAccountMap(map: AccountMap, opts: MapMessageOptions): { te
   if (opts.level === "counts") {
     blocks.push({
       type: "context",
-      elements: [{ type: "mrkdwn", text: "The program shares overlap counts with partners; the accounts themselves are discussed with your partner manager." }],
+      elements: [{ type: "mrkdwn", text: mrkdwn`The program shares overlap counts with partners; the accounts themselves are discussed with your partner manager.` }],
     });
     return { text, blocks };
   }
@@ -94,31 +95,31 @@ export function renderAccountMap(map: AccountMap, opts: MapMessageOptions): { te
   const targets = map.targets.slice(0, opts.limit ?? TOP_TARGETS);
   blocks.push({ type: "divider" });
   if (targets.length === 0) {
-    blocks.push({ type: "section", text: { type: "mrkdwn", text: "No overlapping accounts yet." } });
+    blocks.push({ type: "section", text: { type: "mrkdwn", text: mrkdwn`No overlapping accounts yet.` } });
     return { text, blocks };
   }
   blocks.push({
     type: "section",
-    text: { type: "mrkdwn", text: `*Top ${targets.length} co-sell targets* — ranked by relationship depth, open pipeline, strategic flag, named owners and combined ARR.` },
+    text: { type: "mrkdwn", text: mrkdwn`*Top ${targets.length} co-sell targets* — ranked by relationship depth, open pipeline, strategic flag, named owners and combined ARR.` },
   });
   targets.forEach((t, i) => blocks.push(...targetBlocks(t, i + 1, map.partner.id, opts)));
   return { text, blocks: blocks.slice(0, 50) };
 }
 
-function targetBlocks(t: RankedTarget, rank: number, partnerOrgId: string, opts: MapMessageOptions): KnownBlock[] {
+function targetBlocks(t: RankedTarget, rank: number, partnerOrgId: string, opts: MapMessageOptions): SafeBlock[] {
   const money = (m: number | null) => (m === null ? "—" : compactMoney(m, opts.currency));
   const details =
     opts.level === "internal"
-      ? `ARR ours ${money(t.ourArrMinor)} · theirs ${money(t.theirArrMinor)} · owners: ${escapeMrkdwn(t.ourOwner ?? "—")} / ${escapeMrkdwn(t.theirOwner ?? "—")}`
-      : `your ARR ${money(t.theirArrMinor)} · your owner: ${escapeMrkdwn(t.theirOwner ?? "—")}`;
-  const line = `*${rank}. ${escapeMrkdwn(truncate(t.name, 120))}* (${t.domain}) · score ${t.score}\n${t.reasons.map(escapeMrkdwn).join(" · ")}\n${details}`;
+      ? `ARR ours ${money(t.ourArrMinor)} · theirs ${money(t.theirArrMinor)} · owners: ${t.ourOwner ?? "—"} / ${t.theirOwner ?? "—"}`
+      : `your ARR ${money(t.theirArrMinor)} · your owner: ${t.theirOwner ?? "—"}`;
+  const line = mrkdwn`*${rank}. ${truncate(t.name, 120)}* (${t.domain}) · score ${t.score}\n${t.reasons.join(" · ")}\n${details}`;
   const value = JSON.stringify({ p: partnerOrgId, d: t.domain });
   const buttons = [
     { type: "button" as const, text: { type: "plain_text" as const, text: "Register co-sell deal" }, action_id: ACTION.mapRegister, value },
     ...(opts.level === "internal" ? [{ type: "button" as const, text: { type: "plain_text" as const, text: "Request intro" }, action_id: ACTION.mapIntro, value }] : []),
   ];
   return [
-    { type: "section", text: { type: "mrkdwn", text: truncate(line, 3000) } },
+    { type: "section", text: { type: "mrkdwn", text: truncateMrkdwn(line, 3000) } },
     { type: "actions", block_id: `map_target_${rank}`, elements: buttons },
   ];
 }
@@ -138,8 +139,8 @@ const opt = (value: string, text: string): PlainTextOption => ({ text: { type: "
 
 export const STATUS_AUTO = "AUTO";
 
-export function buildImportModal(data: ImportModalData): ModalView {
-  const blocks: KnownBlock[] = [];
+export function buildImportModal(data: ImportModalData): SafeModalView {
+  const blocks: SafeBlock[] = [];
   if (data.orgs) {
     const options = data.orgs.slice(0, 100).map((o) => opt(o.id, o.internal ? `${o.name} (us)` : o.name));
     const initial = options.find((o) => o.value === data.org?.id);
@@ -150,7 +151,7 @@ export function buildImportModal(data: ImportModalData): ModalView {
       element: { type: "static_select", action_id: INPUT, options, ...(initial ? { initial_option: initial } : {}) },
     });
   } else if (data.org) {
-    blocks.push({ type: "section", text: { type: "mrkdwn", text: `Importing an account list of *${escapeMrkdwn(data.org.name)}*.` } });
+    blocks.push({ type: "section", text: { type: "mrkdwn", text: mrkdwn`Importing an account list of *${data.org.name}*.` } });
   }
   const statusOptions = [opt("CUSTOMER", "Customers"), opt("PROSPECT", "Prospects"), opt(STATUS_AUTO, "Both — each row's Status/Type column says")];
   blocks.push(
@@ -171,7 +172,7 @@ export function buildImportModal(data: ImportModalData): ModalView {
       elements: [
         {
           type: "mrkdwn",
-          text: `A header row, then one account per row: *Domain* (or Website/URL; required), Name, Status/Type, Owner, ARR (e.g. $120k, 1.2m), Strategic (yes/no). Up to ${n(IMPORT_LIMITS.maxRows)} rows and ${IMPORT_LIMITS.maxBytes / 1024 / 1024} MB. Importing *replaces* the list; you get a report of what changed and of every row that could not be imported.`,
+          text: mrkdwn`A header row, then one account per row: *Domain* (or Website/URL; required), Name, Status/Type, Owner, ARR (e.g. $120k, 1.2m), Strategic (yes/no). Up to ${n(IMPORT_LIMITS.maxRows)} rows and ${IMPORT_LIMITS.maxBytes / 1024 / 1024} MB. Importing *replaces* the list; you get a report of what changed and of every row that could not be imported.`,
         },
       ],
     },
@@ -197,7 +198,7 @@ function changeLine(c: ListChange): string {
 }
 
 export function problemLines(problems: readonly RowProblem[], max = REPORT_PROBLEM_LINES): string[] {
-  const lines = problems.slice(0, max).map((p) => `• Row ${p.row}: ${escapeMrkdwn(truncate(p.reason, 200))}`);
+  const lines = problems.slice(0, max).map((p) => `• Row ${p.row}: ${truncate(p.reason, 200)}`);
   if (problems.length > max) lines.push(`…and ${n(problems.length - max)} more (all of them are in the attached CSV).`);
   return lines;
 }
@@ -210,12 +211,12 @@ export function renderImportReport(r: {
   ignoredColumns: readonly string[];
   /** why nothing was imported (a file-level problem) */
   refused?: string;
-}): string {
-  const file = `\`${escapeMrkdwn(truncate(r.fileName, 80))}\``;
-  const out: string[] = [];
-  if (r.refused) out.push(`⚠️ Could not import ${file}: ${escapeMrkdwn(r.refused)}${/Nothing was/.test(r.refused) ? "" : " Nothing was changed."}`);
+}): SlackText {
+  const file = `\`${truncate(r.fileName, 80)}\``;
+  const out: MrkdwnValue[] = [];
+  if (r.refused) out.push(`⚠️ Could not import ${file}: ${r.refused}${/Nothing was/.test(r.refused) ? "" : " Nothing was changed."}`);
   else if (r.result) {
-    out.push(`✅ Imported ${file} for *${escapeMrkdwn(r.result.orgName)}*:`, ...r.result.lists.map(changeLine));
+    out.push(`✅ Imported ${file} for *${r.result.orgName}*:`, ...r.result.lists.map(changeLine));
   }
   if (r.problems.length > 0) {
     out.push(
@@ -226,8 +227,8 @@ export function renderImportReport(r: {
     );
   }
   if (r.blankRows > 0) out.push(`(${n(r.blankRows)} empty ${r.blankRows === 1 ? "row was" : "rows were"} skipped.)`);
-  if (r.ignoredColumns.length > 0) out.push(`Columns not used: ${r.ignoredColumns.map((c) => escapeMrkdwn(truncate(c, 40))).join(", ")}.`);
-  return out.join("\n");
+  if (r.ignoredColumns.length > 0) out.push(`Columns not used: ${r.ignoredColumns.map((c) => truncate(c, 40)).join(", ")}.`);
+  return joinMrkdwn(out);
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -242,14 +243,14 @@ export interface RefreshPartner {
   hasCustomerList: boolean;
 }
 
-export function renderRefreshReminder(r: { pairingName: string; quarter: string; ourName: string | null; partners: RefreshPartner[] }): { text: string; blocks: KnownBlock[] } {
+export function renderRefreshReminder(r: { pairingName: string; quarter: string; ourName: string | null; partners: RefreshPartner[] }): SafeMessage & { blocks: SafeBlock[] } {
   const lines = r.partners.map((p) => {
     const total = overlapTotal(p.counts);
-    if (!p.hasCustomerList) return `• *${escapeMrkdwn(p.name)}*: no customer list yet — import it to see the overlap.`;
+    if (!p.hasCustomerList) return `• *${p.name}*: no customer list yet — import it to see the overlap.`;
     const delta = p.previousOverlap === null ? "first mapping" : total - p.previousOverlap >= 0 ? `*${n(total - p.previousOverlap)} new overlaps since the last refresh* (was ${n(p.previousOverlap)})` : `${n(p.previousOverlap - total)} fewer overlaps than at the last refresh (was ${n(p.previousOverlap)})`;
-    return `• *${escapeMrkdwn(p.name)}*: ${n(total)} overlaps — ${n(p.counts.customerOverlap)} customers of both, ${n(p.counts.prospectOverlap)} ${r.ourName ? `${escapeMrkdwn(r.ourName)} prospects` : "our prospects"} who are their customers; ${n(p.counts.whitespace)} whitespace · ${delta}`;
+    return `• *${p.name}*: ${n(total)} overlaps — ${n(p.counts.customerOverlap)} customers of both, ${n(p.counts.prospectOverlap)} ${r.ourName ? `${r.ourName} prospects` : "our prospects"} who are their customers; ${n(p.counts.whitespace)} whitespace · ${delta}`;
   });
-  const text = `Quarterly account mapping for ${r.pairingName} (${r.quarter}): refresh your lists and pick the accounts to pursue together.`;
+  const text = mrkdwn`Quarterly account mapping for ${r.pairingName} (${r.quarter}): refresh your lists and pick the accounts to pursue together.`;
   const buttons = [
     ...r.partners.slice(0, 4).map((p) => ({
       type: "button" as const,
@@ -267,8 +268,8 @@ export function renderRefreshReminder(r: { pairingName: string; quarter: string;
         type: "section",
         text: {
           type: "mrkdwn",
-          text: truncate(
-            `Account maps go stale: customers churn, prospects close, new logos arrive. Re-import your customer and prospect lists, then use this as the co-sell planning session — which of the new overlaps should we pursue together?\n${lines.join("\n")}`,
+          text: truncateMrkdwn(
+            mrkdwn`Account maps go stale: customers churn, prospects close, new logos arrive. Re-import your customer and prospect lists, then use this as the co-sell planning session — which of the new overlaps should we pursue together?\n${joinMrkdwn(lines)}`,
             3000,
           ),
         },

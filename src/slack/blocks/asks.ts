@@ -1,6 +1,6 @@
-import type { KnownBlock, ModalView } from "@slack/types";
+import { escapeMrkdwn, mrkdwn, truncateMrkdwn, type SafeBlock, type SafeMessage, type SafeModalView, type SlackText } from "../mrkdwn";
 import { ACTION, ASK_BLOCK as B, CALLBACK, INPUT } from "../ids";
-import { escapeMrkdwn, truncate } from "../text";
+import { truncate } from "../text";
 import { formatDealRef, mention, slackDate, stageLabel } from "./format";
 import type { Stage } from "../../domain/stages";
 
@@ -19,14 +19,14 @@ export interface AskMessageData {
   dueAt: Date;
 }
 
-const quote = (text: string, max = 300) => `“${escapeMrkdwn(truncate(text.replace(/\s+/g, " ").trim(), max))}”`;
+const quote = (text: string, max = 300): SlackText => mrkdwn`“${truncate(text.replace(/\s+/g, " ").trim(), max)}”`;
 
 function doneButton(askId: string) {
   return { type: "button" as const, text: { type: "plain_text" as const, text: "Done" }, style: "primary" as const, action_id: ACTION.askDone, value: askId };
 }
 
 /** New ask: the modal from the deal card's Ask button (or `/cosell ask CS-12` alone). */
-export function buildAskModal(deal: { id: string; ref: number; title: string }, opts: { channelId?: string | undefined; ownerUserId?: string | undefined } = {}): ModalView {
+export function buildAskModal(deal: { id: string; ref: number; title: string }, opts: { channelId?: string | undefined; ownerUserId?: string | undefined } = {}): SafeModalView {
   return {
     type: "modal",
     callback_id: CALLBACK.createAsk,
@@ -35,7 +35,7 @@ export function buildAskModal(deal: { id: string; ref: number; title: string }, 
     close: { type: "plain_text", text: "Cancel" },
     private_metadata: JSON.stringify({ dealId: deal.id, ...(opts.channelId ? { channelId: opts.channelId } : {}) }),
     blocks: [
-      { type: "section", text: { type: "mrkdwn", text: truncate(`*${formatDealRef(deal.ref)} · ${escapeMrkdwn(deal.title)}* — ask someone on the deal for something; they get a DM and the clock starts (their organization's response SLA).`, 3000) } },
+      { type: "section", text: { type: "mrkdwn", text: truncateMrkdwn(mrkdwn`*${formatDealRef(deal.ref)} · ${deal.title}* — ask someone on the deal for something; they get a DM and the clock starts (their organization's response SLA).`, 3000) } },
       {
         type: "input",
         block_id: B.owner,
@@ -53,8 +53,8 @@ export function buildAskModal(deal: { id: string; ref: number; title: string }, 
 }
 
 /** The owner's DM: who asked what, when it is due, and the Done button. */
-export function renderAskDm(a: AskMessageData): { text: string; blocks: KnownBlock[] } {
-  const text = `<@${a.fromUserId}> asked you on ${formatDealRef(a.dealRef)}: ${quote(a.text, ASK_TEXT_MAX)} — due ${slackDate(a.dueAt)}`;
+export function renderAskDm(a: AskMessageData): SafeMessage & { blocks: SafeBlock[] } {
+  const text = mrkdwn`${mention(a.fromUserId)} asked you on ${formatDealRef(a.dealRef)}: ${quote(a.text, ASK_TEXT_MAX)} — due ${slackDate(a.dueAt)}`;
   return {
     text,
     blocks: [
@@ -65,30 +65,30 @@ export function renderAskDm(a: AskMessageData): { text: string; blocks: KnownBlo
 }
 
 /** Level 1, in the pairing channel: the owner is mentioned; anyone allowed can close it from here. */
-export function renderOverdueAlert(a: AskMessageData): { text: string; blocks: KnownBlock[] } {
-  const text = `⏰ Overdue: <@${a.ownerUserId}> owes ${quote(a.text)} on ${formatDealRef(a.dealRef)} (asked by <@${a.fromUserId}>, due ${slackDate(a.dueAt)})`;
+export function renderOverdueAlert(a: AskMessageData): SafeMessage & { blocks: SafeBlock[] } {
+  const text = mrkdwn`⏰ Overdue: ${mention(a.ownerUserId)} owes ${quote(a.text)} on ${formatDealRef(a.dealRef)} (asked by ${mention(a.fromUserId)}, due ${slackDate(a.dueAt)})`;
   return { text, blocks: [{ type: "section", text: { type: "mrkdwn", text } }, { type: "actions", block_id: `ask_${a.askId}`, elements: [doneButton(a.askId)] }] };
 }
 
 /** Level 2 (2 × SLA), in the pairing channel. */
-export function renderEscalationChannel(a: AskMessageData & { relationshipOwnerUserId: string | null }): { text: string; blocks: KnownBlock[] } {
-  const told = a.relationshipOwnerUserId ? ` ${mention(a.relationshipOwnerUserId)} (relationship owner) has been told.` : " The deal has no relationship owner to escalate to yet — set one with Edit roles.";
-  const text = `🚨 Escalated: <@${a.ownerUserId}> still owes ${quote(a.text)} on ${formatDealRef(a.dealRef)} (asked by <@${a.fromUserId}>, was due ${slackDate(a.dueAt)}).${told}`;
+export function renderEscalationChannel(a: AskMessageData & { relationshipOwnerUserId: string | null }): SafeMessage & { blocks: SafeBlock[] } {
+  const told = a.relationshipOwnerUserId ? mrkdwn` ${mention(a.relationshipOwnerUserId)} (relationship owner) has been told.` : " The deal has no relationship owner to escalate to yet — set one with Edit roles.";
+  const text = mrkdwn`🚨 Escalated: ${mention(a.ownerUserId)} still owes ${quote(a.text)} on ${formatDealRef(a.dealRef)} (asked by ${mention(a.fromUserId)}, was due ${slackDate(a.dueAt)}).${told}`;
   return { text, blocks: [{ type: "section", text: { type: "mrkdwn", text } }, { type: "actions", block_id: `ask_${a.askId}`, elements: [doneButton(a.askId)] }] };
 }
 
 /** Level 2: DM to the deal's relationship owner (the quarterback). */
-export function renderEscalationDm(a: AskMessageData): { text: string; blocks: KnownBlock[] } {
-  const text = `🚨 Escalation on ${formatDealRef(a.dealRef)}: <@${a.ownerUserId}> hasn't answered <@${a.fromUserId}>'s ask ${quote(a.text)} for twice the response SLA (it was due ${slackDate(a.dueAt)}). As the relationship owner, please unblock it.`;
+export function renderEscalationDm(a: AskMessageData): SafeMessage & { blocks: SafeBlock[] } {
+  const text = mrkdwn`🚨 Escalation on ${formatDealRef(a.dealRef)}: ${mention(a.ownerUserId)} hasn't answered ${mention(a.fromUserId)}'s ask ${quote(a.text)} for twice the response SLA (it was due ${slackDate(a.dueAt)}). As the relationship owner, please unblock it.`;
   return { text, blocks: [{ type: "section", text: { type: "mrkdwn", text } }, { type: "actions", block_id: `ask_${a.askId}`, elements: [doneButton(a.askId)] }] };
 }
 
-export function renderStaleAlert(d: { ref: number; title: string; stage: Stage; days: number; relationshipOwnerUserId: string | null }): { text: string } {
-  const who = d.relationshipOwnerUserId ? `${mention(d.relationshipOwnerUserId)}, log` : "Log";
-  return { text: `💤 Stale: ${formatDealRef(d.ref)} · ${escapeMrkdwn(truncate(d.title, 150))} has had no activity for ${d.days} days (${stageLabel(d.stage)}). ${who} a touchpoint or move the stage.` };
+export function renderStaleAlert(d: { ref: number; title: string; stage: Stage; days: number; relationshipOwnerUserId: string | null }): SafeMessage {
+  const who = d.relationshipOwnerUserId ? mrkdwn`${mention(d.relationshipOwnerUserId)}, log` : "Log";
+  return { text: mrkdwn`💤 Stale: ${formatDealRef(d.ref)} · ${escapeMrkdwn(truncate(d.title, 150))} has had no activity for ${d.days} days (${stageLabel(d.stage)}). ${who} a touchpoint or move the stage.` };
 }
 
-export function renderCloseDateAlert(d: { ref: number; title: string; stage: Stage; expectedCloseDate: string; relationshipOwnerUserId: string | null }): { text: string } {
-  const who = d.relationshipOwnerUserId ? `${mention(d.relationshipOwnerUserId)}, update` : "Update";
-  return { text: `📅 Close date passed: ${formatDealRef(d.ref)} · ${escapeMrkdwn(truncate(d.title, 150))} was expected to close on ${d.expectedCloseDate} and is still in ${stageLabel(d.stage)}. ${who} the close date or the stage.` };
+export function renderCloseDateAlert(d: { ref: number; title: string; stage: Stage; expectedCloseDate: string; relationshipOwnerUserId: string | null }): SafeMessage {
+  const who = d.relationshipOwnerUserId ? mrkdwn`${mention(d.relationshipOwnerUserId)}, update` : "Update";
+  return { text: mrkdwn`📅 Close date passed: ${formatDealRef(d.ref)} · ${escapeMrkdwn(truncate(d.title, 150))} was expected to close on ${d.expectedCloseDate} and is still in ${stageLabel(d.stage)}. ${who} the close date or the stage.` };
 }

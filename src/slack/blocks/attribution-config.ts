@@ -1,4 +1,4 @@
-import type { KnownBlock, ModalView, PlainTextOption } from "@slack/types";
+import type { PlainTextOption } from "@slack/types";
 import { ROLES, TOUCHPOINT_TYPES, validateAttributionConfig, type AttributionConfig } from "../../domain/attribution";
 import { bpToPercentText, parsePercentToBp } from "../../domain/attribution-config";
 import { formatBp } from "../../domain/money";
@@ -6,6 +6,7 @@ import { CURRENCIES, roleWord } from "../../domain/registration";
 import { touchpointLabel } from "../../domain/touchpoints";
 import { ATTRIBUTION_CONFIG_BLOCK as B, CALLBACK, INPUT } from "../ids";
 import { slackDate } from "./format";
+import { joinMrkdwn, mention, mrkdwn, type SafeBlock, type SafeModalView, type SlackText } from "../mrkdwn";
 
 // The attribution config editor (an admin's modal), reading it back, and the plain-text
 // summary of a version. Pure: plain data in, Block Kit out.
@@ -24,7 +25,7 @@ export interface VersionCount {
 const roleBlock = (r: string) => `${B.rolePrefix}${r}`;
 const weightBlock = (t: string) => `${B.weightPrefix}${t}`;
 
-function numberInput(blockId: string, label: string, initial: string, o: { decimal?: boolean; min: string; max: string; hint?: string }): KnownBlock {
+function numberInput(blockId: string, label: string, initial: string, o: { decimal?: boolean; min: string; max: string; hint?: string }): SafeBlock {
   return {
     type: "input",
     block_id: blockId,
@@ -46,21 +47,18 @@ function versionsLine(counts: readonly VersionCount[]): string {
 }
 
 /** The editor, prefilled from the version in force; private_metadata carries that version. */
-export function buildAttributionConfigModal(current: ConfigInfo, counts: readonly VersionCount[] = []): ModalView {
+export function buildAttributionConfigModal(current: ConfigInfo, counts: readonly VersionCount[] = []): SafeModalView {
   const c = current.config;
-  const blocks: KnownBlock[] = [
+  const blocks: SafeBlock[] = [
     {
       type: "section",
       text: {
         type: "mrkdwn",
-        text:
-          `Editing *version ${c.version}* (saved by <@${current.createdBy}> ${slackDate(current.createdAt)}). ` +
-          `Saving makes *version ${c.version + 1}*, used by deals registered from then on. ` +
-          `Deals already registered keep the version they were registered with (${versionsLine(counts)}).`,
+        text: mrkdwn`Editing *version ${c.version}* (saved by ${mention(current.createdBy)} ${slackDate(current.createdAt)}). Saving makes *version ${c.version + 1}*, used by deals registered from then on. Deals already registered keep the version they were registered with (${versionsLine(counts)}).`,
       },
     },
     { type: "header", text: { type: "plain_text", text: "Role split (sell-with), whole %" } },
-    { type: "context", elements: [{ type: "mrkdwn", text: "The five add up to 100. Roles nobody holds on a deal have their share spread pro rata over the roles that are held." }] },
+    { type: "context", elements: [{ type: "mrkdwn", text: mrkdwn`The five add up to 100. Roles nobody holds on a deal have their share spread pro rata over the roles that are held.` }] },
   ];
   for (const r of ROLES) blocks.push(numberInput(roleBlock(r), `${roleWord(r)} (%)`, String(c.rolePercents[r]), { min: "0", max: "100" }));
   blocks.push(
@@ -71,7 +69,7 @@ export function buildAttributionConfigModal(current: ConfigInfo, counts: readonl
       hint: "60 to 80. The rest goes to influence and technical-validation partners by weighted touchpoints.",
     }),
     { type: "header", text: { type: "plain_text", text: "Touchpoint weights (0–100)" } },
-    { type: "context", elements: [{ type: "mrkdwn", text: "Each logged touchpoint counts this many times in the Influence model and the sell-through remainder; 0 ignores the type." }] },
+    { type: "context", elements: [{ type: "mrkdwn", text: mrkdwn`Each logged touchpoint counts this many times in the Influence model and the sell-through remainder; 0 ignores the type.` }] },
   );
   for (const t of TOUCHPOINT_TYPES) blocks.push(numberInput(weightBlock(t), touchpointLabel(t), String(c.touchpointWeights[t]), { min: "0", max: "100" }));
   blocks.push(
@@ -184,27 +182,27 @@ export function readAttributionConfigForm(values: Readonly<Record<string, string
 }
 
 /** `/cosell config attribution show`: the version in force and its values (mrkdwn). */
-export function renderConfigSummary(current: ConfigInfo, counts: readonly VersionCount[] = []): string {
+export function renderConfigSummary(current: ConfigInfo, counts: readonly VersionCount[] = []): SlackText {
   const c = current.config;
   const roles = ROLES.map((r) => `${roleWord(r)} ${c.rolePercents[r]}%`).join(" · ");
   const weights = TOUCHPOINT_TYPES.map((t) => `${touchpointLabel(t)} ${c.touchpointWeights[t]}`).join(" · ");
-  return [
-    `*Attribution config v${c.version}* (in force) — saved by <@${current.createdBy}> ${slackDate(current.createdAt)}`,
+  return joinMrkdwn([
+    mrkdwn`*Attribution config v${c.version}* (in force) — saved by ${mention(current.createdBy)} ${slackDate(current.createdAt)}`,
     `• Role split (sell-with; sell-to uses Sourcing and Selling): ${roles}`,
     `• Sell-through: the seller gets ${c.sellThroughPrimaryPercent}%, the rest is shared by weighted touchpoints`,
     `• Touchpoint weights: ${weights}`,
     `• Commission pool: ${formatBp(c.soloPoolRateBp)} of the deal amount with one partner (solo), ${formatBp(c.coSellPoolRateBp)} with two or more (co-sell)`,
     `• Program currency: ${c.currency}`,
     `Each deal keeps the version in force when it was registered (${versionsLine(counts)}); its attribution records say which version they used.`,
-  ].join("\n");
+  ]);
 }
 
 /** What the editor turns into after a submit (response_action: update). */
-export function buildConfigResultView(r: { kind: "saved"; version: number; previousVersion: number; changes: string[] } | { kind: "unchanged"; version: number }, counts: readonly VersionCount[] = []): ModalView {
+export function buildConfigResultView(r: { kind: "saved"; version: number; previousVersion: number; changes: string[] } | { kind: "unchanged"; version: number }, counts: readonly VersionCount[] = []): SafeModalView {
   const text =
     r.kind === "saved"
-      ? `Saved *version ${r.version}* of the attribution config (was v${r.previousVersion}). Deals registered from now on use it.\n\n*Changes*\n${r.changes.map((x) => `• ${x}`).join("\n")}`
-      : `Nothing changed: the values are the same as *version ${r.version}*, so no new version was made.`;
+      ? mrkdwn`Saved *version ${r.version}* of the attribution config (was v${r.previousVersion}). Deals registered from now on use it.\n\n*Changes*\n${r.changes.map((x) => `• ${x}`).join("\n")}`
+      : mrkdwn`Nothing changed: the values are the same as *version ${r.version}*, so no new version was made.`;
   return {
     type: "modal",
     callback_id: `${CALLBACK.attributionConfig}_done`,
@@ -217,7 +215,7 @@ export function buildConfigResultView(r: { kind: "saved"; version: number; previ
         elements: [
           {
             type: "mrkdwn",
-            text: `Existing deals keep the config version they were registered with (${versionsLine(counts)}), and every attribution record keeps the version it used — a recompute uses the deal's own version too.`,
+            text: mrkdwn`Existing deals keep the config version they were registered with (${versionsLine(counts)}), and every attribution record keeps the version it used — a recompute uses the deal's own version too.`,
           },
         ],
       },

@@ -1,7 +1,8 @@
-import type { KnownBlock } from "@slack/types";
+import { type SafeBlock } from "../mrkdwn";
 import type { DealView } from "../../store/deal-view";
 import { ACTION } from "../ids";
-import { escapeMrkdwn, truncate } from "../text";
+import { truncate } from "../text";
+import { joinMrkdwn, mrkdwn, truncateMrkdwn, type SafeMessage } from "../mrkdwn";
 import { formatDealRef, formatMoney, mention, modelText, rolesText, slackDate, STAGE_EMOJI, stageLabel } from "./format";
 
 export type Audience =
@@ -14,63 +15,61 @@ export type Audience =
  * The deal card: stage, amount, roles, the role-clarity checklist, open asks and the buttons
  * partner people use (they cannot run our slash commands in Slack Connect).
  */
-export function renderDealCard(deal: DealView, opts: { audience: Audience; now: Date }): { text: string; blocks: KnownBlock[] } {
+export function renderDealCard(deal: DealView, opts: { audience: Audience; now: Date }): SafeMessage & { blocks: SafeBlock[] } {
   const ref = formatDealRef(deal.ref);
   const closed = deal.stage === "CLOSED_WON" || deal.stage === "CLOSED_LOST";
-  const blocks: KnownBlock[] = [
+  const blocks: SafeBlock[] = [
     { type: "header", text: { type: "plain_text", text: truncate(`${ref} · ${deal.title}`, 150) } },
     {
       type: "section",
       fields: [
-        { type: "mrkdwn", text: `*Account*\n${escapeMrkdwn(deal.accountName)} (${deal.accountDomain})` },
-        { type: "mrkdwn", text: `*Amount*\n${formatMoney(deal.amountMinor, deal.currency)}` },
-        { type: "mrkdwn", text: `*Stage*\n${STAGE_EMOJI[deal.stage]} ${stageLabel(deal.stage)}` },
-        { type: "mrkdwn", text: `*Expected close*\n${deal.expectedCloseDate}` },
-        { type: "mrkdwn", text: `*Co-sell model*\n${modelText(deal.coSellModel, deal.explicitModel)}` },
-        { type: "mrkdwn", text: `*Pairing*\n${escapeMrkdwn(deal.pairing.name)}` },
+        { type: "mrkdwn", text: mrkdwn`*Account*\n${deal.accountName} (${deal.accountDomain})` },
+        { type: "mrkdwn", text: mrkdwn`*Amount*\n${formatMoney(deal.amountMinor, deal.currency)}` },
+        { type: "mrkdwn", text: mrkdwn`*Stage*\n${STAGE_EMOJI[deal.stage]} ${stageLabel(deal.stage)}` },
+        { type: "mrkdwn", text: mrkdwn`*Expected close*\n${deal.expectedCloseDate}` },
+        { type: "mrkdwn", text: mrkdwn`*Co-sell model*\n${modelText(deal.coSellModel, deal.explicitModel)}` },
+        { type: "mrkdwn", text: mrkdwn`*Pairing*\n${deal.pairing.name}` },
       ],
     },
   ];
 
   const orgName = (id: string | null) => deal.participants.find((p) => p.orgId === id)?.orgName ?? null;
-  const roleLines = deal.participants.map((p) => `• *${escapeMrkdwn(p.orgName)}*${p.internal ? " (us)" : ""} — ${rolesText(p.roles)}${p.responseSlaHours ? ` · responds within ${p.responseSlaHours} h` : ""}`);
+  const roleLines = deal.participants.map((p) => mrkdwn`• *${p.orgName}*${p.internal ? " (us)" : ""} — ${rolesText(p.roles)}${p.responseSlaHours ? ` · responds within ${p.responseSlaHours} h` : ""}`);
   blocks.push({
     type: "section",
     text: {
       type: "mrkdwn",
-      text: truncate(
-        [`*Roles*`, ...roleLines, `Relationship owner: ${mention(deal.relationshipOwnerUserId)} · Post-sale: ${escapeMrkdwn(orgName(deal.postSaleOwnerOrgId) ?? "not decided")}`].join("\n"),
+      text: truncateMrkdwn(
+        joinMrkdwn([mrkdwn`*Roles*`, ...roleLines, mrkdwn`Relationship owner: ${mention(deal.relationshipOwnerUserId)} · Post-sale: ${orgName(deal.postSaleOwnerOrgId) ?? "not decided"}`]),
         3000,
       ),
     },
   });
 
-  const done = deal.clarity.items.filter((i) => i.done).length;
-  const clarityLines = deal.clarity.items.map((i) => `${i.done ? "✅" : "⬜"} ${escapeMrkdwn(i.label)}`);
-  blocks.push({
-    type: "section",
-    text: {
-      type: "mrkdwn",
-      text: truncate(
-        [`*Role clarity* (${done}/${deal.clarity.items.length})${deal.clarity.complete ? " — every question has one answer" : " — agree these before the first customer conversation"}`, ...clarityLines].join("\n"),
-        3000,
-      ),
-    },
-  });
+  const done = deal.clarity.items.filter((i) => i.done);
+  if (!closed) {
+    const clarityLines = deal.clarity.items.map((i) => mrkdwn`${i.done ? "✅" : "⬜"} ${i.label}`);
+    const heading = mrkdwn`*Role clarity* (${done.length}/${deal.clarity.items.length})${deal.clarity.complete ? " — every question has one answer" : " — agree these before the first customer conversation"}`;
+    blocks.push({ type: "section", text: { type: "mrkdwn", text: truncateMrkdwn(joinMrkdwn([heading, ...clarityLines]), 3000) } });
+  } else if (done.length > 0) {
+    // Once closed there is nothing left to agree: show what was agreed.
+    const agreed = done.map((i) => mrkdwn`✅ ${i.label}`);
+    blocks.push({ type: "section", text: { type: "mrkdwn", text: truncateMrkdwn(joinMrkdwn([mrkdwn`*Roles agreed*`, ...agreed]), 3000) } });
+  }
 
   if (deal.openAsks.length > 0) {
-    const lines = deal.openAsks.slice(0, 10).map((a) => `${a.dueAt <= opts.now ? "🔴 overdue" : "⏳"} ${mention(a.ownerUserId)}: ${escapeMrkdwn(truncate(a.text, 200))} — due ${slackDate(a.dueAt)}`);
-    if (deal.openAsks.length > 10) lines.push(`…and ${deal.openAsks.length - 10} more`);
-    blocks.push({ type: "section", text: { type: "mrkdwn", text: truncate([`*Open asks* (${deal.openAsks.length})`, ...lines].join("\n"), 3000) } });
+    const lines = deal.openAsks.slice(0, 10).map((a) => mrkdwn`${a.dueAt <= opts.now ? "🔴 overdue" : "⏳"} ${mention(a.ownerUserId)}: ${truncate(a.text, 200)} — due ${slackDate(a.dueAt)}`);
+    if (deal.openAsks.length > 10) lines.push(mrkdwn`…and ${deal.openAsks.length - 10} more`);
+    blocks.push({ type: "section", text: { type: "mrkdwn", text: truncateMrkdwn(joinMrkdwn([mrkdwn`*Open asks* (${deal.openAsks.length})`, ...lines]), 3000) } });
   }
 
   if (opts.audience === "internal" && deal.notes) {
-    blocks.push({ type: "section", text: { type: "mrkdwn", text: truncate(`*Internal notes* (never shown to partners)\n${escapeMrkdwn(deal.notes)}`, 3000) } });
+    blocks.push({ type: "section", text: { type: "mrkdwn", text: truncateMrkdwn(mrkdwn`*Internal notes* (never shown to partners)\n${deal.notes}`, 3000) } });
   }
 
-  const context = [`Registered by ${mention(deal.registeredBy)} ${slackDate(deal.registeredAt, "{date_short_pretty}")}`, `${deal.touchpointCount} touchpoint${deal.touchpointCount === 1 ? "" : "s"}`];
-  if (deal.conflictWithRef) context.push(`⚠️ registered as a conflict with ${formatDealRef(deal.conflictWithRef)}`);
-  blocks.push({ type: "context", elements: [{ type: "mrkdwn", text: context.join(" · ") }] });
+  const context = [mrkdwn`Registered by ${mention(deal.registeredBy)} ${slackDate(deal.registeredAt, "{date_short_pretty}")}`, mrkdwn`${deal.touchpointCount} touchpoint${deal.touchpointCount === 1 ? "" : "s"}`];
+  if (deal.conflictWithRef) context.push(mrkdwn`⚠️ registered as a conflict with ${formatDealRef(deal.conflictWithRef)}`);
+  blocks.push({ type: "context", elements: [{ type: "mrkdwn", text: joinMrkdwn(context, " · ") }] });
 
   const button = (text: string, action_id: string) => ({ type: "button" as const, text: { type: "plain_text" as const, text }, action_id, value: deal.id });
   const buttons = closed
@@ -78,6 +77,6 @@ export function renderDealCard(deal: DealView, opts: { audience: Audience; now: 
     : [button("Log touchpoint", ACTION.logTouchpoint), button("Change stage", ACTION.changeStage), button("Edit roles", ACTION.editRoles), button("Ask", ACTION.ask), button("Attribution", ACTION.attribution)];
   blocks.push({ type: "actions", block_id: `deal_actions`, elements: buttons });
 
-  const text = `${ref} · ${deal.title} — ${deal.accountName}, ${formatMoney(deal.amountMinor, deal.currency)}, ${stageLabel(deal.stage)}`;
+  const text = mrkdwn`${ref} · ${deal.title} — ${deal.accountName}, ${formatMoney(deal.amountMinor, deal.currency)}, ${stageLabel(deal.stage)}`;
   return { text, blocks };
 }

@@ -1,12 +1,12 @@
-import type { KnownBlock } from "@slack/types";
 import { MIN_SAMPLE, TARGETS, type Mark, type ProgramMetrics } from "../../domain/metrics";
 import { MIN_RECORDS } from "../../domain/metrics-disputes";
 import { formatMoney } from "../../domain/money";
 import { localParts } from "../../domain/sla-clock";
 import type { DigestDealLine, ManagerDigestData, PairingDigestData } from "../../store/digests";
-import { escapeMrkdwn, truncate } from "../text";
+import { truncate } from "../text";
 import { packLines } from "./deal-list";
 import { formatDealRef, STAGE_EMOJI, stageLabel } from "./format";
+import { asMrkdwn, mention, mrkdwn, truncateMrkdwn, type SafeBlock, type SlackText, type MrkdwnValue } from "../mrkdwn";
 
 // The weekly digests as Block Kit. Pure: plain data in, messages out.
 //
@@ -29,20 +29,23 @@ const TITLE_CHARS = 70;
 const ASK_CHARS = 140;
 
 export interface DigestMessage {
-  text: string;
-  blocks: KnownBlock[];
+  text: SlackText;
+  blocks: SafeBlock[];
 }
 
+// Lines are mrkdwn: a plain string is escaped when packed (our *bold* survives, a person's
+// `<!channel>` does not); SlackText (mentions, dates) passes as it is.
 export interface DigestSection {
-  heading: string;
-  lines: string[];
+  heading: MrkdwnValue;
+  lines: MrkdwnValue[];
   /** shown in small print under the section */
-  note?: string;
+  note?: MrkdwnValue;
 }
 
 export interface DigestDoc {
+  /** plain text: the header (and the notification text, escaped) */
   title: string;
-  intro: string;
+  intro: MrkdwnValue;
   sections: DigestSection[];
 }
 
@@ -53,20 +56,20 @@ export const MARK_EMOJI: Record<Mark, string> = { good: "✅", watch: "⚠️", 
 
 export function packDigest(doc: DigestDoc): DigestMessage[] {
   const title = truncate(doc.title, MAX_HEADER);
-  const units: KnownBlock[][] = [];
+  const units: SafeBlock[][] = [];
   for (const s of doc.sections) {
-    const texts = packLines([`*${s.heading}*`, ...(s.lines.length > 0 ? s.lines : ["_nothing this week_"])], MAX_SECTION_TEXT);
-    const blocks: KnownBlock[] = texts.map((text) => ({ type: "section", text: { type: "mrkdwn", text } }));
-    if (s.note) blocks.push({ type: "context", elements: [{ type: "mrkdwn", text: truncate(s.note, MAX_SECTION_TEXT) }] });
+    const texts = packLines([mrkdwn`*${s.heading}*`, ...(s.lines.length > 0 ? s.lines : ["_nothing this week_"]).map(asMrkdwn)], MAX_SECTION_TEXT);
+    const blocks: SafeBlock[] = texts.map((text) => ({ type: "section", text: { type: "mrkdwn", text } }));
+    if (s.note) blocks.push({ type: "context", elements: [{ type: "mrkdwn", text: truncateMrkdwn(asMrkdwn(s.note), MAX_SECTION_TEXT) }] });
     // A long section is split over messages block by block; a short one stays together.
     if (blocks.length <= 4) units.push(blocks);
     else for (const b of blocks) units.push([b]);
   }
 
-  const messages: KnownBlock[][] = [];
-  let current: KnownBlock[] = [
+  const messages: SafeBlock[][] = [];
+  let current: SafeBlock[] = [
     { type: "header", text: { type: "plain_text", text: title } },
-    { type: "context", elements: [{ type: "mrkdwn", text: truncate(doc.intro, MAX_SECTION_TEXT) }] },
+    { type: "context", elements: [{ type: "mrkdwn", text: truncateMrkdwn(asMrkdwn(doc.intro), MAX_SECTION_TEXT) }] },
   ];
   let chars = blockChars(current);
   for (const unit of units) {
@@ -75,7 +78,7 @@ export function packDigest(doc: DigestDoc): DigestMessage[] {
     const hasContent = current.length > (messages.length === 0 ? 2 : 1);
     if (hasContent && (current.length + needed > MAX_BLOCKS || chars + unitChars > MAX_MESSAGE_CHARS)) {
       messages.push(current);
-      current = [{ type: "context", elements: [{ type: "mrkdwn", text: "" }] }];
+      current = [{ type: "context", elements: [{ type: "mrkdwn", text: mrkdwn`` }] }];
       chars = 0;
     }
     if (current.length > 1 || current[0]?.type === "header") current.push({ type: "divider" });
@@ -86,13 +89,13 @@ export function packDigest(doc: DigestDoc): DigestMessage[] {
 
   const n = messages.length;
   return messages.map((blocks, i) => {
-    if (i > 0) blocks[0] = { type: "context", elements: [{ type: "mrkdwn", text: truncate(`*${escapeMrkdwn(doc.title)}* — continued (part ${i + 1} of ${n})`, MAX_SECTION_TEXT) }] };
+    if (i > 0) blocks[0] = { type: "context", elements: [{ type: "mrkdwn", text: truncateMrkdwn(mrkdwn`*${doc.title}* — continued (part ${i + 1} of ${n})`, MAX_SECTION_TEXT) }] };
     const part = n > 1 ? ` (part ${i + 1} of ${n})` : "";
-    return { text: truncate(`${doc.title}${part}`, 300), blocks };
+    return { text: truncateMrkdwn(mrkdwn`${doc.title}${part}`, 300), blocks };
   });
 }
 
-function blockChars(blocks: readonly KnownBlock[]): number {
+function blockChars(blocks: readonly SafeBlock[]): number {
   let n = 0;
   for (const b of blocks) {
     if (b.type === "section" && b.text) n += b.text.text.length;
@@ -144,17 +147,17 @@ function amounts(list: { currency: string; minor: number }[]): string {
   return list.length === 0 ? "—" : list.map((a) => formatMoney(a.minor, a.currency)).join(" + ");
 }
 
-function capped(lines: string[], more: (n: number) => string): string[] {
+function capped(lines: MrkdwnValue[], more: (n: number) => string): MrkdwnValue[] {
   if (lines.length <= MAX_LIST_LINES) return lines;
   return [...lines.slice(0, MAX_LIST_LINES), more(lines.length - MAX_LIST_LINES)];
 }
 
 function dealText(d: { ref: number; title: string }): string {
-  return `*${formatDealRef(d.ref)}* · ${escapeMrkdwn(truncate(d.title, TITLE_CHARS))}`;
+  return `*${formatDealRef(d.ref)}* · ${truncate(d.title, TITLE_CHARS)}`;
 }
 
 function dealLineText(d: DigestDealLine): string {
-  return `${dealText(d)} — ${escapeMrkdwn(truncate(d.accountName, 50))} · ${formatMoney(d.amountMinor, d.currency)}`;
+  return `${dealText(d)} — ${truncate(d.accountName, 50)} · ${formatMoney(d.amountMinor, d.currency)}`;
 }
 
 // ---------------------------------------------------------------------------
@@ -162,7 +165,7 @@ function dealLineText(d: DigestDealLine): string {
 
 export function pairingDigestDoc(d: PairingDigestData): DigestDoc {
   const tz = d.timezone;
-  const orgs = d.pairing.orgs.map((o) => escapeMrkdwn(o.name)).join(" · ");
+  const orgs = d.pairing.orgs.map((o) => o.name).join(" · ");
   const intro =
     `Week ${localDay(d.window.start, tz)} → ${localDay(d.window.end, tz)} (${tz}) · ${orgs} · ` +
     `15-minute standup: review the pipeline, clear the blockers, schedule the intros`;
@@ -174,10 +177,10 @@ export function pairingDigestDoc(d: PairingDigestData): DigestDoc {
   pipeline.push(`*Open pipeline: ${d.openDeals} deal${d.openDeals === 1 ? "" : "s"} · ${amounts([...total.entries()].map(([currency, minor]) => ({ currency, minor })))}*`);
 
   // What moved.
-  const moved: string[] = [];
+  const moved: MrkdwnValue[] = [];
   for (const r of d.registrations) moved.push(`🆕 Registered: ${dealLineText(r)}`);
   for (const m of d.moves.filter((x) => x.to !== "CLOSED_WON" && x.to !== "CLOSED_LOST")) {
-    moved.push(`${m.reopen ? "♻️ Reopened" : "➡️"} ${dealText(m)}: ${stageLabel(m.from)} → *${stageLabel(m.to)}* by <@${m.by}> · ${localDay(m.at, tz)}`);
+    moved.push(mrkdwn`${m.reopen ? "♻️ Reopened" : "➡️"} ${dealText(m)}: ${stageLabel(m.from)} → *${stageLabel(m.to)}* by ${mention(m.by)} · ${localDay(m.at, tz)}`);
   }
   for (const w of d.wins) moved.push(`🏆 Won: ${dealLineText(w)}`);
   for (const l of d.losses) moved.push(`🪦 Lost: ${dealLineText(l)}`);
@@ -185,14 +188,14 @@ export function pairingDigestDoc(d: PairingDigestData): DigestDoc {
 
   // Touchpoints per organization.
   const tpTotal = d.touchpoints.reduce((s, t) => s + t.count, 0);
-  const touchpoints = d.touchpoints.map((t) => `• ${escapeMrkdwn(t.orgName)}: ${t.count} touchpoint${t.count === 1 ? "" : "s"}${t.count === 0 ? " ⚠️" : ""}`);
+  const touchpoints = d.touchpoints.map((t) => `• ${t.orgName}: ${t.count} touchpoint${t.count === 1 ? "" : "s"}${t.count === 0 ? " ⚠️" : ""}`);
 
   // Blockers.
   const overdue = d.asks.filter((a) => a.overdue).length;
   const asks = capped(
     d.asks.map(
       (a) =>
-        `${a.overdue ? "⏰ *overdue*" : "⏳"} ${dealText(a)} — <@${a.ownerUserId}> for <@${a.fromUserId}>: “${escapeMrkdwn(truncate(a.text.replace(/\s+/g, " "), ASK_CHARS))}” · due ${localDateTime(a.dueAt, tz)}`,
+        mrkdwn`${a.overdue ? "⏰ *overdue*" : "⏳"} ${dealText(a)} — ${mention(a.ownerUserId)} for ${mention(a.fromUserId)}: “${truncate(a.text.replace(/\s+/g, " "), ASK_CHARS)}” · due ${localDateTime(a.dueAt, tz)}`,
     ),
     (n) => `…and ${n} more open asks — see the deal cards`,
   );
@@ -203,7 +206,7 @@ export function pairingDigestDoc(d: PairingDigestData): DigestDoc {
   );
 
   const gaps = capped(
-    d.gaps.map((g) => `⬜ ${dealText(g)} (${stageLabel(g.stage)}): ${g.gaps.map(escapeMrkdwn).join(", ")}`),
+    d.gaps.map((g) => `⬜ ${dealText(g)} (${stageLabel(g.stage)}): ${g.gaps.join(", ")}`),
     (n) => `…and ${n} more deals with open role questions`,
   );
 
@@ -332,7 +335,7 @@ export function metricRows(m: ProgramMetrics): MetricRow[] {
       key: "concentration",
       label: "Revenue concentration by partner",
       mark: m.concentration.mark,
-      value: m.concentration.topShare === null ? "no partner-credited won revenue yet" : `top partner ${escapeMrkdwn(m.concentration.partners[0]!.name)} = *${pct(m.concentration.topShare)}* of ${money(m.concentration.totalMinor)}`,
+      value: m.concentration.topShare === null ? "no partner-credited won revenue yet" : `top partner ${m.concentration.partners[0]!.name} = *${pct(m.concentration.topShare)}* of ${money(m.concentration.totalMinor)}`,
       target: `top partner ≤ ${TARGETS.concentration.watch * 100}% (over ${TARGETS.concentration.bad * 100}%: the program depends on one partner)`,
       definition: `Won revenue × each partner's credit share (latest attribution record), in ${c}`,
     },
@@ -343,8 +346,8 @@ export function managerDigestDoc(d: ManagerDigestData, opts: { week?: string } =
   const m = d.metrics;
   const tz = d.program.timezone;
   const rows = metricRows(m);
-  // Targets and definitions are our own text, but they contain < and > (e.g. "<5%"): escape for mrkdwn.
-  const metricLines = rows.map((r) => `${MARK_EMOJI[r.mark]} *${r.label}*: ${r.value}\n      target: ${escapeMrkdwn(r.target)} · _${escapeMrkdwn(r.definition)}_`);
+  // Targets and definitions are our own text, but they contain < and > (e.g. "<5%"): plain lines are escaped when packed.
+  const metricLines = rows.map((r) => `${MARK_EMOJI[r.mark]} *${r.label}*: ${r.value}\n      target: ${r.target} · _${r.definition}_`);
   const good = rows.filter((r) => r.mark === "good").length;
   const bad = rows.filter((r) => r.mark === "bad").length;
 
@@ -352,27 +355,27 @@ export function managerDigestDoc(d: ManagerDigestData, opts: { week?: string } =
   const ranking = capped(
     m.ranking.map(
       (r) =>
-        `${r.rank}. *${escapeMrkdwn(r.name)}*${r.call === "invest" ? " — invest" : r.call === "review" ? " — review" : ""} · pipeline ${money(r.pipelineMinor)} (${r.openDeals} open) · win rate ${pct(r.winRate, 0)} (${r.won}/${r.won + r.lost}) · avg won ${money(r.avgWonMinor)}`,
+        `${r.rank}. *${r.name}*${r.call === "invest" ? " — invest" : r.call === "review" ? " — review" : ""} · pipeline ${money(r.pipelineMinor)} (${r.openDeals} open) · win rate ${pct(r.winRate, 0)} (${r.won}/${r.won + r.lost}) · avg won ${money(r.avgWonMinor)}`,
     ),
     (n) => `…and ${n} more pairings — \`npm run cosell -- digest --preview --manager\` prints them all`,
   );
   const firstDeal = capped(
-    m.firstDeal.pairings.map((f) => `${MARK_EMOJI[f.mark]} ${escapeMrkdwn(f.name)}: ${f.days === null ? `no deal yet after ${f.ageDays} days` : `${f.days} days`}`),
+    m.firstDeal.pairings.map((f) => `${MARK_EMOJI[f.mark]} ${f.name}: ${f.days === null ? `no deal yet after ${f.ageDays} days` : `${f.days} days`}`),
     (n) => `…and ${n} more pairings`,
   );
   const sok = capped(
-    m.scaleOrKill.pairings.map((s) => `${s.call === "kill" ? "❌ end it" : s.call === "scale" ? "🚀 scale" : "➖ keep going"} · ${escapeMrkdwn(s.name)} (day ${s.ageDays}) · pipeline ${money(s.pipelineMinor)} · ${s.won} won`),
+    m.scaleOrKill.pairings.map((s) => `${s.call === "kill" ? "❌ end it" : s.call === "scale" ? "🚀 scale" : "➖ keep going"} · ${s.name} (day ${s.ageDays}) · pipeline ${money(s.pipelineMinor)} · ${s.won} won`),
     (n) => `…and ${n} more pairings`,
   );
   const conc = capped(
-    m.concentration.partners.map((p) => `• ${escapeMrkdwn(p.name)}: ${money(p.revenueMinor)} (${pct(p.share)})`),
+    m.concentration.partners.map((p) => `• ${p.name}: ${money(p.revenueMinor)} (${pct(p.share)})`),
     (n) => `…and ${n} more partners`,
   );
-  const attribution: string[] = [];
+  const attribution: MrkdwnValue[] = [];
   for (const s of m.attribution) {
     attribution.push(`*${s.currency}*: ${s.deals} deal${s.deals === 1 ? "" : "s"} · ${formatMoney(s.amountMinor, s.currency)} · commission pool ${formatMoney(s.poolMinor, s.currency)}`);
     for (const l of s.lines) {
-      attribution.push(`• ${escapeMrkdwn(l.name)}${l.internal ? " (us, reported, never paid)" : ""}: credit ${formatMoney(l.creditedMinor, s.currency)} on ${l.deals} deal${l.deals === 1 ? "" : "s"}${l.internal ? "" : ` · commission ${formatMoney(l.commissionMinor, s.currency)}`}`);
+      attribution.push(`• ${l.name}${l.internal ? " (us, reported, never paid)" : ""}: credit ${formatMoney(l.creditedMinor, s.currency)} on ${l.deals} deal${l.deals === 1 ? "" : "s"}${l.internal ? "" : ` · commission ${formatMoney(l.commissionMinor, s.currency)}`}`);
     }
   }
   const others = m.otherCurrencies.map((o) => `• ${o.currency}: ${o.openDeals} open deal${o.openDeals === 1 ? "" : "s"}, ${formatMoney(o.openMinor, o.currency)} — not converted, not in the shares above`);
@@ -386,7 +389,7 @@ export function managerDigestDoc(d: ManagerDigestData, opts: { week?: string } =
     {
       heading: `Registration conflicts (${d.conflicts.open.length} open, ${d.conflicts.inWindow} registered this week)`,
       lines: capped(
-        d.conflicts.open.map((c) => `⚠️ ${formatDealRef(c.ref)} by <@${c.registeredBy}> conflicts with ${formatDealRef(c.conflictWithRef)}`),
+        d.conflicts.open.map((c) => mrkdwn`⚠️ ${formatDealRef(c.ref)} by ${mention(c.registeredBy)} conflicts with ${formatDealRef(c.conflictWithRef)}`),
         (n) => `…and ${n} more`,
       ),
       note: "Open deals registered on an account another open deal already covers with other partners. The first registration wins unless an admin decides otherwise.",
@@ -400,7 +403,7 @@ export function managerDigestDoc(d: ManagerDigestData, opts: { week?: string } =
   if (others.length > 0) sections.push({ heading: "Open pipeline in other currencies", lines: others });
   return {
     title: `📊 Co-sell program digest${opts.week ? ` · ${opts.week}` : ""}`,
-    intro: `${escapeMrkdwn(d.program.name)} · ${d.pairings} pairings · ${d.deals} deals · as of ${localDateTime(d.now, tz)} (${tz}) · *internal: includes commissions — do not share with partners*`,
+    intro: `${d.program.name} · ${d.pairings} pairings · ${d.deals} deals · as of ${localDateTime(d.now, tz)} (${tz}) · *internal: includes commissions — do not share with partners*`,
     sections,
   };
 }

@@ -1,8 +1,8 @@
-import type { KnownBlock, ModalView } from "@slack/types";
 import { formatBp } from "../../domain/money";
 import { ACTION, CALLBACK, DISPUTE_BLOCK as B, INPUT } from "../ids";
-import { escapeMrkdwn, truncate } from "../text";
+import { truncate } from "../text";
 import { formatDealRef, slackDate } from "./format";
+import { mention, mrkdwn, truncateMrkdwn, type SafeBlock, type SafeMessage, type SafeModalView } from "../mrkdwn";
 
 // Attribution disputes: the partner's modal, the admins' DM with Resolve / Reject, the resolve
 // modal, the notes in the deal's thread and the admins' list. Pure renderers.
@@ -21,7 +21,7 @@ export function shortDisputeId(id: string): string {
   return id.slice(0, 8);
 }
 
-const quote = (text: string, max: number) => `“${escapeMrkdwn(truncate(text.trim(), max))}”`;
+const quote = (text: string, max: number) => mrkdwn`“${(truncate(text.trim(), max))}”`;
 const outcomeWord = (o: DisputeOutcome) => (o === "RESOLVED" ? "resolved" : "rejected");
 
 export interface DisputeModalData {
@@ -34,7 +34,7 @@ export interface DisputeModalData {
 }
 
 /** "Dispute" on a receipt: why the clicker's organization contests this record. */
-export function buildDisputeModal(d: DisputeModalData): ModalView {
+export function buildDisputeModal(d: DisputeModalData): SafeModalView {
   return {
     type: "modal",
     callback_id: CALLBACK.dispute,
@@ -47,8 +47,8 @@ export function buildDisputeModal(d: DisputeModalData): ModalView {
         type: "section",
         text: {
           type: "mrkdwn",
-          text: truncate(
-            `*${formatDealRef(d.dealRef)} · ${escapeMrkdwn(d.dealTitle)}* — attribution record #${d.seq}.\nYou are disputing it for *${escapeMrkdwn(d.orgName)}*. The program admins get your reason in a DM; the deal's thread only says that ${escapeMrkdwn(d.orgName)} disputed it.`,
+          text: truncateMrkdwn(
+            mrkdwn`*${formatDealRef(d.dealRef)} · ${d.dealTitle}* — attribution record #${d.seq}.\nYou are disputing it for *${d.orgName}*. The program admins get your reason in a DM; the deal's thread only says that ${d.orgName} disputed it.`,
             3000,
           ),
         },
@@ -72,7 +72,7 @@ export function buildDisputeModal(d: DisputeModalData): ModalView {
 }
 
 /** What the modal turns into once the dispute is recorded (partners may not get DMs from us). */
-export function buildDisputeSentView(d: { dealRef: number; seq: number; orgName: string; shortId: string }): ModalView {
+export function buildDisputeSentView(d: { dealRef: number; seq: number; orgName: string; shortId: string }): SafeModalView {
   return {
     type: "modal",
     title: { type: "plain_text", text: "Dispute sent" },
@@ -82,7 +82,7 @@ export function buildDisputeSentView(d: { dealRef: number; seq: number; orgName:
         type: "section",
         text: {
           type: "mrkdwn",
-          text: `✅ ${escapeMrkdwn(d.orgName)}'s dispute of record #${d.seq} on ${formatDealRef(d.dealRef)} is with the program admins (dispute \`${d.shortId}\`). Their answer will be posted in the deal's thread.`,
+          text: mrkdwn`✅ ${d.orgName}'s dispute of record #${d.seq} on ${formatDealRef(d.dealRef)} is with the program admins (dispute \`${d.shortId}\`). Their answer will be posted in the deal's thread.`,
         },
       },
     ],
@@ -103,10 +103,10 @@ export interface DisputeMessageData {
 }
 
 /** The DM to each admin: who disputes what and why, with Resolve / Reject. */
-export function renderDisputeAdminDm(d: DisputeMessageData): { text: string; blocks: KnownBlock[] } {
+export function renderDisputeAdminDm(d: DisputeMessageData): SafeMessage & { blocks: SafeBlock[] } {
   const ref = formatDealRef(d.dealRef);
-  const text = `⚖️ ${d.orgName} disputes the attribution of ${ref} (record #${d.seq}): <@${d.raisedBy}> says ${quote(d.reason, REASON_MAX)}`;
-  const credits = d.credits.map((c) => `${escapeMrkdwn(c.orgName)} ${formatBp(c.creditBp)}`).join(", ");
+  const text = mrkdwn`⚖️ ${d.orgName} disputes the attribution of ${ref} (record #${d.seq}): ${mention(d.raisedBy)} says ${quote(d.reason, REASON_MAX)}`;
+  const credits = d.credits.map((c) => `${c.orgName} ${formatBp(c.creditBp)}`).join(", ");
   return {
     text,
     blocks: [
@@ -114,7 +114,7 @@ export function renderDisputeAdminDm(d: DisputeMessageData): { text: string; blo
         type: "section",
         text: {
           type: "mrkdwn",
-          text: truncate(`⚖️ *${escapeMrkdwn(d.orgName)}* disputes the attribution of *${ref} · ${escapeMrkdwn(d.dealTitle)}* (record #${d.seq}: ${credits}).\n<@${d.raisedBy}> says: ${quote(d.reason, REASON_MAX)}`, 3000),
+          text: truncateMrkdwn(mrkdwn`⚖️ *${d.orgName}* disputes the attribution of *${ref} · ${d.dealTitle}* (record #${d.seq}: ${credits}).\n${mention(d.raisedBy)} says: ${quote(d.reason, REASON_MAX)}`, 3000),
         },
       },
       {
@@ -122,7 +122,7 @@ export function renderDisputeAdminDm(d: DisputeMessageData): { text: string; blo
         elements: [
           {
             type: "mrkdwn",
-            text: `Dispute \`${shortDisputeId(d.disputeId)}\` · raised ${slackDate(d.createdAt)} · or \`/cosell dispute resolve ${shortDisputeId(d.disputeId)} "note"\`. Your note is posted in the deal's thread for the partner; recompute separately with \`/cosell attribution ${ref} --recompute "reason"\`.`,
+            text: mrkdwn`Dispute \`${shortDisputeId(d.disputeId)}\` · raised ${slackDate(d.createdAt)} · or \`/cosell dispute resolve ${shortDisputeId(d.disputeId)} "note"\`. Your note is posted in the deal's thread for the partner; recompute separately with \`/cosell attribution ${ref} --recompute "reason"\`.`,
           },
         ],
       },
@@ -139,15 +139,15 @@ export function renderDisputeAdminDm(d: DisputeMessageData): { text: string; blo
 }
 
 /** In the deal's thread when a dispute is opened: no reason, it may be sensitive. */
-export function renderDisputeOpenedNote(d: { orgName: string; dealRef: number; seq: number }): { text: string } {
-  return { text: `⚖️ ${escapeMrkdwn(d.orgName)} disputed the attribution of ${formatDealRef(d.dealRef)} (record #${d.seq}); admins will respond.` };
+export function renderDisputeOpenedNote(d: { orgName: string; dealRef: number; seq: number }): SafeMessage {
+  return { text: mrkdwn`⚖️ ${d.orgName} disputed the attribution of ${formatDealRef(d.dealRef)} (record #${d.seq}); admins will respond.` };
 }
 
 /** In the deal's thread when an admin answers: the note is written for the partner. */
-export function renderDisputeAnsweredNote(d: { orgName: string; dealRef: number; raisedBy: string; outcome: DisputeOutcome; note: string }): { text: string } {
+export function renderDisputeAnsweredNote(d: { orgName: string; dealRef: number; raisedBy: string; outcome: DisputeOutcome; note: string }): SafeMessage {
   return {
-    text: truncate(
-      `${d.outcome === "RESOLVED" ? "✅" : "✖️"} <@${d.raisedBy}> ${escapeMrkdwn(d.orgName)}'s dispute of the attribution of ${formatDealRef(d.dealRef)} was ${outcomeWord(d.outcome)} by an admin: ${quote(d.note, NOTE_MAX)}`,
+    text: truncateMrkdwn(
+      mrkdwn`${d.outcome === "RESOLVED" ? "✅" : "✖️"} ${mention(d.raisedBy)} ${d.orgName}'s dispute of the attribution of ${formatDealRef(d.dealRef)} was ${outcomeWord(d.outcome)} by an admin: ${quote(d.note, NOTE_MAX)}`,
       3000,
     ),
   };
@@ -164,7 +164,7 @@ export interface ResolveModalData {
 }
 
 /** An admin's Resolve / Reject: the note (required) goes to the partner in the deal's thread. */
-export function buildResolveModal(d: ResolveModalData): ModalView {
+export function buildResolveModal(d: ResolveModalData): SafeModalView {
   const verb = d.outcome === "RESOLVED" ? "Resolve" : "Reject";
   return {
     type: "modal",
@@ -178,7 +178,7 @@ export function buildResolveModal(d: ResolveModalData): ModalView {
         type: "section",
         text: {
           type: "mrkdwn",
-          text: truncate(`*${escapeMrkdwn(d.orgName)}* on *${formatDealRef(d.dealRef)}* (record #${d.seq}), raised by <@${d.raisedBy}>:\n${quote(d.reason, REASON_MAX)}`, 3000),
+          text: truncateMrkdwn(mrkdwn`*${d.orgName}* on *${formatDealRef(d.dealRef)}* (record #${d.seq}), raised by ${mention(d.raisedBy)}:\n${quote(d.reason, REASON_MAX)}`, 3000),
         },
       },
       {
@@ -207,16 +207,16 @@ export interface OpenDisputeRow {
 export const LIST_LIMIT = 20;
 
 /** `/cosell disputes`: the open disputes, oldest first, each with Resolve / Reject. */
-export function renderOpenDisputes(rows: OpenDisputeRow[], total: number): { text: string; blocks: KnownBlock[] } {
-  if (rows.length === 0) return { text: "No open attribution disputes. 🎉", blocks: [{ type: "section", text: { type: "mrkdwn", text: "No open attribution disputes. 🎉" } }] };
-  const blocks: KnownBlock[] = [{ type: "header", text: { type: "plain_text", text: `Open attribution disputes (${total})` } }];
+export function renderOpenDisputes(rows: OpenDisputeRow[], total: number): SafeMessage & { blocks: SafeBlock[] } {
+  if (rows.length === 0) return { text: mrkdwn`No open attribution disputes. 🎉`, blocks: [{ type: "section", text: { type: "mrkdwn", text: mrkdwn`No open attribution disputes. 🎉` } }] };
+  const blocks: SafeBlock[] = [{ type: "header", text: { type: "plain_text", text: `Open attribution disputes (${total})` } }];
   for (const r of rows.slice(0, LIST_LIMIT)) {
     blocks.push(
       {
         type: "section",
         text: {
           type: "mrkdwn",
-          text: truncate(`\`${shortDisputeId(r.id)}\` *${formatDealRef(r.dealRef)} · ${escapeMrkdwn(r.dealTitle)}* (record #${r.seq}) — *${escapeMrkdwn(r.orgName)}*, <@${r.raisedBy}>, ${slackDate(r.createdAt)}\n${quote(r.reason, 300)}`, 3000),
+          text: truncateMrkdwn(mrkdwn`\`${shortDisputeId(r.id)}\` *${formatDealRef(r.dealRef)} · ${r.dealTitle}* (record #${r.seq}) — *${r.orgName}*, ${mention(r.raisedBy)}, ${slackDate(r.createdAt)}\n${quote(r.reason, 300)}`, 3000),
         },
       },
       {
@@ -232,9 +232,9 @@ export function renderOpenDisputes(rows: OpenDisputeRow[], total: number): { tex
   const more = total - Math.min(rows.length, LIST_LIMIT);
   blocks.push({
     type: "context",
-    elements: [{ type: "mrkdwn", text: `${more > 0 ? `…and ${more} more (oldest first): answer these to see them. ` : ""}Or \`/cosell dispute resolve|reject <id> "note"\`.` }],
+    elements: [{ type: "mrkdwn", text: mrkdwn`${more > 0 ? `…and ${more} more (oldest first): answer these to see them. ` : ""}Or \`/cosell dispute resolve|reject <id> "note"\`.` }],
   });
-  const text = `Open attribution disputes (${total}): ${rows
+  const text = mrkdwn`Open attribution disputes (${total}): ${rows
     .slice(0, LIST_LIMIT)
     .map((r) => `${shortDisputeId(r.id)} ${formatDealRef(r.dealRef)} ${r.orgName}`)
     .join("; ")}`;

@@ -25,11 +25,4 @@ export function modelText(model: CoSellModel, explicit: string | null): string {
   return explicit ? `${modelWord(model)} (attribution: ${explicit.toLowerCase().replace(/_/g, " ")})` : modelWord(model);
 }
 
-/** Slack renders <!date^…> in each reader's own timezone, with a fallback text. */
-export function slackDate(d: Date, format = "{date_short_pretty} {time}"): string {
-  return `<!date^${Math.floor(d.getTime() / 1000)}^${format}|${d.toISOString().slice(0, 16).replace("T", " ")} UTC>`;
-}
-
-export function mention(userId: string | null | undefined): string {
-  return userId ? `<@${userId}>` : "_nobody yet_";
-}
+export { mention, slackDate } from "../mrkdwn";

@@ -1,4 +1,5 @@
-import type { KnownBlock, PlainTextOption } from "@slack/types";
+import type { PlainTextOption } from "@slack/types";
+import { type SafeBlock } from "../mrkdwn";
 import { INPUT } from "../ids";
 import { truncate } from "../text";
 
@@ -18,7 +19,7 @@ export interface TextInputOptions {
 }
 
 /** A plain text input block; its value is read back with StateReader.text(block_id). */
-export function textInput(block_id: string, label: string, opts: TextInputOptions = {}): KnownBlock {
+export function textInput(block_id: string, label: string, opts: TextInputOptions = {}): SafeBlock {
   return {
     type: "input",
     block_id,

@@ -1,6 +1,5 @@
-import type { KnownBlock } from "@slack/types";
 import type { ProgramOverview } from "../../store/program-setup";
-import { escapeMrkdwn } from "../text";
+import { channelLink, joinMrkdwn, mrkdwn, type SafeBlock, type SlackText } from "../mrkdwn";
 
 // `/cosell partners`: our organization, the partners and the pairings. Pure: data in, Block Kit
 // out. Long programs paginate (`/cosell partners 2`) so a message stays within Slack's limits:
@@ -35,7 +34,7 @@ export function coSellModelWord(m: CoSellModel): string {
 }
 
 /** Joins items until the character budget is spent, then "and N more". */
-function boundedList(items: readonly string[], budget = LIST_BUDGET): string {
+function boundedList(items: readonly string[], budget = LIST_BUDGET): SlackText {
   const shown: string[] = [];
   let used = 0;
   for (const item of items) {
@@ -44,17 +43,17 @@ function boundedList(items: readonly string[], budget = LIST_BUDGET): string {
     used += item.length + 2;
   }
   const rest = items.length - shown.length;
-  return rest > 0 ? `${shown.join(", ")} and ${rest} more` : shown.join(", ");
+  return rest > 0 ? mrkdwn`${joinMrkdwn(shown, ", ")} and ${rest} more` : joinMrkdwn(shown, ", ");
 }
 
-function teams(ids: readonly string[]): string {
-  return ids.length === 0 ? "no Slack teams yet" : `${ids.length === 1 ? "team" : "teams"} ${boundedList(ids.map((t) => `\`${t}\``))}`;
+function teams(ids: readonly string[]): SlackText {
+  return ids.length === 0 ? mrkdwn`no Slack teams yet` : mrkdwn`${ids.length === 1 ? "team" : "teams"} ${boundedList(ids.map((t) => `\`${t}\``))}`;
 }
 
 type Group = "ours" | "partners" | "pairings";
 interface Line {
   group: Group;
-  text: string;
+  text: SlackText;
 }
 
 function lines(data: ProgramOverview): Line[] {
@@ -62,41 +61,41 @@ function lines(data: ProgramOverview): Line[] {
   out.push({
     group: "ours",
     text: data.ours
-      ? `*${escapeMrkdwn(data.ours.name)}* · ${teams(data.ours.teamIds)}`
-      : '_Not set up yet: a program admin runs `/cosell org "Our Company"` from our workspace._',
+      ? mrkdwn`*${data.ours.name}* · ${teams(data.ours.teamIds)}`
+      : mrkdwn`_Not set up yet: a program admin runs \`/cosell org "Our Company"\` from our workspace._`,
   });
-  if (data.partners.length === 0) out.push({ group: "partners", text: '_None yet: `/cosell partner add "Acme Data" technology T0ACME1`._' });
+  if (data.partners.length === 0) out.push({ group: "partners", text: mrkdwn`_None yet: \`/cosell partner add "Acme Data" technology T0ACME1\`._` });
   for (const p of data.partners) {
-    out.push({ group: "partners", text: `• *${escapeMrkdwn(p.name)}* — ${partnerTypeWord(p.type)} · ${teams(p.teamIds)}` });
+    out.push({ group: "partners", text: mrkdwn`• *${p.name}* — ${partnerTypeWord(p.type)} · ${teams(p.teamIds)}` });
   }
   if (data.pairings.length === 0) {
-    out.push({ group: "pairings", text: '_None yet: `/cosell pairing add #channel "Acme + Us" "Acme Data" "Our Company"`._' });
+    out.push({ group: "pairings", text: mrkdwn`_None yet: \`/cosell pairing add #channel "Acme + Us" "Acme Data" "Our Company"\`._` });
   }
   for (const p of data.pairings) {
     out.push({
       group: "pairings",
-      text: `• *${escapeMrkdwn(p.name)}* in <#${p.channelId}> — ${boundedList(p.members.map(escapeMrkdwn))} · default ${coSellModelWord(p.defaultModel)}`,
+      text: mrkdwn`• *${p.name}* in ${channelLink(p.channelId)} — ${boundedList(p.members)} · default ${coSellModelWord(p.defaultModel)}`,
     });
   }
   return out;
 }
 
-function heading(group: Group, data: ProgramOverview, continued: boolean): string {
+function heading(group: Group, data: ProgramOverview, continued: boolean): SlackText {
   const title =
     group === "ours" ? "Our organization" : group === "partners" ? `Partners (${data.partners.length})` : `Pairings (${data.pairings.length})`;
-  return `*${title}*${continued ? " _(continued)_" : ""}`;
+  return mrkdwn`*${title}*${continued ? " _(continued)_" : ""}`;
 }
 
 /** Packs one group's lines into sections of at most SECTION_MAX characters, heading first. */
-function sections(head: string, texts: readonly string[]): KnownBlock[] {
-  const blocks: KnownBlock[] = [];
+function sections(head: SlackText, texts: readonly SlackText[]): SafeBlock[] {
+  const blocks: SafeBlock[] = [];
   let current = head;
   for (const t of texts) {
     if (current.length + 1 + t.length > SECTION_MAX) {
       blocks.push({ type: "section", text: { type: "mrkdwn", text: current } });
       current = t;
     } else {
-      current = `${current}\n${t}`;
+      current = joinMrkdwn([current, t]);
     }
   }
   blocks.push({ type: "section", text: { type: "mrkdwn", text: current } });
@@ -121,8 +120,8 @@ function pageStarts(all: readonly Line[]): number[] {
 }
 
 export interface ProgramMessage {
-  text: string;
-  blocks: KnownBlock[];
+  text: SlackText;
+  blocks: SafeBlock[];
   page: number;
   pages: number;
 }
@@ -136,7 +135,7 @@ export function renderProgramMessage(data: ProgramOverview, opts: { page?: numbe
   const start = starts[page - 1]!;
   const onPage = all.slice(start, starts[page] ?? all.length);
 
-  const blocks: KnownBlock[] = [{ type: "header", text: { type: "plain_text", text: "Co-sell program" } }];
+  const blocks: SafeBlock[] = [{ type: "header", text: { type: "plain_text", text: "Co-sell program" } }];
   for (const group of ["ours", "partners", "pairings"] as const) {
     const texts = onPage.filter((l) => l.group === group).map((l) => l.text);
     if (texts.length === 0) continue;
@@ -145,13 +144,10 @@ export function renderProgramMessage(data: ProgramOverview, opts: { page?: numbe
   }
   const footer =
     pages > 1
-      ? `Page ${page} of ${pages}${page < pages ? ` · \`/cosell partners ${page + 1}\` for the next page` : ""}`
-      : "Admins change this with `/cosell org`, `/cosell partner …` and `/cosell pairing …`.";
+      ? mrkdwn`Page ${page} of ${pages}${page < pages ? ` · \`/cosell partners ${page + 1}\` for the next page` : ""}`
+      : mrkdwn`Admins change this with \`/cosell org\`, \`/cosell partner …\` and \`/cosell pairing …\`.`;
   blocks.push({ type: "context", elements: [{ type: "mrkdwn", text: footer }] });
 
-  const summary =
-    `Co-sell program: ${data.ours ? escapeMrkdwn(data.ours.name) : "our organization not set up yet"}, ` +
-    `${data.partners.length} partner${data.partners.length === 1 ? "" : "s"}, ${data.pairings.length} pairing${data.pairings.length === 1 ? "" : "s"}` +
-    (pages > 1 ? ` (page ${page} of ${pages})` : "");
+  const summary = mrkdwn`Co-sell program: ${data.ours ? data.ours.name : "our organization not set up yet"}, ${data.partners.length} partner${data.partners.length === 1 ? "" : "s"}, ${data.pairings.length} pairing${data.pairings.length === 1 ? "" : "s"}${pages > 1 ? ` (page ${page} of ${pages})` : ""}`;
   return { text: summary, blocks, page, pages };
 }

@@ -1,10 +1,11 @@
-import type { KnownBlock, ModalView, PlainTextOption } from "@slack/types";
+import type { PlainTextOption } from "@slack/types";
 import { ATTRIBUTION_MODELS, MODEL_LABELS, ROLES, type AttributionModel, type CoSellModel, type Role } from "../../domain/attribution";
 import { CURRENCIES, LIMITS, roleWord } from "../../domain/registration";
 import { CALLBACK, INPUT, REGISTER_BLOCK as B } from "../ids";
 import { option, textInput } from "./inputs";
-import { escapeMrkdwn, truncate } from "../text";
+import { truncate } from "../text";
 import { formatDealRef, slackDate } from "./format";
+import { mention, mrkdwn, truncateMrkdwn, type SafeBlock, type SafeModalView } from "../mrkdwn";
 
 export interface RegisterModalData {
   pairings: { id: string; name: string }[];
@@ -54,13 +55,13 @@ const MODEL_OPTIONS: { value: CoSellModel; text: string }[] = [
 
 const opt = option;
 
-export function buildRegisterModal(data: RegisterModalData): ModalView {
+export function buildRegisterModal(data: RegisterModalData): SafeModalView {
   const i = data.initial;
   const orgOptions = data.orgs.slice(0, 100).map((o) => opt(o.id, o.internal ? `${o.name} (us)` : o.name));
   const pairingOptions = data.pairings.slice(0, 100).map((p) => opt(p.id, p.name));
   const selected = (options: PlainTextOption[], value: string | undefined | null) => options.find((o) => o.value === value);
 
-  const blocks: KnownBlock[] = [];
+  const blocks: SafeBlock[] = [];
   if (data.conflict) {
     const c = data.conflict;
     blocks.push(
@@ -69,8 +70,8 @@ export function buildRegisterModal(data: RegisterModalData): ModalView {
         block_id: "conflict_notice",
         text: {
           type: "mrkdwn",
-          text: truncate(
-            `⚠️ *${formatDealRef(c.ref)} already covers this account* — registered by <@${c.registeredBy}> ${slackDate(c.registeredAt, "{date_short_pretty}")} with ${escapeMrkdwn(c.partners.join(", ") || "no partner")}. The first registration wins.\nYou can still register this deal as a *conflict*: program admins are told and decide.`,
+          text: truncateMrkdwn(
+            mrkdwn`⚠️ *${formatDealRef(c.ref)} already covers this account* — registered by ${mention(c.registeredBy)} ${slackDate(c.registeredAt, "{date_short_pretty}")} with ${c.partners.join(", ") || "no partner"}. The first registration wins.\nYou can still register this deal as a *conflict*: program admins are told and decide.`,
             3000,
           ),
         },
@@ -136,7 +137,7 @@ export function buildRegisterModal(data: RegisterModalData): ModalView {
       hint: { type: "plain_text", text: "Leave empty to follow the co-sell model (sell-with → Role Split, sell-through → Sell-through, sell-to → Sell-to)." },
       element: { type: "static_select", action_id: INPUT, options: explicitOptions, ...(selected(explicitOptions, i.explicitModel) ? { initial_option: selected(explicitOptions, i.explicitModel) } : {}) },
     },
-    { type: "section", text: { type: "mrkdwn", text: "*Who does what* — pick the organization(s) for each role. Roles nobody holds are left out of the attribution." } },
+    { type: "section", text: { type: "mrkdwn", text: mrkdwn`*Who does what* — pick the organization(s) for each role. Roles nobody holds are left out of the attribution.` } },
   );
   for (const role of ROLES) {
     const initial = orgOptions.filter((o) => (i.roles?.[role] ?? []).includes(o.value!));

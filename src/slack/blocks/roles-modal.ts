@@ -1,4 +1,4 @@
-import type { KnownBlock, ModalView, PlainTextOption } from "@slack/types";
+import type { PlainTextOption } from "@slack/types";
 import { ROLES } from "../../domain/attribution";
 import { roleWord } from "../../domain/registration";
 import { LEAD_STAGES, leadLabel } from "../../domain/role-clarity";
@@ -6,14 +6,15 @@ import type { DealView } from "../../store/deal-view";
 import { CALLBACK, INPUT, ROLES_BLOCK as B } from "../ids";
 import { truncate } from "../text";
 import { formatDealRef } from "./format";
+import { mrkdwn, truncateMrkdwn, type SafeBlock, type SafeModalView } from "../mrkdwn";
 
 /** Edit roles: who holds each role, the stage leads, the quarterback, post-sale, each partner's response SLA. */
-export function buildRolesModal(deal: DealView, pairingOrgs: { id: string; name: string; internal: boolean }[]): ModalView {
+export function buildRolesModal(deal: DealView, pairingOrgs: { id: string; name: string; internal: boolean }[]): SafeModalView {
   const opt = (o: { id: string; name: string; internal: boolean }): PlainTextOption => ({ text: { type: "plain_text", text: truncate(o.internal ? `${o.name} (us)` : o.name, 75) }, value: o.id });
   const options = pairingOrgs.slice(0, 100).map(opt);
   const pick = (id: string | null | undefined) => options.find((o) => o.value === id);
-  const blocks: KnownBlock[] = [
-    { type: "section", text: { type: "mrkdwn", text: `*${formatDealRef(deal.ref)} · ${deal.title}* — every question should have exactly one answer before the first customer conversation.` } },
+  const blocks: SafeBlock[] = [
+    { type: "section", text: { type: "mrkdwn", text: mrkdwn`*${formatDealRef(deal.ref)} · ${deal.title}* — every question should have exactly one answer before the first customer conversation.` } },
   ];
   for (const role of ROLES) {
     const initial = options.filter((o) => deal.participants.some((p) => p.orgId === o.value && p.roles.includes(role)));

@@ -1,8 +1,9 @@
-import type { KnownBlock, ModalView, PlainTextOption } from "@slack/types";
+import type { PlainTextOption } from "@slack/types";
 import type { ProgramSettings } from "../../domain/program-settings";
 import { CALLBACK, INPUT, SETUP_BLOCK as B } from "../ids";
 import { option, textInput, type TextInputOptions } from "./inputs";
 import { truncate } from "../text";
+import { type SafeBlock, type SafeModalView } from "../mrkdwn";
 
 export const NEW_PARTNER = "__new_partner__";
 const WEEKDAYS = ["Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday"];
@@ -28,12 +29,12 @@ export interface SetupModalData {
 const opt = option;
 
 /** Program setup for admins: our organization, program settings, and optionally one new partner and pairing. */
-export function buildSetupModal(d: SetupModalData): ModalView {
+export function buildSetupModal(d: SetupModalData): SafeModalView {
   const s = d.settings;
   const text = (block_id: string, label: string, initial: string | null, opts: TextInputOptions = {}) => textInput(block_id, label, { ...opts, initial });
   const weekdayOptions = WEEKDAYS.map((w, i) => opt(String(i + 1), w));
   const orgOptions = [...d.orgs.map((o) => opt(o.id, o.internal ? `${o.name} (us)` : o.name)), opt(NEW_PARTNER, "The new partner above")];
-  const blocks: KnownBlock[] = [
+  const blocks: SafeBlock[] = [
     { type: "header", text: { type: "plain_text", text: "Our organization" } },
     text(B.ourOrg, "Our company's name", d.ourOrgName, { max: 80, hint: "Your Slack workspace is recorded as ours." }),
     { type: "header", text: { type: "plain_text", text: "Program settings" } },

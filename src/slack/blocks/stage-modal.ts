@@ -1,19 +1,19 @@
-import type { KnownBlock, ModalView } from "@slack/types";
 import { checkTransition, STAGES, stageLabel, type Stage } from "../../domain/stages";
 import type { DealView } from "../../store/deal-view";
 import { CALLBACK, INPUT, STAGE_BLOCK as B } from "../ids";
-import { escapeMrkdwn, truncate } from "../text";
+import { truncate } from "../text";
 import { formatDealRef, STAGE_EMOJI } from "./format";
+import { mrkdwn, truncateMrkdwn, type SafeBlock, type SafeModalView } from "../mrkdwn";
 
 /** Stages this person may move the deal to (gaps aside: those are confirmed in the modal). */
 export function allowedTargets(deal: DealView, isAdmin: boolean): Stage[] {
   return STAGES.filter((to) => checkTransition(deal.stage, to, { isAdmin, roleGaps: [], confirmedGaps: true }).ok);
 }
 
-export function buildStageModal(deal: DealView, isAdmin: boolean): ModalView {
+export function buildStageModal(deal: DealView, isAdmin: boolean): SafeModalView {
   const targets = allowedTargets(deal, isAdmin);
-  const blocks: KnownBlock[] = [
-    { type: "section", text: { type: "mrkdwn", text: `*${formatDealRef(deal.ref)} · ${escapeMrkdwn(deal.title)}* is in ${STAGE_EMOJI[deal.stage]} *${stageLabel(deal.stage)}*.` } },
+  const blocks: SafeBlock[] = [
+    { type: "section", text: { type: "mrkdwn", text: mrkdwn`*${formatDealRef(deal.ref)} · ${deal.title}* is in ${STAGE_EMOJI[deal.stage]} *${stageLabel(deal.stage)}*.` } },
     {
       type: "input",
       block_id: B.stage,

@@ -1,9 +1,10 @@
-import type { KnownBlock, ModalView, PlainTextOption } from "@slack/types";
+import type { PlainTextOption } from "@slack/types";
 import { TOUCHPOINT_TYPES, type TouchpointType } from "../../domain/attribution";
 import { TOUCHPOINT_NOTE_MAX, touchpointLabel } from "../../domain/touchpoints";
 import { CALLBACK, INPUT, TOUCHPOINT_BLOCK as B } from "../ids";
-import { escapeMrkdwn, truncate } from "../text";
+import { truncate } from "../text";
 import { formatDealRef } from "./format";
+import { link, mrkdwn, truncateMrkdwn, type SafeBlock, type SafeModalView } from "../mrkdwn";
 
 export interface TouchpointDealChoice {
   id: string;
@@ -43,10 +44,10 @@ const dealText = (d: TouchpointDealChoice) => `${formatDealRef(d.ref)} · ${d.ac
 const opt = (value: string, text: string): PlainTextOption => ({ text: { type: "plain_text", text: truncate(text, 75) }, value });
 
 /** Log a touchpoint: deal (fixed or picked), type, when, note, and the source message if any. */
-export function buildTouchpointModal(data: TouchpointModalData): ModalView {
-  const blocks: KnownBlock[] = [];
+export function buildTouchpointModal(data: TouchpointModalData): SafeModalView {
+  const blocks: SafeBlock[] = [];
   if (data.deal) {
-    blocks.push({ type: "section", block_id: B.deal, text: { type: "mrkdwn", text: truncate(`*${escapeMrkdwn(dealText(data.deal))}*`, 3000) } });
+    blocks.push({ type: "section", block_id: B.deal, text: { type: "mrkdwn", text: truncateMrkdwn(mrkdwn`*${dealText(data.deal)}*`, 3000) } });
   } else {
     let choices = data.dealOptions.slice(0, MAX_DEAL_OPTIONS);
     // The preselected deal must be among the options, even when more than 100 are more recent.
@@ -93,10 +94,9 @@ export function buildTouchpointModal(data: TouchpointModalData): ModalView {
       },
     },
   );
-  const context = [`Counts for *${escapeMrkdwn(data.orgName)}* — the evidence attribution is computed from.`];
-  blocks.push({ type: "context", elements: [{ type: "mrkdwn", text: truncate(context.join(" "), 3000) }] });
+  blocks.push({ type: "context", elements: [{ type: "mrkdwn", text: truncateMrkdwn(mrkdwn`Counts for *${data.orgName}* — the evidence attribution is computed from.`, 3000) }] });
   if (data.messageLink) {
-    blocks.push({ type: "context", block_id: B.link, elements: [{ type: "mrkdwn", text: truncate(`From this Slack message: <${data.messageLink}|view message>`, 3000) }] });
+    blocks.push({ type: "context", block_id: B.link, elements: [{ type: "mrkdwn", text: truncateMrkdwn(mrkdwn`From this Slack message: ${link(data.messageLink, "view message")}`, 3000) }] });
   }
 
   const metadata: TouchpointMetadata = { dealId: data.deal?.id, link: data.messageLink ?? undefined, channelId: data.channelId };

@@ -12,6 +12,8 @@ import { resolveActor } from "../identity";
 import { viewListener, type ListenerContext } from "../listener";
 import { parseMetadata, StateReader } from "../view-state";
 import type { Subcommand, SubcommandContext } from "./index";
+import { mrkdwn } from "../mrkdwn";
+import { slackOut } from "../send";
 
 // `/cosell config attribution [show]` — the program's attribution config: admins edit it in a
 // modal (each save is a new immutable version), anyone in the program may read it.
@@ -55,7 +57,7 @@ export function attributionAdminSubcommands(deps: AppDeps): Subcommand[] {
       // The trigger expires 3 s after the command: ack, then open at once.
       await ctx.args.ack();
       const [current, counts] = await Promise.all([currentAttributionConfig(prisma), dealsByConfigVersion(prisma)]);
-      await ctx.args.client.views.open({ trigger_id: ctx.args.command.trigger_id, view: buildAttributionConfigModal(current, counts) });
+      await slackOut(ctx.args.client).openView({ trigger_id: ctx.args.command.trigger_id, view: buildAttributionConfigModal(current, counts) });
     },
   };
 
@@ -81,11 +83,11 @@ export function attributionAdminSubcommands(deps: AppDeps): Subcommand[] {
       const now = deps.clock.now();
       const exp = await buildAttributionExport(prisma, { period: periodWords.join(" "), now, fallbackTimezone: deps.config.timezone });
       if (exp.rows.length === 0) {
-        await ctx.args.ack({ response_type: "ephemeral", text: `No attribution records were computed in ${describePeriod(exp.period)}, so there is nothing to export.` });
+        await ctx.args.ack({ response_type: "ephemeral", text: mrkdwn`No attribution records were computed in ${describePeriod(exp.period)}, so there is nothing to export.` });
         return;
       }
       const filename = exportFilename(exp.period);
-      await ctx.args.ack({ response_type: "ephemeral", text: `Sending \`${filename}\` (${exp.rows.length} rows, ${exp.deals} ${exp.deals === 1 ? "deal" : "deals"}) to your DM with cosell…` });
+      await ctx.args.ack({ response_type: "ephemeral", text: mrkdwn`Sending \`${filename}\` (${exp.rows.length} rows, ${exp.deals} ${exp.deals === 1 ? "deal" : "deals"}) to your DM with cosell…` });
       const dm = await ctx.args.client.conversations.open({ users: userId });
       const channelId = dm.channel?.id;
       if (!channelId) throw new Error("conversations.open returned no channel");

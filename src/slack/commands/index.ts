@@ -5,11 +5,15 @@ import { COMMAND } from "../ids";
 import { commandListener, type ListenerContext } from "../listener";
 import { closestMatch, tokenize } from "../text";
 import { WorkQueue } from "../work-queue";
+import { reply, type SafeReply } from "../send";
+import { mrkdwn, toSlack } from "../mrkdwn";
 
 /** slash-command jobs after the ack that run at once; the rest wait their turn */
 const WORK_CONCURRENCY = 2;
 
-export type CommandArgs = SlackCommandMiddlewareArgs & AllMiddlewareArgs;
+type BoltCommandArgs = SlackCommandMiddlewareArgs & AllMiddlewareArgs;
+/** A subcommand answers with `ack(message)`, which goes back through response_url; only Safe messages. */
+export type CommandArgs = Omit<BoltCommandArgs, "ack" | "say"> & { ack(message?: SafeReply): Promise<void> };
 
 export interface SubcommandContext {
   args: CommandArgs;
@@ -47,16 +51,13 @@ export function registerCosellCommand(app: App, deps: AppDeps, ctx: ListenerCont
       const [first = ""] = text.split(/\s+/);
       const name = first.toLowerCase();
       if (name === "" || name === "help") {
-        await args.ack({ response_type: "ephemeral", ...renderHelpMessage(helpEntries) });
+        await args.ack(toSlack({ response_type: "ephemeral" as const, ...renderHelpMessage(helpEntries) }));
         return;
       }
       const sub = byName.get(name);
       if (!sub) {
         const guess = closestMatch(name, ["help", ...byName.keys()]);
-        await args.ack({
-          response_type: "ephemeral",
-          text: `Unknown subcommand \`${first}\`.${guess ? ` Did you mean \`/cosell ${guess}\`?` : ""} Try \`/cosell help\` for the list.`,
-        });
+        await args.ack(toSlack({ response_type: "ephemeral" as const, text: mrkdwn`Unknown subcommand \`${first}\`.${guess ? ` Did you mean \`/cosell ${guess}\`?` : ""} Try \`/cosell help\` for the list.` }));
         return;
       }
       const rest = text.slice(first.length).trim();
@@ -64,11 +65,12 @@ export function registerCosellCommand(app: App, deps: AppDeps, ctx: ListenerCont
       // expires in 3 s). A subcommand's answer then goes through response_url: its ack(body)
       // becomes respond(body), so subcommands need not care.
       await args.ack();
-      const ack = (async (body?: unknown) => {
+      const ack = async (body?: SafeReply) => {
         if (body === undefined) return;
-        await args.respond(typeof body === "string" ? { response_type: "ephemeral", text: body } : ({ response_type: "ephemeral", ...(body as object) } as never));
-      }) as CommandArgs["ack"];
-      const run = () => sub.run({ args: { ...args, ack }, deps, words: tokenize(rest), rest });
+        await reply(args.respond, { response_type: "ephemeral", ...body });
+      };
+      const { ack: _ack, say: _say, ...rest_ } = args;
+      const run = () => sub.run({ args: { ...rest_, ack }, deps, words: tokenize(rest), rest });
       await (sub.opensModal ? run() : work.run(run));
     }),
   );

@@ -12,6 +12,8 @@ import { resolveActor, type Who } from "../identity";
 import { viewListener, type ListenerContext } from "../listener";
 import { StateReader } from "../view-state";
 import type { Subcommand } from "./index";
+import { slackOut } from "../send";
+import { channelLink, mrkdwn } from "../mrkdwn";
 
 const FIELD_BLOCK: Record<SettingsField, string> = {
   timezone: B.timezone,
@@ -49,7 +51,7 @@ export function setupModalSubcommand(deps: AppDeps): Subcommand {
         managerChannelId: program.managerChannelId,
         shareAmountsInChannel: program.shareAmountsInChannel,
       };
-      await args.client.views.open({
+      await slackOut(args.client).openView({
         trigger_id: args.command.trigger_id,
         view: buildSetupModal({ ourOrgName: orgs.find((o) => o.kind === "INTERNAL")?.name ?? null, settings, orgs: orgs.map((o) => ({ id: o.id, name: o.name, internal: o.kind === "INTERNAL" })) }),
       });
@@ -134,12 +136,12 @@ export function registerSetupModal(app: App, deps: AppDeps, ctx: ListenerContext
           const names = pairingOrgs.map((id) => (id === NEW_PARTNER ? newPartnerName! : all.find((o) => o.id === id)?.name ?? id));
           const model = (s.select(B.pairingModel) ?? "SELL_WITH") as CoSellModel;
           const pairing = await at(B.pairingOrgs, () => addPairing(tx, { channelId: pairingChannel, name: pairingName, orgNames: names, model, actor: actor.userId }));
-          lines.push(`Added pairing *${pairing.name}* in <#${pairing.channelId}> (${pairing.members.join(", ")}).`);
+          lines.push(`Added pairing *${pairing.name}* in ${channelLink(pairing.channelId)} (${pairing.members.join(", ")}).`);
         }
         return lines;
       });
       await ack();
-      await client.chat.postMessage({ channel: actor.userId, text: `✅ Program setup saved.\n${summary.join("\n")}` }).catch((e) => deps.logger.warn("setup confirmation failed", e));
+      await slackOut(client).postMessage({ channel: actor.userId, text: mrkdwn`✅ Program setup saved.\n${summary.join("\n")}` }).catch((e) => deps.logger.warn("setup confirmation failed", e));
     }),
   );
 }

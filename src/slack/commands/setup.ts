@@ -13,8 +13,9 @@ import {
   setPartnerTeams,
 } from "../../store/program-setup";
 import { coSellModelWord, partnerTypeWord, renderProgramMessage } from "../blocks/program";
-import { closestMatch, escapeMrkdwn } from "../text";
+import { closestMatch } from "../text";
 import type { Subcommand, SubcommandContext } from "./index";
+import { asMrkdwn, channelLink, joinMrkdwn, link, mention, mrkdwn, type SlackText, type MrkdwnValue } from "../mrkdwn";
 
 // Program setup for admins: `/cosell org`, `/cosell partner add|teams|remove`,
 // `/cosell pairing add|remove`, and `/cosell partners` (the overview, for anyone internal).
@@ -86,8 +87,8 @@ function requireAdmin(ctx: SubcommandContext, doing: string): string {
   const user = ctx.args.command.user_id;
   const admins = ctx.deps.config.admins;
   if (admins.includes(user)) return user;
-  const who = admins.length > 0 ? `ask one of: ${admins.map((a) => `<@${a}>`).join(", ")}` : "no admins are configured yet: set COSELL_ADMINS";
-  throw new AccessDenied(`Only program admins can ${doing} (${who}).`);
+  const who = admins.length > 0 ? mrkdwn`ask one of: ${joinMrkdwn(admins.map(mention), ", ")}` : "no admins are configured yet: set COSELL_ADMINS";
+  throw new AccessDenied(mrkdwn`Only program admins can ${doing} (${who}).`);
 }
 
 function usage(line: string, problem?: string): UserError {
@@ -101,11 +102,12 @@ function unknownVerb(sub: string, verb: string, verbs: readonly string[]): UserE
   return new UserError(`Unknown \`/cosell ${sub} ${verb}\`.${guess ? ` Did you mean \`/cosell ${sub} ${guess}\`?` : ""} Use one of: ${list}.`);
 }
 
-async function answer(ctx: SubcommandContext, text: string): Promise<void> {
-  await ctx.args.ack({ response_type: "ephemeral", text });
+/** A plain string is escaped (our *bold* survives); SlackText passes as it is. */
+async function answer(ctx: SubcommandContext, text: MrkdwnValue): Promise<void> {
+  await ctx.args.ack({ response_type: "ephemeral", text: asMrkdwn(text) });
 }
 
-const bold = (name: string) => `*${escapeMrkdwn(name)}*`;
+const bold = (name: string) => `*${name}*`;
 const teamList = (ids: readonly string[]) => (ids.length > 0 ? ids.map((t) => `\`${t}\``).join(", ") : "none");
 
 export function setupSubcommands(deps: AppDeps): Subcommand[] {
@@ -184,7 +186,7 @@ export function setupSubcommands(deps: AppDeps): Subcommand[] {
         await answer(
           ctx,
           `Added partner ${bold(r.name)} (${partnerTypeWord(r.type)}), Slack teams: ${teamList(r.teamIds)}.` +
-            ` Next, give it a pairing channel: \`/cosell pairing add #channel "<pairing name>" "${escapeMrkdwn(r.name)}" "<other organization>"\`.`,
+            ` Next, give it a pairing channel: \`/cosell pairing add #channel "<pairing name>" "${r.name}" "<other organization>"\`.`,
         );
         return;
       }
@@ -241,8 +243,7 @@ export function setupSubcommands(deps: AppDeps): Subcommand[] {
         const r = await inTx((tx) => addPairing(tx, { channelId, name, orgNames, model: model ?? "SELL_WITH", actor }));
         await answer(
           ctx,
-          `Pairing ${bold(r.name)} is bound to <#${r.channelId}>: ${r.members.map(bold).join(", ")}; default co-sell model ${coSellModelWord(r.defaultModel)}.` +
-            (model ? "" : ` (Give ${MODEL_HINT} at the end to choose another.)`),
+          mrkdwn`Pairing ${bold(r.name)} is bound to ${channelLink(r.channelId)}: ${r.members.map(bold).join(", ")}; default co-sell model ${coSellModelWord(r.defaultModel)}.${model ? "" : ` (Give ${MODEL_HINT} at the end to choose another.)`}`,
         );
         return;
       }
@@ -251,7 +252,7 @@ export function setupSubcommands(deps: AppDeps): Subcommand[] {
         if (!name) throw usage(USAGE.pairingRemove, "Name the pairing.");
         if (extra.length > 0) throw usage(USAGE.pairingRemove, "Put a name with spaces in quotes.");
         const r = await inTx((tx) => removePairing(tx, { name, actor }));
-        await answer(ctx, `Removed pairing ${bold(r.name)}; <#${r.channelId}> is no longer bound to a pairing.`);
+        await answer(ctx, mrkdwn`Removed pairing ${bold(r.name)}; ${channelLink(r.channelId)} is no longer bound to a pairing.`);
         return;
       }
       throw unknownVerb("pairing", verbRaw, ["add", "remove"]);
@@ -280,7 +281,7 @@ export function setupSubcommands(deps: AppDeps): Subcommand[] {
       });
       if (!data) throw new AccessDenied("The program overview is for our own organization's people only.");
       const msg = renderProgramMessage(data, { page });
-      const text = msg.page !== page ? `There are only ${msg.pages} page${msg.pages === 1 ? "" : "s"}; this is the last one. ${msg.text}` : msg.text;
+      const text = msg.page !== page ? mrkdwn`There are only ${msg.pages} page${msg.pages === 1 ? "" : "s"}; this is the last one. ${msg.text}` : msg.text;
       await ctx.args.ack({ response_type: "ephemeral", text, blocks: msg.blocks });
     },
   };

@@ -9,15 +9,16 @@ import { AccessDenied, assertAllowed, FieldErrors, UserError } from "../../error
 import { closeAsk, createAsk, findAsk, type CreateAskResult } from "../../store/asks";
 import type { DealView } from "../../store/deal-view";
 import { ASK_TEXT_MAX, buildAskModal } from "../blocks/asks";
-import { slackDate } from "../blocks/format";
 import type { Subcommand } from "../commands/index";
 import { ACTION, ASK_BLOCK as B, CALLBACK } from "../ids";
 import { resolveActor, type Who } from "../identity";
 import { actionListener, viewListener, type ListenerContext } from "../listener";
-import { escapeMrkdwn, truncate } from "../text";
+import { truncate } from "../text";
 import { parseMetadata, StateReader } from "../view-state";
 import { authorizeDeal } from "./guard";
 import { parseUserMention } from "./query";
+import { reply, slackOut } from "../send";
+import { mention, mrkdwn, slackDate, type SlackText } from "../mrkdwn";
 
 // `/cosell ask CS-12 @person "need an SE for Thursday's demo"`, the card's Ask button (a modal,
 // so partner people in Slack Connect can ask too) and the Done button on the owner's DM and on
@@ -64,14 +65,14 @@ async function resolveOwner(deps: AppDeps, client: WebClient, ownerUserId: strin
   try {
     owner = await resolveActor(deps, client, { userId: ownerUserId });
   } catch (err) {
-    if ((err as { code?: string }).code === ErrorCode.PlatformError) throw new UserError(`I couldn't look up <@${ownerUserId}> in Slack. Pick the person from the @ suggestions.`, blockId);
+    if ((err as { code?: string }).code === ErrorCode.PlatformError) throw new UserError(mrkdwn`I couldn't look up ${mention(ownerUserId)} in Slack. Pick the person from the @ suggestions.`, blockId);
     throw err;
   }
   const cached = await deps.db.prisma.slackUserCache.findUnique({ where: { userId: ownerUserId }, select: { isBot: true } });
-  if (cached?.isBot) throw new UserError(`<@${ownerUserId}> is a bot; ask a person.`, blockId);
-  if (owner.kind === "stranger") throw new UserError(`<@${ownerUserId}> isn't with an organization in this co-sell program, so they can't be asked here.`, blockId);
+  if (cached?.isBot) throw new UserError(mrkdwn`${mention(ownerUserId)} is a bot; ask a person.`, blockId);
+  if (owner.kind === "stranger") throw new UserError(mrkdwn`${mention(ownerUserId)} isn't with an organization in this co-sell program, so they can't be asked here.`, blockId);
   if (!decideDealAction(owner, "deal.view", deal.pairing.orgIds).allowed) {
-    throw new UserError(`<@${ownerUserId}> can't see ${formatDealRef(deal.ref)}: their organization isn't in its pairing. Ask someone on the deal.`, blockId);
+    throw new UserError(mrkdwn`${mention(ownerUserId)} can't see ${formatDealRef(deal.ref)}: their organization isn't in its pairing. Ask someone on the deal.`, blockId);
   }
   return { ownerOrgId: owner.kind === "partner" ? owner.orgId : null };
 }
@@ -80,14 +81,14 @@ function assertOpen(deal: DealView, blockId?: string): void {
   if (isClosed(deal.stage)) throw new UserError(`${formatDealRef(deal.ref)} is closed; asks are for open deals.`, blockId);
 }
 
-function confirmation(r: CreateAskResult, ownerUserId: string, text: string): string {
-  return `✅ Asked <@${ownerUserId}> on ${formatDealRef(r.ref)}: “${escapeMrkdwn(truncate(text, 300))}” — due ${slackDate(r.dueAt)} (${r.slaHours} h response SLA). They got a DM with a Done button.`;
+function confirmation(r: CreateAskResult, ownerUserId: string, text: string): SlackText {
+  return mrkdwn`✅ Asked ${mention(ownerUserId)} on ${formatDealRef(r.ref)}: “${truncate(text, 300)}” — due ${slackDate(r.dueAt)} (${r.slaHours} h response SLA). They got a DM with a Done button.`;
 }
 
 async function openAskModal(deps: AppDeps, client: WebClient, who: Who, deal: { id: string } | { ref: number }, triggerId: string, opts: { channelId?: string | undefined; ownerUserId?: string | undefined }) {
   const { deal: view } = await authorizeDeal(deps, client, who, deal, "deal.ask");
   assertOpen(view);
-  await client.views.open({ trigger_id: triggerId, view: buildAskModal(view, opts) });
+  await slackOut(client).openView({ trigger_id: triggerId, view: buildAskModal(view, opts) });
 }
 
 export function askSubcommand(deps: AppDeps): Subcommand {
@@ -117,7 +118,7 @@ export function askSubcommand(deps: AppDeps): Subcommand {
         now: deps.clock.now(),
       });
       if (result.created) deps.outbox?.kick();
-      await args.respond({ response_type: "ephemeral", text: confirmation(result, parsed.ownerUserId, parsed.text) });
+      await reply(args.respond, { response_type: "ephemeral", text: confirmation(result, parsed.ownerUserId, parsed.text) });
     },
   };
 }
@@ -131,15 +132,15 @@ interface ClickBody {
 }
 
 /** Tells the person who clicked, privately (ephemeral where they clicked, else a DM). */
-async function tellClicker(deps: AppDeps, client: WebClient, body: ClickBody, respond: RespondFn | undefined, text: string): Promise<void> {
+async function tellClicker(deps: AppDeps, client: WebClient, body: ClickBody, respond: RespondFn | undefined, text: SlackText): Promise<void> {
   try {
     if (body.response_url && respond) {
-      await respond({ response_type: "ephemeral", replace_original: false, text });
+      await reply(respond, { response_type: "ephemeral", replace_original: false, text });
       return;
     }
     const channel = body.channel?.id ?? body.container?.channel_id;
-    if (channel && !channel.startsWith("D")) await client.chat.postEphemeral({ channel, user: body.user.id, text });
-    else await client.chat.postMessage({ channel: body.user.id, text });
+    if (channel && !channel.startsWith("D")) await slackOut(client).postEphemeral({ channel, user: body.user.id, text });
+    else await slackOut(client).postMessage({ channel: body.user.id, text });
   } catch (e) {
     deps.logger.warn("could not confirm to the person who clicked", e);
   }
@@ -178,7 +179,7 @@ export function registerAskListeners(app: App, deps: AppDeps, ctx: ListenerConte
       deps.outbox?.kick();
       const confirm = confirmation(result, ownerUserId!, text);
       const channel = meta.channelId && /^[CG]/.test(meta.channelId) ? meta.channelId : undefined;
-      await (channel ? client.chat.postEphemeral({ channel, user: actor.userId, text: confirm }) : client.chat.postMessage({ channel: actor.userId, text: confirm })).catch((e) =>
+      await (channel ? slackOut(client).postEphemeral({ channel, user: actor.userId, text: confirm }) : slackOut(client).postMessage({ channel: actor.userId, text: confirm })).catch((e) =>
         deps.logger.warn("ask confirmation failed", e),
       );
     }),
@@ -198,7 +199,7 @@ export function registerAskListeners(app: App, deps: AppDeps, ctx: ListenerConte
       const { actor, deal } = await authorizeDeal(deps, client, who, { id: ask.dealId }, "deal.ask");
       if (actor.kind !== "internal" && actor.userId !== ask.ownerUserId && actor.userId !== ask.fromUserId) {
         const ours = deal.participants.find((p) => p.internal)?.orgName;
-        throw new AccessDenied(`Only <@${ask.ownerUserId}> (who owes it), <@${ask.fromUserId}> (who asked) or someone from ${ours ? escapeMrkdwn(ours) : "the program's own team"} can close this ask.`);
+        throw new AccessDenied(mrkdwn`Only ${mention(ask.ownerUserId)} (who owes it), ${mention(ask.fromUserId)} (who asked) or someone from ${ours ?? "the program's own team"} can close this ask.`);
       }
       const ref = formatDealRef(deal.ref);
       if (ask.status !== "OPEN") {
@@ -211,14 +212,14 @@ export function registerAskListeners(app: App, deps: AppDeps, ctx: ListenerConte
         return;
       }
       deps.outbox?.kick();
-      await tellClicker(deps, client, b, respond, `✅ Done: “${escapeMrkdwn(truncate(ask.text, 300))}” on ${ref}. The deal card is updated${actor.userId !== ask.fromUserId ? ` and <@${ask.fromUserId}> is told` : ""}.`);
+      await tellClicker(deps, client, b, respond, mrkdwn`✅ Done: “${truncate(ask.text, 300)}” on ${ref}. The deal card is updated${actor.userId !== ask.fromUserId ? mrkdwn` and ${mention(ask.fromUserId)} is told` : ""}.`);
     }),
   );
 }
 
-function alreadyClosed(ask: { status: string; doneBy: string | null; doneAt: Date | null }, ref: string): string {
-  if (ask.status === "CANCELLED") return `That ask on ${ref} was cancelled — nothing to do.`;
-  const by = ask.doneBy ? ` by <@${ask.doneBy}>` : "";
-  const when = ask.doneAt ? ` ${slackDate(ask.doneAt)}` : "";
-  return `👍 That ask on ${ref} is already done${by}${when} — nothing more to do.`;
+function alreadyClosed(ask: { status: string; doneBy: string | null; doneAt: Date | null }, ref: string): SlackText {
+  if (ask.status === "CANCELLED") return mrkdwn`That ask on ${ref} was cancelled — nothing to do.`;
+  const by = ask.doneBy ? mrkdwn` by ${mention(ask.doneBy)}` : "";
+  const when = ask.doneAt ? mrkdwn` ${slackDate(ask.doneAt)}` : "";
+  return mrkdwn`👍 That ask on ${ref} is already done${by}${when} — nothing more to do.`;
 }

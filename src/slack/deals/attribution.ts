@@ -12,6 +12,7 @@ import { resolveActor, type Who } from "../identity";
 import { actionListener, type ListenerContext } from "../listener";
 import { authorizeDeal } from "./guard";
 import { runRecompute } from "./disputes";
+import { reply } from "../send";
 
 const viewerOf = (actor: Actor) => (actor.kind === "partner" ? { kind: "partner" as const, orgId: actor.orgId } : { kind: "internal" as const });
 
@@ -54,7 +55,7 @@ export function registerAttributionListeners(app: App, deps: AppDeps, ctx: Liste
     actionListener(ctx, async ({ body, action, client, respond }) => {
       const b = body as { user: { id: string; team_id?: string } };
       const msg = await attributionFor(deps, client, { userId: b.user.id, teamId: b.user.team_id }, { id: (action as { value?: string }).value ?? "" }, false);
-      await respond({ response_type: "ephemeral", replace_original: false, ...msg });
+      await reply(respond, { response_type: "ephemeral", replace_original: false, ...msg });
     }),
   );
 
@@ -67,7 +68,7 @@ export function registerAttributionListeners(app: App, deps: AppDeps, ctx: Liste
       const data = await loadReceipt(deps.db.prisma, (action as { value?: string }).value ?? "");
       const members = await deps.db.prisma.pairingMember.findMany({ where: { pairingId: data.pairingId }, select: { orgId: true } });
       assertAllowed(decideDealAction(actor, "deal.attribution", members.map((m) => m.orgId)));
-      await respond({ response_type: "ephemeral", replace_original: false, ...renderAttributionMath(data, viewerOf(actor)) });
+      await reply(respond, { response_type: "ephemeral", replace_original: false, ...renderAttributionMath(data, viewerOf(actor)) });
     }),
   );
 }

@@ -25,8 +25,10 @@ import type { Subcommand, SubcommandContext } from "../commands/index";
 import { ACTION, CALLBACK, DISPUTE_BLOCK as B } from "../ids";
 import { resolveActor, type Who } from "../identity";
 import { actionListener, viewListener, type ListenerContext } from "../listener";
-import { escapeMrkdwn, truncate } from "../text";
+import { truncate } from "../text";
 import { parseMetadata, StateReader } from "../view-state";
+import { slackOut } from "../send";
+import { mention, mrkdwn, type SlackText } from "../mrkdwn";
 
 // Attribution disputes: the receipt's Dispute button (a modal, so partner people in Slack
 // Connect can use it), the admins' Resolve / Reject (DM buttons → modal, or
@@ -81,15 +83,15 @@ async function requireAdmin(deps: AppDeps, client: WebClient, who: Who, action: 
   return actor;
 }
 
-function alreadyAnswered(d: DisputeRow): string {
-  const by = d.resolvedBy ? ` by <@${d.resolvedBy}>` : "";
-  const note = d.resolutionNote ? `: “${escapeMrkdwn(truncate(d.resolutionNote, 300))}”` : "";
-  return `Dispute \`${shortDisputeId(d.id)}\` (${escapeMrkdwn(d.orgName)} on ${formatDealRef(d.dealRef)}) was already ${d.status.toLowerCase()}${by}${note}. Nothing changed.`;
+function alreadyAnswered(d: DisputeRow): SlackText {
+  const by = d.resolvedBy ? mrkdwn` by ${mention(d.resolvedBy)}` : "";
+  const note = d.resolutionNote ? `: “${truncate(d.resolutionNote, 300)}”` : "";
+  return mrkdwn`Dispute \`${shortDisputeId(d.id)}\` (${d.orgName} on ${formatDealRef(d.dealRef)}) was already ${d.status.toLowerCase()}${by}${note}. Nothing changed.`;
 }
 
-function answeredConfirmation(d: DisputeRow, outcome: DisputeOutcome): string {
+function answeredConfirmation(d: DisputeRow, outcome: DisputeOutcome): SlackText {
   const ref = formatDealRef(d.dealRef);
-  return `✅ Dispute \`${shortDisputeId(d.id)}\` (${escapeMrkdwn(d.orgName)} on ${ref}) ${outcome === "RESOLVED" ? "resolved" : "rejected"}; your note is posted in the deal's thread. To change the numbers, recompute separately: \`/cosell attribution ${ref} --recompute "reason"\`.`;
+  return mrkdwn`✅ Dispute \`${shortDisputeId(d.id)}\` (${d.orgName} on ${ref}) ${outcome === "RESOLVED" ? "resolved" : "rejected"}; your note is posted in the deal's thread. To change the numbers, recompute separately: \`/cosell attribution ${ref} --recompute "reason"\`.`;
 }
 
 function validateNote(raw: string, blockId?: string): string {
@@ -123,11 +125,11 @@ export async function runRecompute(deps: AppDeps, ctx: SubcommandContext): Promi
   if (!deal) throw new NotFound(`There is no deal ${formatDealRef(ref)}.`);
   const r = await recomputeAttribution(deps.db.prisma, { dealId: deal.id, by: actor.userId, reason, key: `cmd:${args.command.trigger_id}`, now: deps.clock.now() });
   if (r.created) deps.outbox?.kick();
-  const shares = r.result.credits.map((c) => `${escapeMrkdwn(c.orgName)} ${formatBp(c.creditBp)}`).join(", ");
+  const shares = r.result.credits.map((c) => `${c.orgName} ${formatBp(c.creditBp)}`).join(", ");
   const kept = r.previousSeq ? ` Record #${r.previousSeq} and earlier are kept as they were.` : "";
   await args.ack({
     response_type: "ephemeral",
-    text: `♻️ Recomputed ${formatDealRef(r.ref)}: record #${r.seq} — ${shares}.${kept} The new receipt is posted in the deal's thread.`,
+    text: mrkdwn`♻️ Recomputed ${formatDealRef(r.ref)}: record #${r.seq} — ${shares}.${kept} The new receipt is posted in the deal's thread.`,
   });
 }
 
@@ -193,7 +195,7 @@ export function registerDisputeListeners(app: App, deps: AppDeps, ctx: ListenerC
       const b = body as ClickBody;
       const { data, org } = await authorizeRecord(deps, client, { userId: b.user.id, teamId: b.user.team_id }, (action as { value?: string }).value ?? "");
       await assertDisputable(deps.db.prisma, { recordId: data.recordId, orgId: org.id, orgName: org.name });
-      await client.views.open({ trigger_id: b.trigger_id, view: buildDisputeModal({ recordId: data.recordId, seq: data.seq, dealRef: data.dealRef, dealTitle: data.dealTitle, orgName: org.name }) });
+      await slackOut(client).openView({ trigger_id: b.trigger_id, view: buildDisputeModal({ recordId: data.recordId, seq: data.seq, dealRef: data.dealRef, dealTitle: data.dealTitle, orgName: org.name }) });
     }),
   );
 
@@ -238,7 +240,7 @@ export function registerDisputeListeners(app: App, deps: AppDeps, ctx: ListenerC
       await requireAdmin(deps, client, { userId: b.user.id, teamId: b.user.team_id }, "dispute.resolve");
       const d = await findDispute(deps.db.prisma, (action as { value?: string }).value ?? "");
       if (d.status !== "OPEN") throw new UserError(alreadyAnswered(d));
-      await client.views.open({ trigger_id: b.trigger_id, view: buildResolveModal({ disputeId: d.id, outcome, dealRef: d.dealRef, seq: d.seq, orgName: d.orgName, raisedBy: d.raisedBy, reason: d.reason }) });
+      await slackOut(client).openView({ trigger_id: b.trigger_id, view: buildResolveModal({ disputeId: d.id, outcome, dealRef: d.dealRef, seq: d.seq, orgName: d.orgName, raisedBy: d.raisedBy, reason: d.reason }) });
     });
   app.action(ACTION.disputeResolve, openResolve("RESOLVED"));
   app.action(ACTION.disputeReject, openResolve("REJECTED"));
@@ -267,7 +269,7 @@ export function registerDisputeListeners(app: App, deps: AppDeps, ctx: ListenerC
       }
       await ack();
       deps.outbox?.kick();
-      await client.chat.postMessage({ channel: actor.userId, text: answeredConfirmation(res.dispute, meta.outcome) }).catch((e) => deps.logger.warn("dispute confirmation failed", e));
+      await slackOut(client).postMessage({ channel: actor.userId, text: answeredConfirmation(res.dispute, meta.outcome) }).catch((e) => deps.logger.warn("dispute confirmation failed", e));
     }),
   );
 }

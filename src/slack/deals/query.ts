@@ -9,7 +9,7 @@ import { renderDealCard } from "../blocks/deal-card";
 import { LIST_MAX_ROWS, renderDealHistory, renderDealList } from "../blocks/deal-list";
 import type { Subcommand, SubcommandContext } from "../commands/index";
 import { resolveActor } from "../identity";
-import { escapeMrkdwn } from "../text";
+import { mention, mrkdwn } from "../mrkdwn";
 
 // `/cosell list [stage] [@owner|mine]` and `/cosell show CS-12`: read-only, fast, answered
 // ephemerally in the ack. Listeners stay thin: parse → authorize → query → render.
@@ -100,16 +100,14 @@ async function runList(ctx: SubcommandContext): Promise<void> {
   }
   if (mine) filter.involvingUserId = userId;
 
-  const title = capitalize(
-    `${mine ? "your " : ""}${parsed.stagesNoun}${parsed.ownerUserId ? ` of <@${parsed.ownerUserId}>` : ""}${pairing ? ` — ${escapeMrkdwn(pairing.name)}` : ""}`,
-  );
+  const title = mrkdwn`${capitalize(`${mine ? "your " : ""}${parsed.stagesNoun}`)}${parsed.ownerUserId ? mrkdwn` of ${mention(parsed.ownerUserId)}` : ""}${pairing ? ` — ${pairing.name}` : ""}`;
   const [rows, total] = await Promise.all([listDeals(prisma, filter), countDeals(prisma, filter)]);
 
   const hints: string[] = [];
   if (parsed.stages !== STAGES) hints.push("`/cosell list all` includes every stage");
   if (!pairing && mine && !parsed.ownerUserId) hints.push("run it in a pairing channel to see all of that pairing's deals");
   const why = mine ? " (deals you registered, are the relationship owner of, or own an open ask on)" : "";
-  const emptyText = `No deals match *${title}*${why}. ${hints.length > 0 ? `${capitalize(hints.join("; "))}. ` : ""}Register a deal with \`/cosell new\`.`;
+  const emptyText = mrkdwn`No deals match *${title}*${why}. ${hints.length > 0 ? `${capitalize(hints.join("; "))}. ` : ""}Register a deal with \`/cosell new\`.`;
 
   await args.ack({ response_type: "ephemeral", ...renderDealList(rows, { title, total, emptyText }) });
 }

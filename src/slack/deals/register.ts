@@ -15,6 +15,8 @@ import { ACTION, CALLBACK, REGISTER_BLOCK as B } from "../ids";
 import { actionListener, shortcutListener, viewListener, type ListenerContext } from "../listener";
 import { resolveActor } from "../identity";
 import { parseMetadata, StateReader } from "../view-state";
+import { slackOut } from "../send";
+import { mrkdwn } from "../mrkdwn";
 
 const metadataSchema = z.object({ channelId: z.string().optional(), conflictRef: z.number().int().optional() });
 
@@ -84,7 +86,7 @@ export async function openRegisterModal(
   if (args.actor.kind === "stranger") assertAllowed(decideDealAction(args.actor, "deal.register", []));
   const initial = { ...(args.accountName ? { accountName: args.accountName } : {}), ...(args.accountDomain ? { accountDomain: args.accountDomain } : {}) };
   const data = await modalData(deps, args.actor, { channelId: args.channelId, pairingId: args.pairingId ?? null, initial });
-  await client.views.open({ trigger_id: args.triggerId, view: buildRegisterModal(data) });
+  await slackOut(client).openView({ trigger_id: args.triggerId, view: buildRegisterModal(data) });
 }
 
 export function newSubcommand(deps: AppDeps): Subcommand {
@@ -133,7 +135,7 @@ export function registerRegistrationListeners(app: App, deps: AppDeps, ctx: List
       const draft = readDraft(StateReader.parse(b.view.state.values));
       const meta = parseMetadata(metadataSchema, b.view.private_metadata);
       const data = await modalData(deps, actor, { channelId: meta.channelId, pairingId: draft.pairingId, initial: draftToInitial(draft) });
-      await client.views.update({ view_id: b.view.id, hash: b.view.hash, view: buildRegisterModal(data) });
+      await slackOut(client).updateView({ view_id: b.view.id, hash: b.view.hash, view: buildRegisterModal(data) });
     }),
   );
 
@@ -182,9 +184,9 @@ export function registerRegistrationListeners(app: App, deps: AppDeps, ctx: List
       if (!reg.created) return; // a retry or double click: the first submission already answered
       deps.outbox?.kick();
       const where = pairing ? ` The deal card is in <#${(await prisma.pairing.findUniqueOrThrow({ where: { id: pairing.id } })).channelId}>.` : "";
-      const text = `✅ Registered *${formatDealRef(reg.ref)}* · ${result.value.title} (${result.value.accountName}).${where}${conflict ? ` Flagged as a conflict with ${formatDealRef(conflict.ref)}; admins were told.` : ""}`;
+      const text = mrkdwn`✅ Registered *${formatDealRef(reg.ref)}* · ${result.value.title} (${result.value.accountName}).${where}${conflict ? ` Flagged as a conflict with ${formatDealRef(conflict.ref)}; admins were told.` : ""}`;
       const channel = meta.channelId && /^[CG]/.test(meta.channelId) ? meta.channelId : undefined;
-      await (channel ? client.chat.postEphemeral({ channel, user: actor.userId, text }) : client.chat.postMessage({ channel: actor.userId, text })).catch((e) =>
+      await (channel ? slackOut(client).postEphemeral({ channel, user: actor.userId, text }) : slackOut(client).postMessage({ channel: actor.userId, text })).catch((e) =>
         deps.logger.warn("registration confirmation failed", e),
       );
     }),

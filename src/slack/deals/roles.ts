@@ -16,6 +16,7 @@ import type { Who } from "../identity";
 import { actionListener, viewListener, type ListenerContext } from "../listener";
 import { parseMetadata, StateReader } from "../view-state";
 import { authorizeDeal } from "./guard";
+import { slackOut } from "../send";
 
 const metadataSchema = z.object({ dealId: z.string().default("") });
 
@@ -23,7 +24,7 @@ async function openRolesModal(deps: AppDeps, client: WebClient, who: Who, deal: 
   const { deal: view } = await authorizeDeal(deps, client, who, deal, "deal.editRoles");
   if (isClosed(view.stage)) throw new UserError(`${formatDealRef(view.ref)} is closed, so its roles are locked (they fed its attribution). An admin can reopen it.`);
   const pairing = await pairingContext(deps.db.prisma, { id: view.pairing.id });
-  await client.views.open({ trigger_id: triggerId, view: buildRolesModal(view, pairing?.orgs ?? []) });
+  await slackOut(client).openView({ trigger_id: triggerId, view: buildRolesModal(view, pairing?.orgs ?? []) });
 }
 
 export function rolesSubcommand(deps: AppDeps): Subcommand {

@@ -14,6 +14,8 @@ import type { Who } from "../identity";
 import { actionListener, viewListener, type ListenerContext } from "../listener";
 import { parseMetadata, StateReader } from "../view-state";
 import { authorizeDeal } from "./guard";
+import { reply, slackOut } from "../send";
+import { escapeMrkdwn, mrkdwn } from "../mrkdwn";
 
 const metadataSchema = z.object({ dealId: z.string().default("") });
 const confirmValueSchema = z.object({ dealId: z.string(), to: z.enum(STAGES) });
@@ -44,16 +46,16 @@ export function stageSubcommand(deps: AppDeps): Subcommand {
       await args.ack();
       const { result, deal } = await move(deps, args.client, { userId: args.command.user_id, teamId: args.command.team_id }, { ref }, to, words.includes("--confirm"));
       if (result.ok) {
-        await args.respond({ response_type: "ephemeral", text: `Moved ${formatDealRef(result.ref)} from ${stageLabel(result.from)} to ${stageLabel(result.to)}.${result.attributionRecordId ? " Attribution was computed; the receipt goes to the deal's thread." : ""}` });
+        await reply(args.respond, { response_type: "ephemeral", text: mrkdwn`Moved ${formatDealRef(result.ref)} from ${stageLabel(result.from)} to ${stageLabel(result.to)}.${result.attributionRecordId ? " Attribution was computed; the receipt goes to the deal's thread." : ""}` });
         return;
       }
-      await args.respond({
+      await reply(args.respond, {
         response_type: "ephemeral",
-        text: result.reason,
+        text: escapeMrkdwn(result.reason),
         ...(result.needsConfirmation
           ? {
               blocks: [
-                { type: "section", text: { type: "mrkdwn", text: `⚠️ ${result.reason}` } },
+                { type: "section", text: { type: "mrkdwn", text: mrkdwn`⚠️ ${result.reason}` } },
                 {
                   type: "actions",
                   elements: [
@@ -79,7 +81,7 @@ export function registerStageListeners(app: App, deps: AppDeps, ctx: ListenerCon
       if ((modal.blocks[1] as { element: { options: unknown[] } }).element.options.length === 0) {
         throw new UserError(`${formatDealRef(deal.ref)} is ${stageLabel(deal.stage)}; only a program admin can reopen it.`);
       }
-      await client.views.open({ trigger_id: b.trigger_id, view: modal });
+      await slackOut(client).openView({ trigger_id: b.trigger_id, view: modal });
     }),
   );
 
@@ -90,7 +92,7 @@ export function registerStageListeners(app: App, deps: AppDeps, ctx: ListenerCon
       const parsed = confirmValueSchema.safeParse(JSON.parse((action as { value?: string }).value ?? "{}"));
       if (!parsed.success) throw new UserError("That button is out of date; run the command again.");
       const { result } = await move(deps, client, { userId: b.user.id, teamId: b.user.team_id }, { id: parsed.data.dealId }, parsed.data.to, true);
-      await respond({ response_type: "ephemeral", replace_original: true, text: result.ok ? `Moved ${formatDealRef(result.ref)} to ${stageLabel(result.to)}; the override is recorded.` : result.reason });
+      await reply(respond, { response_type: "ephemeral", replace_original: true, text: result.ok ? mrkdwn`Moved ${formatDealRef(result.ref)} to ${stageLabel(result.to)}; the override is recorded.` : escapeMrkdwn(result.reason) });
     }),
   );
 

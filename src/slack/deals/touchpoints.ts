@@ -19,6 +19,8 @@ import { actionListener, shortcutListener, viewListener, type ListenerContext } 
 import { truncate } from "../text";
 import { parseMetadata, StateReader } from "../view-state";
 import { authorizeDeal } from "./guard";
+import { reply, slackOut } from "../send";
+import { mrkdwn, type SlackText } from "../mrkdwn";
 
 // Logging touchpoints: `/cosell log …` (our people), the deal card's "Log touchpoint" button
 // (everyone, including partner people in Slack Connect, who cannot run our slash commands)
@@ -80,7 +82,7 @@ async function programTimezone(deps: AppDeps): Promise<string> {
 /** Opens the modal with the deal fixed (card button, `/cosell log CS-12`). */
 async function openForDeal(deps: AppDeps, client: WebClient, who: Who, deal: { id: string } | { ref: number }, opts: { triggerId: string; channelId?: string | undefined; note?: string }): Promise<void> {
   const { deal: view, org } = await authorizeLogging(deps, client, who, deal);
-  await client.views.open({
+  await slackOut(client).openView({
     trigger_id: opts.triggerId,
     view: buildTouchpointModal({
       deal: choice(view),
@@ -119,7 +121,7 @@ export async function openWithDealPicker(
     );
   }
   const options = choices.channelDeal && !choices.deals.some((d) => d.id === choices.channelDeal!.id) ? [choices.channelDeal, ...choices.deals] : choices.deals;
-  await client.views.open({
+  await slackOut(client).openView({
     trigger_id: opts.triggerId,
     view: buildTouchpointModal({
       deal: null,
@@ -145,11 +147,11 @@ function slackLink(link: string | undefined): string | null {
   return /^https:\/\/[a-z0-9.-]+\.slack\.com\/\S+$/i.test(link) ? link : null;
 }
 
-function confirmation(type: TouchpointType, org: { name: string }, deal: DealView, created: boolean): string {
+function confirmation(type: TouchpointType, org: { name: string }, deal: DealView, created: boolean): SlackText {
   const ref = formatDealRef(deal.ref);
-  if (!created) return `That ${touchpointPhrase(type).replace(/^an? /, "")} was already logged on ${ref}; nothing was added.`;
+  if (!created) return mrkdwn`That ${touchpointPhrase(type).replace(/^an? /, "")} was already logged on ${ref}; nothing was added.`;
   const closed = isClosed(deal.stage) ? ` ${ref} is closed: its attribution takes this into account only if an admin recomputes it.` : "";
-  return `Logged ${touchpointPhrase(type)} for ${org.name} on ${ref} (${deal.accountName} — ${deal.title}).${closed}`;
+  return mrkdwn`Logged ${touchpointPhrase(type)} for ${org.name} on ${ref} (${deal.accountName} — ${deal.title}).${closed}`;
 }
 
 export function logSubcommand(deps: AppDeps): Subcommand {
@@ -200,7 +202,7 @@ export function logSubcommand(deps: AppDeps): Subcommand {
         now,
       });
       if (result.created) deps.outbox?.kick();
-      await args.respond({ response_type: "ephemeral", text: confirmation(parsed.type, org, deal, result.created) });
+      await reply(args.respond, { response_type: "ephemeral", text: confirmation(parsed.type, org, deal, result.created) });
     },
   };
 }
@@ -274,9 +276,9 @@ export function registerTouchpointListeners(app: App, deps: AppDeps, ctx: Listen
       await ack();
       if (!result.created) return; // a double click or a retry: the first submission already answered
       deps.outbox?.kick();
-      const text = `✅ ${confirmation(type, org, deal, true)}`;
+      const text = mrkdwn`✅ ${confirmation(type, org, deal, true)}`;
       const channel = meta.channelId && /^[CG]/.test(meta.channelId) ? meta.channelId : undefined;
-      await (channel ? client.chat.postEphemeral({ channel, user: actor.userId, text }) : client.chat.postMessage({ channel: actor.userId, text })).catch((e) =>
+      await (channel ? slackOut(client).postEphemeral({ channel, user: actor.userId, text }) : slackOut(client).postMessage({ channel: actor.userId, text })).catch((e) =>
         deps.logger.warn("touchpoint confirmation failed", e),
       );
     }),
