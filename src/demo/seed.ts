@@ -279,10 +279,10 @@ export async function seedDemo(db: Database | { prisma: PrismaClient }, opts: De
         registeredBy: rep,
         registeredByOrgId: us.id,
         key: `demo:deal:${p.n}`,
-        conflictWithDealId: null,
         admins: [],
         now: p.registeredAt,
       });
+      if (r.kind !== "registered") throw new Error(`demo deal ${p.n} conflicts with CS-${r.conflict.ref}`);
       p.dealId = r.dealId;
       p.ref = r.ref;
       result.deals++;

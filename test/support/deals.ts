@@ -9,7 +9,7 @@ let seq = 0;
 export async function createDeal(prisma: PrismaClient, p: SeededProgram, over: Partial<ValidRegistration> & { now?: Date; registeredBy?: string } = {}) {
   const n = ++seq;
   const { now, registeredBy, ...reg } = over;
-  return registerDeal(prisma, {
+  const res = await registerDeal(prisma, {
     reg: {
       accountName: `Account ${n}`,
       accountDomain: `account${n}.example.com`,
@@ -32,8 +32,9 @@ export async function createDeal(prisma: PrismaClient, p: SeededProgram, over: P
     registeredBy: registeredBy ?? "U_REP",
     registeredByOrgId: p.ours.id,
     key: `test:${n}:${Math.random()}`,
-    conflictWithDealId: null,
     admins: ["U_ADMIN"],
     now: now ?? new Date("2026-11-16T09:00:00Z"),
   });
+  if (res.kind !== "registered") throw new Error(`createDeal: ${res.conflict.ref} already covers this account with other partners`);
+  return res;
 }

@@ -35,8 +35,8 @@ export interface RegisterModalData {
 export interface RegisterMetadata {
   /** the channel the modal was opened from, for the confirmation */
   channelId?: string | undefined;
-  /** set once the registrant saw the conflict and chose to submit anyway */
-  conflictRef?: number | undefined;
+  /** the open deal shown as a conflict; ticking the box then acknowledges that deal */
+  conflictDealId?: string | undefined;
 }
 
 const ROLE_HINT: Record<Role, string> = {

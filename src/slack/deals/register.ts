@@ -7,7 +7,7 @@ import { ATTRIBUTION_MODELS, CO_SELL_MODELS, ROLES, type AttributionModel, type 
 import { formatDealRef, validateRegistration, type RegistrationDraft, type RegistrationField } from "../../domain/registration";
 import { localDate } from "../../domain/sla-clock";
 import { assertAllowed, FieldErrors, UserError } from "../../errors";
-import { detectConflict, registerDeal } from "../../store/deals";
+import { registerDeal } from "../../store/deals";
 import { pairingContext, visiblePairings } from "../../store/pairings";
 import { buildRegisterModal, type RegisterModalData } from "../blocks/register-modal";
 import type { Subcommand } from "../commands/index";
@@ -16,9 +16,9 @@ import { actionListener, shortcutListener, viewListener, type ListenerContext } 
 import { resolveActor } from "../identity";
 import { parseMetadata, StateReader } from "../view-state";
 import { slackOut } from "../send";
-import { mrkdwn } from "../mrkdwn";
+import { channelLink, mrkdwn } from "../mrkdwn";
 
-const metadataSchema = z.object({ channelId: z.string().optional(), conflictRef: z.number().int().optional() });
+const metadataSchema = z.object({ channelId: z.string().optional(), conflictDealId: z.string().optional() });
 
 /** Field → block_id, so every validation message lands under its own field. */
 function blockOf(field: RegistrationField): string {
@@ -161,30 +161,30 @@ export function registerRegistrationListeners(app: App, deps: AppDeps, ctx: List
       const registeredByOrgId = actor.kind === "stranger" ? null : actor.orgId;
       if (!registeredByOrgId) throw new UserError("Set up our own organization first: an admin runs `/cosell org \"Our Company\"`.", B.pairing);
 
-      const conflict = await detectConflict(prisma, result.value);
-      if (conflict && !(meta.conflictRef === conflict.ref && state.checked(B.conflict))) {
-        // Show the existing registration inside the modal; keep what was typed.
-        const data = await modalData(deps, actor, { channelId: meta.channelId, pairingId: draft.pairingId, initial: draftToInitial(draft) });
-        data.conflict = { ref: conflict.ref, registeredBy: conflict.registeredBy, registeredAt: conflict.registeredAt, partners: conflict.partnerNames };
-        data.metadata = { channelId: meta.channelId, conflictRef: conflict.ref };
-        await ack({ response_action: "update", view: buildRegisterModal(data) } as never);
-        return;
-      }
-
+      // The conflict check runs inside registerDeal's transaction, serialized per account domain.
       const reg = await registerDeal(prisma, {
         reg: result.value,
         registeredBy: actor.userId,
         registeredByOrgId,
         key: `view:${view.id}`,
-        conflictWithDealId: conflict?.id ?? null,
+        acknowledgedConflictWithDealId: state.checked(B.conflict) ? (meta.conflictDealId ?? null) : null,
         admins: deps.config.admins,
         now,
       });
+      if (reg.kind === "conflict") {
+        // Show the existing registration inside the modal; keep what was typed. Nothing was written.
+        const { conflict } = reg;
+        const data = await modalData(deps, actor, { channelId: meta.channelId, pairingId: draft.pairingId, initial: draftToInitial(draft) });
+        data.conflict = { ref: conflict.ref, registeredBy: conflict.registeredBy, registeredAt: conflict.registeredAt, partners: conflict.partnerNames };
+        data.metadata = { channelId: meta.channelId, conflictDealId: conflict.id };
+        await ack({ response_action: "update", view: buildRegisterModal(data) } as never);
+        return;
+      }
       await ack();
       if (!reg.created) return; // a retry or double click: the first submission already answered
       deps.outbox?.kick();
-      const where = pairing ? ` The deal card is in <#${(await prisma.pairing.findUniqueOrThrow({ where: { id: pairing.id } })).channelId}>.` : "";
-      const text = mrkdwn`✅ Registered *${formatDealRef(reg.ref)}* · ${result.value.title} (${result.value.accountName}).${where}${conflict ? ` Flagged as a conflict with ${formatDealRef(conflict.ref)}; admins were told.` : ""}`;
+      const where = pairing ? mrkdwn` The deal card is in ${channelLink((await prisma.pairing.findUniqueOrThrow({ where: { id: pairing.id } })).channelId)}.` : "";
+      const text = mrkdwn`✅ Registered *${formatDealRef(reg.ref)}* · ${result.value.title} (${result.value.accountName}).${where}${reg.conflictWith !== undefined ? ` Flagged as a conflict with ${formatDealRef(reg.conflictWith)}; admins were told.` : ""}`;
       const channel = meta.channelId && /^[CG]/.test(meta.channelId) ? meta.channelId : undefined;
       await (channel ? slackOut(client).postEphemeral({ channel, user: actor.userId, text }) : slackOut(client).postMessage({ channel: actor.userId, text })).catch((e) =>
         deps.logger.warn("registration confirmation failed", e),
