@@ -4,15 +4,14 @@
 // Running it again seeds nothing more (the program is found by its marker) and prints the
 // digests again.
 
-import { parseFlags, UsageError, withDatabase } from "../src/cli";
+import { parseFlags, parseNowFlag, UsageError, withDatabase } from "../src/cli";
 import { DEMO_PAIRINGS, seedDemo } from "../src/demo/seed";
 import { UserError } from "../src/errors";
 import { previewDigests } from "../src/text/digest-preview";
 
 async function main(): Promise<number> {
   const { flags } = parseFlags(process.argv.slice(2), { now: "value", seed: "value" });
-  const now = typeof flags.now === "string" ? new Date(flags.now) : new Date();
-  if (Number.isNaN(now.getTime())) throw new UsageError(`--now: "${String(flags.now)}" is not a time (e.g. 2026-11-16T15:00:00Z).`);
+  const now = parseNowFlag(flags.now, new Date());
   const seed = typeof flags.seed === "string" ? Number(flags.seed) : 42;
   if (!Number.isInteger(seed)) throw new UsageError("--seed must be a whole number.");
   const where = process.env.DATABASE_URL ? "DATABASE_URL" : `embedded database in ${process.env.COSELL_DATA_DIR || ".data"}/`;

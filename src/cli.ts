@@ -9,6 +9,7 @@ import { pathToFileURL } from "node:url";
 import { configSchema } from "./config";
 import { openDatabase, type Database } from "./db/client";
 import { migrate } from "./db/migrate";
+import { parseInstant } from "./domain/calendar-date";
 import { describePeriod, PERIOD_EXAMPLES } from "./domain/export";
 import { IMPORT_LIMITS, parseListStatus } from "./domain/account-map";
 import { UserError } from "./errors";
@@ -62,6 +63,17 @@ export function parseFlags(args: readonly string[], known: Record<string, "value
     flags[name] = value;
   }
   return { positional, flags };
+}
+
+/**
+ * `--now <ISO time>`: a real calendar date (2027-02-30 is refused, not read as 2 March) within
+ * ten years of the actual date, with a timezone when a time is given; `current` when absent.
+ */
+export function parseNowFlag(value: string | true | undefined, current: Date): Date {
+  if (typeof value !== "string") return current;
+  const r = parseInstant(value, { today: current.toISOString().slice(0, 10), label: "--now" });
+  if (!r.ok) throw new UsageError(`--now: ${r.message}`);
+  return r.at;
 }
 
 /** Opens the configured database, applies pending migrations, runs fn, closes it. */
@@ -119,8 +131,7 @@ const digestPreview: CliCommand = {
     const { positional, flags } = parseFlags(args, { preview: "flag", pairing: "value", manager: "flag", now: "value" });
     if (positional.length > 0) throw new UsageError(`Unexpected "${positional.join(" ")}" (quote a pairing name: --pairing "Ourco + Acme").`);
     if (!flags.preview) throw new UsageError("Only --preview is supported: the scheduler posts the digests.");
-    const now = typeof flags.now === "string" ? new Date(flags.now) : io.now();
-    if (Number.isNaN(now.getTime())) throw new UsageError(`--now: "${String(flags.now)}" is not a time (e.g. 2026-11-16T09:00:00Z).`);
+    const now = parseNowFlag(flags.now, io.now());
     const text = await withDatabase(io.env, (db) =>
       previewDigests(db.prisma, { now, pairing: typeof flags.pairing === "string" ? flags.pairing : undefined, manager: flags.manager === true, fallbackTimezone: parseEnvTimezone(io.env) }),
     );

@@ -10,6 +10,7 @@
 import { STRANGER_MESSAGE, type Actor, type Decision } from "./access";
 import { readCsv, CsvError } from "./csv";
 import { normalizeDomain } from "./domain-name";
+import { checkText } from "./text-input";
 import type { OpenStage } from "./stages";
 
 export type AccountStatus = "CUSTOMER" | "PROSPECT";
@@ -289,7 +290,8 @@ const PLAIN_DOMAIN = /^(?:[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z0-9](?:[a-
  * labels, no scheme, www. or path): most rows of a CRM export. Same result either way.
  */
 export function normalizeDomainCell(raw: string): ReturnType<typeof normalizeDomain> {
-  if (raw.length <= 253 && PLAIN_DOMAIN.test(raw) && !raw.startsWith("www.")) {
+  // Punycode labels (xn--…) take the long way: normalizeDomain checks that they decode.
+  if (raw.length <= 253 && PLAIN_DOMAIN.test(raw) && !raw.startsWith("www.") && !raw.includes("xn--")) {
     const tld = raw.slice(raw.lastIndexOf(".") + 1);
     if (tld.length >= 2 && !/^\d+$/.test(tld)) return { ok: true, domain: raw };
   }
@@ -390,8 +392,12 @@ function readRow(row: number, fields: readonly string[], header: HeaderMatch, he
   }
 
   const name = clean(cell("name")) || d.domain;
+  const nameChars = checkText(name, { field: "the name", name: true });
+  if (!nameChars.ok) return { row, reason: nameChars.message };
   if (name.length > IMPORT_LIMITS.maxNameLength) return { row, reason: `the name is longer than ${IMPORT_LIMITS.maxNameLength} characters` };
   const owner = clean(cell("owner"));
+  const ownerChars = checkText(owner, { field: "the owner", name: true });
+  if (!ownerChars.ok) return { row, reason: ownerChars.message };
   if (owner.length > IMPORT_LIMITS.maxOwnerLength) return { row, reason: `the owner is longer than ${IMPORT_LIMITS.maxOwnerLength} characters` };
   const arr = parseArr(cell("arr"));
   if (!arr.ok) return { row, reason: arr.reason };

@@ -1,6 +1,10 @@
 // Account domains as people paste them: "https://www.Acme.com/pricing?x=1" → "acme.com".
 // The domain is the key for account matching and conflict detection, so it must be canonical.
-// Internationalized names are kept as typed (lowercased, NFC); punycode is not needed.
+// Internationalized names are stored in their ASCII (punycode) form, the one DNS uses:
+// "bücher.de", "BÜCHER.de" and "xn--bcher-kva.de" are the same account key "xn--bcher-kva.de"
+// (node:url's domainToASCII, UTS #46 as browsers apply it; invalid punycode is refused).
+
+import { domainToASCII } from "node:url";
 
 export type NormalizeDomainResult = { ok: true; domain: string } | { ok: false; reason: string };
 
@@ -47,7 +51,27 @@ export function normalizeDomain(input: string): NormalizeDomainResult {
   if (host === "") return fail(`Give the company's web domain (${EXAMPLE})`);
   if (host.includes(":")) return fail(`"${host}" is not a domain; give the company's web domain (${EXAMPLE})`);
 
-  let labels = host.split(".");
+  const typed = host.split(".");
+  if (typed.some((l) => l === "")) {
+    return fail(`"${host}" has an empty part (two dots in a row or a leading dot); check the domain`);
+  }
+  if (typed.length < 2) {
+    return fail(`"${host}" needs a dot and an ending, like acme.com`);
+  }
+  for (const label of typed) {
+    if (!LABEL_CHARS.test(label)) {
+      return fail(`"${label}" contains characters a domain cannot have (only letters, digits and hyphens)`);
+    }
+    if (label.startsWith("-") || label.endsWith("-")) {
+      return fail(`"${label}" cannot start or end with a hyphen`);
+    }
+  }
+  // One form for every spelling: the ASCII (punycode) name.
+  const ascii = /^[a-z0-9.-]+$/.test(host) && !/(^|\.)xn--/.test(host) ? host : domainToASCII(host);
+  if (ascii === "" || !/^[a-z0-9.-]+$/.test(ascii)) {
+    return fail(`"${host}" is not a valid internationalized domain name; check the spelling (${EXAMPLE})`);
+  }
+  let labels = ascii.split(".");
   if (labels.some((l) => l === "")) {
     return fail(`"${host}" has an empty part (two dots in a row or a leading dot); check the domain`);
   }
@@ -56,13 +80,10 @@ export function normalizeDomain(input: string): NormalizeDomainResult {
     return fail(`"${host}" needs a dot and an ending, like acme.com`);
   }
   for (const label of labels) {
-    if (!LABEL_CHARS.test(label)) {
-      return fail(`"${label}" contains characters a domain cannot have (only letters, digits and hyphens)`);
-    }
     if (label.startsWith("-") || label.endsWith("-")) {
       return fail(`"${label}" cannot start or end with a hyphen`);
     }
-    if ([...label].length > 63) {
+    if (label.length > 63) {
       return fail(`"${label.slice(0, 20)}…" is longer than 63 characters, the limit for one part of a domain`);
     }
   }
@@ -70,11 +91,11 @@ export function normalizeDomain(input: string): NormalizeDomainResult {
   if (/^\d+$/.test(tld)) {
     return fail(`An IP address is not a company domain; give its web domain (${EXAMPLE})`);
   }
-  if ([...tld].length < 2) {
+  if (tld.length < 2) {
     return fail(`".${tld}" is not a real domain ending; check the domain (${EXAMPLE})`);
   }
   const domain = labels.join(".");
-  if ([...domain].length > 253) return fail("That domain is longer than 253 characters");
+  if (domain.length > 253) return fail("That domain is longer than 253 characters");
   return { ok: true, domain };
 }
 

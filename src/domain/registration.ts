@@ -1,6 +1,8 @@
 import { ROLES, type AttributionModel, type CoSellModel, type Role } from "./attribution";
+import { parseCalendarDate } from "./calendar-date";
 import { normalizeDomain } from "./domain-name";
 import { parseAmount } from "./money";
+import { checkText } from "./text-input";
 
 // Validation of a deal registration. Pure: the Slack layer maps the field names to the
 // modal's block_ids; nothing is written unless this says ok.
@@ -67,15 +69,17 @@ const REQUIRED_ROLE: Record<CoSellModel, Role> = {
 
 export function validateRegistration(d: RegistrationDraft, ctx: { pairing: PairingContext | null; today: string }): RegistrationResult {
   const errors: Partial<Record<RegistrationField, string>> = {};
-  const text = (field: RegistrationField, value: string, label: string, max: number, required = true) => {
+  const text = (field: RegistrationField, value: string, label: string, max: number, kind: { name?: boolean; multiline?: boolean }, required = true) => {
     const v = value.trim();
-    if (required && v === "") errors[field] = `${label} is required.`;
+    const chars = checkText(value, { field: label, ...kind });
+    if (!chars.ok) errors[field] = chars.message;
+    else if (required && v === "") errors[field] = `${label} is required.`;
     else if (v.length > max) errors[field] = `${label} is ${v.length} characters; keep it to ${max}.`;
     return v;
   };
-  const accountName = text("accountName", d.accountName, "Account name", LIMITS.accountName);
-  const title = text("title", d.title, "Deal title", LIMITS.title);
-  const notes = text("notes", d.notes, "Notes", LIMITS.notes, false);
+  const accountName = text("accountName", d.accountName, "Account name", LIMITS.accountName, { name: true });
+  const title = text("title", d.title, "Deal title", LIMITS.title, { name: true });
+  const notes = text("notes", d.notes, "Notes", LIMITS.notes, { multiline: true }, false);
 
   let accountDomain = "";
   if (d.accountDomain.trim() === "") errors.accountDomain = "The account's web domain is required (e.g. acme.com); it is how duplicate registrations are found.";
@@ -94,8 +98,15 @@ export function validateRegistration(d: RegistrationDraft, ctx: { pairing: Pairi
     else errors.amount = a.reason;
   }
 
-  if (!d.expectedCloseDate || !/^\d{4}-\d{2}-\d{2}$/.test(d.expectedCloseDate)) errors.expectedCloseDate = "Pick the expected close date.";
-  else if (d.expectedCloseDate < ctx.today) errors.expectedCloseDate = `The expected close date ${d.expectedCloseDate} is in the past (today is ${ctx.today}).`;
+  let expectedCloseDate = "";
+  if (!d.expectedCloseDate || d.expectedCloseDate.trim() === "") errors.expectedCloseDate = "Pick the expected close date.";
+  else {
+    // No lower bound here: a close date before today is refused as "in the past" just below.
+    const c = parseCalendarDate(d.expectedCloseDate, { today: ctx.today, label: "the expected close date", yearsBack: null });
+    if (!c.ok) errors.expectedCloseDate = c.message;
+    else if (c.date < ctx.today) errors.expectedCloseDate = `The expected close date ${c.date} is in the past (today is ${ctx.today}).`;
+    else expectedCloseDate = c.date;
+  }
 
   if (!d.coSellModel) errors.coSellModel = "Pick the co-sell model: sell-with, sell-through or sell-to.";
 
@@ -118,7 +129,7 @@ export function validateRegistration(d: RegistrationDraft, ctx: { pairing: Pairi
       title,
       amountMinor,
       currency,
-      expectedCloseDate: d.expectedCloseDate!,
+      expectedCloseDate,
       coSellModel: d.coSellModel!,
       explicitModel: d.explicitModel,
       pairingId: pairing!.id,

@@ -1,6 +1,8 @@
 import { TOUCHPOINT_TYPES, type TouchpointType } from "./attribution";
+import { parseCalendarDate } from "./calendar-date";
 import { parseDealRef } from "./registration";
-import { localParts, zonedTimeToUtc } from "./sla-clock";
+import { localDate, localParts, zonedTimeToUtc } from "./sla-clock";
+import { checkText } from "./text-input";
 
 // Touchpoints: what reps type (`/cosell log CS-12 demo "joint demo with their CTO" --when …`),
 // read into plain values. Pure: the current time and the program's timezone are arguments.
@@ -58,6 +60,8 @@ export function unknownTypeMessage(given: string): string {
 
 /** The note as stored, or why it cannot be. */
 export function checkNote(note: string): { ok: true; note: string } | { ok: false; reason: string } {
+  const chars = checkText(note, { field: "The note", multiline: true });
+  if (!chars.ok) return { ok: false, reason: chars.message };
   const v = note.trim();
   if (v === "") return { ok: false, reason: "Add a note: what happened, who was there." };
   if (v.length > TOUCHPOINT_NOTE_MAX) return { ok: false, reason: `The note is ${v.length} characters; keep it to ${TOUCHPOINT_NOTE_MAX}.` };
@@ -78,6 +82,18 @@ export function checkNotFuture(at: Date, ctx: { now: Date; timezone: string }): 
 }
 
 /**
+ * A time picked in the form (a datetimepicker sends Unix seconds): a real instant, within the
+ * calendar range every date keeps to (parseCalendarDate), and not in the future.
+ */
+export function checkPickedTime(seconds: number, ctx: { now: Date; timezone: string }): WhenResult {
+  const at = new Date(seconds * 1000);
+  if (!Number.isFinite(seconds) || Number.isNaN(at.getTime())) return { ok: false, reason: "Pick the date and time it happened." };
+  const date = parseCalendarDate(localDate(at, ctx.timezone), { today: localDate(ctx.now, ctx.timezone) });
+  if (!date.ok) return { ok: false, reason: date.message };
+  return checkNotFuture(at, ctx);
+}
+
+/**
  * `--when` values, read in the program's timezone: `2026-11-12`, `2026-11-12 14:00`
  * (or `2026-11-12T14:00`), `today`, `yesterday`. A date without a time means midday that day
  * (so it reads as the same date in nearby timezones), or now when that is still ahead today.
@@ -94,16 +110,14 @@ export function parseWhen(raw: string, ctx: { now: Date; timezone: string }): Wh
     const date = new Date(Date.UTC(today.y, today.m - 1, today.d - (text === "yesterday" ? 1 : 0)));
     [y, m, d] = [date.getUTCFullYear(), date.getUTCMonth() + 1, date.getUTCDate()];
   } else {
-    const match = text.match(/^(\d{4})-(\d{1,2})-(\d{1,2})(?:[ t](\d{1,2}):(\d{2}))?$/);
+    const match = text.match(/^(\d{4}-\d{1,2}-\d{1,2})(?:[ t](\d{1,2}):(\d{2}))?$/);
     if (!match) return { ok: false, reason: `"${raw.trim()}" is not a date. ${usage}` };
-    [y, m, d] = [Number(match[1]), Number(match[2]), Number(match[3])];
-    const probe = new Date(Date.UTC(y, m - 1, d));
-    if (probe.getUTCFullYear() !== y || probe.getUTCMonth() !== m - 1 || probe.getUTCDate() !== d) {
-      return { ok: false, reason: `${raw.trim()} is not a calendar date. ${usage}` };
-    }
-    if (match[4] !== undefined) {
-      time = { h: Number(match[4]), mi: Number(match[5]) };
-      if (time.h > 23 || time.mi > 59) return { ok: false, reason: `${match[4]}:${match[5]} is not a time of day (00:00–23:59).` };
+    const date = parseCalendarDate(match[1]!, { today: localDate(ctx.now, ctx.timezone), label: "--when" });
+    if (!date.ok) return { ok: false, reason: `${date.message} ${usage}` };
+    [y, m, d] = date.date.split("-").map(Number) as [number, number, number];
+    if (match[2] !== undefined) {
+      time = { h: Number(match[2]), mi: Number(match[3]) };
+      if (time.h > 23 || time.mi > 59) return { ok: false, reason: `${match[2]}:${match[3]} is not a time of day (00:00–23:59).` };
     }
   }
   if (time) return checkNotFuture(zonedTimeToUtc({ y, m, d, ...time }, ctx.timezone), ctx);

@@ -1,5 +1,6 @@
 import type { Tx } from "../db/client";
 import { channelLink, mrkdwn } from "../slack/mrkdwn";
+import { checkText } from "../domain/text-input";
 import { UserError } from "../errors";
 import type { CoSellModel, PartnerType, Prisma } from "../generated/prisma/client";
 
@@ -50,6 +51,8 @@ async function audit(tx: Tx, actor: string, action: string, subject: string, det
 
 /** Trims, collapses whitespace, and checks a display name (organization or pairing). */
 export function cleanName(raw: string, what: string): string {
+  const chars = checkText(raw, { field: `The ${what} name`, name: true });
+  if (!chars.ok) throw new UserError(chars.message);
   const name = raw.replace(/\s+/g, " ").trim();
   if (name === "") throw new UserError(`The ${what} name is empty — put it in quotes, e.g. "Acme Data".`);
   if (name.length > NAME_MAX) throw new UserError(`The ${what} name is ${name.length} characters; keep it to ${NAME_MAX}.`);

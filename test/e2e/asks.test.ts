@@ -76,6 +76,8 @@ describe("asks from the command, the card button and the Done button", () => {
     expect(await responseTo("cmd4")).toMatch(/<@U_GLOBEX> can't see CS-\d+/);
     await t.command(`ask CS-${ref} <@U_BOTTY> "beep"`, { user: "U_REP", team: TEAMS.ours });
     expect(await responseTo("cmd5")).toMatch(/is a bot/);
+    const nul = await t.command(`ask CS-${ref} <@U_ACME> "need\u0000an SE"`, { user: "U_REP", team: TEAMS.ours });
+    expect(String((nul.json() as { text: string }).text)).toMatch(/^The ask contains an invisible control character, U\+0000 NUL/);
     expect(await t.db.prisma.ask.count()).toBe(before);
   });
 
@@ -89,6 +91,9 @@ describe("asks from the command, the card button and the Done button", () => {
 
     const empty = await t.interact(viewSubmission({ as: PEOPLE.acmeRep, viewId: "V_ASK_0", callbackId: CALLBACK.createAsk, values: stateValues({ [B.owner]: { user: "U_REP" }, [B.text]: { text: "  " } }), privateMetadata: view.private_metadata }));
     expect(empty.json()).toMatchObject({ response_action: "errors", errors: { [B.text]: "Say what you need." } });
+    const invisible = await t.interact(viewSubmission({ as: PEOPLE.acmeRep, viewId: "V_ASK_ZW", callbackId: CALLBACK.createAsk, values: stateValues({ [B.owner]: { user: "U_REP" }, [B.text]: { text: "\u200B \u200B" } }), privateMetadata: view.private_metadata }));
+    expect(invisible.json()).toMatchObject({ response_action: "errors", errors: { [B.text]: expect.stringMatching(/^The ask is made only of invisible characters/) } });
+    expect(await t.db.prisma.ask.count({ where: { idempotencyKey: "view:V_ASK_ZW" } })).toBe(0);
 
     const submit = () =>
       t.interact(viewSubmission({ as: PEOPLE.acmeRep, viewId: "V_ASK_1", callbackId: CALLBACK.createAsk, values: stateValues({ [B.owner]: { user: "U_REP" }, [B.text]: { text: "send the security questionnaire" } }), privateMetadata: view.private_metadata }));

@@ -62,6 +62,11 @@ describe("attribution disputes and recompute", () => {
     const tooShort = (await submitDispute(PEOPLE.acmeRep, recordId, "wrong")).json() as { response_action: string; errors: Record<string, string> };
     expect(tooShort.response_action).toBe("errors");
     expect(tooShort.errors[B.reason]).toMatch(/at least 10 characters/);
+    const invisible = (await submitDispute(PEOPLE.acmeRep, recordId, "\u200B".repeat(20))).json() as { response_action: string; errors: Record<string, string> };
+    expect(invisible.errors[B.reason]).toMatch(/^The reason is made only of invisible characters/);
+    const control = (await submitDispute(PEOPLE.acmeRep, recordId, "Acme ran the POC\u0000, not Globex")).json() as { response_action: string; errors: Record<string, string> };
+    expect(control.errors[B.reason]).toMatch(/^The reason contains an invisible control character, U\+0000 NUL \(character 17\)/);
+    expect(await t.db.prisma.dispute.count({ where: { recordId } })).toBe(0);
 
     // A double-clicked submit: one dispute, one DM per admin.
     const [res, dup] = await Promise.all([submitDispute(PEOPLE.acmeRep, recordId, REASON, "V_DISPUTE_1"), submitDispute(PEOPLE.acmeRep, recordId, REASON, "V_DISPUTE_1")]);

@@ -116,6 +116,18 @@ describe("deal registration through Slack", () => {
     ["selling role with no organization", { [`${B.rolePrefix}SELLING`]: { type: "multi_static_select", selected_options: [] } }, `${B.rolePrefix}SELLING`, /needs an organization in Selling/],
     ["organization not in the pairing", { [`${B.rolePrefix}INFLUENCE`]: { type: "multi_static_select", selected_options: [{ value: "GLOBEX_PLACEHOLDER" }] } }, `${B.rolePrefix}INFLUENCE`, /not in the pairing/],
     ["title over the limit", { [B.title]: { type: "plain_text_input", value: "x".repeat(200) } }, B.title, /keep it to 120/],
+    // dates must be real calendar dates: never rolled over into the next month, never the generic apology
+    ["close date 2027-02-30", { [B.closeDate]: { type: "datepicker", selected_date: "2027-02-30" } }, B.closeDate, /^2027-02-30 is not a calendar date: February has 28 days\.$/],
+    ["close date 2027-04-31", { [B.closeDate]: { type: "datepicker", selected_date: "2027-04-31" } }, B.closeDate, /^2027-04-31 is not a calendar date: April has 30 days\.$/],
+    ["close date 2027-13-01", { [B.closeDate]: { type: "datepicker", selected_date: "2027-13-01" } }, B.closeDate, /there is no month 13/],
+    ["close date 2027-02-29 (not a leap year)", { [B.closeDate]: { type: "datepicker", selected_date: "2027-02-29" } }, B.closeDate, /2027 is not a leap year/],
+    ["close date more than 10 years ahead", { [B.closeDate]: { type: "datepicker", selected_date: "2040-06-30" } }, B.closeDate, /more than 10 years ahead/],
+    ["close date not in YYYY-MM-DD", { [B.closeDate]: { type: "datepicker", selected_date: "31/01/2027" } }, B.closeDate, /YYYY-MM-DD/],
+    // text that hides characters
+    ["account name of zero-width spaces only", { [B.accountName]: { type: "plain_text_input", value: "\u200B\u200B\u200B" } }, B.accountName, /^Account name is made only of invisible characters/],
+    ["NUL in the title", { [B.title]: { type: "plain_text_input", value: "Data\u0000platform" } }, B.title, /^Deal title contains an invisible control character, U\+0000 NUL/],
+    ["bidi override in the account name", { [B.accountName]: { type: "plain_text_input", value: "Northwind\u202Eslx.exe" } }, B.accountName, /bidirectional control character, U\+202E RIGHT-TO-LEFT OVERRIDE/],
+    ["control character in the notes", { [B.notes]: { type: "plain_text_input", value: "CFO\u001B[31m" } }, B.notes, /U\+001B/],
   ];
   it.each(invalid)("%s → a field error under that field, nothing written", async (_name, override, blockId, message) => {
     const fixed = JSON.parse(JSON.stringify(override).replace("GLOBEX_PLACEHOLDER", p.globex.id)) as Record<string, Record<string, unknown>>;
@@ -129,6 +141,39 @@ describe("deal registration through Slack", () => {
     expect(body.errors[blockId]).toMatch(message);
     expect(await t.db.prisma.deal.count()).toBe(before.deals);
     expect(await t.db.prisma.outboxMessage.count()).toBe(before.outbox);
+  });
+
+  it("an impossible close date gets only its own field error (not the apology under the account name)", async () => {
+    const values = withValues({ [B.closeDate]: { type: "datepicker", selected_date: "2027-13-01" } });
+    const res = await submit(values);
+    const body = res.json() as { response_action: string; errors: Record<string, string> };
+    expect(body).toEqual({ response_action: "errors", errors: { [B.closeDate]: expect.stringMatching(/not a calendar date/) } });
+    expect(JSON.stringify(body)).not.toMatch(/Sorry, something went wrong/);
+  });
+
+  it("29 February of a leap year is a valid close date", async () => {
+    const res = await submit(withValues({ [B.closeDate]: { type: "datepicker", selected_date: "2028-02-29" }, [B.accountDomain]: { type: "plain_text_input", value: "leapyear.com" } }));
+    expect(res.text).toBe("");
+    const deal = await t.db.prisma.deal.findFirstOrThrow({ where: { accountDomain: "leapyear.com" } });
+    expect(deal.expectedCloseDate.toISOString().slice(0, 10)).toBe("2028-02-29");
+  });
+
+  it("an internationalized domain and its punycode are the same account: the second registration is a conflict", async () => {
+    const first = await submit(withValues({ [B.accountDomain]: { type: "plain_text_input", value: "https://www.bücher.de/" } }));
+    expect(first.text).toBe("");
+    const deal = await t.db.prisma.deal.findFirstOrThrow({ where: { accountDomain: "xn--bcher-kva.de" } });
+    // the same account by its ASCII name, with another partner (Globex) → shown as a conflict
+    const res = await submit(
+      withValues({
+        [B.accountDomain]: { type: "plain_text_input", value: "XN--BCHER-KVA.DE" },
+        [B.pairing]: { type: "static_select", selected_option: { value: p.globexPairing.id } },
+        [`${B.rolePrefix}SOURCING`]: { type: "multi_static_select", selected_options: [{ value: p.globex.id }] },
+        [`${B.rolePrefix}TECHNICAL_VALIDATION`]: { type: "multi_static_select", selected_options: [] },
+      }),
+    );
+    const body = res.json() as { response_action: string; view: { blocks: { block_id?: string; text?: { text: string } }[] } };
+    expect(body.response_action).toBe("update");
+    expect(body.view.blocks.find((b) => b.block_id === "conflict_notice")!.text!.text).toContain(`CS-${deal.ref} already covers this account`);
   });
 
   it("a person from an unrelated company cannot register, and sees why", async () => {

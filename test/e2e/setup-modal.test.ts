@@ -60,6 +60,25 @@ describe("the program setup modal", () => {
     expect((await t.db.prisma.program.findUniqueOrThrow({ where: { id: 1 } })).timezone).toBe("UTC");
   });
 
+  it("names that hide characters are field errors under each name, and nothing is written", async () => {
+    const res = await submit(
+      values({
+        [B.ourOrg]: { type: "plain_text_input", value: "\u200B\uFEFF" },
+        [B.partnerName]: { type: "plain_text_input", value: "Acme\u202EataD" },
+        [B.pairingName]: { type: "plain_text_input", value: "Northwind\u0000Acme" },
+        [B.pairingOrgs]: { type: "multi_static_select", selected_options: [{ value: NEW_PARTNER }, { value: "someone" }] },
+      }),
+    );
+    const body = res.json() as { response_action: string; errors: Record<string, string> };
+    expect(body.response_action).toBe("errors");
+    expect(body.errors[B.ourOrg]).toMatch(/^Our organization's name is made only of invisible characters/);
+    expect(body.errors[B.partnerName]).toMatch(/^The partner name contains a bidirectional control character, U\+202E/);
+    expect(body.errors[B.pairingName]).toMatch(/^The pairing name contains an invisible control character, U\+0000 NUL/);
+    expect(await t.db.prisma.organization.count()).toBe(0);
+    expect(await t.db.prisma.pairing.count()).toBe(0);
+    expect((await t.db.prisma.program.findUniqueOrThrow({ where: { id: 1 } })).timezone).toBe("UTC");
+  });
+
   it("saves our organization, the settings, a new partner and its pairing in one go", async () => {
     const res = await submit(values({ [B.pairingOrgs]: { type: "multi_static_select", selected_options: [{ value: NEW_PARTNER }] } }));
     // only one organization picked plus the new partner: our org must be picked too

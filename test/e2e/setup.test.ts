@@ -111,6 +111,16 @@ describe("/cosell program setup", () => {
     expect(await rows()).toEqual(before);
   });
 
+  it("names that hide characters are refused with what is wrong, and nothing is written", async () => {
+    const before = await rows();
+    expect((await cosell('partner add "Acme\u202EataD" technology', ADMIN)).text).toMatch(/^The partner name contains a bidirectional control character, U\+202E RIGHT-TO-LEFT OVERRIDE/);
+    expect((await cosell('partner add "\u200B\u200B" technology', ADMIN)).text).toMatch(/^The partner name is made only of invisible characters/);
+    expect((await cosell('partner add "Acme\u200BData" technology', ADMIN)).text).toMatch(/^The partner name contains an invisible U\+200B ZERO WIDTH SPACE/);
+    expect((await cosell('pairing add <#C0NEWPAIR> "Acme\u2066 x Us" "Acme Data" "Northwind"', ADMIN)).text).toMatch(/^The pairing name contains a bidirectional control character, U\+2066/);
+    expect((await cosell("org Northwind\u0007", ADMIN)).text).toMatch(/^The organization name contains an invisible control character, U\+0007/);
+    expect(await rows()).toEqual(before);
+  });
+
   it("replaces a partner's team IDs and removes pairings and partners", async () => {
     expect((await cosell('partner teams "Acme Data" T0ACME3', ADMIN)).text).toContain("*Acme Data* Slack teams: `T0ACME3` (were: `T0ACME1`, `T0ACME2`)");
     expect((await cosell('pairing remove "Acme + Globex"', ADMIN)).text).toContain("Removed pairing *Acme + Globex*");

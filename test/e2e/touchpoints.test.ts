@@ -90,6 +90,17 @@ describe("logging touchpoints", () => {
       expect(await t.db.prisma.touchpoint.count()).toBe(before);
     });
 
+    it("an impossible --when date, or a note with a NUL, is refused in a clear ephemeral reply, and nothing is written", async () => {
+      const before = await t.db.prisma.touchpoint.count();
+      expect(await command('log CS-1 meeting "kickoff" --when 2026-02-30')).toMatch(/^2026-02-30 is not a calendar date: February has 28 days\. Give the time as YYYY-MM-DD/);
+      expect(await command('log CS-1 meeting "kickoff" --when 2025-02-29')).toMatch(/^2025-02-29 is not a calendar date: 2025 is not a leap year/);
+      expect(await command('log CS-1 meeting "kickoff" --when 2026-13-01')).toMatch(/there is no month 13/);
+      expect(await command('log CS-1 meeting "kickoff" --when 2001-01-01')).toMatch(/more than 10 years ago/);
+      expect(await command('log CS-1 meeting "kick\u0000off"')).toMatch(/^The note contains an invisible control character, U\+0000 NUL/);
+      expect(await command('log CS-1 meeting "\u200B\u200B"')).toMatch(/^The note is made only of invisible characters/);
+      expect(await t.db.prisma.touchpoint.count()).toBe(before);
+    });
+
     it("`/cosell log CS-1` opens the form with the deal fixed", async () => {
       t.fake.reset();
       const res = await t.command("log CS-1", { user: PEOPLE.rep.user, team: PEOPLE.rep.team });
@@ -251,6 +262,25 @@ describe("logging touchpoints", () => {
       expect(body.response_action).toBe("errors");
       expect(Object.keys(body.errors)).toEqual([B.when]);
       expect(body.errors[B.when]).toMatch(/2026-11-18 10:00 is in the future/);
+      expect(await t.db.prisma.touchpoint.count()).toBe(before);
+    });
+
+    it("a picked time decades ago and a note of zero-width spaces are field errors under When and Note; nothing is written", async () => {
+      const before = await t.db.prisma.touchpoint.count();
+      const res = await t.interact(
+        viewSubmission({
+          as: PEOPLE.acmeRep,
+          viewId: "V_BAD_TEXT",
+          callbackId: CALLBACK.logTouchpoint,
+          values: formValues({ type: "MEETING", when: 0, note: "\u200B\u2060\uFEFF" }),
+          privateMetadata: JSON.stringify({ dealId, channelId: "C_ACME" }),
+        }),
+      );
+      const body = res.json() as { response_action: string; errors: Record<string, string> };
+      expect(body.response_action).toBe("errors");
+      expect(Object.keys(body.errors).sort()).toEqual([B.note, B.when].sort());
+      expect(body.errors[B.when]).toMatch(/^1970-01-01 is more than 10 years ago/);
+      expect(body.errors[B.note]).toMatch(/^The note is made only of invisible characters/);
       expect(await t.db.prisma.touchpoint.count()).toBe(before);
     });
 

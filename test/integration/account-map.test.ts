@@ -288,4 +288,24 @@ describe("the CLI: map import", () => {
     expect(usage.code).toBe(2);
     expect(usage.stderr).toMatch(/not customers or prospects/);
   });
+
+  it("a file's internationalized domain and its punycode are one account; names hiding characters are reported by row", async () => {
+    const file = path.join(dir, "acme-idn.csv");
+    writeFileSync(file, "Company,Website\nBücher,bücher.de\nBücher GmbH,https://www.XN--BCHER-KVA.de/\nSpoof\u202Eexe.txt,spoof.com\nContoso,contoso.com\n");
+    const r = await cli(["map", "import", "--org", "Acme Data", "--status", "customers", file]);
+    expect(r.code).toBe(0);
+    expect(r.stdout).toContain("Acme Data customer list: 2 accounts");
+    expect(r.stderr).toContain("row 3: xn--bcher-kva.de is already in row 2");
+    expect(r.stderr).toMatch(/row 4: the name contains a bidirectional control character, U\+202E/);
+  });
+
+  it("--now must be a real calendar date: 2027-02-30 is refused with the usage, not read as 2 March", async () => {
+    const bad = await cli(["digest", "--preview", "--now", "2027-02-30T09:00:00Z"]);
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toMatch(/^--now: 2027-02-30 is not a calendar date: February has 28 days\.\nUsage: npm run -s cosell -- digest --preview/);
+    expect((await cli(["digest", "--preview", "--now", "2026-11-16T09:00"])).stderr).toMatch(/no timezone: add Z/);
+    expect((await cli(["digest", "--preview", "--now", "2040-01-01T00:00:00Z"])).stderr).toMatch(/more than 10 years ahead/);
+    const ok = await cli(["digest", "--preview", "--manager", "--now", "2026-11-16T09:00:00Z"]);
+    expect(ok.code).toBe(0);
+  });
 });

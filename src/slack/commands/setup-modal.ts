@@ -3,6 +3,7 @@ import type { WebClient } from "@slack/web-api";
 import type { AppDeps } from "../../deps";
 import { decideAdminAction } from "../../domain/access";
 import { validateProgramSettings, type ProgramSettings, type SettingsField } from "../../domain/program-settings";
+import { checkText } from "../../domain/text-input";
 import { assertAllowed, FieldErrors, UserError } from "../../errors";
 import { Prisma, type CoSellModel, type PartnerType } from "../../generated/prisma/client";
 import { addPairing, addPartner, setOurOrganization } from "../../store/program-setup";
@@ -93,6 +94,11 @@ export function registerSetupModal(app: App, deps: AppDeps, ctx: ListenerContext
       if (pairingChannel && pairingOrgs.length < 2) errors[B.pairingOrgs] = "A pairing needs at least 2 organizations.";
       if (pairingOrgs.includes(NEW_PARTNER) && !partnerName) errors[B.pairingOrgs] = "You picked the new partner, but no partner name is given above.";
       if (!pairingChannel && (pairingName || pairingOrgs.length > 0)) errors[B.pairingChannel] = "Pick the pairing's shared channel.";
+      // Names are checked here too (not only by the use cases) so every field error shows at once.
+      for (const [block, field] of [[B.ourOrg, "Our organization's name"], [B.partnerName, "The partner name"], [B.pairingName, "The pairing name"]] as const) {
+        const chars = checkText(s.text(block), { field, name: true });
+        if (!chars.ok) errors[block] = chars.message;
+      }
       if (Object.keys(errors).length > 0 || !checked.ok) throw new FieldErrors(errors);
 
       const v = checked.value;

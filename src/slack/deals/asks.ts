@@ -5,6 +5,7 @@ import type { AppDeps } from "../../deps";
 import { decideDealAction, type Actor } from "../../domain/access";
 import { formatDealRef, parseDealRef } from "../../domain/registration";
 import { isClosed } from "../../domain/stages";
+import { checkText } from "../../domain/text-input";
 import { AccessDenied, assertAllowed, FieldErrors, UserError } from "../../errors";
 import { closeAsk, createAsk, findAsk, type CreateAskResult } from "../../store/asks";
 import type { DealView } from "../../store/deal-view";
@@ -46,6 +47,8 @@ export function parseAskCommand(rest: string): AskCommand {
     throw new UserError(`Whom are you asking? Name the person right after the deal. Usage: \`${USAGE}\`.`);
   }
   const text = unquote((m?.[3] ?? "").trim());
+  const chars = checkText(text, { field: "The ask", multiline: true });
+  if (!chars.ok) throw new UserError(chars.message);
   if (text.length > ASK_TEXT_MAX) throw new UserError(`Keep the ask to ${ASK_TEXT_MAX} characters (it has ${text.length}).`);
   return { ref, ownerUserId, text };
 }
@@ -166,10 +169,13 @@ export function registerAskListeners(app: App, deps: AppDeps, ctx: ListenerConte
       assertOpen(deal, B.owner);
       const state = StateReader.parse(view.state.values);
       const ownerUserId = state.user(B.owner);
-      const text = state.text(B.text).trim();
+      const raw = state.text(B.text);
+      const text = raw.trim();
+      const chars = checkText(raw, { field: "The ask", multiline: true });
       const errors: Record<string, string> = {};
       if (!ownerUserId) errors[B.owner] = "Pick the person who should do it.";
-      if (text === "") errors[B.text] = "Say what you need.";
+      if (!chars.ok) errors[B.text] = chars.message;
+      else if (text === "") errors[B.text] = "Say what you need.";
       else if (text.length > ASK_TEXT_MAX) errors[B.text] = `Keep it to ${ASK_TEXT_MAX} characters (it has ${text.length}).`;
       if (Object.keys(errors).length > 0) throw new FieldErrors(errors);
       const { ownerOrgId } = await resolveOwner(deps, client, ownerUserId!, deal, B.owner);

@@ -5,6 +5,7 @@ import type { AppDeps } from "../../deps";
 import { decideAdminAction, decideDealAction, type Actor, type AdminAction } from "../../domain/access";
 import { formatBp } from "../../domain/money";
 import { formatDealRef, parseDealRef } from "../../domain/registration";
+import { checkText } from "../../domain/text-input";
 import { assertAllowed, FieldErrors, NotFound, UserError } from "../../errors";
 import { loadReceipt } from "../../store/attribution";
 import { answerDispute, assertDisputable, findDispute, listOpenDisputes, openDispute, recomputeAttribution, type DisputeRow } from "../../store/disputes";
@@ -96,6 +97,8 @@ function answeredConfirmation(d: DisputeRow, outcome: DisputeOutcome): SlackText
 
 function validateNote(raw: string, blockId?: string): string {
   const note = raw.trim();
+  const chars = checkText(raw, { field: "The note", multiline: true });
+  if (!chars.ok) throw blockId ? new FieldErrors({ [blockId]: chars.message }) : new UserError(chars.message);
   if (note === "") throw blockId ? new FieldErrors({ [blockId]: "Write a note for the partner: it is posted in the deal's thread." }) : new UserError("Write a note for the partner.");
   if (note.length > NOTE_MAX) {
     const msg = `Keep the note to ${NOTE_MAX} characters (it has ${note.length}).`;
@@ -119,6 +122,8 @@ export async function runRecompute(deps: AppDeps, ctx: SubcommandContext): Promi
   const reason = unescapeSlack(unquote(m?.[2] ?? ""));
   const actor = await requireAdmin(deps, args.client, { userId: args.command.user_id, teamId: args.command.team_id }, "attribution.recompute");
   if (ref === null) throw new UserError(`Which deal? Usage: \`${USAGE.recompute}\`.`);
+  const chars = checkText(reason, { field: "The reason", multiline: true });
+  if (!chars.ok) throw new UserError(chars.message);
   if (reason.length < RECOMPUTE_REASON_MIN) throw new UserError(`Say why you recompute (it is logged and shown on the new receipt in the pairing channel). Usage: \`${USAGE.recompute}\`.`);
   if (reason.length > RECOMPUTE_REASON_MAX) throw new UserError(`Keep the reason to ${RECOMPUTE_REASON_MAX} characters (it has ${reason.length}).`);
   const deal = await deps.db.prisma.deal.findUnique({ where: { ref }, select: { id: true } });
@@ -206,7 +211,10 @@ export function registerDisputeListeners(app: App, deps: AppDeps, ctx: ListenerC
       const user = body.user as { id: string; team_id?: string };
       // The record id came back through the client: re-authorize it.
       const { actor, data, org } = await authorizeRecord(deps, client, { userId: user.id, teamId: user.team_id }, meta.recordId, B.reason);
-      const reason = StateReader.parse(view.state.values).text(B.reason).trim();
+      const rawReason = StateReader.parse(view.state.values).text(B.reason);
+      const reason = rawReason.trim();
+      const chars = checkText(rawReason, { field: "The reason", multiline: true });
+      if (!chars.ok) throw new FieldErrors({ [B.reason]: chars.message });
       if (reason.length < REASON_MIN) throw new FieldErrors({ [B.reason]: `Say what is wrong in at least ${REASON_MIN} characters.` });
       if (reason.length > REASON_MAX) throw new FieldErrors({ [B.reason]: `Keep it to ${REASON_MAX} characters (it has ${reason.length}).` });
       let result;

@@ -7,7 +7,7 @@ import { decideDealAction, type Actor } from "../../domain/access";
 import { TOUCHPOINT_TYPES, type TouchpointType } from "../../domain/attribution";
 import { formatDealRef } from "../../domain/registration";
 import { isClosed } from "../../domain/stages";
-import { checkNote, checkNotFuture, LOG_USAGE, parseLogCommand, parseWhen, touchpointPhrase, TOUCHPOINT_NOTE_MAX } from "../../domain/touchpoints";
+import { checkNote, checkPickedTime, LOG_USAGE, parseLogCommand, parseWhen, touchpointPhrase, TOUCHPOINT_NOTE_MAX } from "../../domain/touchpoints";
 import { assertAllowed, FieldErrors, UserError } from "../../errors";
 import type { DealView } from "../../store/deal-view";
 import { loggableDeals, logTouchpoint } from "../../store/touchpoints";
@@ -256,7 +256,7 @@ export function registerTouchpointListeners(app: App, deps: AppDeps, ctx: Listen
       const type = (TOUCHPOINT_TYPES as readonly string[]).includes(rawType ?? "") ? (rawType as TouchpointType) : null;
       if (!type) errors[B.type] = "Pick the kind of touchpoint.";
       const picked = state.dateTime(B.when);
-      const when = checkNotFuture(picked === null ? now : new Date(picked * 1000), { now, timezone: await programTimezone(deps) });
+      const when = picked === null ? { ok: true as const, at: now } : checkPickedTime(picked, { now, timezone: await programTimezone(deps) });
       if (!when.ok) errors[B.when] = when.reason;
       const note = checkNote(state.text(B.note));
       if (!note.ok) errors[B.note] = note.reason;

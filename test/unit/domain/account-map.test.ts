@@ -58,7 +58,7 @@ describe("header detection", () => {
 
 describe("domains in a CSV", () => {
   it("normalizes what people paste, exactly like the registration form", () => {
-    for (const raw of ["https://www.Acme.com/pricing?x=1", "ACME.COM", "acme.com", "www.acme.co.uk", "www.com", "a.b", "1.2.3.4", "x-.com", "jane@acme.com", "acme", "münchen.de", "a".repeat(64) + ".com"]) {
+    for (const raw of ["https://www.Acme.com/pricing?x=1", "ACME.COM", "acme.com", "www.acme.co.uk", "www.com", "a.b", "1.2.3.4", "x-.com", "jane@acme.com", "acme", "münchen.de", "xn--mnchen-3ya.de", "xn--zz.de", "a".repeat(64) + ".com"]) {
       expect(normalizeDomainCell(raw)).toEqual(normalizeDomain(raw));
     }
   });
@@ -166,6 +166,24 @@ describe("reading an account file", () => {
     expect(f.problems[3]!.reason).toBe("good.com is already in row 2; a domain is listed once per list");
     expect(f.problems[4]!.reason).toMatch(/spaces/);
     expect(f.problems[5]!.reason).toMatch(/4 values but the header has 3 columns/);
+  });
+
+  it("an internationalized domain and its punycode are the same account (the second is a duplicate)", () => {
+    const f = ok(readAccountFile(csv(["Name,Domain", "Bücher,bücher.de", "Bücher GmbH,https://www.xn--bcher-kva.de/", "Broken,xn--zz.de"]), { status: "CUSTOMER" }));
+    expect(f.rows.map((r) => r.domain)).toEqual(["xn--bcher-kva.de"]);
+    expect(f.problems).toEqual([
+      { row: 3, reason: "xn--bcher-kva.de is already in row 2; a domain is listed once per list" },
+      { row: 4, reason: expect.stringMatching(/not a valid internationalized domain/) },
+    ]);
+  });
+
+  it("refuses a row whose name or owner hides control, bidi or zero-width characters, saying which", () => {
+    const f = ok(readAccountFile(csv(["Name,Domain,Owner", "Acme\u202Etxt.exe,a.com,", "\u200B\u200B,b.com,", "Globex,c.com,Bob\u0000", "Initech,d.com,Ann"]), { status: "CUSTOMER" }));
+    expect(f.rows.map((r) => r.domain)).toEqual(["d.com"]);
+    expect(f.problems.map((p) => p.row)).toEqual([2, 3, 4]);
+    expect(f.problems[0]!.reason).toMatch(/^the name contains a bidirectional control character, U\+202E RIGHT-TO-LEFT OVERRIDE/);
+    expect(f.problems[1]!.reason).toMatch(/^the name is made only of invisible characters/);
+    expect(f.problems[2]!.reason).toMatch(/^the owner contains an invisible control character, U\+0000 NUL/);
   });
 
   it("uses a name-less row's domain as its name, skips empty rows and counts them", () => {

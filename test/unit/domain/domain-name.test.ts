@@ -16,9 +16,11 @@ describe("normalizeDomain turns what people paste into one account key", () => {
     ["eu.acme.co.uk", "eu.acme.co.uk"],
     ["my-company.io", "my-company.io"],
     ["xn--mnchen-3ya.de", "xn--mnchen-3ya.de"],
-    ["München.de", "münchen.de"],
-    ["https://www.bücher.de/kontakt", "bücher.de"],
-    ["例え。テスト", "例え.テスト"],
+    // internationalized names are stored in their ASCII (punycode) form
+    ["München.de", "xn--mnchen-3ya.de"],
+    ["https://www.bücher.de/kontakt", "xn--bcher-kva.de"],
+    ["例え。テスト", "xn--r8jz45g.xn--zckzah"],
+    ["ＡＣＭＥ．com", "acme.com"],
     ["www.com", "www.com"],
   ])("%j → %s", (input, domain) => {
     expect(normalizeDomain(input)).toEqual({ ok: true, domain });
@@ -60,6 +62,21 @@ describe("normalizeDomain turns what people paste into one account key", () => {
       }
     },
   );
+
+  it("an internationalized domain and its punycode are one key, so they conflict", () => {
+    const keys = ["bücher.de", "BÜCHER.DE", "xn--bcher-kva.de", "XN--BCHER-KVA.DE", "https://www.bücher.de/", "www.xn--bcher-kva.de"].map(domainOrNull);
+    expect(new Set(keys)).toEqual(new Set(["xn--bcher-kva.de"]));
+    // UTS #46 mapping: ß is kept (nontransitional), as browsers do
+    expect(domainOrNull("faß.de")).toBe("xn--fa-hia.de");
+    expect(domainOrNull("fass.de")).toBe("fass.de");
+  });
+
+  it("refuses punycode that does not decode, and measures label length in its ASCII form", () => {
+    const bad = normalizeDomain("xn--zz.de");
+    expect(bad).toMatchObject({ ok: false, reason: expect.stringMatching(/not a valid internationalized domain/) });
+    // 60 ü in one label is more than 63 ASCII characters once encoded
+    expect(normalizeDomain(`${"ü".repeat(60)}.de`)).toMatchObject({ ok: false, reason: expect.stringMatching(/63 characters/) });
+  });
 
   it("accepts a 63-character label", () => {
     expect(normalizeDomain(`${"a".repeat(63)}.com`).ok).toBe(true);

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { TOUCHPOINT_TYPES } from "../../../src/domain/attribution";
-import { checkNote, checkNotFuture, parseLogCommand, parseTouchpointType, parseWhen, TOUCHPOINT_TYPE_WORDS, touchpointPhrase } from "../../../src/domain/touchpoints";
+import { checkNote, checkNotFuture, checkPickedTime, parseLogCommand, parseTouchpointType, parseWhen, TOUCHPOINT_TYPE_WORDS, touchpointPhrase } from "../../../src/domain/touchpoints";
 
 describe("touchpoint types as people type them", () => {
   it.each([
@@ -130,6 +130,22 @@ describe("--when in the program's timezone", () => {
     expect(parseWhen("2026-11-12 25:00", berlin)).toMatchObject({ ok: false, reason: expect.stringMatching(/not a time of day/) });
     expect(parseWhen("next tuesday", berlin)).toMatchObject({ ok: false, reason: expect.stringMatching(/YYYY-MM-DD/) });
   });
+
+  it("uses the shared calendar rules: no 29 February in a common year, nothing more than 10 years back", () => {
+    expect(parseWhen("2025-02-29", berlin)).toMatchObject({ ok: false, reason: expect.stringMatching(/^2025-02-29 is not a calendar date: 2025 is not a leap year/) });
+    expect(parseWhen("2024-02-29 10:00", berlin)).toEqual({ ok: true, at: new Date("2024-02-29T09:00:00Z") });
+    expect(parseWhen("2026-04-31", berlin)).toMatchObject({ ok: false, reason: expect.stringMatching(/April has 30 days/) });
+    expect(parseWhen("2026-13-01", berlin)).toMatchObject({ ok: false, reason: expect.stringMatching(/no month 13/) });
+    expect(parseWhen("1996-11-12", berlin)).toMatchObject({ ok: false, reason: expect.stringMatching(/more than 10 years ago/) });
+  });
+
+  it("a picked time (Unix seconds) must be a real instant within range and not in the future", () => {
+    const s = (d: string) => new Date(d).getTime() / 1000;
+    expect(checkPickedTime(s("2026-11-12T13:00:00Z"), berlin)).toEqual({ ok: true, at: new Date("2026-11-12T13:00:00Z") });
+    expect(checkPickedTime(s("1970-01-01T00:00:00Z"), berlin)).toMatchObject({ ok: false, reason: expect.stringMatching(/^1970-01-01 is more than 10 years ago/) });
+    expect(checkPickedTime(1e15, berlin)).toMatchObject({ ok: false, reason: expect.stringMatching(/Pick the date and time/) });
+    expect(checkPickedTime(s("2026-11-18T10:00:00Z"), berlin)).toMatchObject({ ok: false, reason: expect.stringMatching(/in the future/) });
+  });
 });
 
 describe("the note", () => {
@@ -138,5 +154,11 @@ describe("the note", () => {
     expect(checkNote("x".repeat(1000))).toMatchObject({ ok: true });
     expect(checkNote("x".repeat(1001))).toMatchObject({ ok: false, reason: expect.stringMatching(/1001 characters; keep it to 1000/) });
     expect(checkNote("  called them  ")).toEqual({ ok: true, note: "called them" });
+  });
+
+  it("refuses invisible-only text and control characters, saying what is wrong", () => {
+    expect(checkNote("\u200B\u200B")).toMatchObject({ ok: false, reason: expect.stringMatching(/^The note is made only of invisible characters/) });
+    expect(checkNote("met\u0000them")).toMatchObject({ ok: false, reason: expect.stringMatching(/^The note contains an invisible control character, U\+0000 NUL/) });
+    expect(checkNote("agenda:\n- pricing\n- rollout")).toMatchObject({ ok: true });
   });
 });
