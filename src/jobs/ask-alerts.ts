@@ -1,4 +1,5 @@
 import type { Tx } from "../db/client";
+import type { OutboxPost } from "../store/outbox";
 import { renderEscalationChannel, renderEscalationDm, renderOverdueAlert, type AskMessageData } from "../slack/blocks/asks";
 
 // Ask alerts are queued by the SLA sweep as small outbox rows ({ askId, level }) and rendered
@@ -16,7 +17,7 @@ interface DealTarget {
 }
 
 /** In the card's thread when the card exists, top-level in the pairing channel otherwise. */
-export function channelTarget(deal: DealTarget, broadcast = false): Record<string, unknown> {
+export function channelTarget(deal: DealTarget, broadcast = false): { channel: string; threadOfDealId?: string; reply_broadcast?: boolean } {
   if (deal.cardTs) return { channel: deal.cardChannelId ?? deal.pairing.channelId, threadOfDealId: deal.id, ...(broadcast ? { reply_broadcast: true } : {}) };
   return { channel: deal.pairing.channelId };
 }
@@ -28,7 +29,7 @@ export const dealTargetSelect = { id: true, ref: true, cardTs: true, cardChannel
  * (nothing to announce). Overdue (level 1) and escalation (level 2) go to the pairing channel —
  * the escalation broadcast from the thread — and the escalation DM to the relationship owner.
  */
-export async function renderAskAlert(db: Tx, method: string, payload: Record<string, unknown>): Promise<Record<string, unknown> | null> {
+export async function renderAskAlert(db: Tx, method: string, payload: Record<string, unknown>): Promise<OutboxPost | null> {
   const ask = await db.ask.findUnique({
     where: { id: String(payload.askId) },
     select: { id: true, status: true, fromUserId: true, ownerUserId: true, text: true, dueAt: true, deal: { select: dealTargetSelect } },

@@ -4,6 +4,7 @@ import type { Prisma } from "../generated/prisma/client";
 import { chartDataFromMetrics, renderDigestChart, type DigestChartData } from "../charts/digest-chart";
 import { dueSlot, previousSlot, type DigestSlot } from "../domain/digest-schedule";
 import { renderManagerDigest, renderPairingDigest, type DigestMessage } from "../slack/blocks/digest";
+import { toSlack } from "../slack/mrkdwn";
 import { loadDigestProgram, loadManagerDigest, loadPairingDigests, type DigestProgram } from "../store/digests";
 
 // The weekly digests: one standup digest per pairing into its channel, and one manager digest
@@ -188,7 +189,8 @@ function outboxRow(channel: string, m: DigestMessage, dedupeKey: string, now: Da
   const at = new Date(now.getTime() + part);
   return {
     method: "chat.postMessage",
-    payload: { channel, text: m.text, blocks: m.blocks, unfurl_links: false, unfurl_media: false } as unknown as Prisma.InputJsonValue,
+    // Serialized here (SlackText → its markup): Prisma stores plain JSON.
+    payload: toSlack({ channel, text: m.text, blocks: m.blocks, unfurl_links: false, unfurl_media: false }) as unknown as Prisma.InputJsonValue,
     dedupeKey,
     createdAt: at,
     nextAttemptAt: at,

@@ -6,6 +6,7 @@ import { renderAttributionReceipt } from "../slack/blocks/attribution";
 import { ASK_ALERT, ASK_ESCALATION_DM, renderAskAlert } from "./ask-alerts";
 import { loadReceipt } from "../store/attribution";
 import { loadDealView } from "../store/deal-view";
+import { toSlack } from "../slack/mrkdwn";
 
 // Delivers the outbox: claims due messages (FOR UPDATE SKIP LOCKED, so several processes
 // never send the same row at once), sends each, and on failure schedules a retry — after
@@ -125,11 +126,11 @@ async function send(deps: AppDeps, client: WebClient, row: Row): Promise<WebAPIC
     const deal = await loadDealView(prisma, { id: dealId });
     const card = renderDealCard(deal, { audience: "channel", now: deps.clock.now() });
     if (deal.card.ts && deal.card.channelId) {
-      return client.chat.update({ channel: deal.card.channelId, ts: deal.card.ts, text: card.text, blocks: card.blocks });
+      return client.chat.update(toSlack({ channel: deal.card.channelId, ts: deal.card.ts, text: card.text, blocks: card.blocks }));
     }
     // Only the first post creates the card; later refreshes wait for it.
     if (!row.dedupeKey?.startsWith("card-post:")) throw new Defer("card not posted yet");
-    const res = await client.chat.postMessage({ channel: deal.pairing.channelId, text: card.text, blocks: card.blocks, unfurl_links: false });
+    const res = await client.chat.postMessage(toSlack({ channel: deal.pairing.channelId, text: card.text, blocks: card.blocks, unfurl_links: false }));
     await prisma.deal.updateMany({ where: { id: dealId, cardTs: null }, data: { cardChannelId: String(res.channel ?? deal.pairing.channelId), cardTs: String(res.ts) } });
     return { channel: res.channel, ts: res.ts };
   }
@@ -137,13 +138,13 @@ async function send(deps: AppDeps, client: WebClient, row: Row): Promise<WebAPIC
     const data = await loadReceipt(prisma, String(row.payload.recordId));
     const program = await prisma.program.findUniqueOrThrow({ where: { id: 1 } });
     const receipt = renderAttributionReceipt(data, { shareAmounts: program.shareAmountsInChannel });
-    return send(deps, client, { ...row, method: "chat.postMessage", payload: { threadOfDealId: data.dealId, text: receipt.text, blocks: receipt.blocks, unfurl_links: false } });
+    return send(deps, client, { ...row, method: "chat.postMessage", payload: toSlack({ threadOfDealId: data.dealId, text: receipt.text, blocks: receipt.blocks, unfurl_links: false }) });
   }
   if (row.method === ASK_ALERT || row.method === ASK_ESCALATION_DM) {
     const rendered = await renderAskAlert(prisma, row.method, row.payload);
     // Answered (or closed) before its alert went out: there is nothing to announce any more.
     if (!rendered) return { skipped: "the ask is no longer open" };
-    return send(deps, client, { ...row, method: "chat.postMessage", payload: rendered });
+    return send(deps, client, { ...row, method: "chat.postMessage", payload: toSlack(rendered) });
   }
   const payload = { ...row.payload };
   // Replies in a deal's thread name the deal; the card's ts is known only once it is posted.

@@ -5,7 +5,7 @@ import { CLOSED_STAGES, OPEN_STAGES, type Stage } from "../domain/stages";
 import type { Tx } from "../db/client";
 import { renderCloseDateAlert, renderStaleAlert } from "../slack/blocks/asks";
 import { ASK_ALERT, ASK_ESCALATION_DM, channelTarget, dealTargetSelect } from "./ask-alerts";
-import { enqueueMany } from "../store/outbox";
+import { enqueueMany, type OutboxPost } from "../store/outbox";
 
 // The SLA sweep: overdue asks (level 1 at the due time, level 2 = escalation at 2 × SLA), stale
 // deals and passed close dates. A plain function of (deps, now); the scheduler runs it every few
@@ -152,7 +152,7 @@ function parseStaleDaysByStage(raw: unknown): Partial<Record<Stage, number>> {
 }
 
 /** Queues the messages whose keys are not used yet (one insert); returns how many were queued. */
-async function enqueueNew(deps: SweepDeps, now: Date, msgs: { key: string; payload: Record<string, unknown> }[], report: SweepReport): Promise<number> {
+async function enqueueNew(deps: SweepDeps, now: Date, msgs: { key: string; payload: OutboxPost }[], report: SweepReport): Promise<number> {
   if (msgs.length === 0) return 0;
   try {
     return await enqueueMany(deps.db.prisma, msgs.map((m) => ({ method: "chat.postMessage" as const, payload: m.payload, dedupeKey: m.key })), now);

@@ -20,9 +20,9 @@ import { localDate } from "../domain/sla-clock";
 import type { OpenStage } from "../domain/stages";
 import { NotFound, UserError } from "../errors";
 import { truncate } from "../slack/text";
-import { escapeMrkdwn } from "../slack/mrkdwn";
 import { createAsk } from "./asks";
 import { enqueue } from "./outbox";
+import { mention, mrkdwn } from "../slack/mrkdwn";
 
 // Account lists and their overlaps. An import replaces an organization's list(s) in one
 // transaction and records what changed; overlaps are set-based joins on the domain (never a
@@ -427,7 +427,7 @@ export async function requestIntro(
   const author =
     (deal && (await prisma.touchpoint.findFirst({ where: { dealId: deal.id, orgId: input.partnerOrgId }, orderBy: { occurredAt: "desc" }, select: { userId: true } }))) ??
     (await prisma.touchpoint.findFirst({ where: { orgId: input.partnerOrgId }, orderBy: { occurredAt: "desc" }, select: { userId: true } }));
-  const who = `${escapeMrkdwn(truncate(account.name, 120))} (${account.domain})`;
+  const who = `${truncate(account.name, 120)} (${account.domain})`;
   if (deal && author) {
     const ask = await createAsk(prisma, {
       dealId: deal.id,
@@ -442,12 +442,9 @@ export async function requestIntro(
   }
   const channelId = deal?.pairing.channelId ?? account.pairings[0]?.channelId;
   if (!channelId) {
-    throw new UserError(`There is no pairing channel with ${escapeMrkdwn(account.partner.name)} to ask in. An admin adds one with \`/cosell pairing add\`.`);
+    throw new UserError(`There is no pairing channel with ${account.partner.name} to ask in. An admin adds one with \`/cosell pairing add\`.`);
   }
-  const text =
-    `🤝 <@${input.requestedBy}> asks *${escapeMrkdwn(account.partner.name)}* for a warm introduction to ${who}, one of your customers` +
-    (deal ? ` (open deal CS-${deal.ref})` : "") +
-    `. ${author ? `<@${author.userId}>, could you help or point to the right person?` : "Who on your side knows them best?"}`;
+  const text = mrkdwn`🤝 ${mention(input.requestedBy)} asks *${account.partner.name}* for a warm introduction to ${who}, one of your customers${deal ? ` (open deal CS-${deal.ref})` : ""}. ${author ? mrkdwn`${mention(author.userId)}, could you help or point to the right person?` : "Who on your side knows them best?"}`;
   const created = await prisma.$transaction((tx) =>
     enqueue(tx, { method: "chat.postMessage", payload: { channel: channelId, text, unfurl_links: false }, dedupeKey: key }, input.now),
   );

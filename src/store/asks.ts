@@ -5,8 +5,8 @@ import { askDueAt, askEscalatesAt, type BusinessHours } from "../domain/sla-cloc
 import { formatDealRef } from "../domain/registration";
 import { renderAskDm } from "../slack/blocks/asks";
 import { truncate } from "../slack/text";
-import { escapeMrkdwn } from "../slack/mrkdwn";
 import { enqueue } from "./outbox";
+import { mention, mrkdwn } from "../slack/mrkdwn";
 
 // Asks: a request from one person to another on a deal, due after the owner's response SLA.
 // Creating and closing write the ask and its Slack posts (outbox) in one transaction.
@@ -142,7 +142,7 @@ export async function closeAsk(prisma: PrismaClient, input: { askId: string; by:
         tx,
         {
           method: "chat.postMessage",
-          payload: { channel: ask.fromUserId, text: `✅ <@${input.by}> marked your ask on ${formatDealRef(deal.ref)} done: “${escapeMrkdwn(truncate(ask.text, 300))}”` },
+          payload: { channel: ask.fromUserId, text: mrkdwn`✅ ${mention(input.by)} marked your ask on ${formatDealRef(deal.ref)} done: “${truncate(ask.text, 300)}”` },
           dedupeKey: `ask-done:${ask.id}`,
         },
         input.now,

@@ -2,6 +2,7 @@ import { Prisma, type PrismaClient } from "../generated/prisma/client";
 import type { Tx } from "../db/client";
 import { findConflict, formatDealRef, type ValidRegistration } from "../domain/registration";
 import { enqueue } from "./outbox";
+import { mention, mrkdwn } from "../slack/mrkdwn";
 
 export interface OpenDealOnAccount {
   id: string;
@@ -143,7 +144,7 @@ export async function registerDeal(prisma: PrismaClient, input: RegisterDealInpu
               method: "chat.postMessage",
               payload: {
                 channel: admin,
-                text: `⚠️ Registration conflict: <@${input.registeredBy}> registered ${formatDealRef(ref)} (${r.accountName}, ${r.accountDomain}) although ${formatDealRef(conflict.ref)} is open on the same account with other partners. First registration wins unless you decide otherwise.`,
+                text: mrkdwn`⚠️ Registration conflict: ${mention(input.registeredBy)} registered ${formatDealRef(ref)} (${r.accountName}, ${r.accountDomain}) although ${formatDealRef(conflict.ref)} is open on the same account with other partners. First registration wins unless you decide otherwise.`,
               },
               dedupeKey: `conflict:${deal.id}:${admin}`,
             },

@@ -1,4 +1,5 @@
 import type { Tx } from "../db/client";
+import type { SafeMessage } from "../slack/mrkdwn";
 
 // Transactional outbox: a Slack post is written in the same transaction as the change it
 // announces and delivered afterwards by jobs/outbox.ts, retried until Slack accepts it.
@@ -15,15 +16,30 @@ export type OutboxMethod =
   | "ask.alert"
   | "ask.escalationDm";
 
-export interface OutboxInput {
-  method: OutboxMethod;
-  payload: Record<string, unknown>;
+/** A post as queued: Safe text (escaped user input) only; `threadOfDealId` replies in the deal's thread. */
+export interface OutboxPost extends SafeMessage {
+  channel?: string;
+  user?: string;
+  ts?: string;
+  threadOfDealId?: string;
+  thread_ts?: string;
+  unfurl_links?: boolean;
+  reply_broadcast?: boolean;
+}
+
+type OutboxIntent =
+  | { method: "chat.postMessage" | "chat.postEphemeral" | "chat.update"; payload: OutboxPost }
+  | { method: "deal.card"; payload: { dealId: string } }
+  | { method: "attribution.receipt"; payload: { recordId: string; threadOfDealId: string } }
+  | { method: "ask.alert" | "ask.escalationDm"; payload: Record<string, string | number | boolean | null> };
+
+export type OutboxInput = OutboxIntent & {
   /** one message per key, ever: a second enqueue with the same key is a no-op */
   dedupeKey?: string;
   onSent?: Record<string, unknown>;
   /** not before (e.g. a digest scheduled ahead) */
   notBefore?: Date;
-}
+};
 
 /** Returns true when the message was queued, false when its dedupe key was already used. */
 export async function enqueue(tx: Tx, msg: OutboxInput, now: Date): Promise<boolean> {

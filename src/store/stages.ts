@@ -6,6 +6,7 @@ import { UserError } from "../errors";
 import { recordAttribution } from "./attribution";
 import { loadDealView } from "./deal-view";
 import { enqueue } from "./outbox";
+import { joinMrkdwn, mention, mrkdwn } from "../slack/mrkdwn";
 
 export interface ChangeStageInput {
   dealId: string;
@@ -51,12 +52,12 @@ export async function changeStage(prisma: PrismaClient, input: ChangeStageInput)
 
     await enqueue(tx, { method: "deal.card", payload: { dealId: deal.id } }, input.now);
     const lines = [
-      `${reopen ? "♻️ Reopened" : input.to === "CLOSED_WON" ? "🏆 Won" : input.to === "CLOSED_LOST" ? "Closed lost" : "➡️ Moved"}: *${formatDealRef(deal.ref)} · ${deal.title}* (${deal.accountName}) — ${stageLabel(deal.stage)} → *${stageLabel(input.to)}* by <@${input.by}>`,
+      mrkdwn`${reopen ? "♻️ Reopened" : input.to === "CLOSED_WON" ? "🏆 Won" : input.to === "CLOSED_LOST" ? "Closed lost" : "➡️ Moved"}: *${formatDealRef(deal.ref)} · ${deal.title}* (${deal.accountName}) — ${stageLabel(deal.stage)} → *${stageLabel(input.to)}* by ${mention(input.by)}`,
       `${formatMoney(deal.amountMinor, deal.currency)} · expected close ${deal.expectedCloseDate}`,
       `Next step: ${nextStepHint(input.to)}`,
     ];
     if (gapOverride.length > 0) lines.push(`⚠️ Moved on without agreed roles for: ${gapOverride.join(", ")}`);
-    await enqueue(tx, { method: "chat.postMessage", payload: { channel: deal.pairing.channelId, text: lines.join("\n"), unfurl_links: false } }, input.now);
+    await enqueue(tx, { method: "chat.postMessage", payload: { channel: deal.pairing.channelId, text: joinMrkdwn(lines), unfurl_links: false } }, input.now);
 
     let attributionRecordId: string | null = null;
     if (input.to === "CLOSED_WON") {

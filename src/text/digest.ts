@@ -1,5 +1,5 @@
 import type { DigestMessage } from "../slack/blocks/digest";
-import { mrkdwn, type SafeBlock, type SlackText } from "../slack/mrkdwn";
+import type { SafeBlock, SlackText, Wire } from "../slack/mrkdwn";
 
 // Digests as plain text for the terminal (`npm run cosell -- digest --preview`, `npm run demo`):
 // the very messages that would be posted, with Slack's mrkdwn turned into readable text.
@@ -19,7 +19,7 @@ export function mrkdwnToText(markup: string | SlackText): string {
     .replace(/&amp;/g, "&");
 }
 
-function blockText(b: SafeBlock): string | null {
+function blockText(b: SafeBlock | Wire<SafeBlock>): string | null {
   switch (b.type) {
     case "header":
       return `${b.text.text}\n${"=".repeat(Math.min(72, [...b.text.text].length))}`;
@@ -40,7 +40,7 @@ function blockText(b: SafeBlock): string | null {
   }
 }
 
-export function digestToText(messages: readonly DigestMessage[]): string {
+export function digestToText(messages: readonly (DigestMessage | Wire<DigestMessage>)[]): string {
   return (
     messages
       .map((m) =>

@@ -14,7 +14,7 @@ import { viewListener, type ListenerContext } from "../listener";
 import { StateReader } from "../view-state";
 import type { Subcommand } from "./index";
 import { slackOut } from "../send";
-import { channelLink, mrkdwn } from "../mrkdwn";
+import { channelLink, joinMrkdwn, mrkdwn, type MrkdwnValue } from "../mrkdwn";
 
 const FIELD_BLOCK: Record<SettingsField, string> = {
   timezone: B.timezone,
@@ -112,7 +112,7 @@ export function registerSetupModal(app: App, deps: AppDeps, ctx: ListenerContext
         }
       };
       const summary = await deps.db.prisma.$transaction(async (tx) => {
-        const lines: string[] = [];
+        const lines: MrkdwnValue[] = [];
         const org = await at(B.ourOrg, () => setOurOrganization(tx, { name: ourName, teamId: user.team_id ?? actor.teamId, actor: actor.userId }));
         lines.push(`Our organization: *${org.name}*`);
         await tx.program.update({
@@ -142,12 +142,12 @@ export function registerSetupModal(app: App, deps: AppDeps, ctx: ListenerContext
           const names = pairingOrgs.map((id) => (id === NEW_PARTNER ? newPartnerName! : all.find((o) => o.id === id)?.name ?? id));
           const model = (s.select(B.pairingModel) ?? "SELL_WITH") as CoSellModel;
           const pairing = await at(B.pairingOrgs, () => addPairing(tx, { channelId: pairingChannel, name: pairingName, orgNames: names, model, actor: actor.userId }));
-          lines.push(`Added pairing *${pairing.name}* in ${channelLink(pairing.channelId)} (${pairing.members.join(", ")}).`);
+          lines.push(mrkdwn`Added pairing *${pairing.name}* in ${channelLink(pairing.channelId)} (${pairing.members.join(", ")}).`);
         }
         return lines;
       });
       await ack();
-      await slackOut(client).postMessage({ channel: actor.userId, text: mrkdwn`✅ Program setup saved.\n${summary.join("\n")}` }).catch((e) => deps.logger.warn("setup confirmation failed", e));
+      await slackOut(client).postMessage({ channel: actor.userId, text: mrkdwn`✅ Program setup saved.\n${joinMrkdwn(summary)}` }).catch((e) => deps.logger.warn("setup confirmation failed", e));
     }),
   );
 }

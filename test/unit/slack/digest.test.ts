@@ -3,14 +3,19 @@ import { describe, expect, it } from "vitest";
 import { computeProgramMetrics, ninetyDayProgress, type MetricDeal } from "../../../src/domain/metrics";
 import { OPEN_STAGES, type Stage } from "../../../src/domain/stages";
 import { localParts } from "../../../src/domain/sla-clock";
-import { localDateTime, MAX_BLOCKS, MAX_HEADER, MAX_LIST_LINES, MAX_MESSAGE_CHARS, MAX_SECTION_TEXT, renderManagerDigest, renderPairingDigest, type DigestMessage } from "../../../src/slack/blocks/digest";
+import { localDateTime, MAX_BLOCKS, MAX_HEADER, MAX_LIST_LINES, MAX_MESSAGE_CHARS, MAX_SECTION_TEXT, renderManagerDigest as renderManager, renderPairingDigest as renderPairing, type DigestMessage } from "../../../src/slack/blocks/digest";
+import { toSlack, type Wire } from "../../../src/slack/mrkdwn";
+
+// What Slack receives: the messages serialized (SlackText → its markup).
+const renderPairingDigest = (...a: Parameters<typeof renderPairing>) => toSlack(renderPairing(...a));
+const renderManagerDigest = (...a: Parameters<typeof renderManager>) => toSlack(renderManager(...a));
 import type { ManagerDigestData, PairingDigestData } from "../../../src/store/digests";
 import { digestToText } from "../../../src/text/digest";
 
 const now = new Date("2026-11-16T09:00:00Z");
 const week = { start: new Date("2026-11-09T09:00:00Z"), end: now };
 
-function assertWithinLimits(msgs: DigestMessage[]): void {
+function assertWithinLimits(msgs: Wire<DigestMessage>[]): void {
   expect(msgs.length).toBeGreaterThan(0);
   for (const m of msgs) {
     expect(m.blocks.length).toBeLessThanOrEqual(MAX_BLOCKS);
