@@ -4,11 +4,18 @@ import type { AppDeps } from "./deps";
 import { registerCosellCommand, type Subcommand } from "./slack/commands/index";
 import { Inflight, type ListenerContext } from "./slack/listener";
 import { registerListeners } from "./slack/register";
+import { guardSlackRequests } from "./slack/request-guard";
+import { DEFAULT_SLACK_API_URL, DEFAULT_SLACK_STARTUP_TIMEOUT_MS, SlackUnreachableError, waitForSlack, type SlackStartupStatus } from "./slack/startup";
+import { claimSlackRequest, pruneSlackRequests } from "./store/slack-requests";
 
 export interface CosellApp {
   app: App;
   inflight: Inflight;
-  /** Starts serving; resolves with the HTTP port (the health port in Socket Mode). */
+  /**
+   * Starts serving: the HTTP listener (the health port in Socket Mode) first, then waits for
+   * Slack's API (auth.test) for at most COSELL_SLACK_STARTUP_TIMEOUT_MS; resolves with the port
+   * once Slack answered, rejects (SlackUnreachableError) when it never did.
+   */
   start(port?: number): Promise<{ port: number }>;
   /** Stops taking requests and waits (bounded) for in-flight listeners. */
   stop(): Promise<void>;
@@ -20,24 +27,43 @@ const SLACK_PATH = "/slack/events";
 export function createApp(deps: AppDeps): CosellApp {
   const { config, logger, db } = deps;
   const inflight = new Inflight();
+  // Until auth.test has answered, the app cannot serve Slack: /healthz says why, Slack requests get 503.
+  let slack: SlackStartupStatus = { state: "connecting", apiUrl: config.slack.apiUrl ?? DEFAULT_SLACK_API_URL };
+  const ready = () => slack.state === "connected";
   const health = async (res: import("node:http").ServerResponse) => {
-    const ok = await db.ping();
+    const dbOk = await db.ping();
+    const ok = dbOk && ready();
+    const body: Record<string, unknown> = { ok, database: dbOk ? "reachable" : "unreachable", slack: slack.state };
+    if (!ready()) Object.assign(body, { slackApiUrl: slack.apiUrl, ...(slack.reason ? { slackError: slack.reason } : {}) });
     res.writeHead(ok ? 200 : 503, { "content-type": "application/json" });
-    res.end(JSON.stringify({ ok, database: ok ? "reachable" : "unreachable" }));
+    res.end(JSON.stringify(body));
   };
 
   let receiver: Receiver;
+  let httpReceiver: HTTPReceiver | undefined;
   let healthServer: Server | undefined;
   const socketMode = Boolean(config.slack.appToken);
   if (socketMode) {
     receiver = new SocketModeReceiver({ appToken: config.slack.appToken!, logger });
   } else {
-    receiver = new HTTPReceiver({
+    httpReceiver = new HTTPReceiver({
       signingSecret: config.slack.signingSecret,
       endpoints: SLACK_PATH,
       logger,
       customRoutes: [{ path: "/healthz", method: ["GET"], handler: (_req, res) => void health(res) }],
     });
+    // Signature, 5-minute window both ways, replay cache and payload shape, before Bolt.
+    httpReceiver.requestListener = guardSlackRequests(httpReceiver.requestListener, {
+      signingSecret: config.slack.signingSecret,
+      path: SLACK_PATH,
+      logger,
+      isReady: ready,
+      replay: {
+        firstUse: (signature, timestamp, seenAt) => claimSlackRequest(db.prisma, signature, timestamp, seenAt),
+        prune: (before) => pruneSlackRequests(db.prisma, before),
+      },
+    });
+    receiver = httpReceiver;
   }
 
   const app = new App({
@@ -57,24 +83,77 @@ export function createApp(deps: AppDeps): CosellApp {
   const subcommands: Subcommand[] = registerListeners(app, deps, ctx);
   registerCosellCommand(app, deps, ctx, subcommands);
 
+  /** Waits (bounded) for Slack's API, then lets Bolt check the token (auth.test). */
+  const connectSlack = async () => {
+    const timeoutMs = config.slackStartupTimeoutMs ?? DEFAULT_SLACK_STARTUP_TIMEOUT_MS;
+    const started = Date.now();
+    await waitForSlack({
+      token: config.slack.botToken,
+      apiUrl: config.slack.apiUrl,
+      timeoutMs,
+      logger,
+      onStatus: (s) => {
+        // "connected" only once Bolt is initialized, below.
+        if (s.state !== "connected") slack = s;
+      },
+    });
+    // Bolt's own auth.test (its client retries for half an hour): bounded by what is left of the wait.
+    let timer: NodeJS.Timeout | undefined;
+    const left = Math.max(1000, timeoutMs - (Date.now() - started));
+    try {
+      await Promise.race([
+        app.init(),
+        new Promise<never>((_, reject) => {
+          timer = setTimeout(() => reject(new SlackUnreachableError(`Slack's API at ${slack.apiUrl} stopped answering auth.test; gave up after ${Math.round(timeoutMs / 1000)} s (COSELL_SLACK_STARTUP_TIMEOUT_MS).`)), left);
+        }),
+      ]);
+    } finally {
+      clearTimeout(timer);
+    }
+    slack = { state: "connected", apiUrl: slack.apiUrl };
+  };
+
+  const listen = async (port: number): Promise<number> => {
+    const { createServer } = await import("node:http");
+    healthServer = createServer((req, res) => {
+      if (req.method === "GET" && req.url === "/healthz") void health(res);
+      else res.writeHead(404).end();
+    });
+    await new Promise<void>((resolve, reject) => {
+      healthServer!.once("error", reject);
+      healthServer!.listen(port, resolve);
+    });
+    const addr = healthServer.address();
+    return typeof addr === "object" && addr ? addr.port : port;
+  };
+  const closeHealth = () => new Promise<void>((r) => (healthServer ? healthServer.close(() => r()) : r()));
+
   return {
     app,
     inflight,
     async start(port = config.port) {
-      await app.init();
       if (socketMode) {
-        await app.start();
-        const { createServer } = await import("node:http");
-        healthServer = createServer((req, res) => {
-          if (req.method === "GET" && req.url === "/healthz") void health(res);
-          else res.writeHead(404).end();
-        });
-        await new Promise<void>((r) => healthServer!.listen(port, r));
-        const addr = healthServer.address();
-        return { port: typeof addr === "object" && addr ? addr.port : port };
+        // Health first, so that a wait for Slack can be seen.
+        const healthPort = await listen(port);
+        try {
+          await connectSlack();
+          await app.start();
+        } catch (err) {
+          await closeHealth();
+          throw err;
+        }
+        return { port: healthPort };
       }
-      const server = (await app.start(port)) as Server;
+      // The listener first: /healthz answers (503, saying why) while Slack is being reached, and
+      // Slack requests get 503 until then. Bolt's App#start only adds an "initialized" check.
+      const server = (await httpReceiver!.start(port)) as Server;
       const addr = server.address();
+      try {
+        await connectSlack();
+      } catch (err) {
+        await httpReceiver!.stop().catch(() => undefined);
+        throw err;
+      }
       return { port: typeof addr === "object" && addr ? addr.port : port };
     },
     async stop() {
@@ -82,7 +161,7 @@ export function createApp(deps: AppDeps): CosellApp {
         app.stop().catch((e: unknown) => logger.warn("stopping the receiver:", e)),
         inflight.idle(10_000),
       ]);
-      await new Promise<void>((r) => (healthServer ? healthServer.close(() => r()) : r()));
+      await closeHealth();
     },
   };
 }

@@ -24,6 +24,8 @@ export const configSchema = z.object({
   LOG_LEVEL: z.enum(["debug", "info", "warn", "error"]).default("info"),
   /** how long a process may hold an outbox row it is sending before another may take it over */
   COSELL_OUTBOX_LOCK_MS: z.coerce.number().int().min(1000).max(3_600_000).default(60_000),
+  /** how long start-up waits for Slack's API (auth.test) to answer before giving up with exit code 1 */
+  COSELL_SLACK_STARTUP_TIMEOUT_MS: z.coerce.number().int().min(1000).max(3_600_000).default(30_000),
   /** "false" turns the scheduler off (e.g. a web-only replica). */
   COSELL_JOBS: optionalString.transform((v) => v !== "false"),
 });
@@ -44,6 +46,8 @@ export interface Config {
   jobs: boolean;
   /** default 60 s */
   outboxLockMs?: number;
+  /** how long start-up waits for Slack's API to answer (default 30 s) */
+  slackStartupTimeoutMs?: number;
 }
 
 const README_SECTION = 'README.md, section "Connect a Slack workspace"';
@@ -90,6 +94,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     logLevel: e.LOG_LEVEL,
     jobs: e.COSELL_JOBS,
     outboxLockMs: e.COSELL_OUTBOX_LOCK_MS,
+    slackStartupTimeoutMs: e.COSELL_SLACK_STARTUP_TIMEOUT_MS,
   };
 }
 

@@ -23,6 +23,13 @@ describe("loadConfig", () => {
     expect(c.slack.appToken).toBeUndefined();
     expect(c.admins).toEqual([]);
     expect(c.timezone).toBe("UTC");
+    expect(c.slackStartupTimeoutMs).toBe(30_000);
+  });
+
+  it("parses and bounds COSELL_SLACK_STARTUP_TIMEOUT_MS", () => {
+    expect(loadConfig({ ...base, COSELL_SLACK_STARTUP_TIMEOUT_MS: "5000" }).slackStartupTimeoutMs).toBe(5000);
+    expect(() => loadConfig({ ...base, COSELL_SLACK_STARTUP_TIMEOUT_MS: "soon" })).toThrow(/COSELL_SLACK_STARTUP_TIMEOUT_MS/);
+    expect(() => loadConfig({ ...base, COSELL_SLACK_STARTUP_TIMEOUT_MS: "10" })).toThrow(/COSELL_SLACK_STARTUP_TIMEOUT_MS/);
   });
 
   it("parses admins, port, timezone and the API URL", () => {
