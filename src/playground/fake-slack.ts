@@ -13,13 +13,22 @@ export interface RecordedCall {
   method: string;
   args: Record<string, unknown>;
   at: number;
+  /** Slack refused the call (an injected failure or ok: false): nothing happened */
+  failed?: boolean;
+  /** Slack did what was asked but the answer never reached the client (a "lost_answer" fault) */
+  answerLost?: boolean;
 }
 
 export type Failure =
   | { kind: "http"; status: number }
   | { kind: "ok_false"; error: string }
   | { kind: "ratelimit"; retryAfter: number }
-  | { kind: "timeout"; ms: number };
+  | { kind: "timeout"; ms: number }
+  /**
+   * Slack accepts the call (the message is posted, the update applied) but its answer is held
+   * for `ms` (or until the client hangs up): to the client it is a timeout, to the channel a post.
+   */
+  | { kind: "lost_answer"; ms: number };
 
 export interface FakeUser {
   id: string;
@@ -70,6 +79,8 @@ export interface SlackMessage {
   files?: FakeFile[];
   edited?: boolean;
   pinned?: boolean;
+  /** message metadata (chat.postMessage `metadata`), returned by history with include_all_metadata */
+  metadata?: { event_type: string; event_payload: Record<string, unknown> };
 }
 
 export interface StoredView {
@@ -177,7 +188,7 @@ export class FakeSlack {
 
   /** Successful calls only (what Slack actually accepted). */
   delivered(method: string): RecordedCall[] {
-    return this.calls.filter((c) => c.method === method && (c as RecordedCall & { failed?: boolean }).failed !== true);
+    return this.calls.filter((c) => c.method === method && c.failed !== true);
   }
 
   /**
@@ -396,10 +407,24 @@ export class FakeSlack {
     }
     const method = url.pathname.replace(/^\/api\//, "");
     const args = parseBody(req.headers["content-type"] ?? "", raw);
-    const call: RecordedCall & { failed?: boolean } = { method, args, at: Date.now() };
+    const call: RecordedCall = { method, args, at: Date.now() };
     this.calls.push(call);
 
     const failure = this.failures.get(method)?.shift();
+    if (failure?.kind === "lost_answer") {
+      const answer = this.answer(method, args);
+      if (answer.ok === false) call.failed = true;
+      call.answerLost = true;
+      await new Promise<void>((r) => {
+        const timer = setTimeout(r, failure.ms);
+        res.on("close", () => {
+          clearTimeout(timer);
+          r();
+        });
+      });
+      if (!res.destroyed && !res.headersSent) json(res, answer);
+      return;
+    }
     if (failure) {
       call.failed = true;
       if (failure.kind === "http") return void res.writeHead(failure.status).end("fake failure");
@@ -467,8 +492,9 @@ export class FakeSlack {
           ...(Array.isArray(args.blocks) ? { blocks: args.blocks } : {}),
           bot_id: BOT_ID,
           ...(threadTs ? { thread_ts: threadTs, reply_broadcast: args.reply_broadcast === true || args.reply_broadcast === "true" } : {}),
+          ...(metadataOf(args.metadata) ? { metadata: metadataOf(args.metadata)! } : {}),
         });
-        return { ok: true, channel, ts: msg.ts, message: { type: "message", ts: msg.ts, text: msg.text, blocks: msg.blocks, bot_id: BOT_ID, user: BOT_USER_ID, ...(threadTs ? { thread_ts: threadTs } : {}) } };
+        return { ok: true, channel, ts: msg.ts, message: { ...messageJson(msg, true), user: BOT_USER_ID } };
       }
       case "chat.update": {
         const channel = this.channelId(args.channel);
@@ -566,15 +592,19 @@ export class FakeSlack {
       case "conversations.open":
         return { ok: true, channel: { id: `D_${String(args.users)}` } };
       case "conversations.history": {
+        // Newest first, between oldest and latest (exclusive unless inclusive), a page of `limit`.
         const channel = this.channelId(args.channel);
         const msgs = this.messages.filter((m) => m.channel === channel && !m.ephemeralFor && (!m.thread_ts || m.thread_ts === m.ts || m.reply_broadcast));
-        return { ok: true, messages: msgs.reverse().map((m) => messageJson(m)) };
+        return { ok: true, ...page(inRange(msgs, args).sort(byTs).reverse(), args) };
       }
       case "conversations.replies": {
+        // The parent first, then the replies oldest first (the parent is always included).
         const channel = this.channelId(args.channel);
         const ts = String(args.ts ?? "");
-        const msgs = this.messages.filter((m) => m.channel === channel && !m.ephemeralFor && (m.ts === ts || m.thread_ts === ts));
-        return { ok: true, messages: msgs.map((m) => messageJson(m)) };
+        const parent = this.messages.filter((m) => m.channel === channel && m.ts === ts);
+        if (parent.length === 0 && this.strict) return { ok: false, error: "thread_not_found" };
+        const replies = inRange(this.messages.filter((m) => m.channel === channel && !m.ephemeralFor && m.thread_ts === ts && m.ts !== ts), args).sort(byTs);
+        return { ok: true, ...page([...parent, ...replies], args) };
       }
       case "pins.add":
       case "pins.remove": {
@@ -645,8 +675,55 @@ function publicFile(f: FakeFile): FakeFile {
   return { id: f.id, name: f.name, title: f.title, mimetype: f.mimetype, size: f.size, url_private: f.url_private };
 }
 
-function messageJson(m: SlackMessage): Record<string, unknown> {
-  return { type: "message", ts: m.ts, text: m.text, blocks: m.blocks, user: m.user ?? BOT_USER_ID, ...(m.bot_id ? { bot_id: m.bot_id } : {}), ...(m.thread_ts ? { thread_ts: m.thread_ts } : {}) };
+function messageJson(m: SlackMessage, withMetadata = false): Record<string, unknown> {
+  return {
+    type: "message",
+    ts: m.ts,
+    text: m.text,
+    blocks: m.blocks,
+    user: m.user ?? BOT_USER_ID,
+    ...(m.bot_id ? { bot_id: m.bot_id } : {}),
+    ...(m.thread_ts ? { thread_ts: m.thread_ts } : {}),
+    ...(withMetadata && m.metadata ? { metadata: m.metadata } : {}),
+  };
+}
+
+/** chat.postMessage `metadata`: { event_type, event_payload } (JSON when form-encoded). */
+function metadataOf(v: unknown): SlackMessage["metadata"] {
+  const parsed = parseMaybeJson(v);
+  if (!parsed || typeof parsed !== "object") return undefined;
+  const m = parsed as { event_type?: unknown; event_payload?: unknown };
+  if (typeof m.event_type !== "string") return undefined;
+  return { event_type: m.event_type, event_payload: m.event_payload && typeof m.event_payload === "object" ? (m.event_payload as Record<string, unknown>) : {} };
+}
+
+const byTs = (a: SlackMessage, b: SlackMessage) => Number(a.ts) - Number(b.ts);
+
+/** The messages within conversations.history/replies' `oldest`/`latest` (exclusive unless `inclusive`). */
+function inRange(msgs: SlackMessage[], args: Record<string, unknown>): SlackMessage[] {
+  const inclusive = args.inclusive === true || args.inclusive === "true";
+  const oldest = args.oldest !== undefined ? Number(args.oldest) : undefined;
+  const latest = args.latest !== undefined ? Number(args.latest) : undefined;
+  return msgs.filter((m) => {
+    const ts = Number(m.ts);
+    if (oldest !== undefined && (inclusive ? ts < oldest : ts <= oldest)) return false;
+    if (latest !== undefined && (inclusive ? ts > latest : ts >= latest)) return false;
+    return true;
+  });
+}
+
+/** One page (`limit`, default 100, and an opaque `cursor`); metadata only with include_all_metadata. */
+function page(msgs: SlackMessage[], args: Record<string, unknown>): Record<string, unknown> {
+  const withMetadata = args.include_all_metadata === true || args.include_all_metadata === "true";
+  const limit = Math.max(1, Math.min(999, Number(args.limit ?? 100) || 100));
+  const start = typeof args.cursor === "string" && args.cursor ? Number(Buffer.from(args.cursor, "base64").toString().replace(/^next:/, "")) || 0 : 0;
+  const slice = msgs.slice(start, start + limit);
+  const more = start + limit < msgs.length;
+  return {
+    messages: slice.map((m) => messageJson(m, withMetadata)),
+    has_more: more,
+    ...(more ? { response_metadata: { next_cursor: Buffer.from(`next:${start + limit}`).toString("base64") } } : {}),
+  };
 }
 
 function parseView(v: unknown): Record<string, unknown> | undefined {

@@ -7,23 +7,45 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { fixedClock } from "../../src/clock";
 import { openDatabase } from "../../src/db/client";
 import { migrate } from "../../src/db/migrate";
-import { deliverOutbox } from "../../src/jobs/outbox";
+import { deliverOutbox, deliveryClient, OUTBOX_EVENT_TYPE } from "../../src/jobs/outbox";
 import { runSlaSweep } from "../../src/jobs/sla-sweep";
 import { createAsk } from "../../src/store/asks";
 import { ensureProgram } from "../../src/store/program";
 import { changeStage } from "../../src/store/stages";
 import { startTestApp, type TestApp } from "../support/app";
 import { createDeal } from "../support/deals";
-import { FakeSlack, type Failure, type RecordedCall } from "../support/fake-slack";
+import { FakeSlack, type Failure, type RecordedCall, type SlackMessage } from "../support/fake-slack";
 import { createTestDatabase, onPostgres } from "../support/db";
 import { seedProgram } from "../support/seed";
 
 // Fault injection: Slack failing in bursts (5xx, 429, timeouts) while deals move and alerts
 // fire, and the app killed with undelivered posts. Every post must arrive exactly once.
 
+/** The messages the channels show for one outbox row (by the metadata every outbox post carries). */
+function shownFor(fake: FakeSlack, rowId: string): SlackMessage[] {
+  return fake.messages.filter((m) => m.metadata?.event_type === OUTBOX_EVENT_TYPE && m.metadata.event_payload.id === rowId);
+}
+
 /** Successful posts, keyed by what they say (thread replies and channel posts alike). */
 function deliveredTexts(fake: FakeSlack): string[] {
   return fake.delivered("chat.postMessage").map((c: RecordedCall) => `${String(c.args.channel)}|${String(c.args.thread_ts ?? "")}|${String(c.args.text)}`);
+}
+
+// One process (node with tsx as its loader), so SIGKILL kills the app itself, not a wrapper.
+function startApp(env: Record<string, string>) {
+  const child = spawn(process.execPath, ["--import", "tsx", "src/main.ts"], { env: { PATH: process.env.PATH ?? "", HOME: process.env.HOME ?? "", ...env }, stdio: ["ignore", "pipe", "pipe"] });
+  let out = "";
+  child.stdout.on("data", (d) => (out += d));
+  child.stderr.on("data", (d) => (out += d));
+  const exited = new Promise<number | null>((r) => child.on("exit", (code) => r(code)));
+  const ready = async () => {
+    const start = Date.now();
+    while (!/listening on :\d+/.test(out)) {
+      if (Date.now() - start > 60_000) throw new Error(`app did not start:\n${out}`);
+      await new Promise((r) => setTimeout(r, 50));
+    }
+  };
+  return { child, exited, ready, output: () => out };
 }
 
 describe("Slack failing in bursts", () => {
@@ -46,6 +68,8 @@ describe("Slack failing in bursts", () => {
       { kind: "ratelimit", retryAfter: 2 },
       { kind: "timeout", ms: 600 },
       { kind: "http", status: 503 },
+      // Slack posts it (or applies the update) but the answer never comes back in time.
+      { kind: "lost_answer", ms: 600 },
       { kind: "ok_false", error: "internal_error" },
     ];
     const deals = [];
@@ -74,6 +98,9 @@ describe("Slack failing in bursts", () => {
 
     const posts = await t.db.prisma.outboxMessage.findMany({ where: { method: { in: ["chat.postMessage", "attribution.receipt", "ask.alert", "ask.escalationDm"] } } });
     const delivered = deliveredTexts(t.fake);
+    expect(t.fake.calls.filter((c) => c.answerLost).length).toBeGreaterThan(5); // answers were lost
+    // What the channels show: every post exactly once.
+    for (const row of posts) if (row.result && !(row.result as { skipped?: string }).skipped) expect(shownFor(t.fake, row.id)).toHaveLength(1);
     // One successful Slack call per outbox message, and no text posted twice.
     const cards = await t.db.prisma.outboxMessage.count({ where: { method: "deal.card", dedupeKey: { startsWith: "card-post:" } } });
     expect(delivered.length).toBe(posts.length + cards);
@@ -89,6 +116,83 @@ describe("Slack failing in bursts", () => {
   });
 });
 
+describe("Slack accepts a post but its answer is lost", () => {
+  let t: TestApp;
+  beforeAll(async () => {
+    t = await startTestApp({ outbox: false });
+  });
+  afterAll(async () => {
+    await t.stop();
+  });
+
+  it("the retry finds the post in the channel (top level, thread, DM) and adopts it: one message each", async () => {
+    const clock = t.clock as ReturnType<typeof fixedClock>;
+    // The delivery client as the app builds it, with a short timeout: the fake holds answers 1 s.
+    const client = deliveryClient(t.deps, { timeoutMs: 300 });
+    const deliverAll = async () => {
+      for (let i = 0; i < 20 && (await t.db.prisma.outboxMessage.count({ where: { status: "PENDING" } })) > 0; i++) {
+        await deliverOutbox(t.deps, client, { perChannelGapMs: 0 });
+        clock.advance(10 * 60_000);
+      }
+    };
+    const p = await seedProgram(t.db.prisma);
+    const { dealId } = await createDeal(t.db.prisma, p, { now: clock.now() });
+
+    // The card: Slack posts it, the answer times out.
+    t.fake.failNext("chat.postMessage", { kind: "lost_answer", ms: 1000 });
+    expect(await deliverOutbox(t.deps, client, { perChannelGapMs: 0 })).toMatchObject({ sent: 0, retried: 1 });
+    const row = await t.db.prisma.outboxMessage.findFirstOrThrow({ where: { dedupeKey: `card-post:${dealId}` } });
+    expect(row).toMatchObject({ status: "PENDING", lastError: expect.stringMatching(/outcome unknown/) });
+    expect(t.fake.messages.filter((m) => m.channel === "C_ACME")).toHaveLength(1); // Slack has it
+    expect((await t.db.prisma.deal.findUniqueOrThrow({ where: { id: dealId } })).cardTs).toBeNull(); // we do not know
+
+    // The retry looks first (the history call failing once changes nothing), then adopts it.
+    t.fake.failNext("conversations.history", { kind: "http", status: 500 });
+    clock.advance(10 * 60_000);
+    expect(await deliverOutbox(t.deps, client, { perChannelGapMs: 0 })).toMatchObject({ sent: 0, retried: 1 });
+    clock.advance(10 * 60_000);
+    expect(await deliverOutbox(t.deps, client, { perChannelGapMs: 0 })).toMatchObject({ sent: 1, adopted: 1 });
+    const card = t.fake.messages.filter((m) => m.channel === "C_ACME");
+    expect(card).toHaveLength(1);
+    expect(card[0]!.metadata).toEqual({ event_type: OUTBOX_EVENT_TYPE, event_payload: { id: row.id } });
+    const deal = await t.db.prisma.deal.findUniqueOrThrow({ where: { id: dealId } });
+    expect(deal).toMatchObject({ cardTs: card[0]!.ts, cardChannelId: "C_ACME" });
+    expect(await t.db.prisma.outboxMessage.findUniqueOrThrow({ where: { id: row.id } })).toMatchObject({ status: "SENT", result: { channel: "C_ACME", ts: card[0]!.ts, adopted: true } });
+    expect(t.fake.callsTo("chat.postMessage")).toHaveLength(1);
+
+    // Everything after it loses its answer once: an ask (a DM to its owner, a card refresh), a
+    // stage move (top level), the win's receipt (a thread reply), and the card refreshes.
+    t.fake.failNext("chat.postMessage", ...Array.from({ length: 20 }, () => ({ kind: "lost_answer", ms: 1000 }) as Failure));
+    t.fake.failNext("chat.update", ...Array.from({ length: 4 }, () => ({ kind: "lost_answer", ms: 1000 }) as Failure));
+    await createAsk(t.db.prisma, { dealId, fromUserId: "U_REP", ownerUserId: "U_ACME", ownerOrgId: p.acme.id, text: "need a demo slot", key: "lost-ask", now: clock.now() });
+    await changeStage(t.db.prisma, { dealId, to: "DISCOVERY", by: "U_REP", isAdmin: false, confirmedGaps: true, now: clock.now() });
+    await changeStage(t.db.prisma, { dealId, to: "CLOSED_WON", by: "U_REP", isAdmin: false, confirmedGaps: true, now: clock.now() });
+    await deliverAll();
+    expect(await t.db.prisma.outboxMessage.count({ where: { status: { not: "SENT" } } })).toBe(0);
+
+    const posts = await t.db.prisma.outboxMessage.findMany({ where: { method: { in: ["chat.postMessage", "attribution.receipt", "deal.card"] } }, orderBy: { createdAt: "asc" } });
+    const postRows = posts.filter((r) => r.method !== "deal.card" || r.dedupeKey?.startsWith("card-post:"));
+    expect(postRows.map((r) => r.method).sort()).toEqual(["attribution.receipt", "chat.postMessage", "chat.postMessage", "chat.postMessage", "deal.card"]);
+    for (const r of postRows) expect(shownFor(t.fake, r.id), `${r.method} ${JSON.stringify(r.payload).slice(0, 80)}`).toHaveLength(1);
+    // Every one of them was posted once and adopted by its retry.
+    expect(t.fake.callsTo("chat.postMessage")).toHaveLength(postRows.length);
+    expect(postRows.every((r) => (r.result as { adopted?: boolean }).adopted === true)).toBe(true);
+    // The DM (looked up through conversations.open), the receipt in the card's thread.
+    const dm = shownFor(t.fake, postRows.find((r) => (r.payload as { channel?: string }).channel === "U_ACME")!.id);
+    expect(dm[0]!.channel).toBe("D_U_ACME");
+    const receipt = shownFor(t.fake, postRows.find((r) => r.method === "attribution.receipt")!.id);
+    expect(receipt[0]).toMatchObject({ channel: "C_ACME", thread_ts: deal.cardTs });
+    expect(t.fake.callsTo("conversations.replies").length).toBeGreaterThan(0);
+    // Channel, thread and DM: nothing shown twice.
+    const texts = t.fake.messages.map((m) => `${m.channel}|${m.thread_ts ?? ""}|${m.text}`);
+    expect(new Set(texts).size).toBe(texts.length);
+    expect(t.fake.messages).toHaveLength(postRows.length);
+    // The card refreshes (chat.update) are simply sent again: one card, updated in place.
+    expect(t.fake.messages.filter((m) => m.channel === "C_ACME" && !m.thread_ts)).toHaveLength(3); // the card and the two stage moves
+    expect(t.fake.findMessage("C_ACME", deal.cardTs!)!.edited).toBe(true);
+  });
+});
+
 describe("the app killed with posts still in the outbox", () => {
   let fake: FakeSlack;
   beforeAll(async () => {
@@ -97,23 +201,6 @@ describe("the app killed with posts still in the outbox", () => {
   afterAll(async () => {
     await fake.stop();
   });
-
-  // One process (node with tsx as its loader), so SIGKILL kills the app itself, not a wrapper.
-  function startApp(env: Record<string, string>) {
-    const child = spawn(process.execPath, ["--import", "tsx", "src/main.ts"], { env: { PATH: process.env.PATH ?? "", HOME: process.env.HOME ?? "", ...env }, stdio: ["ignore", "pipe", "pipe"] });
-    let out = "";
-    child.stdout.on("data", (d) => (out += d));
-    child.stderr.on("data", (d) => (out += d));
-    const exited = new Promise<number | null>((r) => child.on("exit", (code) => r(code)));
-    const ready = async () => {
-      const start = Date.now();
-      while (!/listening on :\d+/.test(out)) {
-        if (Date.now() - start > 60_000) throw new Error(`app did not start:\n${out}`);
-        await new Promise((r) => setTimeout(r, 50));
-      }
-    };
-    return { child, exited, ready, output: () => out };
-  }
 
   it("after SIGKILL and a restart every post is delivered once", async () => {
     const dataDir = mkdtempSync(path.join(tmpdir(), "cosell-kill-"));
@@ -151,6 +238,63 @@ describe("the app killed with posts still in the outbox", () => {
     expect(await again.prisma.outboxMessage.count({ where: { status: "SENT" } })).toBe(8);
     expect(await again.prisma.deal.count({ where: { cardTs: null } })).toBe(0);
     await again.close();
+  }, 180_000);
+});
+
+describe("the app killed while Slack holds a post's answer", () => {
+  it("after SIGKILL mid-send and a restart the channel shows each card once", async () => {
+    const fake = await new FakeSlack().start();
+    const dataDir = mkdtempSync(path.join(tmpdir(), "cosell-inflight-"));
+    try {
+      const db = await openDatabase({ dataDir });
+      await migrate(db.sql);
+      await ensureProgram(db.prisma, { timezone: "UTC" });
+      const p = await seedProgram(db.prisma);
+      for (let i = 0; i < 3; i++) await createDeal(db.prisma, p, { now: new Date() });
+      const rows = await db.prisma.outboxMessage.findMany({ orderBy: [{ createdAt: "asc" }, { id: "asc" }] });
+      expect(rows.map((r) => r.method)).toEqual(["deal.card", "deal.card", "deal.card"]);
+      await db.close();
+
+      // Slack posts the first card and never answers (until the process is gone).
+      fake.failNext("chat.postMessage", { kind: "lost_answer", ms: 10 * 60_000 });
+      const port = 20000 + Math.floor(Math.random() * 20000);
+      const env = { SLACK_BOT_TOKEN: "xoxb-inflight", SLACK_SIGNING_SECRET: "inflight-secret", SLACK_API_URL: fake.apiUrl, PORT: String(port), COSELL_DATA_DIR: dataDir, COSELL_JOBS: "false", COSELL_OUTBOX_LOCK_MS: "2000" };
+      const first = startApp(env);
+      await first.ready();
+      await fake.waitFor((c) => c.some((x) => x.method === "chat.postMessage" && x.answerLost), 30_000);
+      first.child.kill("SIGKILL");
+      await first.exited;
+      // The channel shows the card; the app never heard so.
+      expect(fake.messages.filter((m) => m.channel === "C_ACME")).toHaveLength(1);
+      expect(fake.callsTo("chat.postMessage")).toHaveLength(1);
+
+      const second = startApp({ ...env, PORT: String(port + 1) });
+      await second.ready();
+      await fake.waitFor(() => fake.messages.filter((m) => m.channel === "C_ACME").length >= 3, 45_000);
+      await new Promise((r) => setTimeout(r, 3000)); // nothing more may follow
+      second.child.kill("SIGTERM");
+      expect(await second.exited).toBe(0);
+
+      // What the channel shows: three cards, one per deal, the first one adopted, not reposted.
+      const shown = fake.messages.filter((m) => m.channel === "C_ACME");
+      expect(shown).toHaveLength(3);
+      expect(shown.map((m) => m.metadata?.event_payload.id).sort()).toEqual(rows.map((r) => r.id).sort());
+      expect(fake.callsTo("chat.postMessage")).toHaveLength(3);
+      expect(fake.callsTo("conversations.history").length).toBeGreaterThan(0);
+      const again = await openDatabase({ dataDir });
+      try {
+        const sent = await again.prisma.outboxMessage.findMany({ where: { status: "SENT" } });
+        expect(sent).toHaveLength(3);
+        const adopted = sent.filter((r) => (r.result as { adopted?: boolean }).adopted);
+        expect(adopted.map((r) => r.id)).toEqual([rows[0]!.id]);
+        const deals = await again.prisma.deal.findMany({ select: { cardTs: true } });
+        expect(deals.map((d) => d.cardTs).sort()).toEqual(shown.map((m) => m.ts).sort());
+      } finally {
+        await again.close();
+      }
+    } finally {
+      await fake.stop();
+    }
   }, 180_000);
 });
 

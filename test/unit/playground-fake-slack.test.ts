@@ -77,4 +77,44 @@ describe("the playground's Slack workspace", () => {
     const csv = [...fake.files.values()].find((f) => f.name === "x.csv")!;
     expect(csv.bytes!.toString()).toBe("a,b\r\n1,2\r\n");
   });
+  it("message metadata: stored with a post, returned by history and replies with include_all_metadata; oldest, limit and cursor", async () => {
+    const metadata = { event_type: "cosell_outbox", event_payload: { id: "row-1" } };
+    const parent = await client.chat.postMessage({ channel: "C1", text: "card", metadata });
+    expect(parent.message?.metadata).toEqual(metadata);
+    await client.chat.postMessage({ channel: "C1", text: "reply", thread_ts: parent.ts!, metadata: { event_type: "cosell_outbox", event_payload: { id: "row-2" } } });
+    for (let i = 0; i < 3; i++) await client.chat.postMessage({ channel: "C1", text: `later ${i}` });
+    expect(fake.messages.find((m) => m.text === "card")!.metadata).toEqual(metadata);
+
+    const plain = await client.conversations.history({ channel: "C1" });
+    expect(plain.messages!.map((m) => m.text)).toEqual(["later 2", "later 1", "later 0", "card"]); // newest first, no replies
+    expect(plain.messages!.some((m) => m.metadata)).toBe(false);
+    const withMeta = await client.conversations.history({ channel: "C1", include_all_metadata: true });
+    expect(withMeta.messages!.find((m) => m.text === "card")!.metadata).toEqual(metadata);
+    // oldest is exclusive; pages of `limit` with a cursor
+    expect((await client.conversations.history({ channel: "C1", oldest: parent.ts! })).messages!.map((m) => m.text)).toEqual(["later 2", "later 1", "later 0"]);
+    const first = await client.conversations.history({ channel: "C1", limit: 2 });
+    expect(first.messages!.map((m) => m.text)).toEqual(["later 2", "later 1"]);
+    expect(first.has_more).toBe(true);
+    const second = await client.conversations.history({ channel: "C1", limit: 2, cursor: first.response_metadata!.next_cursor! });
+    expect(second.messages!.map((m) => m.text)).toEqual(["later 0", "card"]);
+    expect(second.has_more).toBe(false);
+    const replies = await client.conversations.replies({ channel: "C1", ts: parent.ts!, include_all_metadata: true });
+    expect(replies.messages!.map((m) => [m.text, (m.metadata?.event_payload as { id?: string } | undefined)?.id])).toEqual([
+      ["card", "row-1"],
+      ["reply", "row-2"],
+    ]);
+  });
+
+  it("a lost answer: the post goes through, the client times out, the call is recorded as accepted", async () => {
+    const impatient = new WebClient("xoxb-test", { slackApiUrl: fake.apiUrl, retryConfig: { retries: 0 }, timeout: 200 });
+    fake.failNext("chat.postMessage", { kind: "lost_answer", ms: 5_000 });
+    const started = Date.now();
+    await expect(impatient.chat.postMessage({ channel: "C1", text: "held" })).rejects.toMatchObject({ code: "slack_webapi_request_error" });
+    expect(Date.now() - started).toBeLessThan(2_000);
+    expect(fake.messages.map((m) => m.text)).toEqual(["held"]);
+    expect(fake.callsTo("chat.postMessage")[0]).toMatchObject({ answerLost: true });
+    expect(fake.delivered("chat.postMessage")).toHaveLength(1);
+    // The next call is answered as usual.
+    expect((await impatient.chat.postMessage({ channel: "C1", text: "next" })).ok).toBe(true);
+  });
 });
