@@ -45,8 +45,8 @@ export class AccessDenied extends UserError {
 }
 
 export class NotFound extends UserError {
-  constructor(message: string | SlackText) {
-    super(message);
+  constructor(message: string | SlackText, blockId?: string) {
+    super(message, blockId);
     this.name = "NotFound";
   }
 }

@@ -4,6 +4,8 @@
 // partner person (a Slack team recorded on a partner organization), and a stranger. A
 // partner person acts only on deals of pairings their organization belongs to.
 
+import { joinMrkdwn, mention, mrkdwn, type SlackText } from "../slack/mrkdwn";
+
 export type Actor =
   | { kind: "internal"; userId: string; teamId: string; isAdmin: boolean; orgId: string | null }
   | { kind: "partner"; userId: string; teamId: string; orgId: string; orgName: string }
@@ -20,7 +22,8 @@ export type DealAction =
 
 export type AdminAction = "program.configure" | "deal.reopen" | "attribution.recompute" | "dispute.resolve" | "panel.post";
 
-export type Decision = { allowed: true } | { allowed: false; message: string };
+/** A refusal's message is plain text, or SlackText when it mentions people. */
+export type Decision = { allowed: true } | { allowed: false; message: string | SlackText };
 
 export const STRANGER_MESSAGE =
   "cosell works for the people of the organizations in this co-sell program, and your Slack workspace isn't one of them yet. Ask the program's partner manager to add your company.";
@@ -39,8 +42,8 @@ export function decideDealAction(actor: Actor, action: DealAction | "deal.regist
 export function decideAdminAction(actor: Actor, _action: AdminAction, admins: readonly string[]): Decision {
   if (actor.kind === "internal" && actor.isAdmin) return ALLOW;
   if (actor.kind === "stranger") return { allowed: false, message: STRANGER_MESSAGE };
-  const who = admins.length > 0 ? ` (${admins.map((a) => `<@${a}>`).join(", ")})` : "";
-  return { allowed: false, message: `Only a program admin can do that. Ask one of the admins${who}.` };
+  const who = admins.length > 0 ? mrkdwn` (${joinMrkdwn(admins.map(mention), ", ")})` : "";
+  return { allowed: false, message: mrkdwn`Only a program admin can do that. Ask one of the admins${who}.` };
 }
 
 /** Internal-only data (our notes, commission view, other pairings) is for internal people only. */

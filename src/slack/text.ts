@@ -11,16 +11,19 @@ export function closestMatch(input: string, candidates: readonly string[]): stri
   return best.d <= Math.max(1, Math.floor(best.c.length * 0.4)) ? best.c : undefined;
 }
 
+/** Damerau–Levenshtein (optimal string alignment): a swap of two adjacent letters ("hlep") is one edit. */
 export function editDistance(a: string, b: string): number {
-  const prev = Array.from({ length: b.length + 1 }, (_, j) => j);
+  let before: number[] = [];
+  let prev = Array.from({ length: b.length + 1 }, (_, j) => j);
   for (let i = 1; i <= a.length; i++) {
-    let diag = prev[0]!;
-    prev[0] = i;
+    const cur = [i];
     for (let j = 1; j <= b.length; j++) {
-      const tmp = prev[j]!;
-      prev[j] = Math.min(prev[j]! + 1, prev[j - 1]! + 1, diag + (a[i - 1] === b[j - 1] ? 0 : 1));
-      diag = tmp;
+      let d = Math.min(prev[j]! + 1, cur[j - 1]! + 1, prev[j - 1]! + (a[i - 1] === b[j - 1] ? 0 : 1));
+      if (i > 1 && j > 1 && a[i - 1] === b[j - 2] && a[i - 2] === b[j - 1]) d = Math.min(d, before[j - 2]! + 1);
+      cur.push(d);
     }
+    before = prev;
+    prev = cur;
   }
   return prev[b.length]!;
 }
@@ -31,6 +34,15 @@ export function tokenize(text: string): string[] {
   const re = /"([^"]*)"|“([^”]*)”|'([^']*)'|(\S+)/g;
   for (const m of text.matchAll(re)) out.push(m[1] ?? m[2] ?? m[3] ?? m[4] ?? "");
   return out;
+}
+
+/**
+ * Slack sends message and command text with `&`, `<` and `>` escaped (its own tokens such as
+ * `<@U123|ada>` keep literal brackets). Decoded once, at the edge, so what is stored is what the
+ * person typed; it is escaped again on the way out.
+ */
+export function unescapeSlack(text: string): string {
+  return text.replace(/&lt;/g, "<").replace(/&gt;/g, ">").replace(/&amp;/g, "&");
 }
 
 export function truncate(text: string, max: number): string {

@@ -198,7 +198,9 @@ describe("/cosell list and /cosell show", () => {
 
   it("show by a Globex person of an Acme-pairing deal is refused without revealing anything", async () => {
     const { ack, all } = await run("show CS-1", PEOPLE.globexRep, "D_GLOBEX");
-    expect(ack.text).toBe("That deal isn't in a co-sell pairing your organization belongs to.");
+    expect(ack.text).toBe("There is no deal CS-1 among your organization's co-sell deals.");
+    // an unknown ref reads the same, so a partner cannot count the program's deals
+    expect((await run("show CS-999", PEOPLE.globexRep, "D_GLOBEX")).ack.text).toBe("There is no deal CS-999 among your organization's co-sell deals.");
     expect(ack.blocks ?? []).toEqual([]);
     for (const secret of ["Data platform", "Northwind", "account1.example.com", "annual billing", "Ourco + Acme"]) expect(all).not.toContain(secret);
   });

@@ -33,7 +33,8 @@ describe("signed requests into the real app", () => {
     expect(res.status).toBe(200);
     const text = (res.json() as { text: string }).text;
     expect(text).toContain("Unknown subcommand `hlep`");
-    expect(text).toContain("/cosell help");
+    // two swapped letters are one edit (Damerau–Levenshtein), so help is the suggestion
+    expect(text).toContain("Did you mean `/cosell help`?");
   });
 
   it("rejects a wrong signature with 401 and does nothing", async () => {

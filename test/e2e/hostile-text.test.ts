@@ -651,4 +651,9 @@ describe("hostile text: nothing a person typed reaches Slack unescaped", () => {
     if (unclassified.length > 0) console.log(`bodies with hostile text outside the kinds above:\n${unclassified.map((e) => `  ${e.step} · ${e.method} ${e.channel ?? ""}: ${text(e).slice(0, 100)}`).join("\n")}`);
     expect(leakReport(entries)).toEqual([]);
   });
+
+  it("nothing is escaped twice: what Slack sent escaped is decoded once, so people see AT&T, not AT&amp;T", () => {
+    const doubled = doubleEscaped(entries.flatMap((e) => textsOf(e)));
+    expect(doubled.map((d) => `${d.path}: ${d.text.slice(0, 120)}`)).toEqual([]);
+  });
 });

@@ -209,7 +209,8 @@ describe("pairings", () => {
     await run((tx) => addPairing(tx, { channelId: "C0AG", name: "Acme + Globex", orgNames: ["Acme Data", "Globex"], actor: ADMIN }));
     await expectRefused(
       (tx) => addPairing(tx, { channelId: "C0AG", name: "Acme x Us", orgNames: ["Acme Data", "Northwind"], actor: ADMIN }),
-      /<#C0AG> is already the channel of pairing "Acme \+ Globex"/,
+      // the plain message; replies show the channel as a link (<#C0AG>)
+      /#C0AG is already the channel of pairing "Acme \+ Globex"/,
     );
     await expectRefused((tx) => addPairing(tx, { channelId: "C0OTHER", name: "acme + globex", orgNames: ["Acme Data", "Northwind"], actor: ADMIN }), /already exists/);
   });

@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { ASK_ALERT, ASK_ESCALATION_DM, renderAskAlert } from "../../src/jobs/ask-alerts";
+import { toSlack } from "../../src/slack/mrkdwn";
 import { runSlaSweep, type SweepDeps, type SweepReport } from "../../src/jobs/sla-sweep";
 import { createLogger } from "../../src/logger";
 import { closeAsk, createAsk } from "../../src/store/asks";
@@ -38,7 +39,7 @@ const sweep = (at: Date | number | string) => runSlaSweep(deps, new Date(at));
 const rowsWith = async (prefix: string) => {
   const rows = await db.prisma.outboxMessage.findMany({ where: { dedupeKey: { startsWith: prefix } }, orderBy: { dedupeKey: "asc" } });
   return Promise.all(
-    rows.map(async (r) => (r.method === ASK_ALERT || r.method === ASK_ESCALATION_DM ? { ...r, payload: await renderAskAlert(db.prisma, r.method, r.payload as Record<string, unknown>) } : r)),
+    rows.map(async (r) => (r.method === ASK_ALERT || r.method === ASK_ESCALATION_DM ? { ...r, payload: toSlack(await renderAskAlert(db.prisma, r.method, r.payload as Record<string, unknown>)) } : r)),
   );
 };
 const empty: SweepReport = { overdue: 0, escalated: 0, stale: 0, closeDatePassed: 0, failed: 0 };

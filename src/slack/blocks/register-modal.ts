@@ -133,7 +133,7 @@ export function buildRegisterModal(data: RegisterModalData): SafeModalView {
       type: "input",
       block_id: B.explicitModel,
       optional: true,
-      label: { type: "plain_text", text: "Attribution model (optional)" },
+      label: { type: "plain_text", text: "Attribution model" },
       hint: { type: "plain_text", text: "Leave empty to follow the co-sell model (sell-with → Role Split, sell-through → Sell-through, sell-to → Sell-to)." },
       element: { type: "static_select", action_id: INPUT, options: explicitOptions, ...(selected(explicitOptions, i.explicitModel) ? { initial_option: selected(explicitOptions, i.explicitModel) } : {}) },
     },

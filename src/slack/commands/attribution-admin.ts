@@ -12,8 +12,8 @@ import { resolveActor } from "../identity";
 import { viewListener, type ListenerContext } from "../listener";
 import { parseMetadata, StateReader } from "../view-state";
 import type { Subcommand, SubcommandContext } from "./index";
-import { mrkdwn } from "../mrkdwn";
 import { slackOut } from "../send";
+import { mrkdwn, toSlack } from "../mrkdwn";
 
 // `/cosell config attribution [show]` — the program's attribution config: admins edit it in a
 // modal (each save is a new immutable version), anyone in the program may read it.
@@ -132,7 +132,7 @@ export function registerAttributionConfigListeners(app: App, deps: AppDeps, ctx:
         );
       }
       const counts = await dealsByConfigVersion(deps.db.prisma);
-      await ack({ response_action: "update", view: buildConfigResultView(result, counts) });
+      await ack(toSlack({ response_action: "update" as const, view: buildConfigResultView(result, counts) }));
     }),
   );
 }

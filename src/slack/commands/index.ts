@@ -3,7 +3,7 @@ import type { AppDeps } from "../../deps";
 import { renderHelpMessage, type HelpEntry } from "../blocks/help";
 import { COMMAND } from "../ids";
 import { commandListener, type ListenerContext } from "../listener";
-import { closestMatch, tokenize } from "../text";
+import { closestMatch, tokenize, unescapeSlack } from "../text";
 import { WorkQueue } from "../work-queue";
 import { reply, type SafeReply } from "../send";
 import { mrkdwn, toSlack } from "../mrkdwn";
@@ -47,7 +47,8 @@ export function registerCosellCommand(app: App, deps: AppDeps, ctx: ListenerCont
     COMMAND,
     commandListener(ctx, async (args) => {
       work.arrived();
-      const text = args.command.text.trim();
+      // Decoded once here, so every subcommand reads what the person typed.
+      const text = unescapeSlack(args.command.text).trim();
       const [first = ""] = text.split(/\s+/);
       const name = first.toLowerCase();
       if (name === "" || name === "help") {
@@ -63,7 +64,7 @@ export function registerCosellCommand(app: App, deps: AppDeps, ctx: ListenerCont
       const rest = text.slice(first.length).trim();
       // Ack at once, before any database work (Slack's 3 s limit; a trigger_id for a modal also
       // expires in 3 s). A subcommand's answer then goes through response_url: its ack(body)
-      // becomes respond(body), so subcommands need not care.
+      // becomes a reply through response_url, so subcommands need not care.
       await args.ack();
       const ack = async (body?: SafeReply) => {
         if (body === undefined) return;

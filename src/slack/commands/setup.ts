@@ -35,9 +35,7 @@ const USAGE = {
 } as const;
 
 /** Slack escapes &, < and > in command text (should_escape); names are stored as typed. */
-export function unescapeSlack(text: string): string {
-  return text.replace(/&lt;/g, "<").replace(/&gt;/g, ">").replace(/&amp;/g, "&");
-}
+
 
 const PARTNER_TYPES: Record<string, PartnerType> = {
   technology: "TECHNOLOGY",
@@ -126,7 +124,7 @@ export function setupSubcommands(deps: AppDeps): Subcommand[] {
     ],
     async run(ctx) {
       const actor = requireAdmin(ctx, "set our organization");
-      const words = ctx.words.map(unescapeSlack);
+      const words = ctx.words;
       if (words.length === 0) throw usage(USAGE.org, "Name our organization.");
       // Quotes are optional here: everything after `org` is the name.
       const name = words.join(" ");
@@ -165,7 +163,7 @@ export function setupSubcommands(deps: AppDeps): Subcommand[] {
       },
     ],
     async run(ctx) {
-      const [verbRaw = "", ...rest] = ctx.words.map(unescapeSlack);
+      const [verbRaw = "", ...rest] = ctx.words;
       const verb = verbRaw.toLowerCase();
       const doing = verb === "add" ? "add partners" : verb === "remove" ? "remove partners" : verb === "teams" ? "change a partner's Slack teams" : "change partners";
       const actor = requireAdmin(ctx, doing);
@@ -227,7 +225,7 @@ export function setupSubcommands(deps: AppDeps): Subcommand[] {
       },
     ],
     async run(ctx) {
-      const [verbRaw = "", ...rest] = ctx.words.map(unescapeSlack);
+      const [verbRaw = "", ...rest] = ctx.words;
       const verb = verbRaw.toLowerCase();
       const doing = verb === "add" ? "add pairings" : verb === "remove" ? "remove pairings" : "change pairings";
       const actor = requireAdmin(ctx, doing);

@@ -21,7 +21,6 @@ import {
   shortDisputeId,
   type DisputeOutcome,
 } from "../blocks/disputes";
-import { unescapeSlack } from "../commands/setup";
 import type { Subcommand, SubcommandContext } from "../commands/index";
 import { ACTION, CALLBACK, DISPUTE_BLOCK as B } from "../ids";
 import { resolveActor, type Who } from "../identity";
@@ -29,7 +28,7 @@ import { actionListener, viewListener, type ListenerContext } from "../listener"
 import { truncate } from "../text";
 import { parseMetadata, StateReader } from "../view-state";
 import { slackOut } from "../send";
-import { mention, mrkdwn, type SlackText } from "../mrkdwn";
+import { mention, mrkdwn, toSlack, type SlackText } from "../mrkdwn";
 
 // Attribution disputes: the receipt's Dispute button (a modal, so partner people in Slack
 // Connect can use it), the admins' Resolve / Reject (DM buttons → modal, or
@@ -119,7 +118,7 @@ export async function runRecompute(deps: AppDeps, ctx: SubcommandContext): Promi
   const { args, rest } = ctx;
   const m = /^([\s\S]*?)--recompute(?:\s+([\s\S]*))?$/.exec(rest.trim());
   const ref = parseDealRef((m?.[1] ?? "").trim());
-  const reason = unescapeSlack(unquote(m?.[2] ?? ""));
+  const reason = unquote(m?.[2] ?? "");
   const actor = await requireAdmin(deps, args.client, { userId: args.command.user_id, teamId: args.command.team_id }, "attribution.recompute");
   if (ref === null) throw new UserError(`Which deal? Usage: \`${USAGE.recompute}\`.`);
   const chars = checkText(reason, { field: "The reason", multiline: true });
@@ -144,7 +143,7 @@ async function answerFromCommand(deps: AppDeps, ctx: SubcommandContext, outcome:
   const actor = await requireAdmin(deps, args.client, { userId: args.command.user_id, teamId: args.command.team_id }, "dispute.resolve");
   const idWord = words[1];
   if (!idWord) throw new UserError(`Which dispute? Usage: \`${usage}\` (\`${USAGE.list}\` lists the open ones).`);
-  const rawNote = unescapeSlack(words.slice(2).join(" "));
+  const rawNote = words.slice(2).join(" ");
   if (rawNote.trim() === "") throw new UserError(`Add a note for the partner (it is posted in the deal's thread). Usage: \`${usage}\`.`);
   const note = validateNote(rawNote);
   const dispute = await findDispute(deps.db.prisma, idWord);
@@ -237,7 +236,7 @@ export function registerDisputeListeners(app: App, deps: AppDeps, ctx: ListenerC
         deps.outbox?.kick();
         if (deps.config.admins.length === 0) deps.logger.warn(`dispute ${result.disputeId} was opened but COSELL_ADMINS is empty: nobody was told`);
       }
-      await ack({ response_action: "update", view: buildDisputeSentView({ dealRef: result.dealRef, seq: result.seq, orgName: org.name, shortId: result.shortId }) });
+      await ack(toSlack({ response_action: "update" as const, view: buildDisputeSentView({ dealRef: result.dealRef, seq: result.seq, orgName: org.name, shortId: result.shortId }) }));
     }),
   );
 

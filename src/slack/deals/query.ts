@@ -4,11 +4,11 @@ import { parseDealRef } from "../../domain/registration";
 import { CLOSED_STAGES, OPEN_STAGES, parseStage, STAGES, stageLabel, type Stage } from "../../domain/stages";
 import { AccessDenied, assertAllowed, UserError } from "../../errors";
 import { countDeals, dealHistory, listDeals, type DealListFilter } from "../../store/deal-queries";
-import { loadDealView } from "../../store/deal-view";
 import { renderDealCard } from "../blocks/deal-card";
 import { LIST_MAX_ROWS, renderDealHistory, renderDealList } from "../blocks/deal-list";
 import type { Subcommand, SubcommandContext } from "../commands/index";
 import { resolveActor } from "../identity";
+import { authorizeDeal } from "./guard";
 import { mention, mrkdwn } from "../mrkdwn";
 
 // `/cosell list [stage] [@owner|mine]` and `/cosell show CS-12`: read-only, fast, answered
@@ -118,11 +118,9 @@ async function runShow(ctx: SubcommandContext): Promise<void> {
   if (!word) throw new UserError(`Which deal? Usage: \`${USAGE.show}\``);
   const ref = parseDealRef(word);
   if (ref === null) throw new UserError(`"${word}" is not a deal reference: use CS-12 (or just 12). Usage: \`${USAGE.show}\``);
-  const actor = await actorOf(ctx);
   const prisma = deps.db.prisma;
-  const view = await loadDealView(prisma, { ref }); // NotFound: "There is no deal CS-99."
-  // A partner person sees only deals of their own pairings; the refusal reveals nothing else.
-  assertAllowed(decideDealAction(actor, "deal.view", view.pairing.orgIds));
+  // A partner person sees only deals of their own pairings; unknown and not-theirs read the same.
+  const { actor, deal: view } = await authorizeDeal(deps, args.client, { userId: args.command.user_id, teamId: args.command.team_id }, { ref }, "deal.view");
   const history = await dealHistory(prisma, view.id);
   const card = renderDealCard(view, { audience: actor.kind === "internal" ? "internal" : "channel", now: deps.clock.now() });
   await args.ack({ response_type: "ephemeral", text: card.text, blocks: [...card.blocks, ...renderDealHistory(history)] });

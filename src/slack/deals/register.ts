@@ -16,7 +16,7 @@ import { actionListener, shortcutListener, viewListener, type ListenerContext } 
 import { resolveActor } from "../identity";
 import { parseMetadata, StateReader } from "../view-state";
 import { slackOut } from "../send";
-import { channelLink, mrkdwn } from "../mrkdwn";
+import { channelLink, mrkdwn, toSlack } from "../mrkdwn";
 
 const metadataSchema = z.object({ channelId: z.string().optional(), conflictDealId: z.string().optional() });
 
@@ -177,7 +177,7 @@ export function registerRegistrationListeners(app: App, deps: AppDeps, ctx: List
         const data = await modalData(deps, actor, { channelId: meta.channelId, pairingId: draft.pairingId, initial: draftToInitial(draft) });
         data.conflict = { ref: conflict.ref, registeredBy: conflict.registeredBy, registeredAt: conflict.registeredAt, partners: conflict.partnerNames };
         data.metadata = { channelId: meta.channelId, conflictDealId: conflict.id };
-        await ack({ response_action: "update", view: buildRegisterModal(data) } as never);
+        await ack(toSlack({ response_action: "update" as const, view: buildRegisterModal(data) }));
         return;
       }
       await ack();

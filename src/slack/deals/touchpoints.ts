@@ -16,7 +16,7 @@ import type { Subcommand } from "../commands/index";
 import { ACTION, CALLBACK, TOUCHPOINT_BLOCK as B } from "../ids";
 import { resolveActor, type Who } from "../identity";
 import { actionListener, shortcutListener, viewListener, type ListenerContext } from "../listener";
-import { truncate } from "../text";
+import { truncate, unescapeSlack } from "../text";
 import { parseMetadata, StateReader } from "../view-state";
 import { authorizeDeal } from "./guard";
 import { reply, slackOut } from "../send";
@@ -136,10 +136,6 @@ export async function openWithDealPicker(
   });
 }
 
-/** Slack escapes &, < and > in message text; the note field shows plain text. */
-function plainMessageText(text: string): string {
-  return text.replace(/&lt;/g, "<").replace(/&gt;/g, ">").replace(/&amp;/g, "&");
-}
 
 /** Only a Slack message link is kept from private_metadata (it travelled through the client). */
 function slackLink(link: string | undefined): string | null {
@@ -232,7 +228,7 @@ export function registerTouchpointListeners(app: App, deps: AppDeps, ctx: Listen
       await openWithDealPicker(deps, client, { userId: shortcut.user.id, teamId: shortcut.user.team_id }, {
         triggerId: shortcut.trigger_id,
         channelId: shortcut.channel.id,
-        note: truncate(plainMessageText(String(shortcut.message.text ?? "")).trim(), TOUCHPOINT_NOTE_MAX),
+        note: truncate(unescapeSlack(String(shortcut.message.text ?? "")).trim(), TOUCHPOINT_NOTE_MAX),
         permalink,
       });
     }),
