@@ -67,7 +67,7 @@ function listCsv(seed: number, from: number, count: number): string {
     const strategic = rnd() < 0.02 ? "yes" : "";
     out.push(`"Account ${k}, Inc.",${domain},${owner},${arr},${strategic}`);
   }
-  return out.join("\r\n") + "\r\n";
+  return `${out.join("\r\n")}\r\n`;
 }
 
 function read(text: string, status: AccountStatus): AccountRow[] {
@@ -115,7 +115,9 @@ async function freshDatabase(): Promise<{ db: Database; drop: () => Promise<void
 }
 
 async function main(): Promise<void> {
-  console.error(`Account mapping benchmark: ${SIZE.toLocaleString("en-US")} + ${SIZE.toLocaleString("en-US")} accounts on ${dbLabel} (node ${process.version}, max old space ${process.execArgv.find((a) => a.includes("max-old-space")) ?? "default"})`);
+  console.error(
+    `Account mapping benchmark: ${SIZE.toLocaleString("en-US")} + ${SIZE.toLocaleString("en-US")} accounts on ${dbLabel} (node ${process.version}, max old space ${process.execArgv.find((a) => a.includes("max-old-space")) ?? "default"})`,
+  );
   const { db, drop } = await freshDatabase();
   try {
     const prisma = db.prisma;
@@ -126,23 +128,40 @@ async function main(): Promise<void> {
     const imp = (orgId: string, status: AccountStatus, rows: AccountRow[]) =>
       importAccountList(prisma, { orgId, rows, statuses: [status], actor: "bench", source: "bench", fileName: null, rejectedRows: 0, now });
 
-    let ourCsv: string | null = await phase("generate CSV (ours)", () => listCsv(1, 0, SIZE), (s) => `${mb(s.length)}`);
-    const ourRows = await phase("read CSV (ours)", () => read(ourCsv!, "CUSTOMER"), (r) => `${r.length.toLocaleString("en-US")} rows`);
+    let ourCsv: string | null = await phase(
+      "generate CSV (ours)",
+      () => listCsv(1, 0, SIZE),
+      (s) => `${mb(s.length)}`,
+    );
+    const ourRows = await phase(
+      "read CSV (ours)",
+      () => read(ourCsv!, "CUSTOMER"),
+      (r) => `${r.length.toLocaleString("en-US")} rows`,
+    );
     ourCsv = null;
     await phase("import (ours, new list)", () => imp(ours.id, "CUSTOMER", ourRows));
     ourRows.length = 0;
     const prospects = read(listCsv(3, SIZE, Math.floor(SIZE / 10)), "PROSPECT");
-    await phase("import (our prospects)", () => imp(ours.id, "PROSPECT", prospects), () => `${prospects.length.toLocaleString("en-US")} rows`);
+    await phase(
+      "import (our prospects)",
+      () => imp(ours.id, "PROSPECT", prospects),
+      () => `${prospects.length.toLocaleString("en-US")} rows`,
+    );
     prospects.length = 0;
 
     const theirCsv = listCsv(2, Math.floor(SIZE * 0.8), SIZE);
-    const theirRows = await phase("read CSV (theirs)", () => read(theirCsv, "CUSTOMER"), (r) => `${r.length.toLocaleString("en-US")} rows`);
+    const theirRows = await phase(
+      "read CSV (theirs)",
+      () => read(theirCsv, "CUSTOMER"),
+      (r) => `${r.length.toLocaleString("en-US")} rows`,
+    );
     await phase("import (theirs, new list)", () => imp(acme.id, "CUSTOMER", theirRows));
 
     await phase(
       "map: overlap counts",
       () => loadAccountMap(prisma, { partnerOrgId: acme.id, targets: false }),
-      (m) => `cust∩cust ${m.counts.customerOverlap.toLocaleString("en-US")}, prospect∩cust ${m.counts.prospectOverlap.toLocaleString("en-US")}, whitespace ${m.counts.whitespace.toLocaleString("en-US")}`,
+      (m) =>
+        `cust∩cust ${m.counts.customerOverlap.toLocaleString("en-US")}, prospect∩cust ${m.counts.prospectOverlap.toLocaleString("en-US")}, whitespace ${m.counts.whitespace.toLocaleString("en-US")}`,
     );
     await phase(
       "map: counts + top 20 targets",
@@ -155,10 +174,14 @@ async function main(): Promise<void> {
     const onePct = Math.floor(SIZE / 100);
     const next = theirRows.slice(onePct).map((r) => (rnd() < 0.0101 ? { ...r, owner: "New Owner", arrMinor: (r.arrMinor ?? 0) + 100 } : r));
     for (let i = 0; i < onePct; i++) next.push({ ...theirRows[0]!, row: 0, name: `New ${i}`, domain: `new${i}.example.org` });
-    await phase("re-import (theirs, 1% changed)", () => imp(acme.id, "CUSTOMER", next), (r) => {
-      const c = r.lists[0]!;
-      return `+${c.added.toLocaleString("en-US")} −${c.removed.toLocaleString("en-US")} ~${c.changed.toLocaleString("en-US")}`;
-    });
+    await phase(
+      "re-import (theirs, 1% changed)",
+      () => imp(acme.id, "CUSTOMER", next),
+      (r) => {
+        const c = r.lists[0]!;
+        return `+${c.added.toLocaleString("en-US")} −${c.removed.toLocaleString("en-US")} ~${c.changed.toLocaleString("en-US")}`;
+      },
+    );
     clearInterval(sampler);
     const total = results.reduce((s, r) => s + r.ms, 0);
     console.log(`\n| phase (${dbLabel}, ${SIZE.toLocaleString("en-US")} + ${SIZE.toLocaleString("en-US")}) | time | |`);

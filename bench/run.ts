@@ -88,7 +88,14 @@ function post(url: string, body: string): Promise<number> {
   const u = new URL(url);
   return new Promise((resolve, reject) => {
     const req = http.request(
-      { host: u.hostname, port: u.port, path: u.pathname, method: "POST", agent: false, headers: { ...sign(SIGNING_SECRET, body), "content-type": "application/x-www-form-urlencoded", "content-length": Buffer.byteLength(body) } },
+      {
+        host: u.hostname,
+        port: u.port,
+        path: u.pathname,
+        method: "POST",
+        agent: false,
+        headers: { ...sign(SIGNING_SECRET, body), "content-type": "application/x-www-form-urlencoded", "content-length": Buffer.byteLength(body) },
+      },
       (res) => {
         res.resume();
         res.on("end", () => resolve(res.statusCode ?? 0));
@@ -134,7 +141,14 @@ async function benchAck(fake: RemoteFake, db: Database, program: SeededProgram):
   await ours.stop();
   await bare.stop();
   const b = summarize(samples.bare!);
-  rows.push({ benchmark: `ack latency, bare Bolt app (${CONCURRENCY} concurrent × ${ROUNDS})`, db: "—", size: `${b.n} requests`, result: `p50 ${fmtMs(b.p50)} · p99 ${fmtMs(b.p99)}`, target: "baseline", verdict: "" });
+  rows.push({
+    benchmark: `ack latency, bare Bolt app (${CONCURRENCY} concurrent × ${ROUNDS})`,
+    db: "—",
+    size: `${b.n} requests`,
+    result: `p50 ${fmtMs(b.p50)} · p99 ${fmtMs(b.p99)}`,
+    target: "baseline",
+    verdict: "",
+  });
   for (const [name, what] of [
     ["help", "/cosell help (inline answer)"],
     ["list", "/cosell list (acked at once; answer from the database via response_url)"],
@@ -269,7 +283,14 @@ async function benchDigests(): Promise<void> {
       verdict: build.ms <= 5000 ? "ok" : "SLOW",
     });
     const manager = await time(async () => renderManagerDigest(await loadManagerDigest(db.prisma, { now, window })));
-    rows.push({ benchmark: "manager digest: all program metrics", db: dbLabel, size: `${DEALS.toLocaleString("en-US")} deals`, result: fmtMs(manager.ms), target: "—", verdict: "" });
+    rows.push({
+      benchmark: "manager digest: all program metrics",
+      db: dbLabel,
+      size: `${DEALS.toLocaleString("en-US")} deals`,
+      result: fmtMs(manager.ms),
+      target: "—",
+      verdict: "",
+    });
   } finally {
     await drop();
   }

@@ -34,7 +34,9 @@ main().then(
   (code) => process.stdout.write("", () => process.exit(code)),
   (err: unknown) => {
     const usage = err instanceof UsageError;
-    process.stderr.write(`demo: ${err instanceof Error ? err.message : String(err)}\n${usage ? "Usage: npm run demo [-- --now <ISO time>] [--seed <n>]\n" : ""}`);
+    process.stderr.write(
+      `demo: ${err instanceof Error ? err.message : String(err)}\n${usage ? "Usage: npm run demo [-- --now <ISO time>] [--seed <n>]\n" : ""}`,
+    );
     process.exit(usage || err instanceof UserError ? 2 : 1);
   },
 );

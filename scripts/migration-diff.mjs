@@ -42,11 +42,25 @@ export default {
 `,
 );
 const cli = path.join(root, "node_modules/prisma6/build/index.js");
-const diffArgs = ["migrate", "diff", "--config", path.join(dir, "prisma.config.mjs"),
-  ...(from ? ["--from-schema-datamodel", from] : ["--from-empty"]), "--to-schema-datamodel", to, "--script"];
+const diffArgs = [
+  "migrate",
+  "diff",
+  "--config",
+  path.join(dir, "prisma.config.mjs"),
+  ...(from ? ["--from-schema-datamodel", from] : ["--from-empty"]),
+  "--to-schema-datamodel",
+  to,
+  "--script",
+];
 const sql = execFileSync(process.execPath, [cli, ...diffArgs], {
   cwd: dir,
-  env: { ...process.env, PRISMA_QUERY_ENGINE_LIBRARY: process.execPath, PRISMA_SCHEMA_ENGINE_BINARY: process.execPath, CHECKPOINT_DISABLE: "1", PRISMA_HIDE_UPDATE_MESSAGE: "1" },
+  env: {
+    ...process.env,
+    PRISMA_QUERY_ENGINE_LIBRARY: process.execPath,
+    PRISMA_SCHEMA_ENGINE_BINARY: process.execPath,
+    CHECKPOINT_DISABLE: "1",
+    PRISMA_HIDE_UPDATE_MESSAGE: "1",
+  },
   stdio: ["ignore", "pipe", "inherit"],
 });
 process.stdout.write(sql);

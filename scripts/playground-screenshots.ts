@@ -3,7 +3,21 @@
 //   npm run screenshots
 import { mkdirSync } from "node:fs";
 import type { Page } from "playwright-core";
-import { actAs, choose, dealCard, field, HAS_CHROMIUM, launchBrowser, message, MISSING_CHROMIUM, modal, openChannel, openPage, startTestPlayground, type } from "../test/browser/support";
+import {
+  actAs,
+  choose,
+  dealCard,
+  field,
+  HAS_CHROMIUM,
+  launchBrowser,
+  message,
+  MISSING_CHROMIUM,
+  modal,
+  openChannel,
+  openPage,
+  startTestPlayground,
+  type,
+} from "../test/browser/support";
 
 if (!HAS_CHROMIUM) {
   console.error(MISSING_CHROMIUM);
@@ -98,9 +112,20 @@ try {
     () => withChart.click(),
     () => undefined,
   );
-  await page.locator("#thread .file img").first().waitFor({ timeout: 30_000 }).catch(() => undefined);
-  await page.locator("#thread .file img").first().scrollIntoViewIfNeeded().catch(() => undefined);
-  await page.locator("#messages .msg", { has: page.locator(".replies") }).first().scrollIntoViewIfNeeded();
+  await page
+    .locator("#thread .file img")
+    .first()
+    .waitFor({ timeout: 30_000 })
+    .catch(() => undefined);
+  await page
+    .locator("#thread .file img")
+    .first()
+    .scrollIntoViewIfNeeded()
+    .catch(() => undefined);
+  await page
+    .locator("#messages .msg", { has: page.locator(".replies") })
+    .first()
+    .scrollIntoViewIfNeeded();
   await page.evaluate("document.querySelector('#messages .msg .replies')?.closest('.msg')?.scrollIntoView({ block: 'start' })");
   await shot(page, "playground-digest");
 } finally {

@@ -104,7 +104,15 @@ export function createApp(deps: AppDeps): CosellApp {
       await Promise.race([
         app.init(),
         new Promise<never>((_, reject) => {
-          timer = setTimeout(() => reject(new SlackUnreachableError(`Slack's API at ${slack.apiUrl} stopped answering auth.test; gave up after ${Math.round(timeoutMs / 1000)} s (COSELL_SLACK_STARTUP_TIMEOUT_MS).`)), left);
+          timer = setTimeout(
+            () =>
+              reject(
+                new SlackUnreachableError(
+                  `Slack's API at ${slack.apiUrl} stopped answering auth.test; gave up after ${Math.round(timeoutMs / 1000)} s (COSELL_SLACK_STARTUP_TIMEOUT_MS).`,
+                ),
+              ),
+            left,
+          );
         }),
       ]);
     } finally {
@@ -157,10 +165,7 @@ export function createApp(deps: AppDeps): CosellApp {
       return { port: typeof addr === "object" && addr ? addr.port : port };
     },
     async stop() {
-      await Promise.all([
-        app.stop().catch((e: unknown) => logger.warn("stopping the receiver:", e)),
-        inflight.idle(10_000),
-      ]);
+      await Promise.all([app.stop().catch((e: unknown) => logger.warn("stopping the receiver:", e)), inflight.idle(10_000)]);
       await closeHealth();
     },
   };

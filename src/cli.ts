@@ -126,14 +126,20 @@ function parseEnvTimezone(env: NodeJS.ProcessEnv): string {
 const digestPreview: CliCommand = {
   path: ["digest"],
   usage: 'digest --preview [--pairing "<name>"] [--manager] [--now <ISO time>]',
-  summary: "prints a weekly digest as text from the database, over the 7 days before now: the manager digest (default, or --manager) and/or one pairing's standup digest",
+  summary:
+    "prints a weekly digest as text from the database, over the 7 days before now: the manager digest (default, or --manager) and/or one pairing's standup digest",
   async run(args, io) {
     const { positional, flags } = parseFlags(args, { preview: "flag", pairing: "value", manager: "flag", now: "value" });
     if (positional.length > 0) throw new UsageError(`Unexpected "${positional.join(" ")}" (quote a pairing name: --pairing "Ourco + Acme").`);
     if (!flags.preview) throw new UsageError("Only --preview is supported: the scheduler posts the digests.");
     const now = parseNowFlag(flags.now, io.now());
     const text = await withDatabase(io.env, (db) =>
-      previewDigests(db.prisma, { now, pairing: typeof flags.pairing === "string" ? flags.pairing : undefined, manager: flags.manager === true, fallbackTimezone: parseEnvTimezone(io.env) }),
+      previewDigests(db.prisma, {
+        now,
+        pairing: typeof flags.pairing === "string" ? flags.pairing : undefined,
+        manager: flags.manager === true,
+        fallbackTimezone: parseEnvTimezone(io.env),
+      }),
     );
     io.stdout(text);
     return 0;
@@ -163,7 +169,16 @@ const mapImport: CliCommand = {
     const dryRun = flags["dry-run"] === true;
     const outcome = await withDatabase(io.env, async (db) => {
       const org = await findOrgByName(db.prisma, flags.org as string);
-      return importAccountFile(db.prisma, { orgId: org.id, status, bytes, fileName: path.basename(file), actor: cliActor(), source: "cli", now: io.now(), dryRun });
+      return importAccountFile(db.prisma, {
+        orgId: org.id,
+        status,
+        bytes,
+        fileName: path.basename(file),
+        actor: cliActor(),
+        source: "cli",
+        now: io.now(),
+        dryRun,
+      });
     });
     const text = importOutcomeText(outcome, path.basename(file), { dryRun });
     io.stdout(text.out);
@@ -196,7 +211,7 @@ const mapShow: CliCommand = {
 export const COMMANDS: CliCommand[] = [exportAttribution, digestPreview, mapImport, mapShow];
 
 function usageText(): string {
-  return ["Usage: npm run -s cosell -- <command>", "", ...COMMANDS.map((c) => `  ${c.usage}\n      ${c.summary}`)].join("\n") + "\n";
+  return `${["Usage: npm run -s cosell -- <command>", "", ...COMMANDS.map((c) => `  ${c.usage}\n      ${c.summary}`)].join("\n")}\n`;
 }
 
 /** Finds the command whose path the arguments start with, runs it; returns the exit code. */

@@ -16,7 +16,10 @@ export const configSchema = z.object({
   DATABASE_URL: optionalString,
   COSELL_DATA_DIR: optionalString.transform((v) => v ?? ".data"),
   COSELL_ADMINS: optionalString.transform((v) =>
-    (v ?? "").split(",").map((s) => s.trim()).filter(Boolean),
+    (v ?? "")
+      .split(",")
+      .map((s) => s.trim())
+      .filter(Boolean),
   ),
   /** Program timezone; seeds the program settings on first start. */
   TZ: optionalString,

@@ -16,7 +16,7 @@ async function main(): Promise<void> {
     const { runPlayground } = await import("./playground/run");
     return runPlayground();
   }
-  let config;
+  let config: ReturnType<typeof loadConfig>;
   try {
     config = loadConfig();
   } catch (err) {
@@ -64,7 +64,9 @@ async function main(): Promise<void> {
   const { port } = await cosell.start();
   if (config.jobs) jobs = startJobs(deps);
   logger.info(
-    config.slack.appToken ? `cosell is running in Socket Mode (health on :${port}/healthz)` : `cosell is listening on :${port} (POST /slack/events, GET /healthz)`,
+    config.slack.appToken
+      ? `cosell is running in Socket Mode (health on :${port}/healthz)`
+      : `cosell is listening on :${port} (POST /slack/events, GET /healthz)`,
   );
 }
 

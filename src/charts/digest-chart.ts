@@ -120,7 +120,10 @@ export async function renderDigestChart(data: DigestChartData, opts: { zoom?: nu
 }
 
 /** The PNG with its size and RGBA pixels (tests look for the drawn text). */
-export async function renderDigestChartImage(data: DigestChartData, opts: { zoom?: number } = {}): Promise<{ png: Buffer; width: number; height: number; pixels: Buffer; svg: string }> {
+export async function renderDigestChartImage(
+  data: DigestChartData,
+  opts: { zoom?: number } = {},
+): Promise<{ png: Buffer; width: number; height: number; pixels: Buffer; svg: string }> {
   // Loaded on first use: vega is large and most processes never draw a chart.
   const [vega, vl, { Resvg }] = await Promise.all([import("vega"), import("vega-lite"), import("@resvg/resvg-js")]);
   const spec = vl.compile(digestChartSpec(data) as unknown as Parameters<typeof vl.compile>[0]).spec;

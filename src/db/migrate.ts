@@ -87,10 +87,11 @@ export async function migrate(sql: SqlDriver, migrations = readMigrations()): Pr
         await s.exec("BEGIN");
         try {
           const id = randomUUID();
-          await s.query(
-            `INSERT INTO "_prisma_migrations" (id, checksum, migration_name, started_at, applied_steps_count) VALUES ($1, $2, $3, now(), 0)`,
-            [id, m.checksum, m.name],
-          );
+          await s.query(`INSERT INTO "_prisma_migrations" (id, checksum, migration_name, started_at, applied_steps_count) VALUES ($1, $2, $3, now(), 0)`, [
+            id,
+            m.checksum,
+            m.name,
+          ]);
           await s.exec(m.sql);
           await s.query(`UPDATE "_prisma_migrations" SET finished_at = now(), applied_steps_count = 1 WHERE id = $1`, [id]);
           await s.exec("COMMIT");

@@ -102,7 +102,18 @@ const ACCOUNTS = [
   ["Munson's Pickles", "munsons.example"],
   ["Nod Publishers", "nodpublishers.example"],
 ] as const;
-const PROJECTS = ["Data platform rollout", "Security analytics", "Customer 360", "Cloud migration, phase 1", "Supply-chain visibility", "Claims automation", "Real-time fraud detection", "Warehouse modernization", "Partner portal", "Observability suite"];
+const PROJECTS = [
+  "Data platform rollout",
+  "Security analytics",
+  "Customer 360",
+  "Cloud migration, phase 1",
+  "Supply-chain visibility",
+  "Claims automation",
+  "Real-time fraud detection",
+  "Warehouse modernization",
+  "Partner portal",
+  "Observability suite",
+];
 const TOUCH_TYPES: TouchpointType[] = ["MEETING", "DEMO", "EMAIL", "PROPOSAL_REVIEW", "INTRO", "INTEGRATION_MENTION", "EXEC_ALIGNMENT", "POC"];
 const TOUCH_NOTES: Record<TouchpointType, string> = {
   MEETING: "Joint account planning call",
@@ -115,7 +126,14 @@ const TOUCH_NOTES: Record<TouchpointType, string> = {
   POC: "Proof of concept kick-off",
   OTHER: "Other",
 };
-const ASK_TEXTS = ["Can you send the security questionnaire answers?", "Need an SE for Thursday's demo", "Intro to their CFO, please", "Share the integration reference architecture", "Pricing for 400 seats through your paper", "Join the exec call on Friday?"];
+const ASK_TEXTS = [
+  "Can you send the security questionnaire answers?",
+  "Need an SE for Thursday's demo",
+  "Intro to their CFO, please",
+  "Share the integration reference architecture",
+  "Pricing for 400 seats through your paper",
+  "Join the exec call on Friday?",
+];
 
 interface OrgRef {
   id: string;
@@ -167,7 +185,10 @@ export async function seedDemo(db: Database | { prisma: PrismaClient }, opts: De
 
   // The program, our company, five partners, three pairings: as an admin would set them up.
   await ensureProgram(prisma, { timezone: "America/New_York" });
-  await prisma.program.update({ where: { id: 1 }, data: { name: "Northwind Cloud co-sell program", timezone: "America/New_York", digestWeekday: 1, digestHour: 9, responseSlaHours: 24 } });
+  await prisma.program.update({
+    where: { id: 1 },
+    data: { name: "Northwind Cloud co-sell program", timezone: "America/New_York", digestWeekday: 1, digestHour: 9, responseSlaHours: 24 },
+  });
   const actor = "U0DEMOADMIN";
   const setup = await prisma.$transaction(async (tx) => {
     await setOurOrganization(tx, { name: DEMO_ORG, teamId: "T0NORTHWIND", actor });
@@ -178,9 +199,27 @@ export async function seedDemo(db: Database | { prisma: PrismaClient }, opts: De
       umbrella: await addPartner(tx, { name: "Umbrella Referrals", type: "REFERRAL", teamIds: ["T0UMBRELLA"], actor }),
       stark: await addPartner(tx, { name: "Stark Alliances", type: "ALLIANCE", teamIds: ["T0STARK"], actor }),
     };
-    const p1 = await addPairing(tx, { channelId: "C0DEMOACMEGLOBEX", name: DEMO_PAIRINGS.acmeGlobex, orgNames: [DEMO_ORG, "Acme Data", "Globex Systems"], model: "SELL_WITH", actor });
-    const p2 = await addPairing(tx, { channelId: "C0DEMOINITECH", name: DEMO_PAIRINGS.initech, orgNames: [DEMO_ORG, "Initech Resale"], model: "SELL_THROUGH", actor });
-    const p3 = await addPairing(tx, { channelId: "C0DEMOUMBRELLA", name: DEMO_PAIRINGS.umbrellaStark, orgNames: [DEMO_ORG, "Umbrella Referrals", "Stark Alliances"], model: "SELL_TO", actor });
+    const p1 = await addPairing(tx, {
+      channelId: "C0DEMOACMEGLOBEX",
+      name: DEMO_PAIRINGS.acmeGlobex,
+      orgNames: [DEMO_ORG, "Acme Data", "Globex Systems"],
+      model: "SELL_WITH",
+      actor,
+    });
+    const p2 = await addPairing(tx, {
+      channelId: "C0DEMOINITECH",
+      name: DEMO_PAIRINGS.initech,
+      orgNames: [DEMO_ORG, "Initech Resale"],
+      model: "SELL_THROUGH",
+      actor,
+    });
+    const p3 = await addPairing(tx, {
+      channelId: "C0DEMOUMBRELLA",
+      name: DEMO_PAIRINGS.umbrellaStark,
+      orgNames: [DEMO_ORG, "Umbrella Referrals", "Stark Alliances"],
+      model: "SELL_TO",
+      actor,
+    });
     const ours = await tx.organization.findFirstOrThrow({ where: { kind: "INTERNAL" }, select: { id: true } });
     return { ours, partners, p1, p2, p3 };
   });
@@ -201,7 +240,13 @@ export async function seedDemo(db: Database | { prisma: PrismaClient }, opts: De
   // --- Plans: who is on each deal, its amount, and how its story goes. --------------------
   const plans: DealPlan[] = [];
   let n = 0;
-  const plan = (pairingId: string, start: Date, model: CoSellModel, participants: DealPlan["participants"], opts2: { coSell: boolean; dead?: boolean; currency?: string }) => {
+  const plan = (
+    pairingId: string,
+    start: Date,
+    model: CoSellModel,
+    participants: DealPlan["participants"],
+    opts2: { coSell: boolean; dead?: boolean; currency?: string },
+  ) => {
     n++;
     const ageDays = (now.getTime() - start.getTime()) / DAY;
     const lastDay = opts2.dead ? Math.min(70, Math.floor(ageDays) - 2) : Math.floor(ageDays) - 2;
@@ -222,24 +267,64 @@ export async function seedDemo(db: Database | { prisma: PrismaClient }, opts: De
       if (t >= now.getTime() - HOUR) break;
       moves.push({ to, at: new Date(t) });
     }
-    plans.push({ n, pairingId, model, participants, registeredAt, amountMinor: amountMajor * 100, currency: opts2.currency ?? "USD", closeDate, moves, settleRoles: rnd.chance(0.7) });
+    plans.push({
+      n,
+      pairingId,
+      model,
+      participants,
+      registeredAt,
+      amountMinor: amountMajor * 100,
+      currency: opts2.currency ?? "USD",
+      closeDate,
+      moves,
+      settleRoles: rnd.chance(0.7),
+    });
   };
   for (let i = 0; i < 28; i++) {
     const kind = i % 5 === 4 ? "acme" : i % 7 === 6 ? "globex" : "both";
     const parts: DealPlan["participants"] =
       kind === "both"
-        ? [{ org: acme, roles: ["SOURCING", "TECHNICAL_VALIDATION"] }, { org: globex, roles: ["IMPLEMENTATION", "INFLUENCE"] }, { org: us, roles: ["SELLING"] }]
+        ? [
+            { org: acme, roles: ["SOURCING", "TECHNICAL_VALIDATION"] },
+            { org: globex, roles: ["IMPLEMENTATION", "INFLUENCE"] },
+            { org: us, roles: ["SELLING"] },
+          ]
         : kind === "acme"
-          ? [{ org: acme, roles: ["SOURCING", "TECHNICAL_VALIDATION"] }, { org: us, roles: ["SELLING"] }]
-          : [{ org: globex, roles: ["SOURCING", "IMPLEMENTATION"] }, { org: us, roles: ["SELLING"] }];
+          ? [
+              { org: acme, roles: ["SOURCING", "TECHNICAL_VALIDATION"] },
+              { org: us, roles: ["SELLING"] },
+            ]
+          : [
+              { org: globex, roles: ["SOURCING", "IMPLEMENTATION"] },
+              { org: us, roles: ["SELLING"] },
+            ];
     plan(setup.p1.id, started.p1, "SELL_WITH", parts, { coSell: kind === "both" });
   }
   for (let i = 0; i < 22; i++) {
-    plan(setup.p2.id, started.p2, "SELL_THROUGH", [{ org: initech, roles: ["SELLING"] }, { org: us, roles: ["SOURCING", "TECHNICAL_VALIDATION"] }], { coSell: false, currency: i % 8 === 3 ? "EUR" : "USD" });
+    plan(
+      setup.p2.id,
+      started.p2,
+      "SELL_THROUGH",
+      [
+        { org: initech, roles: ["SELLING"] },
+        { org: us, roles: ["SOURCING", "TECHNICAL_VALIDATION"] },
+      ],
+      { coSell: false, currency: i % 8 === 3 ? "EUR" : "USD" },
+    );
   }
   for (let i = 0; i < 8; i++) {
     // The pairing that never took off: every deal lost (scale or kill).
-    plan(setup.p3.id, started.p3, "SELL_TO", [{ org: umbrella, roles: ["SOURCING"] }, { org: stark, roles: ["INFLUENCE"] }, { org: us, roles: ["SELLING"] }], { coSell: true, dead: true });
+    plan(
+      setup.p3.id,
+      started.p3,
+      "SELL_TO",
+      [
+        { org: umbrella, roles: ["SOURCING"] },
+        { org: stark, roles: ["INFLUENCE"] },
+        { org: us, roles: ["SELLING"] },
+      ],
+      { coSell: true, dead: true },
+    );
   }
   // Old deals of the dead pairing are all closed by now.
   for (const p of plans.filter((x) => x.pairingId === setup.p3.id)) {
@@ -322,7 +407,17 @@ export async function seedDemo(db: Database | { prisma: PrismaClient }, opts: De
       const type = rnd.pick(TOUCH_TYPES);
       const person = rnd.pick(who.people);
       at(when, async () => {
-        await logTouchpoint(prisma, { dealId: p.dealId!, orgId: who.id, userId: person, type, occurredAt: when, note: TOUCH_NOTES[type], messageLink: null, key: `demo:tp:${p.n}:${k}`, now: when });
+        await logTouchpoint(prisma, {
+          dealId: p.dealId!,
+          orgId: who.id,
+          userId: person,
+          type,
+          occurredAt: when,
+          note: TOUCH_NOTES[type],
+          messageLink: null,
+          key: `demo:tp:${p.n}:${k}`,
+          now: when,
+        });
         result.touchpoints++;
       });
     }
@@ -336,7 +431,15 @@ export async function seedDemo(db: Database | { prisma: PrismaClient }, opts: De
       const text = rnd.pick(ASK_TEXTS);
       const doneAt = new Date(when.getTime() + rnd.int(3, 30) * HOUR);
       at(when, async () => {
-        const a = await createAsk(prisma, { dealId: p.dealId!, fromUserId: rep, ownerUserId: ownerUser, ownerOrgId: owner.id, text, key: `demo:ask:${p.n}`, now: when });
+        const a = await createAsk(prisma, {
+          dealId: p.dealId!,
+          fromUserId: rep,
+          ownerUserId: ownerUser,
+          ownerOrgId: owner.id,
+          text,
+          key: `demo:ask:${p.n}`,
+          now: when,
+        });
         result.asks++;
         if (answered && doneAt.getTime() < now.getTime()) await closeAsk(prisma, { askId: a.askId, by: ownerUser, now: doneAt });
       });
@@ -363,13 +466,28 @@ export async function seedDemo(db: Database | { prisma: PrismaClient }, opts: De
       now: when,
     });
     result.disputes++;
-    if (i === 0) await answerDispute(prisma, { disputeId: d.disputeId, outcome: "REJECTED", note: "Roles were agreed at registration; the record stands.", by: actor, now: new Date(when.getTime() + DAY) });
+    if (i === 0)
+      await answerDispute(prisma, {
+        disputeId: d.disputeId,
+        outcome: "REJECTED",
+        note: "Roles were agreed at registration; the record stands.",
+        by: actor,
+        now: new Date(when.getTime() + DAY),
+      });
   }
 
   if (!opts.keepOutbox) {
     await prisma.outboxMessage.updateMany({ where: { status: "PENDING" }, data: { status: "DEAD", lastError: "demo data: not posted to Slack" } });
   }
-  await prisma.auditEvent.create({ data: { actor: "demo", action: DEMO_MARKER, subject: "demo", detail: { now: now.toISOString(), seed: opts.seed ?? 42, deals: result.deals }, createdAt: now } });
+  await prisma.auditEvent.create({
+    data: {
+      actor: "demo",
+      action: DEMO_MARKER,
+      subject: "demo",
+      detail: { now: now.toISOString(), seed: opts.seed ?? 42, deals: result.deals },
+      createdAt: now,
+    },
+  });
   result.created = true;
   return result;
 }

@@ -11,14 +11,7 @@ export type Actor =
   | { kind: "partner"; userId: string; teamId: string; orgId: string; orgName: string }
   | { kind: "stranger"; userId: string; teamId: string };
 
-export type DealAction =
-  | "deal.view"
-  | "deal.logTouchpoint"
-  | "deal.changeStage"
-  | "deal.editRoles"
-  | "deal.ask"
-  | "deal.attribution"
-  | "deal.dispute";
+export type DealAction = "deal.view" | "deal.logTouchpoint" | "deal.changeStage" | "deal.editRoles" | "deal.ask" | "deal.attribution" | "deal.dispute";
 
 export type AdminAction = "program.configure" | "deal.reopen" | "attribution.recompute" | "dispute.resolve" | "panel.post";
 
@@ -31,7 +24,7 @@ export const STRANGER_MESSAGE =
 const ALLOW: Decision = { allowed: true };
 
 /** May the actor do this on a deal (or register a deal) in a pairing with these member organizations? */
-export function decideDealAction(actor: Actor, action: DealAction | "deal.register", pairingOrgIds: readonly string[]): Decision {
+export function decideDealAction(actor: Actor, _action: DealAction | "deal.register", pairingOrgIds: readonly string[]): Decision {
   if (actor.kind === "stranger") return { allowed: false, message: STRANGER_MESSAGE };
   if (actor.kind === "internal") return ALLOW;
   if (pairingOrgIds.includes(actor.orgId)) return ALLOW;

@@ -48,26 +48,89 @@ export const ACCOUNT_FIELDS: readonly AccountField[] = ["name", "domain", "statu
 /** Header words people use for each field (compared after {@link normalizeHeader}). */
 const HEADER_ALIASES: Record<AccountField, readonly string[]> = {
   name: [
-    "name", "company", "company name", "account", "account name", "organization", "organisation", "organization name",
-    "organisation name", "customer", "customer name", "client", "client name", "business", "business name", "legal name",
-    "companyname", "accountname", "prospect name",
+    "name",
+    "company",
+    "company name",
+    "account",
+    "account name",
+    "organization",
+    "organisation",
+    "organization name",
+    "organisation name",
+    "customer",
+    "customer name",
+    "client",
+    "client name",
+    "business",
+    "business name",
+    "legal name",
+    "companyname",
+    "accountname",
+    "prospect name",
   ],
   domain: [
-    "domain", "domains", "domain name", "website", "websites", "web site", "url", "web", "site", "homepage", "home page",
-    "web address", "company domain", "company website", "company url", "website url", "account domain", "account website",
+    "domain",
+    "domains",
+    "domain name",
+    "website",
+    "websites",
+    "web site",
+    "url",
+    "web",
+    "site",
+    "homepage",
+    "home page",
+    "web address",
+    "company domain",
+    "company website",
+    "company url",
+    "website url",
+    "account domain",
+    "account website",
     "primary domain",
   ],
   status: [
-    "status", "type", "account type", "customer type", "customer status", "account status", "relationship",
-    "relationship type", "lifecycle", "lifecycle stage", "list",
+    "status",
+    "type",
+    "account type",
+    "customer type",
+    "customer status",
+    "account status",
+    "relationship",
+    "relationship type",
+    "lifecycle",
+    "lifecycle stage",
+    "list",
   ],
   owner: [
-    "owner", "account owner", "owner name", "owner email", "account owner email", "account owner name", "company owner",
-    "account manager", "am", "rep", "sales rep", "account executive", "ae", "csm", "record owner",
+    "owner",
+    "account owner",
+    "owner name",
+    "owner email",
+    "account owner email",
+    "account owner name",
+    "company owner",
+    "account manager",
+    "am",
+    "rep",
+    "sales rep",
+    "account executive",
+    "ae",
+    "csm",
+    "record owner",
   ],
   arr: [
-    "arr", "annual revenue", "annual recurring revenue", "revenue", "acv", "annual contract value", "potential arr",
-    "expected arr", "arr potential", "current arr", "contract value",
+    "arr",
+    "annual revenue",
+    "annual recurring revenue",
+    "revenue",
+    "acv",
+    "annual contract value",
+    "potential arr",
+    "expected arr",
+    "arr potential",
+    "current arr",
+    "contract value",
   ],
   strategic: ["strategic", "strategic account", "is strategic", "key account", "strategic flag", "flag", "flags", "priority account"],
 };
@@ -104,7 +167,8 @@ function wordScore(field: AccountField, h: string): number {
     case "status":
       return has("status", "type") && !has("industry", "record", "company", "business") ? 1 : 0;
     case "name":
-      return has("name") && has("company", "account", "organization", "organisation", "customer", "client", "business") &&
+      return has("name") &&
+        has("company", "account", "organization", "organisation", "customer", "client", "business") &&
         !has("contact", "first", "last", "owner", "user", "rep", "manager", "file")
         ? 1
         : 0;
@@ -156,7 +220,11 @@ export function detectHeader(fields: readonly string[]): DetectHeaderResult {
   }
   if (columns.domain === undefined) {
     const looksLikeData = fields.some((f) => normalizeDomain(f).ok && /\./.test(f));
-    const found = fields.filter((f) => f.trim() !== "").map((f) => `"${f.trim()}"`).join(", ") || "nothing";
+    const found =
+      fields
+        .filter((f) => f.trim() !== "")
+        .map((f) => `"${f.trim()}"`)
+        .join(", ") || "nothing";
     return {
       ok: false,
       reason: looksLikeData
@@ -166,7 +234,10 @@ export function detectHeader(fields: readonly string[]): DetectHeaderResult {
   }
   const labels: Partial<Record<AccountField, string>> = {};
   for (const f of ACCOUNT_FIELDS) if (columns[f] !== undefined) labels[f] = fields[columns[f]!]!.trim();
-  const ignored = fields.map((f, i) => ({ f: f.trim(), i })).filter((x) => !taken.has(x.i) && x.f !== "").map((x) => x.f);
+  const ignored = fields
+    .map((f, i) => ({ f: f.trim(), i }))
+    .filter((x) => !taken.has(x.i) && x.f !== "")
+    .map((x) => x.f);
   return { ok: true, columns, labels, ignored };
 }
 
@@ -215,12 +286,35 @@ export function parseArr(text: string): ParseArrResult {
 }
 
 const CUSTOMER_WORDS = new Set([
-  "customer", "customers", "client", "clients", "current customer", "existing customer", "active customer", "active",
-  "paying", "paying customer", "won", "closed won", "customer active",
+  "customer",
+  "customers",
+  "client",
+  "clients",
+  "current customer",
+  "existing customer",
+  "active customer",
+  "active",
+  "paying",
+  "paying customer",
+  "won",
+  "closed won",
+  "customer active",
 ]);
 const PROSPECT_WORDS = new Set([
-  "prospect", "prospects", "lead", "leads", "opportunity", "opportunities", "open opportunity", "pipeline", "in pipeline",
-  "target", "target account", "evaluating", "trial", "prospect active",
+  "prospect",
+  "prospects",
+  "lead",
+  "leads",
+  "opportunity",
+  "opportunities",
+  "open opportunity",
+  "pipeline",
+  "in pipeline",
+  "target",
+  "target account",
+  "evaluating",
+  "trial",
+  "prospect active",
 ]);
 
 /** A Status/Type cell → the list it belongs to; undefined when it says neither. */
@@ -325,7 +419,10 @@ export function readAccountFile(text: string, opts: ReadAccountFileOptions): Rea
         if (opts.status === null && h.columns.status === undefined) {
           return {
             ok: false,
-            reason: `Say which list this file is (customers or prospects): it has no Status or Type column to tell (columns: ${rec.fields.map((f) => f.trim()).filter(Boolean).join(", ")}).`,
+            reason: `Say which list this file is (customers or prospects): it has no Status or Type column to tell (columns: ${rec.fields
+              .map((f) => f.trim())
+              .filter(Boolean)
+              .join(", ")}).`,
           };
         }
         header = h;
@@ -382,7 +479,10 @@ function readRow(row: number, fields: readonly string[], header: HeaderMatch, he
   const fromCell = rawStatus === "" ? undefined : parseStatusCell(rawStatus);
   if (listStatus) {
     if (fromCell && fromCell !== listStatus) {
-      return { row, reason: `${header.labels.status} says "${rawStatus}", but this is the ${statusWord(listStatus, false)} list (import without choosing a list to use the ${header.labels.status} column)` };
+      return {
+        row,
+        reason: `${header.labels.status} says "${rawStatus}", but this is the ${statusWord(listStatus, false)} list (import without choosing a list to use the ${header.labels.status} column)`,
+      };
     }
     status = listStatus;
   } else {

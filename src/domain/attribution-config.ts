@@ -17,7 +17,8 @@ export function configChanges(before: AttributionConfig, after: AttributionConfi
     if (before.touchpointWeights[t] !== after.touchpointWeights[t]) out.push(`${t} weight ${before.touchpointWeights[t]} → ${after.touchpointWeights[t]}`);
   }
   if (before.soloPoolRateBp !== after.soloPoolRateBp) out.push(`solo pool rate ${formatBp(before.soloPoolRateBp)} → ${formatBp(after.soloPoolRateBp)}`);
-  if (before.coSellPoolRateBp !== after.coSellPoolRateBp) out.push(`co-sell pool rate ${formatBp(before.coSellPoolRateBp)} → ${formatBp(after.coSellPoolRateBp)}`);
+  if (before.coSellPoolRateBp !== after.coSellPoolRateBp)
+    out.push(`co-sell pool rate ${formatBp(before.coSellPoolRateBp)} → ${formatBp(after.coSellPoolRateBp)}`);
   if (before.currency !== after.currency) out.push(`currency ${before.currency} → ${after.currency}`);
   return out;
 }
@@ -25,7 +26,9 @@ export function configChanges(before: AttributionConfig, after: AttributionConfi
 /** Basis points as the shortest percentage text: 2750 → "27.5", 2000 → "20", 2755 → "27.55". */
 export function bpToPercentText(bp: number): string {
   const whole = Math.floor(bp / 100);
-  const frac = String(bp % 100).padStart(2, "0").replace(/0+$/, "");
+  const frac = String(bp % 100)
+    .padStart(2, "0")
+    .replace(/0+$/, "");
   return frac ? `${whole}.${frac}` : String(whole);
 }
 

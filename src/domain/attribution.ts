@@ -11,41 +11,19 @@
 // falls back to an equal split over every organization on the deal and says why.
 // Only programmer errors throw (no participants, negative amount, bad config…).
 
-import {
-  compareTieBreak,
-  formatBp,
-  formatMoney,
-  largestRemainderWithDetail,
-  type RemainderWeight,
-} from "./money";
+import { compareTieBreak, formatBp, formatMoney, largestRemainderWithDetail, type RemainderWeight } from "./money";
 
 export const ROLES = ["SOURCING", "SELLING", "TECHNICAL_VALIDATION", "IMPLEMENTATION", "INFLUENCE"] as const;
 export type Role = (typeof ROLES)[number];
 
-export const TOUCHPOINT_TYPES = [
-  "MEETING",
-  "DEMO",
-  "EMAIL",
-  "PROPOSAL_REVIEW",
-  "INTRO",
-  "INTEGRATION_MENTION",
-  "EXEC_ALIGNMENT",
-  "POC",
-  "OTHER",
-] as const;
+export const TOUCHPOINT_TYPES = ["MEETING", "DEMO", "EMAIL", "PROPOSAL_REVIEW", "INTRO", "INTEGRATION_MENTION", "EXEC_ALIGNMENT", "POC", "OTHER"] as const;
 export type TouchpointType = (typeof TOUCHPOINT_TYPES)[number];
 
 export type CoSellModel = "SELL_WITH" | "SELL_THROUGH" | "SELL_TO";
 export type AttributionModel = "ROLE_SPLIT" | "SELL_THROUGH" | "SELL_TO" | "SOURCE_WINS" | "INFLUENCE";
 
 export const CO_SELL_MODELS: readonly CoSellModel[] = ["SELL_WITH", "SELL_THROUGH", "SELL_TO"];
-export const ATTRIBUTION_MODELS: readonly AttributionModel[] = [
-  "ROLE_SPLIT",
-  "SELL_THROUGH",
-  "SELL_TO",
-  "SOURCE_WINS",
-  "INFLUENCE",
-];
+export const ATTRIBUTION_MODELS: readonly AttributionModel[] = ["ROLE_SPLIT", "SELL_THROUGH", "SELL_TO", "SOURCE_WINS", "INFLUENCE"];
 
 /** Names shown to people. */
 export const MODEL_LABELS: Record<AttributionModel, string> = {
@@ -154,9 +132,7 @@ export interface AttributionResult {
 // ---------------------------------------------------------------------------
 // Config validation
 
-export type ConfigValidation =
-  | { ok: true; config: AttributionConfig }
-  | { ok: false; errors: { field: string; message: string }[] };
+export type ConfigValidation = { ok: true; config: AttributionConfig } | { ok: false; errors: { field: string; message: string }[] };
 
 function isRecord(v: unknown): v is Record<string, unknown> {
   return typeof v === "object" && v !== null && !Array.isArray(v);
@@ -207,9 +183,7 @@ export function validateAttributionConfig(input: unknown): ConfigValidation {
         errors.push({
           field: `rolePercents.${role}`,
           message:
-            v === undefined
-              ? `The percentage for ${role} is missing`
-              : `The percentage for ${role} must be a whole number from 0 to 100 (got ${show(v)})`,
+            v === undefined ? `The percentage for ${role} is missing` : `The percentage for ${role} must be a whole number from 0 to 100 (got ${show(v)})`,
         });
       }
     }
@@ -320,10 +294,7 @@ export function validateAttributionConfig(input: unknown): ConfigValidation {
 // Model choice
 
 /** Hybrid: an explicit model chosen at registration wins; otherwise the co-sell model decides. */
-export function chooseModel(
-  coSellModel: CoSellModel,
-  explicitModel?: AttributionModel | null,
-): { model: AttributionModel; reason: string } {
+export function chooseModel(coSellModel: CoSellModel, explicitModel?: AttributionModel | null): { model: AttributionModel; reason: string } {
   if (explicitModel != null) {
     if (!ATTRIBUTION_MODELS.includes(explicitModel)) {
       throw new Error(`chooseModel: unknown attribution model ${show(explicitModel)}`);
@@ -361,9 +332,7 @@ interface Org {
 }
 
 /** Either exact weights per org (plus an explanation per org), or a reason to fall back. */
-type Plan =
-  | { kind: "weights"; steps: string[]; weights: Map<string, bigint>; lines: Map<string, string> }
-  | { kind: "fallback"; steps: string[]; why: string };
+type Plan = { kind: "weights"; steps: string[]; weights: Map<string, bigint>; lines: Map<string, string> } | { kind: "fallback"; steps: string[]; why: string };
 
 function compareOrgs(a: { orgName: string; orgId: string }, b: { orgName: string; orgId: string }): number {
   const t = compareTieBreak(a.orgName, b.orgName);
@@ -398,23 +367,21 @@ function touchpointDetail(org: Org, config: AttributionConfig): string {
     terms.push(`${count} ${type} × ${config.touchpointWeights[type]}`);
   }
   if (terms.length === 0) return `${org.orgName}: no touchpoints logged`;
-  return `${org.orgName}: ${terms.join(" + ")} = ${org.weightedTouchpoints} weighted ${plural(
-    Number(org.weightedTouchpoints),
-    "touchpoint",
-    "touchpoints",
-  )}`;
+  return `${org.orgName}: ${terms.join(" + ")} = ${org.weightedTouchpoints} weighted ${plural(Number(org.weightedTouchpoints), "touchpoint", "touchpoints")}`;
 }
 
 function planRoleSplit(orgs: Org[], config: AttributionConfig, considered: readonly Role[], sellTo: boolean): Plan {
   const steps: string[] = [];
   const pct = (r: Role) => config.rolePercents[r];
   if (sellTo) {
-    steps.push(
-      `Sell-to uses only ${considered.map((r) => `${r} (${pct(r)}%)`).join(" and ")} from the program's role split.`,
-    );
+    steps.push(`Sell-to uses only ${considered.map((r) => `${r} (${pct(r)}%)`).join(" and ")} from the program's role split.`);
   }
   const holders = new Map<Role, Org[]>();
-  for (const r of considered) holders.set(r, orgs.filter((o) => o.roleSet.has(r)));
+  for (const r of considered)
+    holders.set(
+      r,
+      orgs.filter((o) => o.roleSet.has(r)),
+    );
   const n = (r: Role) => holders.get(r)?.length ?? 0;
 
   const held = considered.filter((r) => n(r) > 0);
@@ -429,11 +396,7 @@ function planRoleSplit(orgs: Org[], config: AttributionConfig, considered: reado
     return {
       kind: "fallback",
       steps,
-      why: `the only ${plural(held.length, "role", "roles")} held (${heldList}) ${plural(
-        held.length,
-        "earns",
-        "earn",
-      )} 0% in the program's role split`,
+      why: `the only ${plural(held.length, "role", "roles")} held (${heldList}) ${plural(held.length, "earns", "earn")} 0% in the program's role split`,
     };
   }
 
@@ -447,11 +410,7 @@ function planRoleSplit(orgs: Org[], config: AttributionConfig, considered: reado
   if (!sellTo && heldPct === 100) {
     steps.push(`Roles held: ${heldList} — together 100%, nothing to redistribute.`);
   } else {
-    steps.push(
-      `Roles held: ${heldList} → redistributed over ${heldPct}%: ${paying
-        .map((r) => `${r} ${roleShare(r)}`)
-        .join(", ")}`,
-    );
+    steps.push(`Roles held: ${heldList} → redistributed over ${heldPct}%: ${paying.map((r) => `${r} ${roleShare(r)}`).join(", ")}`);
     if (notHeld.length > 0) {
       steps.push(
         `Not held by anyone: ${notHeld.map((r) => `${r} (${pct(r)}%)`).join(", ")} — ${plural(
@@ -487,10 +446,7 @@ function planRoleSplit(orgs: Org[], config: AttributionConfig, considered: reado
       parts.push(n(r) > 1 ? `${r} (1/${n(r)})` : r);
     }
     weights.set(o.orgId, w);
-    lines.set(
-      o.orgId,
-      parts.length > 0 ? parts.join(" + ") : sellTo ? "no SOURCING or SELLING role" : "no role on the deal",
-    );
+    lines.set(o.orgId, parts.length > 0 ? parts.join(" + ") : sellTo ? "no SOURCING or SELLING role" : "no role on the deal");
   }
   return { kind: "weights", steps, weights, lines };
 }
@@ -524,11 +480,7 @@ function planSellThrough(orgs: Org[], config: AttributionConfig): Plan {
   const rest = 100 - P;
   const T = supporters.reduce((s, o) => s + o.weightedTouchpoints, 0n);
   const nSup = supporters.length;
-  steps.push(
-    `Primary share ${P}% to the selling ${plural(nS, "organization", "organizations")}: ${names(sellers)}${
-      nS > 1 ? " (equally)" : ""
-    }.`,
-  );
+  steps.push(`Primary share ${P}% to the selling ${plural(nS, "organization", "organizations")}: ${names(sellers)}${nS > 1 ? " (equally)" : ""}.`);
   if (T > 0n) {
     steps.push(
       `The other ${rest}% goes to the INFLUENCE / TECHNICAL_VALIDATION ${plural(
@@ -573,9 +525,7 @@ function planSourceWins(orgs: Org[]): Plan {
   if (sourcers.length === 0) return { kind: "fallback", steps, why: "nobody on the deal holds SOURCING" };
   const n = sourcers.length;
   steps.push(
-    n === 1
-      ? `The sourcing organization (${names(sourcers)}) gets 100%.`
-      : `The ${n} sourcing organizations (${names(sourcers)}) share 100% equally.`,
+    n === 1 ? `The sourcing organization (${names(sourcers)}) gets 100%.` : `The ${n} sourcing organizations (${names(sourcers)}) share 100% equally.`,
   );
   const weights = new Map<string, bigint>();
   const lines = new Map<string, string>();
@@ -594,9 +544,7 @@ function planInfluence(orgs: Org[], config: AttributionConfig): Plan {
   const lines = new Map<string, string>();
   const n = orgs.length;
   if (T === 0n) {
-    steps.push(
-      `No weighted touchpoints were logged, so the ${n} ${plural(n, "organization", "organizations")} on the deal share equally.`,
-    );
+    steps.push(`No weighted touchpoints were logged, so the ${n} ${plural(n, "organization", "organizations")} on the deal share equally.`);
     for (const o of orgs) {
       weights.set(o.orgId, 1n);
       lines.set(o.orgId, n > 1 ? `equal share (1/${n})` : "only organization");
@@ -614,9 +562,7 @@ function planInfluence(orgs: Org[], config: AttributionConfig): Plan {
 
 function validateInput(input: AttributionInput): void {
   if (!Number.isSafeInteger(input.amountMinor) || input.amountMinor < 0) {
-    throw new RangeError(
-      `computeAttribution: amountMinor must be a non-negative integer number of minor units (got ${show(input.amountMinor)})`,
-    );
+    throw new RangeError(`computeAttribution: amountMinor must be a non-negative integer number of minor units (got ${show(input.amountMinor)})`);
   }
   if (!CO_SELL_MODELS.includes(input.coSellModel)) {
     throw new Error(`computeAttribution: unknown co-sell model ${show(input.coSellModel)}`);
@@ -651,9 +597,7 @@ function validateInput(input: AttributionInput): void {
 export function computeAttribution(input: AttributionInput, config: AttributionConfig): AttributionResult {
   const checked = validateAttributionConfig(config);
   if (!checked.ok) {
-    throw new Error(
-      `computeAttribution: invalid attribution config: ${checked.errors.map((e) => `${e.field}: ${e.message}`).join("; ")}`,
-    );
+    throw new Error(`computeAttribution: invalid attribution config: ${checked.errors.map((e) => `${e.field}: ${e.message}`).join("; ")}`);
   }
   const cfg = checked.config;
   validateInput(input);
@@ -770,11 +714,7 @@ export function computeAttribution(input: AttributionInput, config: AttributionC
   let pool: AttributionResult["pool"] = null;
   const payouts: Payout[] = [];
   if (partners.length === 0) {
-    steps.push(
-      `No commission pool: no partner organization has credit${
-        internalsWithCredit.length > 0 ? " (internal credit is reported, never paid)" : ""
-      }.`,
-    );
+    steps.push(`No commission pool: no partner organization has credit${internalsWithCredit.length > 0 ? " (internal credit is reported, never paid)" : ""}.`);
   } else {
     const rateKind = partners.length === 1 ? "solo" : "co-sell";
     const rateBp = partners.length === 1 ? cfg.soloPoolRateBp : cfg.coSellPoolRateBp;
@@ -789,9 +729,7 @@ export function computeAttribution(input: AttributionInput, config: AttributionC
     const partnerBp = partners.reduce((s, c) => s + c.creditBp, 0);
     if (partnerBp !== 10000) {
       steps.push(
-        `The pool is shared by the partners in proportion to their credit (partners hold ${formatBp(
-          partnerBp,
-        )} in total; internal credit is not paid).`,
+        `The pool is shared by the partners in proportion to their credit (partners hold ${formatBp(partnerBp)} in total; internal credit is not paid).`,
       );
     }
     const paySplit = largestRemainderWithDetail(

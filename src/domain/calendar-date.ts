@@ -63,7 +63,8 @@ export function parseCalendarDate(text: string, opts: CalendarDateOptions): Cale
   if (mo < 1 || mo > 12) return { ok: false, message: `${raw} is not a calendar date: there is no month ${mo} (months run from 01 to 12).` };
   const days = daysInMonth(y, mo);
   if (d < 1 || d > days) {
-    const why = d < 1 ? "there is no day 0" : mo === 2 && d === 29 ? `${y} is not a leap year, so February ${y} has 28 days` : `${MONTHS[mo - 1]} has ${days} days`;
+    const why =
+      d < 1 ? "there is no day 0" : mo === 2 && d === 29 ? `${y} is not a leap year, so February ${y} has 28 days` : `${MONTHS[mo - 1]} has ${days} days`;
     return { ok: false, message: `${raw} is not a calendar date: ${why}.` };
   }
   const date = formatCalendarDate(y, mo, d);
@@ -96,7 +97,8 @@ export function parseInstant(text: string, opts: CalendarDateOptions): InstantRe
   const [y, mo, d] = date.date.split("-").map(Number) as [number, number, number];
   if (m[2] === undefined) return { ok: true, at: new Date(Date.UTC(y, mo - 1, d)) };
   const [h, mi, s] = [Number(m[2]), Number(m[3]), Number(m[4] ?? 0)];
-  if (h > 23 || mi > 59 || s > 59) return { ok: false, message: `${m[2]}:${m[3]}${m[4] !== undefined ? `:${m[4]}` : ""} is not a time of day (00:00:00–23:59:59).` };
+  if (h > 23 || mi > 59 || s > 59)
+    return { ok: false, message: `${m[2]}:${m[3]}${m[4] !== undefined ? `:${m[4]}` : ""} is not a time of day (00:00:00–23:59:59).` };
   const zone = m[6];
   if (zone === undefined) return { ok: false, message: `"${raw}" has no timezone: add Z for UTC or an offset such as +01:00, e.g. ${example}.` };
   let offsetMin = 0;

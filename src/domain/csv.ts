@@ -101,7 +101,11 @@ export function* readCsv(input: string, opts: { delimiter?: Delimiter } = {}): G
         let start = i;
         for (;;) {
           const q = text.indexOf('"', i);
-          if (q === -1) throw new CsvError(`A quote (") opened in row ${openedAt} is never closed, so the rest of the file would be one field. Close the quote or remove it.`, openedAt);
+          if (q === -1)
+            throw new CsvError(
+              `A quote (") opened in row ${openedAt} is never closed, so the rest of the file would be one field. Close the quote or remove it.`,
+              openedAt,
+            );
           if (text.charCodeAt(q + 1) === QUOTE) {
             field += text.slice(start, q + 1);
             i = q + 2;

@@ -144,7 +144,11 @@ export function exportFilename(p: Period): string {
 export function decideExport(actor: Actor): Decision {
   if (actor.kind === "internal") return { allowed: true };
   if (actor.kind === "partner") {
-    return { allowed: false, message: "The attribution export holds every partner's commission, so it is for our own team only. Your numbers are on each deal's receipt (See my numbers)." };
+    return {
+      allowed: false,
+      message:
+        "The attribution export holds every partner's commission, so it is for our own team only. Your numbers are on each deal's receipt (See my numbers).",
+    };
   }
   return { allowed: false, message: "The attribution export is for the program's own team only." };
 }
@@ -257,7 +261,7 @@ export function csvField(value: string): string {
 
 /** Rows joined with CRLF, CRLF after the last row too (RFC 4180). */
 export function toCsv(rows: readonly (readonly string[])[]): string {
-  return rows.map((r) => r.map(csvField).join(",")).join("\r\n") + "\r\n";
+  return `${rows.map((r) => r.map(csvField).join(",")).join("\r\n")}\r\n`;
 }
 
 export function exportRowCells(r: ExportRow): string[] {

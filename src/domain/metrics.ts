@@ -371,8 +371,7 @@ export function computeProgramMetrics(input: MetricsInput): ProgramMetrics {
       const first = ds.reduce<Date | null>((m, d) => (m === null || d.registeredAt < m ? d.registeredAt : m), null);
       const ageDays = Math.max(0, wholeDays(p.createdAt, now));
       const days = first ? Math.max(0, wholeDays(p.createdAt, first)) : null;
-      const mark: Mark =
-        days !== null ? (days <= TARGETS.firstDealDays ? "good" : "bad") : ageDays > TARGETS.firstDealDays ? "bad" : "none";
+      const mark: Mark = days !== null ? (days <= TARGETS.firstDealDays ? "good" : "bad") : ageDays > TARGETS.firstDealDays ? "bad" : "none";
       return { pairingId: p.id, name: p.name, ageDays, days, mark };
     })
     .sort((a, b) => a.name.localeCompare(b.name));
@@ -401,7 +400,7 @@ export function computeProgramMetrics(input: MetricsInput): ProgramMetrics {
   const revenue = new Map<string, number>();
   for (const r of latest.values()) {
     const deal = dealById.get(r.dealId);
-    if (!deal || deal.stage !== "CLOSED_WON" || r.currency !== currency) continue;
+    if (deal?.stage !== "CLOSED_WON" || r.currency !== currency) continue;
     for (const [orgId, amount] of creditedAmounts(r)) {
       if (orgById.get(orgId)?.internal !== false) continue;
       revenue.set(orgId, (revenue.get(orgId) ?? 0) + amount);
@@ -409,7 +408,12 @@ export function computeProgramMetrics(input: MetricsInput): ProgramMetrics {
   }
   const totalRevenue = [...revenue.values()].reduce((s, v) => s + v, 0);
   const partners: PartnerRevenue[] = [...revenue.entries()]
-    .map(([orgId, revenueMinor]) => ({ orgId, name: orgById.get(orgId)?.name ?? orgId, revenueMinor, share: totalRevenue > 0 ? revenueMinor / totalRevenue : 0 }))
+    .map(([orgId, revenueMinor]) => ({
+      orgId,
+      name: orgById.get(orgId)?.name ?? orgId,
+      revenueMinor,
+      share: totalRevenue > 0 ? revenueMinor / totalRevenue : 0,
+    }))
     .sort((a, b) => b.revenueMinor - a.revenueMinor || a.name.localeCompare(b.name));
   const topShare = totalRevenue > 0 ? partners[0]!.share : null;
   const concMark: Mark = topShare === null ? "none" : topShare > TARGETS.concentration.bad ? "bad" : topShare > TARGETS.concentration.watch ? "watch" : "good";
@@ -425,7 +429,10 @@ export function computeProgramMetrics(input: MetricsInput): ProgramMetrics {
     otherCurrencies: [...others.entries()].map(([c, v]) => ({ currency: c, ...v })).sort((a, b) => a.currency.localeCompare(b.currency)),
     partnerPipeline: { deals: openInCurrency.length, amountMinor: partnerPipelineMinor },
     coSellPipeline: shareOf(openInCurrency.filter(isCoSell), TARGETS.coSellShare),
-    influencedPipeline: shareOf(openInCurrency.filter((d) => touchedByPartner.has(d.id)), TARGETS.influencedShare),
+    influencedPipeline: shareOf(
+      openInCurrency.filter((d) => touchedByPartner.has(d.id)),
+      TARGETS.influencedShare,
+    ),
     winRate: { coSell, solo, liftPoints, mark: winMark },
     dealSize: { coSellAvgMinor: coSell.avgWonMinor, soloAvgMinor: solo.avgWonMinor, ratio, mark: sizeMark },
     daysToClose: { coSellAvgDays: coSell.avgDaysToClose, soloAvgDays: solo.avgDaysToClose, mark: speedMark },
@@ -443,7 +450,11 @@ export function computeProgramMetrics(input: MetricsInput): ProgramMetrics {
  * Credit and commission per organization from the latest record per deal computed in the period
  * (the finance export's rule), one summary per currency.
  */
-export function attributionSummary(records: readonly MetricRecord[], period: { start: Date; end: Date }, orgById: ReadonlyMap<string, MetricOrg>): AttributionSummary[] {
+export function attributionSummary(
+  records: readonly MetricRecord[],
+  period: { start: Date; end: Date },
+  orgById: ReadonlyMap<string, MetricOrg>,
+): AttributionSummary[] {
   const inPeriod = records.filter((r) => r.computedAt >= period.start && r.computedAt < period.end);
   const latest = latestPerDeal(inPeriod);
   const byCurrency = new Map<string, { deals: number; amountMinor: number; poolMinor: number; lines: Map<string, AttributionLine> }>();
@@ -453,7 +464,14 @@ export function attributionSummary(records: readonly MetricRecord[], period: { s
     cur.amountMinor += r.amountMinor;
     const credited = creditedAmounts(r);
     for (const c of r.credits) {
-      const line = cur.lines.get(c.orgId) ?? { orgId: c.orgId, name: orgById.get(c.orgId)?.name ?? c.orgName, internal: c.internal, deals: 0, creditedMinor: 0, commissionMinor: 0 };
+      const line = cur.lines.get(c.orgId) ?? {
+        orgId: c.orgId,
+        name: orgById.get(c.orgId)?.name ?? c.orgName,
+        internal: c.internal,
+        deals: 0,
+        creditedMinor: 0,
+        commissionMinor: 0,
+      };
       line.deals++;
       line.creditedMinor += credited.get(c.orgId) ?? 0;
       cur.lines.set(c.orgId, line);

@@ -52,10 +52,7 @@ function toBigWeight(w: bigint | number, key: string): bigint {
  * Same as {@link largestRemainder}, but also reports which keys received the units
  * left over after flooring (used to explain the rounding to people).
  */
-export function largestRemainderWithDetail(
-  total: number,
-  weights: readonly RemainderWeight[],
-): LargestRemainderDetail {
+export function largestRemainderWithDetail(total: number, weights: readonly RemainderWeight[]): LargestRemainderDetail {
   if (!Number.isSafeInteger(total) || total < 0) {
     throw new RangeError(`largestRemainder: total must be a non-negative safe integer (got ${total})`);
   }
@@ -287,9 +284,7 @@ export function parseAmount(text: string, currency: string): ParseAmountResult {
   const minorTimesScale = numerator * 10n ** BigInt(exponent);
   if (minorTimesScale % scaleDiv !== 0n) {
     const reason =
-      exponent === 0
-        ? `${code} amounts can't have decimals ("${original}").`
-        : `${code} amounts can have at most ${exponent} decimal places ("${original}").`;
+      exponent === 0 ? `${code} amounts can't have decimals ("${original}").` : `${code} amounts can have at most ${exponent} decimal places ("${original}").`;
     return { ok: false, reason };
   }
   return { ok: true, minor: Number(minorTimesScale / scaleDiv) };

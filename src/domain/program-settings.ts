@@ -37,7 +37,9 @@ function wholeNumber(text: string, min: number, max: number): number | null {
   return n >= min && n <= max ? n : null;
 }
 
-export function validateProgramSettings(d: ProgramSettingsDraft): { ok: true; value: ProgramSettings } | { ok: false; errors: Partial<Record<SettingsField, string>> } {
+export function validateProgramSettings(
+  d: ProgramSettingsDraft,
+): { ok: true; value: ProgramSettings } | { ok: false; errors: Partial<Record<SettingsField, string>> } {
   const errors: Partial<Record<SettingsField, string>> = {};
   const timezone = d.timezone.trim();
   if (!isValidTimezone(timezone)) errors.timezone = `"${timezone}" is not a timezone name; use an IANA name such as Europe/Berlin or America/New_York.`;

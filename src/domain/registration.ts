@@ -39,8 +39,18 @@ export interface PairingContext {
 }
 
 export type RegistrationField =
-  | "accountName" | "accountDomain" | "title" | "amount" | "currency" | "expectedCloseDate"
-  | "coSellModel" | "pairing" | "relationshipOwner" | "postSaleOwner" | "notes" | `role:${Role}`;
+  | "accountName"
+  | "accountDomain"
+  | "title"
+  | "amount"
+  | "currency"
+  | "expectedCloseDate"
+  | "coSellModel"
+  | "pairing"
+  | "relationshipOwner"
+  | "postSaleOwner"
+  | "notes"
+  | `role:${Role}`;
 
 export interface ValidRegistration {
   accountName: string;
@@ -82,7 +92,8 @@ export function validateRegistration(d: RegistrationDraft, ctx: { pairing: Pairi
   const notes = text("notes", d.notes, "Notes", LIMITS.notes, { multiline: true }, false);
 
   let accountDomain = "";
-  if (d.accountDomain.trim() === "") errors.accountDomain = "The account's web domain is required (e.g. acme.com); it is how duplicate registrations are found.";
+  if (d.accountDomain.trim() === "")
+    errors.accountDomain = "The account's web domain is required (e.g. acme.com); it is how duplicate registrations are found.";
   else {
     const n = normalizeDomain(d.accountDomain);
     if (n.ok) accountDomain = n.domain;
@@ -182,7 +193,9 @@ export function validateRoleAssignment(a: {
 }
 
 export function roleWord(role: Role): string {
-  return { SOURCING: "Sourcing", SELLING: "Selling", TECHNICAL_VALIDATION: "Technical validation", IMPLEMENTATION: "Implementation", INFLUENCE: "Influence" }[role];
+  return { SOURCING: "Sourcing", SELLING: "Selling", TECHNICAL_VALIDATION: "Technical validation", IMPLEMENTATION: "Implementation", INFLUENCE: "Influence" }[
+    role
+  ];
 }
 
 export function modelWord(m: CoSellModel): string {

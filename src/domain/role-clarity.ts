@@ -88,13 +88,7 @@ export function assessRoleClarity(input: RoleClarityInput): RoleClarityAssessmen
         },
   );
 
-  const orgAnswer = (
-    key: string,
-    label: string,
-    orgId: string | null | undefined,
-    doneText: (orgName: string) => string,
-    missingText: string,
-  ): ClarityItem => {
+  const orgAnswer = (key: string, label: string, orgId: string | null | undefined, doneText: (orgName: string) => string, missingText: string): ClarityItem => {
     if (!present(orgId)) return { key, label, done: false, detail: missingText };
     const org = byOrg.get(orgId);
     if (!org) {
@@ -128,9 +122,7 @@ export function assessRoleClarity(input: RoleClarityInput): RoleClarityAssessmen
 
   const partners = [...byOrg.values()]
     .filter((p) => !p.internal)
-    .sort((a, b) =>
-      a.orgName === b.orgName ? (a.orgId < b.orgId ? -1 : a.orgId > b.orgId ? 1 : 0) : a.orgName < b.orgName ? -1 : 1,
-    );
+    .sort((a, b) => (a.orgName === b.orgName ? (a.orgId < b.orgId ? -1 : a.orgId > b.orgId ? 1 : 0) : a.orgName < b.orgName ? -1 : 1));
   for (const p of partners) {
     const sla = p.responseSlaHours;
     const label = `Response SLA for ${p.orgName}`;

@@ -186,12 +186,7 @@ export function askEscalatesAt(createdAt: Date, slaHours: number, businessHours:
  * 0: not overdue; 1: overdue (now ≥ due); 2: escalate (now ≥ creation + 2 × SLA).
  * Alerts can be keyed by (ask, level) so each level is raised once.
  */
-export function askAlertLevel(
-  now: Date,
-  createdAt: Date,
-  slaHours: number,
-  businessHours: BusinessHours | null,
-): 0 | 1 | 2 {
+export function askAlertLevel(now: Date, createdAt: Date, slaHours: number, businessHours: BusinessHours | null): 0 | 1 | 2 {
   const t = now.getTime();
   if (t >= askEscalatesAt(createdAt, slaHours, businessHours).getTime()) return 2;
   if (t >= askDueAt(createdAt, slaHours, businessHours).getTime()) return 1;

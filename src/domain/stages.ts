@@ -2,15 +2,7 @@
 // Pure: no I/O, no clock. The caller records every change (who/when/from/to) and,
 // when `needsGapOverride` is true, that someone moved on despite role-clarity gaps.
 
-export const STAGES = [
-  "REGISTERED",
-  "DISCOVERY",
-  "TECHNICAL_VALIDATION",
-  "PROPOSAL",
-  "NEGOTIATION",
-  "CLOSED_WON",
-  "CLOSED_LOST",
-] as const;
+export const STAGES = ["REGISTERED", "DISCOVERY", "TECHNICAL_VALIDATION", "PROPOSAL", "NEGOTIATION", "CLOSED_WON", "CLOSED_LOST"] as const;
 
 export type Stage = (typeof STAGES)[number];
 export type ClosedStage = "CLOSED_WON" | "CLOSED_LOST";
@@ -29,13 +21,7 @@ export const STAGE_LABELS: Readonly<Record<Stage, string>> = {
 export const CLOSED_STAGES: readonly ClosedStage[] = ["CLOSED_WON", "CLOSED_LOST"];
 
 /** The stages of a live deal, in pipeline order. */
-export const OPEN_STAGES: readonly OpenStage[] = [
-  "REGISTERED",
-  "DISCOVERY",
-  "TECHNICAL_VALIDATION",
-  "PROPOSAL",
-  "NEGOTIATION",
-];
+export const OPEN_STAGES: readonly OpenStage[] = ["REGISTERED", "DISCOVERY", "TECHNICAL_VALIDATION", "PROPOSAL", "NEGOTIATION"];
 
 export function isStage(value: unknown): value is Stage {
   return typeof value === "string" && (STAGES as readonly string[]).includes(value);
@@ -126,9 +112,7 @@ export interface TransitionOptions {
 
 export type TransitionKind = "advance" | "back" | "close" | "reopen";
 
-export type TransitionResult =
-  | { ok: true; kind: TransitionKind; needsGapOverride: boolean }
-  | { ok: false; reason: string };
+export type TransitionResult = { ok: true; kind: TransitionKind; needsGapOverride: boolean } | { ok: false; reason: string };
 
 /**
  * Decides whether a deal may move from one stage to another.
@@ -170,9 +154,7 @@ export function checkTransition(from: Stage, to: Stage, opts: TransitionOptions)
     if (isClosed(to)) {
       return {
         ok: false,
-        reason:
-          `${ref} is ${STAGE_LABELS[from]}; it cannot switch straight to ${STAGE_LABELS[to]}. ` +
-          `Reopen it to an open stage first, then close it again`,
+        reason: `${ref} is ${STAGE_LABELS[from]}; it cannot switch straight to ${STAGE_LABELS[to]}. Reopen it to an open stage first, then close it again`,
       };
     }
     kind = "reopen";
@@ -182,8 +164,7 @@ export function checkTransition(from: Stage, to: Stage, opts: TransitionOptions)
     kind = stageIndex(to) > stageIndex(from) ? "advance" : "back";
   }
 
-  const gated =
-    kind !== "back" && to !== "CLOSED_LOST" && stageIndex(to) > stageIndex("DISCOVERY");
+  const gated = kind !== "back" && to !== "CLOSED_LOST" && stageIndex(to) > stageIndex("DISCOVERY");
   const gaps = opts.roleGaps.filter((g) => g.trim() !== "");
   if (gated && gaps.length > 0) {
     if (!opts.confirmedGaps) {
@@ -204,8 +185,7 @@ export function checkTransition(from: Stage, to: Stage, opts: TransitionOptions)
 // Stage-change alert text.
 
 const NEXT_STEP_HINTS: Readonly<Record<Stage, string>> = {
-  REGISTERED:
-    "Settle the roles before the first customer conversation: quarterback, stage leads, post-sale owner, partner SLAs",
+  REGISTERED: "Settle the roles before the first customer conversation: quarterback, stage leads, post-sale owner, partner SLAs",
   DISCOVERY: "Run a joint discovery call; agree on the stage leads",
   TECHNICAL_VALIDATION: "Schedule the joint demo or POC; each partner shows its part of the solution",
   PROPOSAL: "Send one joint proposal through the relationship owner; no competing quotes",

@@ -25,29 +25,31 @@ export interface TextRules {
 export type TextCheck = { ok: true; value: string } | { ok: false; message: string };
 
 /** Characters that show nothing (zero-width spaces, joiners, marks, fillers); not whitespace to `\s`, except U+FEFF. */
+// biome-ignore lint/suspicious/noMisleadingCharacterClass: a list of single invisible code points, on purpose
 const INVISIBLE = /[\u200B-\u200F\u2060-\u2064\uFEFF\u00AD\u034F\u061C\u115F\u1160\u17B4\u17B5\u180E\u202A-\u202E\u2066-\u2069\u2800\u3164\uFFA0]/u;
 const INVISIBLE_OR_SPACE = new RegExp(`^(?:\\s|${INVISIBLE.source})*$`, "u");
+// biome-ignore lint/suspicious/noControlCharactersInRegex: finding control characters is the point
 const CONTROL = /[\u0000-\u001F\u007F-\u009F]/g;
 const BIDI = /[\u202A-\u202E\u2066-\u2069]/;
 const NAME_ZERO_WIDTH = /[\u200B\u2060\uFEFF]/;
 
 const CHAR_NAMES: Record<number, string> = {
-  0x00: "NUL",
-  0x7f: "DELETE",
-  0x200b: "ZERO WIDTH SPACE",
-  0x200c: "ZERO WIDTH NON-JOINER",
-  0x200d: "ZERO WIDTH JOINER",
-  0x2060: "WORD JOINER",
-  0xfeff: "ZERO WIDTH NO-BREAK SPACE",
-  0x202a: "LEFT-TO-RIGHT EMBEDDING",
-  0x202b: "RIGHT-TO-LEFT EMBEDDING",
-  0x202c: "POP DIRECTIONAL FORMATTING",
-  0x202d: "LEFT-TO-RIGHT OVERRIDE",
-  0x202e: "RIGHT-TO-LEFT OVERRIDE",
-  0x2066: "LEFT-TO-RIGHT ISOLATE",
-  0x2067: "RIGHT-TO-LEFT ISOLATE",
-  0x2068: "FIRST STRONG ISOLATE",
-  0x2069: "POP DIRECTIONAL ISOLATE",
+  0: "NUL",
+  127: "DELETE",
+  8203: "ZERO WIDTH SPACE",
+  8204: "ZERO WIDTH NON-JOINER",
+  8205: "ZERO WIDTH JOINER",
+  8288: "WORD JOINER",
+  65279: "ZERO WIDTH NO-BREAK SPACE",
+  8234: "LEFT-TO-RIGHT EMBEDDING",
+  8235: "RIGHT-TO-LEFT EMBEDDING",
+  8236: "POP DIRECTIONAL FORMATTING",
+  8237: "LEFT-TO-RIGHT OVERRIDE",
+  8238: "RIGHT-TO-LEFT OVERRIDE",
+  8294: "LEFT-TO-RIGHT ISOLATE",
+  8295: "RIGHT-TO-LEFT ISOLATE",
+  8296: "FIRST STRONG ISOLATE",
+  8297: "POP DIRECTIONAL ISOLATE",
 };
 
 /** "U+202E RIGHT-TO-LEFT OVERRIDE" */
@@ -96,9 +98,11 @@ export function checkText(value: string, rules: TextRules): TextCheck {
     }
     const zw = NAME_ZERO_WIDTH.exec(value);
     if (zw) {
-      return { ok: false, message: `${field} contains an invisible ${describeChar(zw[0])} (character ${position(value, zw.index)}), which makes it differ from the same name typed plainly; remove it.` };
+      return {
+        ok: false,
+        message: `${field} contains an invisible ${describeChar(zw[0])} (character ${position(value, zw.index)}), which makes it differ from the same name typed plainly; remove it.`,
+      };
     }
   }
   return { ok: true, value };
 }
-

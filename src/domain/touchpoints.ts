@@ -41,7 +41,10 @@ export function touchpointPhrase(type: TouchpointType): string {
 
 /** Case, spaces, dashes and underscores do not matter: "Proposal Review" = "proposal-review" = "PROPOSAL_REVIEW". */
 function canonical(text: string): string {
-  return text.trim().toLowerCase().replace(/[\s_-]+/g, "-");
+  return text
+    .trim()
+    .toLowerCase()
+    .replace(/[\s_-]+/g, "-");
 }
 
 const BY_WORD = new Map<string, TouchpointType>();
@@ -76,7 +79,10 @@ export type WhenResult = { ok: true; at: Date } | { ok: false; reason: string };
  */
 export function checkNotFuture(at: Date, ctx: { now: Date; timezone: string }): WhenResult {
   if (at.getTime() > ctx.now.getTime() + FUTURE_GRACE_MS) {
-    return { ok: false, reason: `${formatLocal(at, ctx.timezone)} is in the future (it is now ${formatLocal(ctx.now, ctx.timezone)} ${ctx.timezone}). Log a touchpoint once it has happened.` };
+    return {
+      ok: false,
+      reason: `${formatLocal(at, ctx.timezone)} is in the future (it is now ${formatLocal(ctx.now, ctx.timezone)} ${ctx.timezone}). Log a touchpoint once it has happened.`,
+    };
   }
   return { ok: true, at: at.getTime() > ctx.now.getTime() ? ctx.now : at };
 }
@@ -123,7 +129,10 @@ export function parseWhen(raw: string, ctx: { now: Date; timezone: string }): Wh
   if (time) return checkNotFuture(zonedTimeToUtc({ y, m, d, ...time }, ctx.timezone), ctx);
   const startOfDay = zonedTimeToUtc({ y, m, d, h: 0, mi: 0 }, ctx.timezone);
   if (startOfDay.getTime() > ctx.now.getTime()) {
-    return { ok: false, reason: `${formatLocal(startOfDay, ctx.timezone).slice(0, 10)} is in the future (today is ${formatLocal(ctx.now, ctx.timezone).slice(0, 10)} in ${ctx.timezone}). Log a touchpoint once it has happened.` };
+    return {
+      ok: false,
+      reason: `${formatLocal(startOfDay, ctx.timezone).slice(0, 10)} is in the future (today is ${formatLocal(ctx.now, ctx.timezone).slice(0, 10)} in ${ctx.timezone}). Log a touchpoint once it has happened.`,
+    };
   }
   const midday = zonedTimeToUtc({ y, m, d, h: 12, mi: 0 }, ctx.timezone);
   return { ok: true, at: midday.getTime() > ctx.now.getTime() ? ctx.now : midday };
@@ -138,8 +147,7 @@ function formatLocal(at: Date, timezone: string): string {
 /** What `/cosell log …` asked for, before the deal or the time is looked at. */
 export type LogCommand =
   /** no type given: open the form (with the deal fixed when a reference was given) */
-  | { kind: "form"; ref: number | null; note: string }
-  | { kind: "log"; ref: number; type: TouchpointType; note: string; when: string | null };
+  { kind: "form"; ref: number | null; note: string } | { kind: "log"; ref: number; type: TouchpointType; note: string; when: string | null };
 
 export const LOG_USAGE = '/cosell log CS-12 demo "joint demo with their CTO" [--when 2026-11-12 | --when "2026-11-12 14:00"]';
 
@@ -213,14 +221,22 @@ export function parseLogCommand(text: string): LogCommand | { error: string } {
   let type: TouchpointType | null = null;
   let used = 0;
   for (let n = Math.min(plain.length, 3); n >= 1 && type === null; n--) {
-    type = parseTouchpointType(plain.slice(0, n).map((t) => t.text).join(" "));
+    type = parseTouchpointType(
+      plain
+        .slice(0, n)
+        .map((t) => t.text)
+        .join(" "),
+    );
     if (type) used = n;
   }
   if (type === null) {
     const given = quoted.length === 1 ? plain.map((t) => t.text).join(" ") : plain[0]!.text;
     return { error: unknownTypeMessage(given) };
   }
-  const leftover = plain.slice(used).map((t) => t.text).join(" ");
+  const leftover = plain
+    .slice(used)
+    .map((t) => t.text)
+    .join(" ");
   if (leftover !== "" && quoted.length === 1) {
     return { error: `"${plain.map((t) => t.text).join(" ")}" is not a touchpoint type. Use one of: ${TOUCHPOINT_TYPE_WORDS.join(", ")}.` };
   }

@@ -22,7 +22,14 @@ export function channelTarget(deal: DealTarget, broadcast = false): { channel: s
   return { channel: deal.pairing.channelId };
 }
 
-export const dealTargetSelect = { id: true, ref: true, cardTs: true, cardChannelId: true, relationshipOwnerUserId: true, pairing: { select: { channelId: true } } } as const;
+export const dealTargetSelect = {
+  id: true,
+  ref: true,
+  cardTs: true,
+  cardChannelId: true,
+  relationshipOwnerUserId: true,
+  pairing: { select: { channelId: true } },
+} as const;
 
 /**
  * The chat.postMessage arguments of an ask alert row, or null when the ask is no longer open
@@ -34,8 +41,15 @@ export async function renderAskAlert(db: Tx, method: string, payload: Record<str
     where: { id: String(payload.askId) },
     select: { id: true, status: true, fromUserId: true, ownerUserId: true, text: true, dueAt: true, deal: { select: dealTargetSelect } },
   });
-  if (!ask || ask.status !== "OPEN") return null;
-  const data: AskMessageData = { askId: ask.id, dealRef: ask.deal.ref, fromUserId: ask.fromUserId, ownerUserId: ask.ownerUserId, text: ask.text, dueAt: ask.dueAt };
+  if (ask?.status !== "OPEN") return null;
+  const data: AskMessageData = {
+    askId: ask.id,
+    dealRef: ask.deal.ref,
+    fromUserId: ask.fromUserId,
+    ownerUserId: ask.ownerUserId,
+    text: ask.text,
+    dueAt: ask.dueAt,
+  };
   if (method === ASK_ESCALATION_DM) {
     if (!ask.deal.relationshipOwnerUserId) return null;
     const dm = renderEscalationDm(data);

@@ -105,7 +105,9 @@ export async function runWeeklyDigests(deps: DigestDeps, now: Date, opts: Digest
     await claimPairingDigests(deps, now, slot, window, program, opts.batch ?? 100, report);
     report.manager = await claimManagerDigest(deps, now, slot, window, program, client);
     if (report.pairings.claimed > 0 || report.manager === "claimed") {
-      deps.logger.info(`weekly digests ${slot.week}: ${report.pairings.claimed} pairing digests queued (${report.pairings.messages} messages), manager digest ${report.manager}`);
+      deps.logger.info(
+        `weekly digests ${slot.week}: ${report.pairings.claimed} pairing digests queued (${report.pairings.messages} messages), manager digest ${report.manager}`,
+      );
       deps.outbox?.kick();
     }
   }
@@ -142,14 +144,24 @@ async function claimPairingDigests(
   const pairings = await prisma.pairing.findMany({ where: { createdAt: { lte: slot.at } }, select: { id: true } });
   if (pairings.length === 0) return;
   const done = new Set(
-    (await prisma.jobRun.findMany({ where: { job: PAIRING_DIGEST_JOB, periodKey: { in: pairings.map((p) => pairingPeriodKey(p.id, slot.week)) } }, select: { periodKey: true } })).map((r) => r.periodKey),
+    (
+      await prisma.jobRun.findMany({
+        where: { job: PAIRING_DIGEST_JOB, periodKey: { in: pairings.map((p) => pairingPeriodKey(p.id, slot.week)) } },
+        select: { periodKey: true },
+      })
+    ).map((r) => r.periodKey),
   );
   const todo = pairings.filter((p) => !done.has(pairingPeriodKey(p.id, slot.week)));
   report.pairings.alreadyDone += pairings.length - todo.length;
   if (todo.length === 0) return;
 
   const todoIds = new Set(todo.map((p) => p.id));
-  const all = await loadPairingDigests(prisma, { now, window, timezone: program.timezone, pairingIds: todo.length === pairings.length ? undefined : [...todoIds] });
+  const all = await loadPairingDigests(prisma, {
+    now,
+    window,
+    timezone: program.timezone,
+    pairingIds: todo.length === pairings.length ? undefined : [...todoIds],
+  });
   const data = all.filter((d) => todoIds.has(d.pairing.id));
 
   for (let i = 0; i < data.length; i += batch) {
@@ -205,7 +217,11 @@ function outboxRow(channel: string, m: DigestMessage, dedupeKey: string, now: Da
  * shared with another organization (conversations.info `is_ext_shared`), otherwise each admin
  * by DM. Without a Slack client the channel cannot be checked, so the admins get it.
  */
-export async function managerDestinations(deps: DigestDeps, program: Pick<DigestProgram, "managerChannelId">, client: WebClient | null): Promise<ManagerDestination[]> {
+export async function managerDestinations(
+  deps: DigestDeps,
+  program: Pick<DigestProgram, "managerChannelId">,
+  client: WebClient | null,
+): Promise<ManagerDestination[]> {
   const channel = program.managerChannelId;
   if (channel && client) {
     try {
@@ -248,7 +264,9 @@ async function claimManagerDigest(
   };
   const claimed = await prisma.$transaction(async (tx) => {
     const rows = await tx.jobRun.createManyAndReturn({
-      data: [{ job: MANAGER_DIGEST_JOB, periodKey: slot.week, startedAt: now, finishedAt: client ? null : now, detail: detail as unknown as Prisma.InputJsonValue }],
+      data: [
+        { job: MANAGER_DIGEST_JOB, periodKey: slot.week, startedAt: now, finishedAt: client ? null : now, detail: detail as unknown as Prisma.InputJsonValue },
+      ],
       skipDuplicates: true,
       select: { id: true },
     });
@@ -300,13 +318,23 @@ async function uploadPendingCharts(deps: DigestDeps, client: WebClient, now: Dat
           const dm = await client.conversations.open({ users: channelId });
           channelId = String(dm.channel?.id ?? channelId);
         }
-        const file = { file: png, filename: `cosell-digest-${run.periodKey}.png`, title: `Co-sell program ${run.periodKey}: pipeline by stage and pairing ranking` };
+        const file = {
+          file: png,
+          filename: `cosell-digest-${run.periodKey}.png`,
+          title: `Co-sell program ${run.periodKey}: pipeline by stage and pairing ranking`,
+        };
         if (sent?.ts) await client.filesUploadV2({ ...file, channel_id: channelId, thread_ts: sent.ts });
         else await client.filesUploadV2({ ...file, channel_id: channelId, initial_comment: `📊 Co-sell program digest ${run.periodKey}: charts` });
         uploaded.add(dest.channel);
-        await prisma.jobRun.update({ where: { id: run.id }, data: { detail: { ...detail, uploaded: [...uploaded], leaseUntil: now.getTime() + CHART_LEASE_MS } as unknown as Prisma.InputJsonValue } });
+        await prisma.jobRun.update({
+          where: { id: run.id },
+          data: { detail: { ...detail, uploaded: [...uploaded], leaseUntil: now.getTime() + CHART_LEASE_MS } as unknown as Prisma.InputJsonValue },
+        });
       }
-      await prisma.jobRun.update({ where: { id: run.id }, data: { finishedAt: now, detail: { ...detail, uploaded: [...uploaded], chartStatus: "uploaded", leaseUntil: 0 } as unknown as Prisma.InputJsonValue } });
+      await prisma.jobRun.update({
+        where: { id: run.id },
+        data: { finishedAt: now, detail: { ...detail, uploaded: [...uploaded], chartStatus: "uploaded", leaseUntil: 0 } as unknown as Prisma.InputJsonValue },
+      });
       report.charts.uploaded++;
     } catch (err) {
       const attempts = detail.attempts + 1;
@@ -319,7 +347,14 @@ async function uploadPendingCharts(deps: DigestDeps, client: WebClient, now: Dat
         data: {
           finishedAt: giveUp ? now : null,
           // The lease stays until it expires: the retry comes at a later run.
-          detail: { ...detail, uploaded: [...uploaded], attempts, chartStatus: giveUp ? "failed" : "pending", lastError: message.slice(0, 500), leaseUntil: now.getTime() + CHART_LEASE_MS } as unknown as Prisma.InputJsonValue,
+          detail: {
+            ...detail,
+            uploaded: [...uploaded],
+            attempts,
+            chartStatus: giveUp ? "failed" : "pending",
+            lastError: message.slice(0, 500),
+            leaseUntil: now.getTime() + CHART_LEASE_MS,
+          } as unknown as Prisma.InputJsonValue,
         },
       });
       report.charts.failed++;

@@ -33,7 +33,9 @@ export async function runMapRefresh(deps: AppDeps, now: Date): Promise<MapRefres
   if (!quarter) return { quarter: null, posted: 0 };
 
   const done = new Set(
-    (await prisma.jobRun.findMany({ where: { job: MAP_REFRESH_JOB, periodKey: { startsWith: `${quarter}:` } }, select: { periodKey: true } })).map((r) => r.periodKey),
+    (await prisma.jobRun.findMany({ where: { job: MAP_REFRESH_JOB, periodKey: { startsWith: `${quarter}:` } }, select: { periodKey: true } })).map(
+      (r) => r.periodKey,
+    ),
   );
   const pairings = await prisma.pairing.findMany({
     include: { members: { include: { org: { select: { id: true, name: true, kind: true } } } } },
@@ -44,7 +46,10 @@ export async function runMapRefresh(deps: AppDeps, now: Date): Promise<MapRefres
   for (const pairing of pairings) {
     const periodKey = `${quarter}:${pairing.id}`;
     if (done.has(periodKey)) continue;
-    const partnerOrgs = pairing.members.map((m) => m.org).filter((o) => o.kind === "PARTNER").sort((a, b) => a.name.localeCompare(b.name));
+    const partnerOrgs = pairing.members
+      .map((m) => m.org)
+      .filter((o) => o.kind === "PARTNER")
+      .sort((a, b) => a.name.localeCompare(b.name));
     if (partnerOrgs.length === 0) continue;
     const previous = await prisma.jobRun.findFirst({
       where: { job: MAP_REFRESH_JOB, periodKey: { endsWith: `:${pairing.id}` } },
@@ -58,7 +63,13 @@ export async function runMapRefresh(deps: AppDeps, now: Date): Promise<MapRefres
       const map = await loadAccountMap(prisma, { partnerOrgId: org.id, targets: false });
       const overlap = overlapTotal(map.counts);
       detail.partners[org.id] = { ...map.counts, overlap };
-      partners.push({ orgId: org.id, name: org.name, counts: map.counts, previousOverlap: before[org.id]?.overlap ?? null, hasCustomerList: map.theirCustomers !== null });
+      partners.push({
+        orgId: org.id,
+        name: org.name,
+        counts: map.counts,
+        previousOverlap: before[org.id]?.overlap ?? null,
+        hasCustomerList: map.theirCustomers !== null,
+      });
     }
     const msg = renderRefreshReminder({ pairingName: pairing.name, quarter, ourName: ours?.name ?? null, partners });
     const sent = await prisma.$transaction(async (tx) => {
@@ -67,7 +78,11 @@ export async function runMapRefresh(deps: AppDeps, now: Date): Promise<MapRefres
         skipDuplicates: true,
       });
       if (claimed.count === 0) return false; // another process got there first
-      await enqueue(tx, { method: "chat.postMessage", payload: { channel: pairing.channelId, text: msg.text, blocks: msg.blocks }, dedupeKey: `map-refresh:${periodKey}` }, now);
+      await enqueue(
+        tx,
+        { method: "chat.postMessage", payload: { channel: pairing.channelId, text: msg.text, blocks: msg.blocks }, dedupeKey: `map-refresh:${periodKey}` },
+        now,
+      );
       return true;
     });
     if (sent) posted++;

@@ -44,7 +44,16 @@ const LOOKUP_MARGIN_MS = 10 * 60_000;
 const LOOKUP_PAGE = 200;
 const LOOKUP_MAX_PAGES = 5;
 /** Lookups that can never work here (no access, missing scope): the post is sent again. */
-const CANNOT_LOOK = new Set(["not_in_channel", "missing_scope", "channel_not_found", "thread_not_found", "no_permission", "access_denied", "not_allowed_token_type", "team_access_not_granted"]);
+const CANNOT_LOOK = new Set([
+  "not_in_channel",
+  "missing_scope",
+  "channel_not_found",
+  "thread_not_found",
+  "no_permission",
+  "access_denied",
+  "not_allowed_token_type",
+  "team_access_not_granted",
+]);
 
 interface Row {
   id: string;
@@ -304,7 +313,8 @@ function sleep(ms: number): Promise<void> {
 
 function retryDelay(err: unknown, attempts: number): { delayMs: number; reason: string } {
   const e = err as { code?: string; retryAfter?: number; statusCode?: number; data?: { error?: string }; message?: string };
-  if (e.code === ErrorCode.RateLimitedError) return { delayMs: Math.max(1, e.retryAfter ?? 1) * 1000, reason: `rate limited (Retry-After ${e.retryAfter ?? 1} s)` };
+  if (e.code === ErrorCode.RateLimitedError)
+    return { delayMs: Math.max(1, e.retryAfter ?? 1) * 1000, reason: `rate limited (Retry-After ${e.retryAfter ?? 1} s)` };
   const backoff = Math.min(2 ** Math.max(0, attempts - 1) * 2000, 10 * 60_000);
   if (e.code === ErrorCode.HTTPError) return { delayMs: backoff, reason: `HTTP ${e.statusCode}` };
   if (e.code === ErrorCode.PlatformError) return { delayMs: backoff, reason: `Slack said ${e.data?.error ?? "error"}` };
@@ -330,7 +340,12 @@ async function resolve(deps: AppDeps, row: Row): Promise<Plan> {
     const deal = await loadDealView(prisma, { id: dealId });
     const card = renderDealCard(deal, { audience: "channel", now: deps.clock.now() });
     if (deal.card.ts && deal.card.channelId) {
-      return { kind: "call", method: "chat.update", channel: deal.card.channelId, args: toSlack({ channel: deal.card.channelId, ts: deal.card.ts, text: card.text, blocks: card.blocks }) };
+      return {
+        kind: "call",
+        method: "chat.update",
+        channel: deal.card.channelId,
+        args: toSlack({ channel: deal.card.channelId, ts: deal.card.ts, text: card.text, blocks: card.blocks }),
+      };
     }
     // Only the first post creates the card; later refreshes wait for it.
     if (!row.dedupeKey?.startsWith("card-post:")) throw new Defer("card not posted yet");
@@ -376,7 +391,13 @@ async function resolveMessage(deps: AppDeps, method: string, raw: Record<string,
   return { kind: "call", method, ...(channel ? { channel } : {}), args: payload };
 }
 
-async function deliver(deps: AppDeps, client: WebClient, row: Row, plan: Exclude<Plan, { kind: "skip" }>, state: AttemptState): Promise<Record<string, unknown>> {
+async function deliver(
+  deps: AppDeps,
+  client: WebClient,
+  row: Row,
+  plan: Exclude<Plan, { kind: "skip" }>,
+  state: AttemptState,
+): Promise<Record<string, unknown>> {
   if (plan.kind === "call") return (await client.apiCall(plan.method, plan.args)) as unknown as Record<string, unknown>;
   if (state.uncertain) {
     const found = await findPosted(deps, client, row, plan);
@@ -438,11 +459,30 @@ async function findPosted(deps: AppDeps, client: WebClient, row: Row, plan: Extr
     };
     if (plan.threadTs) {
       const threadTs = plan.threadTs;
-      const ts = await scan((cursor) => client.conversations.replies({ channel, ts: threadTs, include_all_metadata: true, oldest, limit: LOOKUP_PAGE, ...(cursor ? { cursor } : {}) }) as Promise<HistoryPage>);
+      const ts = await scan(
+        (cursor) =>
+          client.conversations.replies({
+            channel,
+            ts: threadTs,
+            include_all_metadata: true,
+            oldest,
+            limit: LOOKUP_PAGE,
+            ...(cursor ? { cursor } : {}),
+          }) as Promise<HistoryPage>,
+      );
       if (ts) return { channel, ts };
     }
     // Top-level posts (and a reply that went out top-level, rendered before its card existed).
-    const ts = await scan((cursor) => client.conversations.history({ channel, include_all_metadata: true, oldest, limit: LOOKUP_PAGE, ...(cursor ? { cursor } : {}) }) as Promise<HistoryPage>);
+    const ts = await scan(
+      (cursor) =>
+        client.conversations.history({
+          channel,
+          include_all_metadata: true,
+          oldest,
+          limit: LOOKUP_PAGE,
+          ...(cursor ? { cursor } : {}),
+        }) as Promise<HistoryPage>,
+    );
     return ts ? { channel, ts } : null;
   } catch (err) {
     const e = err as { code?: string; data?: { error?: string } };

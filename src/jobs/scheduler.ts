@@ -85,7 +85,10 @@ export function startJobs(deps: AppDeps, opts: SchedulerOptions = {}): Scheduler
   const mapRefresh = () => {
     if (mapping) return mapping;
     mapping = runMapRefresh(deps, deps.clock.now())
-      .then(() => undefined, (err) => deps.logger.error("account-map refresh failed:", err))
+      .then(
+        () => undefined,
+        (err) => deps.logger.error("account-map refresh failed:", err),
+      )
       .finally(() => {
         mapping = null;
       });

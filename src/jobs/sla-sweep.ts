@@ -1,7 +1,7 @@
 import { z } from "zod";
 import type { AppDeps } from "../deps";
 import { closeDatePassed, DEFAULT_STALE_DAYS, isValidTimezone, localDate, staleDaysFor, staleLevel } from "../domain/sla-clock";
-import { CLOSED_STAGES, OPEN_STAGES, type Stage } from "../domain/stages";
+import { OPEN_STAGES, type Stage } from "../domain/stages";
 import type { Tx } from "../db/client";
 import { renderCloseDateAlert, renderStaleAlert } from "../slack/blocks/asks";
 import { ASK_ALERT, ASK_ESCALATION_DM, channelTarget, dealTargetSelect } from "./ask-alerts";
@@ -155,7 +155,11 @@ function parseStaleDaysByStage(raw: unknown): Partial<Record<Stage, number>> {
 async function enqueueNew(deps: SweepDeps, now: Date, msgs: { key: string; payload: OutboxPost }[], report: SweepReport): Promise<number> {
   if (msgs.length === 0) return 0;
   try {
-    return await enqueueMany(deps.db.prisma, msgs.map((m) => ({ method: "chat.postMessage" as const, payload: m.payload, dedupeKey: m.key })), now);
+    return await enqueueMany(
+      deps.db.prisma,
+      msgs.map((m) => ({ method: "chat.postMessage" as const, payload: m.payload, dedupeKey: m.key })),
+      now,
+    );
   } catch (err) {
     report.failed++;
     deps.logger.error("SLA sweep: queueing alerts failed:", err);
@@ -214,7 +218,13 @@ async function sweepCloseDates(deps: SweepDeps, now: Date, batch: number, timezo
     const msgs = deals.flatMap((d) => {
       const date = d.expectedCloseDate.toISOString().slice(0, 10);
       if (!closeDatePassed(now, date, timezone)) return [];
-      const msg = renderCloseDateAlert({ ref: d.ref, title: d.title, stage: d.stage, expectedCloseDate: date, relationshipOwnerUserId: d.relationshipOwnerUserId });
+      const msg = renderCloseDateAlert({
+        ref: d.ref,
+        title: d.title,
+        stage: d.stage,
+        expectedCloseDate: date,
+        relationshipOwnerUserId: d.relationshipOwnerUserId,
+      });
       return [{ key: `closedate:${d.id}:${date}`, payload: { ...channelTarget(d), text: msg.text, unfurl_links: false } }];
     });
     report.closeDatePassed += await enqueueNew(deps, now, msgs, report);

@@ -123,14 +123,24 @@ export class Cast {
         company = spec.strangerCompany;
       } else if (info.org) {
         const org = byName.get(info.org) ?? (kind === "partner" ? fallbackPartner : undefined);
-        teamId = org?.slackTeamIds[0] ?? `T0${info.org.replace(/[^A-Za-z0-9]/g, "").toUpperCase().slice(0, 9)}`;
+        teamId =
+          org?.slackTeamIds[0] ??
+          `T0${info.org
+            .replace(/[^A-Za-z0-9]/g, "")
+            .toUpperCase()
+            .slice(0, 9)}`;
         company = org?.name ?? info.org;
       }
       return { id, name: info.name, handle: info.name.toLowerCase().split(/\s+/)[0]!, title: info.title, teamId, company, kind, isAdmin: id === spec.admin };
     };
     this.people = [make(spec.admin, "internal"), make(spec.rep, "internal"), make(spec.partner, "partner"), make(spec.stranger, "stranger")];
     const four = new Set(this.people.map((p) => p.id));
-    this.directory = [...this.people, ...Object.entries(spec.people).filter(([id]) => !four.has(id)).map(([id, info]) => make(id, info.org ? "partner" : "internal"))];
+    this.directory = [
+      ...this.people,
+      ...Object.entries(spec.people)
+        .filter(([id]) => !four.has(id))
+        .map(([id, info]) => make(id, info.org ? "partner" : "internal")),
+    ];
 
     const teamOwner = new Map<string, string>();
     for (const o of orgs) for (const t of o.slackTeamIds) teamOwner.set(t, o.name);
@@ -157,7 +167,16 @@ export class Cast {
     });
     const internalId = program?.managerChannelId ?? spec.internalChannel;
     if (!channels.some((c) => c.id === internalId)) {
-      channels.push({ id: internalId, name: "partner-managers", kind: "channel", is_ext_shared: false, connected_team_ids: [], sharedWith: [], teams: [this.ourTeam], topic: "Partner managers: digests, alerts and admin notes" });
+      channels.push({
+        id: internalId,
+        name: "partner-managers",
+        kind: "channel",
+        is_ext_shared: false,
+        connected_team_ids: [],
+        sharedWith: [],
+        teams: [this.ourTeam],
+        topic: "Partner managers: digests, alerts and admin notes",
+      });
     }
     for (const person of this.people) {
       channels.push({ id: `D_${person.id}`, name: "cosell", kind: "dm", is_im: true, user: person.id, sharedWith: [], teams: [person.teamId] });

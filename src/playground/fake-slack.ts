@@ -198,7 +198,15 @@ export class FakeSlack {
   shareFile(name: string, bytes: Buffer | string): string {
     const id = `F${this.seq++}`;
     const data = Buffer.isBuffer(bytes) ? bytes : Buffer.from(bytes);
-    this.files.set(id, { id, name, title: name, mimetype: mimeOf(name), size: data.length, url_private: `files/${id}/${encodeURIComponent(name)}`, bytes: data });
+    this.files.set(id, {
+      id,
+      name,
+      title: name,
+      mimetype: mimeOf(name),
+      size: data.length,
+      url_private: `files/${id}/${encodeURIComponent(name)}`,
+      bytes: data,
+    });
     return id;
   }
 
@@ -225,7 +233,8 @@ export class FakeSlack {
   async waitFor(pred: (calls: RecordedCall[]) => boolean, timeoutMs = 15_000): Promise<void> {
     const start = Date.now();
     while (!pred(this.calls)) {
-      if (Date.now() - start > timeoutMs) throw new Error(`fake Slack: condition not met within ${timeoutMs} ms; calls: ${this.calls.map((c) => c.method).join(", ")}`);
+      if (Date.now() - start > timeoutMs)
+        throw new Error(`fake Slack: condition not met within ${timeoutMs} ms; calls: ${this.calls.map((c) => c.method).join(", ")}`);
       await new Promise((r) => setTimeout(r, 20));
     }
   }
@@ -531,7 +540,11 @@ export class FakeSlack {
         return { ok: true, message_ts: msg.ts };
       }
       case "chat.getPermalink":
-        return { ok: true, channel: args.channel, permalink: `https://${this.permalinkHost}/archives/${String(args.channel)}/p${String(args.message_ts).replace(".", "")}` };
+        return {
+          ok: true,
+          channel: args.channel,
+          permalink: `https://${this.permalinkHost}/archives/${String(args.channel)}/p${String(args.message_ts).replace(".", "")}`,
+        };
       case "views.open":
       case "views.push": {
         const view = parseView(args.view);
@@ -579,7 +592,9 @@ export class FakeSlack {
       }
       case "users.info": {
         const u = this.users.get(String(args.user));
-        return u ? { ok: true, user: { ...u, ...(u.name ? { real_name: u.name } : {}), profile: { real_name: u.name ?? u.id, title: u.title ?? "" } } } : { ok: false, error: "user_not_found" };
+        return u
+          ? { ok: true, user: { ...u, ...(u.name ? { real_name: u.name } : {}), profile: { real_name: u.name ?? u.id, title: u.title ?? "" } } }
+          : { ok: false, error: "user_not_found" };
       }
       case "users.list":
         return { ok: true, members: [...this.users.values()].map((u) => ({ ...u, real_name: u.name ?? u.id })) };
@@ -603,7 +618,10 @@ export class FakeSlack {
         const ts = String(args.ts ?? "");
         const parent = this.messages.filter((m) => m.channel === channel && m.ts === ts);
         if (parent.length === 0 && this.strict) return { ok: false, error: "thread_not_found" };
-        const replies = inRange(this.messages.filter((m) => m.channel === channel && !m.ephemeralFor && m.thread_ts === ts && m.ts !== ts), args).sort(byTs);
+        const replies = inRange(
+          this.messages.filter((m) => m.channel === channel && !m.ephemeralFor && m.thread_ts === ts && m.ts !== ts),
+          args,
+        ).sort(byTs);
         return { ok: true, ...page([...parent, ...replies], args) };
       }
       case "pins.add":
@@ -618,7 +636,15 @@ export class FakeSlack {
       case "files.getUploadURLExternal": {
         const id = `F${this.seq++}`;
         const name = String(args.filename ?? "file");
-        this.files.set(id, { id, name, title: name, mimetype: mimeOf(name), size: Number(args.length ?? 0), url_private: `files/${id}/${encodeURIComponent(name)}`, pending: true });
+        this.files.set(id, {
+          id,
+          name,
+          title: name,
+          mimetype: mimeOf(name),
+          size: Number(args.length ?? 0),
+          url_private: `files/${id}/${encodeURIComponent(name)}`,
+          pending: true,
+        });
         return { ok: true, upload_url: `${this.url}/upload/${id}`, file_id: id };
       }
       case "files.completeUploadExternal": {
@@ -634,13 +660,21 @@ export class FakeSlack {
         const channel = args.channel_id ?? args.channels;
         if (channel && done.length > 0) {
           const threadTs = typeof args.thread_ts === "string" && args.thread_ts ? args.thread_ts : undefined;
-          this.post({ channel: this.channelId(String(channel).split(",")[0]), text: String(args.initial_comment ?? ""), bot_id: BOT_ID, files: done, ...(threadTs ? { thread_ts: threadTs } : {}) });
+          this.post({
+            channel: this.channelId(String(channel).split(",")[0]),
+            text: String(args.initial_comment ?? ""),
+            bot_id: BOT_ID,
+            files: done,
+            ...(threadTs ? { thread_ts: threadTs } : {}),
+          });
         }
         return { ok: true, files: list.map((f) => ({ id: f.id, ...(this.files.get(f.id) ? publicFile(this.files.get(f.id)!) : {}) })) };
       }
       case "files.info": {
         const file = this.files.get(String(args.file ?? ""));
-        return file ? { ok: true, file: { ...publicFile(file), url_private_download: `${this.url}/download/${file.id}/${encodeURIComponent(file.name)}` } } : { ok: false, error: "file_not_found" };
+        return file
+          ? { ok: true, file: { ...publicFile(file), url_private_download: `${this.url}/download/${file.id}/${encodeURIComponent(file.name)}` } }
+          : { ok: false, error: "file_not_found" };
       }
       default:
         return { ok: true };
@@ -694,7 +728,10 @@ function metadataOf(v: unknown): SlackMessage["metadata"] {
   if (!parsed || typeof parsed !== "object") return undefined;
   const m = parsed as { event_type?: unknown; event_payload?: unknown };
   if (typeof m.event_type !== "string") return undefined;
-  return { event_type: m.event_type, event_payload: m.event_payload && typeof m.event_payload === "object" ? (m.event_payload as Record<string, unknown>) : {} };
+  return {
+    event_type: m.event_type,
+    event_payload: m.event_payload && typeof m.event_payload === "object" ? (m.event_payload as Record<string, unknown>) : {},
+  };
 }
 
 const byTs = (a: SlackMessage, b: SlackMessage) => Number(a.ts) - Number(b.ts);
@@ -716,7 +753,14 @@ function inRange(msgs: SlackMessage[], args: Record<string, unknown>): SlackMess
 function page(msgs: SlackMessage[], args: Record<string, unknown>): Record<string, unknown> {
   const withMetadata = args.include_all_metadata === true || args.include_all_metadata === "true";
   const limit = Math.max(1, Math.min(999, Number(args.limit ?? 100) || 100));
-  const start = typeof args.cursor === "string" && args.cursor ? Number(Buffer.from(args.cursor, "base64").toString().replace(/^next:/, "")) || 0 : 0;
+  const start =
+    typeof args.cursor === "string" && args.cursor
+      ? Number(
+          Buffer.from(args.cursor, "base64")
+            .toString()
+            .replace(/^next:/, ""),
+        ) || 0
+      : 0;
   const slice = msgs.slice(start, start + limit);
   const more = start + limit < msgs.length;
   return {

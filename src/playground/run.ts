@@ -7,7 +7,7 @@ import { startPlayground } from "./server";
 // <COSELL_DATA_DIR>/playground (never the database a real workspace uses).
 
 export async function runPlayground(): Promise<void> {
-  let config;
+  let config: ReturnType<typeof loadConfig>;
   try {
     // The playground makes up its own token and signing secret; the rest of the environment applies.
     config = loadConfig({ ...process.env, SLACK_BOT_TOKEN: `xoxb-${randomBytes(8).toString("hex")}`, SLACK_SIGNING_SECRET: randomBytes(16).toString("hex") });
@@ -20,7 +20,7 @@ export async function runPlayground(): Promise<void> {
   }
   const dataDir = config.dataDir === "memory://" ? config.dataDir : path.join(config.dataDir, "playground");
   console.log("cosell playground: starting (the first start seeds a demo program and its Slack history: about a minute)…");
-  let pg;
+  let pg: Awaited<ReturnType<typeof startPlayground>>;
   try {
     pg = await startPlayground({ port: config.port, dataDir, timezone: config.timezone, admins: config.admins, logLevel: config.logLevel, jobs: config.jobs });
   } catch (err) {
@@ -56,5 +56,4 @@ export async function runPlayground(): Promise<void> {
   ];
   console.log(lines.join("\n"));
   pg.deps.logger.info(`cosell playground is listening on ${pg.url}`);
-
 }

@@ -78,7 +78,12 @@ export async function startPlayground(opts: PlaygroundOptions): Promise<Playgrou
   await ensureProgram(db.prisma, { timezone });
   const fresh = await seedPlayground(db, { now: clock.now(), managerChannelId: PLAYGROUND_CAST.internalChannel });
 
-  const fake = new FakeSlack({ strict: true, now: () => clock.now().getTime(), permalinkHost: "playground.slack.com", ...(opts.triggerTtlMs ? { triggerTtlMs: opts.triggerTtlMs } : {}) });
+  const fake = new FakeSlack({
+    strict: true,
+    now: () => clock.now().getTime(),
+    permalinkHost: "playground.slack.com",
+    ...(opts.triggerTtlMs ? { triggerTtlMs: opts.triggerTtlMs } : {}),
+  });
   await fake.start();
   if (!memory && !fresh) loadWorkspace(fake, opts.dataDir);
   const kept = memory ? undefined : keepWorkspace(fake, opts.dataDir);
@@ -212,14 +217,25 @@ export async function startPlayground(opts: PlaygroundOptions): Promise<Playgrou
       people: cast.people,
       directory: cast.directory,
       bot: { id: BOT_USER_ID, name: "cosell" },
-      channels: channels.map(({ id, name, kind, sharedWith, pairing, topic, is_ext_shared }) => ({ id, name, kind, sharedWith, pairing, topic, shared: Boolean(is_ext_shared) })),
+      channels: channels.map(({ id, name, kind, sharedWith, pairing, topic, is_ext_shared }) => ({
+        id,
+        name,
+        kind,
+        sharedWith,
+        pairing,
+        topic,
+        shared: Boolean(is_ext_shared),
+      })),
       channelNames: Object.fromEntries(cast.channels.filter((c) => c.kind === "channel").map((c) => [c.id, c.name])),
       messages,
       modal: top ? { id: top.id, view: top.view, depth: (fake.modalStacks.get(me.id) ?? []).length } : null,
       home: home ? { id: home.id, view: home.view } : null,
       can: { commands: !cast.isExternal(me), shortcuts: !cast.isExternal(me), appHome: !cast.isExternal(me) },
       jobs: PLAYGROUND_JOBS.map((j) => ({ id: j.id, label: j.label })),
-      shortcuts: { global: { callbackId: CALLBACK.registerShortcut, name: "Register co-sell deal" }, message: { callbackId: CALLBACK.logMessageShortcut, name: "Log as co-sell touchpoint" } },
+      shortcuts: {
+        global: { callbackId: CALLBACK.registerShortcut, name: "Register co-sell deal" },
+        message: { callbackId: CALLBACK.logMessageShortcut, name: "Log as co-sell touchpoint" },
+      },
     };
   };
 

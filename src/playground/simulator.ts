@@ -77,7 +77,14 @@ export class SlackSimulator {
       username: "Slackbot",
       ephemeralFor: person.id,
       ...(threadTs ? { thread_ts: threadTs } : {}),
-      ...(note ? { blocks: [{ type: "section", text: { type: "mrkdwn", text } }, { type: "context", elements: [{ type: "mrkdwn", text: note }] }] } : {}),
+      ...(note
+        ? {
+            blocks: [
+              { type: "section", text: { type: "mrkdwn", text } },
+              { type: "context", elements: [{ type: "mrkdwn", text: note }] },
+            ],
+          }
+        : {}),
     });
   }
 
@@ -91,7 +98,12 @@ export class SlackSimulator {
     const [command = "", ...restWords] = trimmed.split(/\s+/);
     const text = trimmed.slice(command.length).trim();
     if (command.toLowerCase() !== COMMAND) {
-      this.slackbot(channelId, person, `\`${command}\` is not a valid command. In Slack, all messages that start with the "/" character are interpreted as commands.`, "This playground knows one command: `/cosell`. Try `/cosell help`.");
+      this.slackbot(
+        channelId,
+        person,
+        `\`${command}\` is not a valid command. In Slack, all messages that start with the "/" character are interpreted as commands.`,
+        "This playground knows one command: `/cosell`. Try `/cosell help`.",
+      );
       return {};
     }
     void restWords;
@@ -183,7 +195,13 @@ export class SlackSimulator {
       const ephemeral = Boolean(msg.ephemeralFor);
       payload = {
         ...base,
-        container: { type: "message", message_ts: msg.ts, channel_id: msg.channel, is_ephemeral: ephemeral, ...(msg.thread_ts ? { thread_ts: msg.thread_ts } : {}) },
+        container: {
+          type: "message",
+          message_ts: msg.ts,
+          channel_id: msg.channel,
+          is_ephemeral: ephemeral,
+          ...(msg.thread_ts ? { thread_ts: msg.thread_ts } : {}),
+        },
         channel: { id: msg.channel, name: channel?.kind === "dm" ? "directmessage" : (channel?.name ?? msg.channel) },
         ...(ephemeral ? {} : { message: messagePayload(msg) }),
         state: { values },
@@ -228,7 +246,15 @@ export class SlackSimulator {
     if (!view || view.id !== viewId) return {};
     const clear = all || Boolean(view.view.clear_on_close);
     if (view.view.notify_on_close) {
-      await this.interaction({ type: "view_closed", team: this.team(), user: this.user(person), api_app_id: APP_ID, token: VERIFICATION_TOKEN, view: this.fake.viewPayload(view), is_cleared: clear });
+      await this.interaction({
+        type: "view_closed",
+        team: this.team(),
+        user: this.user(person),
+        api_app_id: APP_ID,
+        token: VERIFICATION_TOKEN,
+        view: this.fake.viewPayload(view),
+        is_cleared: clear,
+      });
     }
     this.fake.closeModal(person.id, clear);
     return {};
@@ -236,7 +262,9 @@ export class SlackSimulator {
 
   private refuseShortcut(person: PlaygroundPerson): Outcome | undefined {
     if (!this.cast.isExternal(person)) return undefined;
-    return { notice: `cosell's shortcuts aren't available to you: the app is installed in ${this.cast.ourName}'s workspace, not in ${person.company}'s (Slack Connect). Use the buttons on its messages.` };
+    return {
+      notice: `cosell's shortcuts aren't available to you: the app is installed in ${this.cast.ourName}'s workspace, not in ${person.company}'s (Slack Connect). Use the buttons on its messages.`,
+    };
   }
 
   async globalShortcut(person: PlaygroundPerson, callbackId: string): Promise<Outcome> {
@@ -344,5 +372,10 @@ function parseReply(text: string, contentType: string): { text: string; blocks?:
 }
 
 function slugDomain(name: string): string {
-  return name.toLowerCase().replace(/[^a-z0-9]+/g, "-").replace(/^-|-$/g, "") || "workspace";
+  return (
+    name
+      .toLowerCase()
+      .replace(/[^a-z0-9]+/g, "-")
+      .replace(/^-|-$/g, "") || "workspace"
+  );
 }

@@ -39,7 +39,10 @@ async function pairingsVisibleTo(db: Tx, actor: Actor): Promise<PairingRow[]> {
 function withNote(msgs: DigestMessage[], note: SlackText): DigestMessage[] {
   const [first, ...rest] = msgs;
   if (!first) return msgs;
-  const blocks = first.blocks.length < 50 ? [...first.blocks.slice(0, 1), { type: "context" as const, elements: [{ type: "mrkdwn" as const, text: note }] }, ...first.blocks.slice(1)] : first.blocks;
+  const blocks =
+    first.blocks.length < 50
+      ? [...first.blocks.slice(0, 1), { type: "context" as const, elements: [{ type: "mrkdwn" as const, text: note }] }, ...first.blocks.slice(1)]
+      : first.blocks;
   return [{ ...first, blocks }, ...rest];
 }
 
@@ -50,7 +53,8 @@ export function digestSubcommand(deps: AppDeps): Subcommand {
       {
         usage: USAGE,
         example: '/cosell digest "Ourco + Acme"',
-        summary: "preview the weekly digest (only you see it): in a pairing channel that pairing's standup digest, elsewhere the manager digest with every program metric (our people); partners see their own pairings'",
+        summary:
+          "preview the weekly digest (only you see it): in a pairing channel that pairing's standup digest, elsewhere the manager digest with every program metric (our people); partners see their own pairings'",
       },
     ],
     async run({ args, words }) {
@@ -78,8 +82,18 @@ export function digestSubcommand(deps: AppDeps): Subcommand {
         if ("ambiguous" in found) throw new UserError(`"${name}" could be ${found.ambiguous.map((p) => `*${p.name}*`).join(" or ")}; give more of the name.`);
         pairing = found;
       } else {
-        pairing = await prisma.pairing.findUnique({ where: { channelId: args.command.channel_id }, select: { id: true, name: true, channelId: true, members: { select: { orgId: true } } } });
-        if (pairing && !decideDealAction(actor, "deal.view", pairing.members.map((m) => m.orgId)).allowed) {
+        pairing = await prisma.pairing.findUnique({
+          where: { channelId: args.command.channel_id },
+          select: { id: true, name: true, channelId: true, members: { select: { orgId: true } } },
+        });
+        if (
+          pairing &&
+          !decideDealAction(
+            actor,
+            "deal.view",
+            pairing.members.map((m) => m.orgId),
+          ).allowed
+        ) {
           throw new AccessDenied("This channel's pairing doesn't include your organization, so its digest isn't shown to you.");
         }
         if (!pairing && actor.kind === "partner") {
@@ -100,16 +114,30 @@ export function digestSubcommand(deps: AppDeps): Subcommand {
       if (pairing) {
         const [data] = await loadPairingDigests(prisma, { now, window, timezone: program.timezone, pairingIds: [pairing.id] });
         if (!data) throw new UserError("That pairing no longer exists.");
-        msgs = withNote(renderPairingDigest(data), mrkdwn`👀 Preview of the last 7 days, only you see it. The digest is ${when}, in ${channelLink(pairing.channelId)}.`);
+        msgs = withNote(
+          renderPairingDigest(data),
+          mrkdwn`👀 Preview of the last 7 days, only you see it. The digest is ${when}, in ${channelLink(pairing.channelId)}.`,
+        );
       } else {
         const data = await loadManagerDigest(prisma, { now, window, fallbackTimezone: program.timezone });
-        msgs = withNote(renderManagerDigest(data), mrkdwn`👀 Preview of the last 7 days, only you see it. The manager digest is ${when}, ${program.managerChannelId ? mrkdwn`in ${channelLink(program.managerChannelId)} (or to the admins by DM if that channel is shared with another organization)` : "to the admins by DM"}.`);
+        msgs = withNote(
+          renderManagerDigest(data),
+          mrkdwn`👀 Preview of the last 7 days, only you see it. The manager digest is ${when}, ${program.managerChannelId ? mrkdwn`in ${channelLink(program.managerChannelId)} (or to the admins by DM if that channel is shared with another organization)` : "to the admins by DM"}.`,
+        );
       }
       const shown = msgs.slice(0, MAX_RESPONSES);
       for (const [i, m] of shown.entries()) {
         let blocks = m.blocks;
         if (i === MAX_RESPONSES - 1 && msgs.length > MAX_RESPONSES && blocks.length < 50) {
-          blocks = [...blocks, { type: "context", elements: [{ type: "mrkdwn", text: mrkdwn`…and ${msgs.length - MAX_RESPONSES} more parts: \`npm run cosell -- digest --preview\` prints it all.` }] }];
+          blocks = [
+            ...blocks,
+            {
+              type: "context",
+              elements: [
+                { type: "mrkdwn", text: mrkdwn`…and ${msgs.length - MAX_RESPONSES} more parts: \`npm run cosell -- digest --preview\` prints it all.` },
+              ],
+            },
+          ];
         }
         await reply(args.respond, { response_type: "ephemeral", replace_original: false, text: m.text, blocks });
       }

@@ -14,7 +14,10 @@ export async function publishHome(deps: AppDeps, client: import("@slack/web-api"
   const program = await deps.db.prisma.program.findUniqueOrThrow({ where: { id: 1 } });
   const now = deps.clock.now();
   const data = await loadHome(deps.db.prisma, actor);
-  await slackOut(client).publishHome({ user_id: userId, view: renderHome(data, { now, today: localDate(now, program.timezone), who: actor.kind, strangerMessage: STRANGER_MESSAGE }) });
+  await slackOut(client).publishHome({
+    user_id: userId,
+    view: renderHome(data, { now, today: localDate(now, program.timezone), who: actor.kind, strangerMessage: STRANGER_MESSAGE }),
+  });
 }
 
 export function registerHome(app: App, deps: AppDeps, ctx: ListenerContext): void {

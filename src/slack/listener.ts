@@ -1,4 +1,12 @@
-import type { AllMiddlewareArgs, Logger, RespondFn, SlackActionMiddlewareArgs, SlackCommandMiddlewareArgs, SlackShortcutMiddlewareArgs, SlackViewMiddlewareArgs } from "@slack/bolt";
+import type {
+  AllMiddlewareArgs,
+  Logger,
+  RespondFn,
+  SlackActionMiddlewareArgs,
+  SlackCommandMiddlewareArgs,
+  SlackShortcutMiddlewareArgs,
+  SlackViewMiddlewareArgs,
+} from "@slack/bolt";
 import type { WebClient } from "@slack/web-api";
 import { FieldErrors, UserError } from "../errors";
 import { reply, slackOut } from "./send";
@@ -59,10 +67,13 @@ export function commandListener(ctx: ListenerContext, fn: (args: CommandArgs) =>
   return async (args: CommandArgs) => {
     let acked = false;
     const ack = args.ack;
-    const tracked = { ...args, ack: (async (r?: Parameters<typeof ack>[0]) => {
-      acked = true;
-      await ack(r);
-    }) as typeof ack };
+    const tracked = {
+      ...args,
+      ack: (async (r?: Parameters<typeof ack>[0]) => {
+        acked = true;
+        await ack(r);
+      }) as typeof ack,
+    };
     ctx.inflight.enter();
     try {
       await fn(tracked);
@@ -118,10 +129,13 @@ export function viewListener(ctx: ListenerContext, fn: (args: ViewArgs) => Promi
   return async (args: ViewArgs) => {
     let acked = false;
     const ack = args.ack;
-    const tracked = { ...args, ack: (async (r?: Parameters<typeof ack>[0]) => {
-      acked = true;
-      await ack(r as never);
-    }) as typeof ack };
+    const tracked = {
+      ...args,
+      ack: (async (r?: Parameters<typeof ack>[0]) => {
+        acked = true;
+        await ack(r as never);
+      }) as typeof ack,
+    };
     ctx.inflight.enter();
     try {
       await fn(tracked);
@@ -139,7 +153,9 @@ export function viewListener(ctx: ListenerContext, fn: (args: ViewArgs) => Promi
         await ack({ response_action: "errors", errors } as never);
       } else {
         if (!acked) await ack();
-        await slackOut(args.client).postMessage({ channel: args.body.user.id, text }).catch((e) => ctx.logger.warn("DM failed", e));
+        await slackOut(args.client)
+          .postMessage({ channel: args.body.user.id, text })
+          .catch((e) => ctx.logger.warn("DM failed", e));
       }
     } finally {
       if (!acked) await ack().catch(() => undefined);

@@ -2,17 +2,19 @@ import type { App } from "@slack/bolt";
 import type { WebClient } from "@slack/web-api";
 import { z } from "zod";
 import type { AppDeps } from "../deps";
-import {
-  decideImport,
-  decideMapView,
-  IMPORT_LIMITS,
-  mapSharingOf,
-  parseListStatus,
-  type MapLevel,
-} from "../domain/account-map";
+import { decideImport, decideMapView, IMPORT_LIMITS, mapSharingOf, parseListStatus, type MapLevel } from "../domain/account-map";
 import { decideAdminAction, type Actor } from "../domain/access";
 import { AccessDenied, assertAllowed, UserError } from "../errors";
-import { findMapAccount, findOrgByName, importAccountFile, loadAccountMap, problemsCsv, requestIntro, tooBigMessage, type ImportOutcome } from "../store/account-map";
+import {
+  findMapAccount,
+  findOrgByName,
+  importAccountFile,
+  loadAccountMap,
+  problemsCsv,
+  requestIntro,
+  tooBigMessage,
+  type ImportOutcome,
+} from "../store/account-map";
 import { buildImportModal, REPORT_PROBLEM_LINES, renderAccountMap, renderImportReport, STATUS_AUTO } from "./blocks/account-map";
 import type { Subcommand, SubcommandContext } from "./commands/index";
 import { openRegisterModal } from "./deals/register";
@@ -59,7 +61,10 @@ async function mapMessage(deps: AppDeps, actor: Actor, partnerOrgId: string) {
 /** The partner a `/cosell map` without a name means: a partner person's own; in a pairing channel with one partner, that one. */
 async function defaultPartner(deps: AppDeps, actor: Actor, channelId: string): Promise<string | null> {
   if (actor.kind === "partner") return actor.orgId;
-  const pairing = await deps.db.prisma.pairing.findUnique({ where: { channelId }, include: { members: { include: { org: { select: { id: true, kind: true } } } } } });
+  const pairing = await deps.db.prisma.pairing.findUnique({
+    where: { channelId },
+    include: { members: { include: { org: { select: { id: true, kind: true } } } } },
+  });
   const partners = pairing?.members.filter((m) => m.org.kind === "PARTNER") ?? [];
   return partners.length === 1 ? partners[0]!.org.id : null;
 }
@@ -106,7 +111,10 @@ export function mapSubcommand(deps: AppDeps): Subcommand {
         const rest = ctx.words.slice(1).join(" ");
         // Partner people import for their own organization; names are resolved for our people only.
         const org = rest && actor.kind === "internal" ? await findOrgByName(deps.db.prisma, rest) : undefined;
-        const data = await importModalData(deps, actor, { orgId: org?.id ?? (actor.kind === "internal" ? (actor.orgId ?? undefined) : undefined), channelId: args.command.channel_id });
+        const data = await importModalData(deps, actor, {
+          orgId: org?.id ?? (actor.kind === "internal" ? (actor.orgId ?? undefined) : undefined),
+          channelId: args.command.channel_id,
+        });
         await args.ack();
         await slackOut(args.client).openView({ trigger_id: args.command.trigger_id, view: buildImportModal(data) });
         return;
@@ -119,7 +127,8 @@ export function mapSubcommand(deps: AppDeps): Subcommand {
       let partnerOrgId: string | null;
       if (actor.kind === "partner") {
         // Never resolve (or list) other organizations' names for a partner's people.
-        if (name && !actor.orgName.toLowerCase().startsWith(name.toLowerCase())) throw new AccessDenied("You can see the account map of your own organization only.");
+        if (name && !actor.orgName.toLowerCase().startsWith(name.toLowerCase()))
+          throw new AccessDenied("You can see the account map of your own organization only.");
         partnerOrgId = actor.orgId;
       } else if (name) partnerOrgId = (await findOrgByName(deps.db.prisma, name, { partnersOnly: true })).id;
       else partnerOrgId = await defaultPartner(deps, actor, args.command.channel_id);
@@ -140,9 +149,14 @@ async function sharing(ctx: SubcommandContext, actor: Actor): Promise<void> {
   const word = (ctx.words[1] ?? "").toLowerCase();
   const current = (await programSettings(deps)).sharing;
   const describe = (s: "COUNTS" | "DETAILS") =>
-    s === "DETAILS" ? "*details*: a partner's people see the overlap counts and the accounts of their own organization's map" : "*counts only*: a partner's people see the overlap counts of their own organization's map, not the accounts";
+    s === "DETAILS"
+      ? "*details*: a partner's people see the overlap counts and the accounts of their own organization's map"
+      : "*counts only*: a partner's people see the overlap counts of their own organization's map, not the accounts";
   if (word === "") {
-    await args.ack({ response_type: "ephemeral", text: mrkdwn`Account-map sharing with partners: ${describe(current)}. Change it with \`${USAGE.sharing}\` (admins).` });
+    await args.ack({
+      response_type: "ephemeral",
+      text: mrkdwn`Account-map sharing with partners: ${describe(current)}. Change it with \`${USAGE.sharing}\` (admins).`,
+    });
     return;
   }
   const next = word === "counts" || word === "count" ? "COUNTS" : word === "details" || word === "detail" ? "DETAILS" : null;
@@ -151,7 +165,9 @@ async function sharing(ctx: SubcommandContext, actor: Actor): Promise<void> {
   const now = deps.clock.now();
   await deps.db.prisma.$transaction([
     deps.db.prisma.program.update({ where: { id: 1 }, data: { mapSharing: next } }),
-    deps.db.prisma.auditEvent.create({ data: { actor: actor.userId, action: "program.map-sharing", subject: "program", detail: { from: current, to: next }, createdAt: now } }),
+    deps.db.prisma.auditEvent.create({
+      data: { actor: actor.userId, action: "program.map-sharing", subject: "program", detail: { from: current, to: next }, createdAt: now },
+    }),
   ]);
   await args.ack({ response_type: "ephemeral", text: mrkdwn`Account-map sharing with partners is now ${describe(next)}.` });
 }
@@ -186,15 +202,17 @@ async function downloadFile(deps: AppDeps, file: SlackFileInfo): Promise<Uint8Ar
 export function registerMapListeners(app: App, deps: AppDeps, ctx: ListenerContext): void {
   const prisma = deps.db.prisma;
   const actorOf = (client: WebClient, b: Body) => resolveActor(deps, client, { userId: b.user.id, teamId: b.user.team_id });
-  const valueOf = (b: Body) => b.actions?.[0]?.value ?? "";
+  const buttonValue = (b: Body) => b.actions?.[0]?.value ?? "";
   const target = (b: Body) => {
-    const parsed = targetValue.safeParse((() => {
-      try {
-        return JSON.parse(valueOf(b));
-      } catch {
-        return null;
-      }
-    })());
+    const parsed = targetValue.safeParse(
+      (() => {
+        try {
+          return JSON.parse(buttonValue(b));
+        } catch {
+          return null;
+        }
+      })(),
+    );
     if (!parsed.success) throw new UserError("That button is out of date; run `/cosell map` again.");
     return parsed.data;
   };
@@ -248,7 +266,7 @@ export function registerMapListeners(app: App, deps: AppDeps, ctx: ListenerConte
     ACTION.mapShow,
     actionListener(ctx, async ({ body, client, respond }) => {
       const b = body as Body;
-      const partnerOrgId = valueOf(b);
+      const partnerOrgId = buttonValue(b);
       if (!z.string().uuid().safeParse(partnerOrgId).success) throw new UserError("That button is out of date.");
       const actor = await actorOf(client, b);
       const msg = await mapMessage(deps, actor, partnerOrgId);
@@ -288,7 +306,10 @@ export function registerMapListeners(app: App, deps: AppDeps, ctx: ListenerConte
       if (!file) throw new UserError("Slack could not find that file; upload it again.", B.file);
       if ((file.size ?? 0) > IMPORT_LIMITS.maxBytes) throw new UserError(tooBigMessage(file.size ?? 0), B.file);
       // A double click or Slack's retry submits the same view twice: the first one imports.
-      const fresh = await prisma.idempotencyKey.createMany({ data: [{ key: `map-import:view:${view.id}`, scope: "account-map.import", createdAt: deps.clock.now() }], skipDuplicates: true });
+      const fresh = await prisma.idempotencyKey.createMany({
+        data: [{ key: `map-import:view:${view.id}`, scope: "account-map.import", createdAt: deps.clock.now() }],
+        skipDuplicates: true,
+      });
       await ack(); // the download and the import can take longer than Slack's 3 seconds
       if (fresh.count === 0) return;
       const fileName = file.name ?? picked[0]!.name ?? "upload.csv";
@@ -306,7 +327,11 @@ export function registerMapListeners(app: App, deps: AppDeps, ctx: ListenerConte
 }
 
 /** The import report to the uploader: a DM (or, when a DM is refused, ephemerally where the form was opened). */
-async function sendReport(deps: AppDeps, client: WebClient, r: { userId: string; channelId?: string | undefined; fileName: string; outcome: ImportOutcome }): Promise<void> {
+async function sendReport(
+  deps: AppDeps,
+  client: WebClient,
+  r: { userId: string; channelId?: string | undefined; fileName: string; outcome: ImportOutcome },
+): Promise<void> {
   const text = renderImportReport({ fileName: r.fileName, ...r.outcome });
   try {
     await slackOut(client).postMessage({ channel: r.userId, text, unfurl_links: false });

@@ -37,5 +37,20 @@ export function registerListeners(app: App, deps: AppDeps, ctx: ListenerContext)
   registerDisputeListeners(app, deps, ctx);
   registerAttributionConfigListeners(app, deps, ctx);
   registerMapListeners(app, deps, ctx);
-  return [newSubcommand(deps), rolesSubcommand(deps), stageSubcommand(deps), logSubcommand(deps), askSubcommand(deps), attributionSubcommand(deps), setupModalSubcommand(deps), panelSubcommand(deps), ...setupSubcommands(deps), ...dealQuerySubcommands(deps), ...disputeSubcommands(deps), ...attributionAdminSubcommands(deps), mapSubcommand(deps), digestSubcommand(deps)];
+  return [
+    newSubcommand(deps),
+    rolesSubcommand(deps),
+    stageSubcommand(deps),
+    logSubcommand(deps),
+    askSubcommand(deps),
+    attributionSubcommand(deps),
+    setupModalSubcommand(deps),
+    panelSubcommand(deps),
+    ...setupSubcommands(deps),
+    ...dealQuerySubcommands(deps),
+    ...disputeSubcommands(deps),
+    ...attributionAdminSubcommands(deps),
+    mapSubcommand(deps),
+    digestSubcommand(deps),
+  ];
 }

@@ -168,7 +168,12 @@ export function guardSlackRequests(inner: RequestListener, opts: RequestGuardOpt
     if (req.headers["content-type"] === "application/x-www-form-urlencoded" && new URLSearchParams(rawBody).get("ssl_check") === "1") return true;
 
     const nowMs = now();
-    const check = verifySlackSignature(opts.signingSecret, { signature: req.headers["x-slack-signature"], timestamp: req.headers["x-slack-request-timestamp"] }, rawBody, nowMs);
+    const check = verifySlackSignature(
+      opts.signingSecret,
+      { signature: req.headers["x-slack-signature"], timestamp: req.headers["x-slack-request-timestamp"] },
+      rawBody,
+      nowMs,
+    );
     if (!check.ok) {
       logger.warn(`refused a Slack request (401): ${check.reason}`);
       answer(res, 401);

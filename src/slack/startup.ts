@@ -36,7 +36,9 @@ export function describeSlackFailure(err: unknown): string {
   const e = err as { code?: string; original?: unknown; statusCode?: number; message?: string };
   if (e.code === ErrorCode.HTTPError) return `HTTP ${e.statusCode ?? "error"}`;
   if (e.code === ErrorCode.RateLimitedError) return "rate limited";
-  const original = (e.code === ErrorCode.RequestError ? e.original : err) as { message?: string; name?: string; cause?: { code?: string; message?: string } } | undefined;
+  const original = (e.code === ErrorCode.RequestError ? e.original : err) as
+    | { message?: string; name?: string; cause?: { code?: string; message?: string } }
+    | undefined;
   const message = original?.name === "TimeoutError" ? "no answer (timed out)" : (original?.message ?? String(err));
   const cause = original?.cause?.code ?? original?.cause?.message;
   return cause && !message.includes(cause) ? `${message} (${cause})` : message;
@@ -75,7 +77,12 @@ export async function waitForSlack(opts: WaitForSlackOptions): Promise<void> {
   for (;;) {
     const remaining = deadline - Date.now();
     if (remaining <= 0) break;
-    const client = new WebClient(opts.token, { slackApiUrl: apiUrl, retryConfig: { retries: 0 }, timeout: Math.max(500, Math.min(10_000, remaining)), logger: quiet });
+    const client = new WebClient(opts.token, {
+      slackApiUrl: apiUrl,
+      retryConfig: { retries: 0 },
+      timeout: Math.max(500, Math.min(10_000, remaining)),
+      logger: quiet,
+    });
     try {
       await client.auth.test();
       if (failures > 0) opts.logger.info(`Slack's API at ${apiUrl} answers now (after ${failures} failed attempt${failures === 1 ? "" : "s"})`);

@@ -141,7 +141,13 @@ export async function importAccountList(prisma: PrismaClient, input: ImportAccou
             importedAt: input.now,
             importedBy: input.actor,
             rowCount,
-            changeSummary: { ...change, rejectedRows: input.rejectedRows, source: input.source, fileName: input.fileName, importedAt: input.now.toISOString() } as Prisma.InputJsonValue,
+            changeSummary: {
+              ...change,
+              rejectedRows: input.rejectedRows,
+              source: input.source,
+              fileName: input.fileName,
+              importedAt: input.now.toISOString(),
+            } as Prisma.InputJsonValue,
           },
         });
         lists.push(change);
@@ -154,7 +160,13 @@ export async function importAccountList(prisma: PrismaClient, input: ImportAccou
           actor: input.actor,
           action: "account-list.import",
           subject: `org:${input.orgId}`,
-          detail: { org: org.name, source: input.source, fileName: input.fileName, rejectedRows: input.rejectedRows, lists: lists } as unknown as Prisma.InputJsonValue,
+          detail: {
+            org: org.name,
+            source: input.source,
+            fileName: input.fileName,
+            rejectedRows: input.rejectedRows,
+            lists: lists,
+          } as unknown as Prisma.InputJsonValue,
           createdAt: input.now,
         },
       });
@@ -173,7 +185,7 @@ export function tooBigMessage(bytes: number): string {
 
 /** All rejected rows as CSV (row, reason), for reports too long for a message. */
 export function problemsCsv(problems: readonly RowProblem[]): string {
-  return ["row,reason", ...problems.map((p) => `${p.row},${csvField(neutralizeFormula(p.reason))}`)].join("\r\n") + "\r\n";
+  return `${["row,reason", ...problems.map((p) => `${p.row},${csvField(neutralizeFormula(p.reason))}`)].join("\r\n")}\r\n`;
 }
 
 export interface ImportOutcome {
@@ -187,14 +199,28 @@ export interface ImportOutcome {
 /** Reads and imports one file (Slack and CLI share it). Never throws for a bad file: it says why. */
 export async function importAccountFile(
   prisma: PrismaClient,
-  input: { orgId: string; status: AccountStatus | null; bytes: Uint8Array; fileName: string; actor: string; source: "slack" | "cli"; now: Date; dryRun?: boolean },
+  input: {
+    orgId: string;
+    status: AccountStatus | null;
+    bytes: Uint8Array;
+    fileName: string;
+    actor: string;
+    source: "slack" | "cli";
+    now: Date;
+    dryRun?: boolean;
+  },
 ): Promise<ImportOutcome> {
-  if (input.bytes.length > IMPORT_LIMITS.maxBytes) return { result: null, problems: [], blankRows: 0, ignoredColumns: [], refused: tooBigMessage(input.bytes.length) };
+  if (input.bytes.length > IMPORT_LIMITS.maxBytes)
+    return { result: null, problems: [], blankRows: 0, ignoredColumns: [], refused: tooBigMessage(input.bytes.length) };
   const file = readAccountFile(decodeCsvBytes(input.bytes), { status: input.status });
   if (!file.ok) return { result: null, problems: [], blankRows: 0, ignoredColumns: [], refused: file.reason };
   const base = { problems: file.problems, blankRows: file.blankRows, ignoredColumns: file.header.ignored };
   if (file.rows.length === 0) {
-    return { ...base, result: null, refused: file.dataRows === 0 ? "the file has a header but no accounts." : "no row could be imported (see the reasons below)." };
+    return {
+      ...base,
+      result: null,
+      refused: file.dataRows === 0 ? "the file has a header but no accounts." : "no row could be imported (see the reasons below).",
+    };
   }
   if (input.dryRun) return { ...base, result: null };
   const result = await importAccountList(prisma, {
@@ -241,7 +267,7 @@ export async function mapLists(db: Tx, partnerOrgId: string): Promise<MapLists> 
     db.organization.findFirst({ where: { kind: "INTERNAL" }, select: { id: true, name: true } }),
     db.organization.findUnique({ where: { id: partnerOrgId }, select: { id: true, name: true, kind: true } }),
   ]);
-  if (!partner || partner.kind !== "PARTNER") throw new NotFound("That partner organization doesn't exist.");
+  if (partner?.kind !== "PARTNER") throw new NotFound("That partner organization doesn't exist.");
   const lists = await db.accountList.findMany({
     where: { orgId: { in: [partner.id, ...(ours ? [ours.id] : [])] } },
     select: { id: true, orgId: true, status: true, rowCount: true, importedAt: true },
@@ -276,7 +302,11 @@ const JOINED = `FROM "Account" t
 const KIND = `CASE WHEN oc.id IS NOT NULL THEN 'CUSTOMER_OVERLAP' WHEN op.id IS NOT NULL THEN 'PROSPECT_OVERLAP' ELSE 'WHITESPACE' END`;
 
 const zeroCounts = (): OverlapCounts => ({ customerOverlap: 0, prospectOverlap: 0, whitespace: 0 });
-const COUNT_KEY: Record<OverlapKind, keyof OverlapCounts> = { CUSTOMER_OVERLAP: "customerOverlap", PROSPECT_OVERLAP: "prospectOverlap", WHITESPACE: "whitespace" };
+const COUNT_KEY: Record<OverlapKind, keyof OverlapCounts> = {
+  CUSTOMER_OVERLAP: "customerOverlap",
+  PROSPECT_OVERLAP: "prospectOverlap",
+  WHITESPACE: "whitespace",
+};
 
 /**
  * The map of us with one partner. Every account of the partner's customer list falls in exactly
@@ -334,7 +364,9 @@ async function topCandidates(db: Tx, params: readonly (string | null)[], limit: 
     limit,
   );
   if (picked.length === 0) return [];
-  const details = await db.$queryRawUnsafe<{ domain: string; name: string; our_arr: bigint | number | null; their_arr: bigint | number | null; our_owner: string | null; their_owner: string | null }[]>(
+  const details = await db.$queryRawUnsafe<
+    { domain: string; name: string; our_arr: bigint | number | null; their_arr: bigint | number | null; our_owner: string | null; their_owner: string | null }[]
+  >(
     `SELECT t.domain, coalesce(oc.name, op.name, t.name) AS name,
        coalesce(oc."arrMinor", op."arrMinor") AS our_arr, t."arrMinor" AS their_arr,
        coalesce(oc.owner, op.owner) AS our_owner, t.owner AS their_owner
@@ -388,7 +420,8 @@ export async function findMapAccount(db: Tx, input: { partnerOrgId: string; doma
   });
   const theirs = accounts.filter((a) => a.orgId === input.partnerOrgId);
   if (theirs.length === 0) return null;
-  const ourName = accounts.find((a) => a.orgId !== input.partnerOrgId && a.status === "CUSTOMER")?.name ?? accounts.find((a) => a.orgId !== input.partnerOrgId)?.name;
+  const ourName =
+    accounts.find((a) => a.orgId !== input.partnerOrgId && a.status === "CUSTOMER")?.name ?? accounts.find((a) => a.orgId !== input.partnerOrgId)?.name;
   const pairings = await db.pairing.findMany({
     where: {
       AND: [{ members: { some: { orgId: input.partnerOrgId } } }, ...(lists.ours ? [{ members: { some: { orgId: lists.ours.id } } }] : [])],
@@ -425,7 +458,12 @@ export async function requestIntro(
     select: { id: true, ref: true, pairing: { select: { channelId: true } } },
   });
   const author =
-    (deal && (await prisma.touchpoint.findFirst({ where: { dealId: deal.id, orgId: input.partnerOrgId }, orderBy: { occurredAt: "desc" }, select: { userId: true } }))) ??
+    (deal &&
+      (await prisma.touchpoint.findFirst({
+        where: { dealId: deal.id, orgId: input.partnerOrgId },
+        orderBy: { occurredAt: "desc" },
+        select: { userId: true },
+      }))) ??
     (await prisma.touchpoint.findFirst({ where: { orgId: input.partnerOrgId }, orderBy: { occurredAt: "desc" }, select: { userId: true } }));
   const who = `${truncate(account.name, 120)} (${account.domain})`;
   if (deal && author) {
@@ -455,8 +493,16 @@ export async function requestIntro(
 // Organizations by name (the CLI and `/cosell map <partner>`)
 
 /** An organization by exact name (any case) or an unambiguous start of one. */
-export async function findOrgByName(db: Tx, name: string, opts: { partnersOnly?: boolean } = {}): Promise<{ id: string; name: string; kind: "INTERNAL" | "PARTNER" }> {
-  const orgs = await db.organization.findMany({ where: opts.partnersOnly ? { kind: "PARTNER" } : {}, select: { id: true, name: true, kind: true }, orderBy: { name: "asc" } });
+export async function findOrgByName(
+  db: Tx,
+  name: string,
+  opts: { partnersOnly?: boolean } = {},
+): Promise<{ id: string; name: string; kind: "INTERNAL" | "PARTNER" }> {
+  const orgs = await db.organization.findMany({
+    where: opts.partnersOnly ? { kind: "PARTNER" } : {},
+    select: { id: true, name: true, kind: true },
+    orderBy: { name: "asc" },
+  });
   const wanted = name.trim().toLowerCase();
   const exact = orgs.find((o) => o.name.toLowerCase() === wanted);
   if (exact) return exact;
@@ -464,5 +510,7 @@ export async function findOrgByName(db: Tx, name: string, opts: { partnersOnly?:
   if (wanted !== "" && starts.length === 1) return starts[0]!;
   const names = orgs.map((o) => o.name).join(", ") || "none yet";
   if (starts.length > 1) throw new UserError(`"${name}" matches ${starts.map((o) => o.name).join(", ")}; give more of the name.`);
-  throw new UserError(`No ${opts.partnersOnly ? "partner " : ""}organization is called "${name}" (${opts.partnersOnly ? "partners" : "organizations"}: ${names}).`);
+  throw new UserError(
+    `No ${opts.partnersOnly ? "partner " : ""}organization is called "${name}" (${opts.partnersOnly ? "partners" : "organizations"}: ${names}).`,
+  );
 }

@@ -31,12 +31,17 @@ export function programBusinessHours(program: { businessHours: unknown; timezone
  * The response SLA for an ask owned by someone of `ownerOrgId` (a partner organization; null
  * for our own people): that organization's committed SLA on the deal, else the program's.
  */
-export async function responseSlaFor(db: Tx, input: { dealId: string; ownerOrgId: string | null }): Promise<{ slaHours: number; businessHours: BusinessHours | null }> {
+export async function responseSlaFor(
+  db: Tx,
+  input: { dealId: string; ownerOrgId: string | null },
+): Promise<{ slaHours: number; businessHours: BusinessHours | null }> {
   const program = await db.program.findUnique({ where: { id: 1 } });
   const committed = input.ownerOrgId
-    ? (await db.participant.findUnique({ where: { dealId_orgId: { dealId: input.dealId, orgId: input.ownerOrgId } }, select: { responseSlaHours: true } }))?.responseSlaHours
+    ? (await db.participant.findUnique({ where: { dealId_orgId: { dealId: input.dealId, orgId: input.ownerOrgId } }, select: { responseSlaHours: true } }))
+        ?.responseSlaHours
     : null;
-  const slaHours = committed && committed > 0 ? committed : program?.responseSlaHours && program.responseSlaHours > 0 ? program.responseSlaHours : DEFAULT_RESPONSE_SLA_HOURS;
+  const slaHours =
+    committed && committed > 0 ? committed : program?.responseSlaHours && program.responseSlaHours > 0 ? program.responseSlaHours : DEFAULT_RESPONSE_SLA_HOURS;
   return { slaHours, businessHours: program ? programBusinessHours(program) : null };
 }
 
@@ -88,7 +93,15 @@ export async function createAsk(prisma: PrismaClient, input: CreateAskInput): Pr
         },
       });
       const dm = renderAskDm({ askId: ask.id, dealRef: deal.ref, fromUserId: ask.fromUserId, ownerUserId: ask.ownerUserId, text: ask.text, dueAt });
-      await enqueue(tx, { method: "chat.postMessage", payload: { channel: ask.ownerUserId, text: dm.text, blocks: dm.blocks, unfurl_links: false }, dedupeKey: `ask-dm:${ask.id}` }, input.now);
+      await enqueue(
+        tx,
+        {
+          method: "chat.postMessage",
+          payload: { channel: ask.ownerUserId, text: dm.text, blocks: dm.blocks, unfurl_links: false },
+          dedupeKey: `ask-dm:${ask.id}`,
+        },
+        input.now,
+      );
       await enqueue(tx, { method: "deal.card", payload: { dealId: deal.id } }, input.now);
       return { askId: ask.id, created: true, ref: deal.ref, slaHours, dueAt, escalateAt };
     });
@@ -120,7 +133,10 @@ export interface AskRow {
 
 export async function findAsk(db: Tx, id: string): Promise<AskRow | null> {
   if (!/^[0-9a-f-]{36}$/i.test(id)) return null;
-  return db.ask.findUnique({ where: { id }, select: { id: true, dealId: true, fromUserId: true, ownerUserId: true, text: true, status: true, doneAt: true, doneBy: true } });
+  return db.ask.findUnique({
+    where: { id },
+    select: { id: true, dealId: true, fromUserId: true, ownerUserId: true, text: true, status: true, doneAt: true, doneBy: true },
+  });
 }
 
 export type CloseAskResult = { closed: true; ask: AskRow } | { closed: false; ask: AskRow };
@@ -142,7 +158,10 @@ export async function closeAsk(prisma: PrismaClient, input: { askId: string; by:
         tx,
         {
           method: "chat.postMessage",
-          payload: { channel: ask.fromUserId, text: mrkdwn`✅ ${mention(input.by)} marked your ask on ${formatDealRef(deal.ref)} done: “${truncate(ask.text, 300)}”` },
+          payload: {
+            channel: ask.fromUserId,
+            text: mrkdwn`✅ ${mention(input.by)} marked your ask on ${formatDealRef(deal.ref)} done: “${truncate(ask.text, 300)}”`,
+          },
           dedupeKey: `ask-done:${ask.id}`,
         },
         input.now,

@@ -17,7 +17,10 @@ export interface CurrentConfig {
 
 export async function currentAttributionConfig(db: Tx): Promise<CurrentConfig> {
   const program = await db.program.findUniqueOrThrow({ where: { id: 1 }, select: { attributionVersion: true } });
-  const row = await db.attributionConfigVersion.findUniqueOrThrow({ where: { version: program.attributionVersion }, select: { createdBy: true, createdAt: true } });
+  const row = await db.attributionConfigVersion.findUniqueOrThrow({
+    where: { version: program.attributionVersion },
+    select: { createdBy: true, createdAt: true },
+  });
   return { config: await configVersion(db, program.attributionVersion), ...row };
 }
 

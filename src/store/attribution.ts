@@ -70,7 +70,10 @@ export async function recordAttribution(tx: Tx, dealId: string, by: { computedBy
 
 /** A stored record as the receipt and "See my numbers" render it. */
 export async function loadReceipt(db: Tx, recordId: string) {
-  const r = await db.attributionRecord.findUnique({ where: { id: recordId }, include: { deal: { select: { id: true, ref: true, title: true, pairingId: true } } } });
+  const r = await db.attributionRecord.findUnique({
+    where: { id: recordId },
+    include: { deal: { select: { id: true, ref: true, title: true, pairingId: true } } },
+  });
   if (!r) throw new NotFound("That attribution record no longer exists.");
   return {
     recordId: r.id,

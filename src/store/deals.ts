@@ -22,7 +22,14 @@ export async function openDealsOnDomain(db: Tx, domain: string): Promise<OpenDea
   });
   return deals.map((d) => {
     const partners = d.participants.filter((p) => p.org.kind === "PARTNER");
-    return { id: d.id, ref: d.ref, registeredBy: d.registeredBy, registeredAt: d.registeredAt, partnerOrgIds: partners.map((p) => p.orgId), partnerNames: partners.map((p) => p.org.name) };
+    return {
+      id: d.id,
+      ref: d.ref,
+      registeredBy: d.registeredBy,
+      registeredAt: d.registeredAt,
+      partnerOrgIds: partners.map((p) => p.orgId),
+      partnerNames: partners.map((p) => p.org.name),
+    };
   });
 }
 
@@ -32,7 +39,10 @@ export async function openDealsOnDomain(db: Tx, domain: string): Promise<OpenDea
  */
 export async function detectConflict(db: Tx, reg: ValidRegistration): Promise<OpenDealOnAccount | null> {
   const partnerIds = await db.organization.findMany({ where: { id: { in: reg.participants.map((p) => p.orgId) }, kind: "PARTNER" }, select: { id: true } });
-  return findConflict(partnerIds.map((p) => p.id), await openDealsOnDomain(db, reg.accountDomain));
+  return findConflict(
+    partnerIds.map((p) => p.id),
+    await openDealsOnDomain(db, reg.accountDomain),
+  );
 }
 
 /**
@@ -151,7 +161,9 @@ export async function registerDeal(prisma: PrismaClient, input: RegisterDealInpu
             input.now,
           );
         }
-        await tx.auditEvent.create({ data: { actor: input.registeredBy, action: "deal.conflict", subject: deal.id, detail: { ref, conflictWith: conflict.ref }, createdAt: input.now } });
+        await tx.auditEvent.create({
+          data: { actor: input.registeredBy, action: "deal.conflict", subject: deal.id, detail: { ref, conflictWith: conflict.ref }, createdAt: input.now },
+        });
       }
       return { kind: "registered", dealId: deal.id, ref, created: true, ...(conflict ? { conflictWith: conflict.ref } : {}) };
     });

@@ -122,7 +122,10 @@ interface TouchedRow extends DealRow {
  * state (pipeline, asks, close dates, gaps) as of `now`. Eight queries whatever the number of
  * pairings; raw SQL with the participants aggregated per deal, so 100,000 deals stay cheap.
  */
-export async function loadPairingDigests(db: Tx, opts: { now: Date; window: DigestWindow; timezone: string; pairingIds?: readonly string[] }): Promise<PairingDigestData[]> {
+export async function loadPairingDigests(
+  db: Tx,
+  opts: { now: Date; window: DigestWindow; timezone: string; pairingIds?: readonly string[] },
+): Promise<PairingDigestData[]> {
   const { now, window, timezone } = opts;
   const ids = opts.pairingIds;
   if (ids && ids.length === 0) return [];
@@ -238,7 +241,15 @@ export async function loadPairingDigests(db: Tx, opts: { now: Date; window: Dige
     const registrations = recent.filter((d) => new Date(d.registeredAt) >= window.start && new Date(d.registeredAt) < window.end).map(line);
     const moves = (movesByPairing.get(p.id) ?? []).map((c) => {
       const d = touchedById.get(c.dealId)!;
-      return { ref: Number(d.ref), title: d.title, from: c.fromStage as Stage, to: c.toStage as Stage, by: c.changedBy, at: new Date(c.changedAt), reopen: c.reopen };
+      return {
+        ref: Number(d.ref),
+        title: d.title,
+        from: c.fromStage as Stage,
+        to: c.toStage as Stage,
+        by: c.changedBy,
+        at: new Date(c.changedAt),
+        reopen: c.reopen,
+      };
     });
     const closedInWindow = (stage: Stage) => {
       const refs = new Set(moves.filter((m) => m.to === stage).map((m) => m.ref));
@@ -257,7 +268,15 @@ export async function loadPairingDigests(db: Tx, opts: { now: Date; window: Dige
       .map((a) => {
         const d = openById.get(a.dealId)!;
         const dueAt = new Date(a.dueAt);
-        return { ref: Number(d.ref), title: d.title, ownerUserId: a.ownerUserId, fromUserId: a.fromUserId, text: a.text, dueAt, overdue: dueAt.getTime() <= nowMs };
+        return {
+          ref: Number(d.ref),
+          title: d.title,
+          ownerUserId: a.ownerUserId,
+          fromUserId: a.fromUserId,
+          text: a.text,
+          dueAt,
+          overdue: dueAt.getTime() <= nowMs,
+        };
       })
       .sort((a, b) => Number(b.overdue) - Number(a.overdue) || a.dueAt.getTime() - b.dueAt.getTime() || a.ref - b.ref);
 
@@ -269,7 +288,12 @@ export async function loadPairingDigests(db: Tx, opts: { now: Date; window: Dige
         if (!orgId) return;
         const o = orgById.get(orgId);
         const sla = d.partSlas?.[i];
-        parts.push({ orgId, orgName: o?.name ?? orgId, internal: o?.internal ?? false, responseSlaHours: sla === null || sla === undefined ? null : Number(sla) });
+        parts.push({
+          orgId,
+          orgName: o?.name ?? orgId,
+          internal: o?.internal ?? false,
+          responseSlaHours: sla === null || sla === undefined ? null : Number(sla),
+        });
       });
       const leads = (d.stageLeads ?? {}) as Partial<Record<string, string>>;
       const clarity = assessRoleClarity({

@@ -51,7 +51,9 @@ export async function assertDisputable(db: Tx, input: { recordId: string; orgId:
   const ref = formatDealRef(record.deal.ref);
   const latest = await db.attributionRecord.findFirst({ where: { dealId: record.dealId }, orderBy: { seq: "desc" }, select: { seq: true } });
   if (latest && latest.seq > record.seq) {
-    throw new UserError(`Record #${record.seq} of ${ref} was replaced by record #${latest.seq} (an admin recomputed it). Dispute the latest receipt in the deal's thread if it is still wrong.`);
+    throw new UserError(
+      `Record #${record.seq} of ${ref} was replaced by record #${latest.seq} (an admin recomputed it). Dispute the latest receipt in the deal's thread if it is still wrong.`,
+    );
   }
   const open = await db.dispute.findFirst({ where: { recordId: input.recordId, orgId: input.orgId, status: "OPEN" }, select: { id: true, raisedBy: true } });
   if (open) {
@@ -98,12 +100,21 @@ export async function openDispute(prisma: PrismaClient, input: OpenDisputeInput)
       const again = await findResult(tx, id);
       if (again) return again;
       await assertDisputable(tx, input);
-      const record = await tx.attributionRecord.findUniqueOrThrow({ where: { id: input.recordId }, include: { deal: { select: { id: true, ref: true, title: true } } } });
+      const record = await tx.attributionRecord.findUniqueOrThrow({
+        where: { id: input.recordId },
+        include: { deal: { select: { id: true, ref: true, title: true } } },
+      });
       const dispute = await tx.dispute.create({
         data: { id, recordId: record.id, dealId: record.dealId, orgId: input.orgId, raisedBy: input.raisedBy, reason: input.reason, createdAt: input.now },
       });
       await tx.auditEvent.create({
-        data: { actor: input.raisedBy, action: "dispute.open", subject: dispute.id, detail: { dealId: record.dealId, recordId: record.id, seq: record.seq, orgId: input.orgId }, createdAt: input.now },
+        data: {
+          actor: input.raisedBy,
+          action: "dispute.open",
+          subject: dispute.id,
+          detail: { dealId: record.dealId, recordId: record.id, seq: record.seq, orgId: input.orgId },
+          createdAt: input.now,
+        },
       });
       const credits = (record.result as unknown as AttributionResult).credits.map((c) => ({ orgName: c.orgName, creditBp: c.creditBp }));
       const dm = renderDisputeAdminDm({
@@ -118,10 +129,26 @@ export async function openDispute(prisma: PrismaClient, input: OpenDisputeInput)
         credits,
       });
       for (const admin of new Set(input.admins)) {
-        await enqueue(tx, { method: "chat.postMessage", payload: { channel: admin, text: dm.text, blocks: dm.blocks, unfurl_links: false }, dedupeKey: `dispute-dm:${dispute.id}:${admin}` }, input.now);
+        await enqueue(
+          tx,
+          {
+            method: "chat.postMessage",
+            payload: { channel: admin, text: dm.text, blocks: dm.blocks, unfurl_links: false },
+            dedupeKey: `dispute-dm:${dispute.id}:${admin}`,
+          },
+          input.now,
+        );
       }
       const note = renderDisputeOpenedNote({ orgName: input.orgName, dealRef: record.deal.ref, seq: record.seq });
-      await enqueue(tx, { method: "chat.postMessage", payload: { threadOfDealId: record.dealId, text: note.text, unfurl_links: false }, dedupeKey: `dispute-note:${dispute.id}` }, input.now);
+      await enqueue(
+        tx,
+        {
+          method: "chat.postMessage",
+          payload: { threadOfDealId: record.dealId, text: note.text, unfurl_links: false },
+          dedupeKey: `dispute-note:${dispute.id}`,
+        },
+        input.now,
+      );
       return { disputeId: dispute.id, shortId: shortDisputeId(dispute.id), created: true, dealId: record.dealId, dealRef: record.deal.ref, seq: record.seq };
     });
   } catch (err) {
@@ -202,7 +229,10 @@ export type AnswerDisputeResult = { answered: true; dispute: DisputeRow } | { an
  * note in the deal's thread for the disputing organization, in one transaction. Conditional on
  * the dispute still being open, so a second click (or a second admin) changes nothing.
  */
-export async function answerDispute(prisma: PrismaClient, input: { disputeId: string; outcome: DisputeOutcome; note: string; by: string; now: Date }): Promise<AnswerDisputeResult> {
+export async function answerDispute(
+  prisma: PrismaClient,
+  input: { disputeId: string; outcome: DisputeOutcome; note: string; by: string; now: Date },
+): Promise<AnswerDisputeResult> {
   return prisma.$transaction(async (tx) => {
     const res = await tx.dispute.updateMany({
       where: { id: input.disputeId, status: "OPEN" },
@@ -211,10 +241,30 @@ export async function answerDispute(prisma: PrismaClient, input: { disputeId: st
     const dispute = await findDispute(tx, input.disputeId);
     if (res.count === 0) return { answered: false, dispute };
     await tx.auditEvent.create({
-      data: { actor: input.by, action: input.outcome === "RESOLVED" ? "dispute.resolve" : "dispute.reject", subject: dispute.id, detail: { dealId: dispute.dealId, recordId: dispute.recordId, note: input.note }, createdAt: input.now },
+      data: {
+        actor: input.by,
+        action: input.outcome === "RESOLVED" ? "dispute.resolve" : "dispute.reject",
+        subject: dispute.id,
+        detail: { dealId: dispute.dealId, recordId: dispute.recordId, note: input.note },
+        createdAt: input.now,
+      },
     });
-    const note = renderDisputeAnsweredNote({ orgName: dispute.orgName, dealRef: dispute.dealRef, raisedBy: dispute.raisedBy, outcome: input.outcome, note: input.note });
-    await enqueue(tx, { method: "chat.postMessage", payload: { threadOfDealId: dispute.dealId, text: note.text, unfurl_links: false }, dedupeKey: `dispute-answer:${dispute.id}` }, input.now);
+    const note = renderDisputeAnsweredNote({
+      orgName: dispute.orgName,
+      dealRef: dispute.dealRef,
+      raisedBy: dispute.raisedBy,
+      outcome: input.outcome,
+      note: input.note,
+    });
+    await enqueue(
+      tx,
+      {
+        method: "chat.postMessage",
+        payload: { threadOfDealId: dispute.dealId, text: note.text, unfurl_links: false },
+        dedupeKey: `dispute-answer:${dispute.id}`,
+      },
+      input.now,
+    );
     return { answered: true, dispute };
   });
 }
@@ -247,20 +297,47 @@ export async function recomputeAttribution(prisma: PrismaClient, input: Recomput
     await tx.$queryRaw`SELECT id FROM "Deal" WHERE id = ${input.dealId} FOR UPDATE`;
     const deal = await tx.deal.findUnique({ where: { id: input.dealId }, select: { id: true, ref: true, stage: true } });
     if (!deal) throw new NotFound("That deal no longer exists.");
-    const fresh = await tx.idempotencyKey.createMany({ data: [{ key: `recompute:${input.key}`, scope: "attribution.recompute", createdAt: input.now }], skipDuplicates: true });
+    const fresh = await tx.idempotencyKey.createMany({
+      data: [{ key: `recompute:${input.key}`, scope: "attribution.recompute", createdAt: input.now }],
+      skipDuplicates: true,
+    });
     const previous = await tx.attributionRecord.findFirst({ where: { dealId: deal.id }, orderBy: { seq: "desc" } });
     if (fresh.count === 0 && previous) {
       // The same command again (a retry): it already made the latest record.
-      return { created: false, recordId: previous.id, seq: previous.seq, previousSeq: previous.seq > 1 ? previous.seq - 1 : null, ref: deal.ref, result: previous.result as unknown as AttributionResult };
+      return {
+        created: false,
+        recordId: previous.id,
+        seq: previous.seq,
+        previousSeq: previous.seq > 1 ? previous.seq - 1 : null,
+        ref: deal.ref,
+        result: previous.result as unknown as AttributionResult,
+      };
     }
     if (deal.stage !== "CLOSED_WON") {
       throw new UserError(`${formatDealRef(deal.ref)} is not Closed won, so there is no attribution to recompute (it is computed when the deal is won).`);
     }
     const record = await recordAttribution(tx, deal.id, { computedBy: input.by, reason: input.reason, now: input.now });
     await tx.auditEvent.create({
-      data: { actor: input.by, action: "attribution.recompute", subject: deal.id, detail: { recordId: record.id, seq: record.seq, previousSeq: previous?.seq ?? null, reason: input.reason }, createdAt: input.now },
+      data: {
+        actor: input.by,
+        action: "attribution.recompute",
+        subject: deal.id,
+        detail: { recordId: record.id, seq: record.seq, previousSeq: previous?.seq ?? null, reason: input.reason },
+        createdAt: input.now,
+      },
     });
-    await enqueue(tx, { method: "attribution.receipt", payload: { recordId: record.id, threadOfDealId: deal.id }, dedupeKey: `receipt:${record.id}` }, input.now);
-    return { created: true, recordId: record.id, seq: record.seq, previousSeq: previous?.seq ?? null, ref: deal.ref, result: record.result as unknown as AttributionResult };
+    await enqueue(
+      tx,
+      { method: "attribution.receipt", payload: { recordId: record.id, threadOfDealId: deal.id }, dedupeKey: `receipt:${record.id}` },
+      input.now,
+    );
+    return {
+      created: true,
+      recordId: record.id,
+      seq: record.seq,
+      previousSeq: previous?.seq ?? null,
+      ref: deal.ref,
+      result: record.result as unknown as AttributionResult,
+    };
   });
 }

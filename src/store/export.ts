@@ -77,7 +77,15 @@ export async function auditExport(db: Tx, e: { actor: string; period: Period; ro
       actor: e.actor,
       action: "attribution.export",
       subject: `attribution-export:${e.period.label}`,
-      detail: { period: e.period.label, timezone: e.period.timezone, start: e.period.start.toISOString(), end: e.period.end.toISOString(), rows: e.rows, deals: e.deals, via: e.via },
+      detail: {
+        period: e.period.label,
+        timezone: e.period.timezone,
+        start: e.period.start.toISOString(),
+        end: e.period.end.toISOString(),
+        rows: e.rows,
+        deals: e.deals,
+        via: e.via,
+      },
       createdAt: e.now,
     },
   });

@@ -36,6 +36,14 @@ export async function loadHome(db: Tx, actor: Actor): Promise<HomeData> {
     db.ask.findMany({ where: { status: "OPEN", ownerUserId: me, deal: scope }, select: askSelect, orderBy: { dueAt: "asc" }, take: LIMIT }),
     db.ask.findMany({ where: { status: "OPEN", fromUserId: me, deal: scope }, select: askSelect, orderBy: { dueAt: "asc" }, take: LIMIT }),
   ]);
-  const ask = (a: (typeof iOwe)[number]): HomeAsk => ({ id: a.id, dealRef: a.deal.ref, dealTitle: a.deal.title, text: a.text, ownerUserId: a.ownerUserId, fromUserId: a.fromUserId, dueAt: a.dueAt });
+  const ask = (a: (typeof iOwe)[number]): HomeAsk => ({
+    id: a.id,
+    dealRef: a.deal.ref,
+    dealTitle: a.deal.title,
+    text: a.text,
+    ownerUserId: a.ownerUserId,
+    fromUserId: a.fromUserId,
+    dueAt: a.dueAt,
+  });
   return { deals, dealCount, asksIOwe: iOwe.map(ask), asksOwedToMe: owedToMe.map(ask) };
 }

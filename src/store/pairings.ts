@@ -21,7 +21,13 @@ export async function pairingContext(db: Tx, where: { id: string } | { channelId
   return row ? toContext(row) : null;
 }
 
-function toContext(p: { id: string; name: string; channelId: string; defaultModel: string; members: { org: { id: string; name: string; kind: string } }[] }): PairingContext & { channelId: string; defaultModel: string } {
+function toContext(p: {
+  id: string;
+  name: string;
+  channelId: string;
+  defaultModel: string;
+  members: { org: { id: string; name: string; kind: string } }[];
+}): PairingContext & { channelId: string; defaultModel: string } {
   return {
     id: p.id,
     name: p.name,

@@ -93,7 +93,12 @@ function resolveByName<T extends { name: string }>(items: readonly T[], query: s
   const prefix = sorted.filter((i) => i.name.toLowerCase().startsWith(q));
   if (opts.exact && prefix.length > 0) {
     // Destructive commands do not guess: a prefix is only a suggestion.
-    throw new UserError(`No ${what} named exactly "${query}" — did you mean ${listNames(prefix.map((p) => `"${p.name}"`), 5)}? Use the full name to remove it.`);
+    throw new UserError(
+      `No ${what} named exactly "${query}" — did you mean ${listNames(
+        prefix.map((p) => `"${p.name}"`),
+        5,
+      )}? Use the full name to remove it.`,
+    );
   }
   if (prefix.length === 1) return prefix[0]!;
   if (prefix.length > 1) {
@@ -202,7 +207,10 @@ export async function setPartnerTeams(
 
 function refList(refs: readonly number[]): string {
   const sorted = [...new Set(refs)].sort((a, b) => a - b);
-  const shown = sorted.slice(0, 5).map((r) => `CS-${r}`).join(", ");
+  const shown = sorted
+    .slice(0, 5)
+    .map((r) => `CS-${r}`)
+    .join(", ");
   return sorted.length > 5 ? `${shown} and ${sorted.length - 5} more` : shown;
 }
 
@@ -225,7 +233,13 @@ export async function removePartner(tx: Tx, input: { name: string; actor: string
   if (refs.length > 0 || pairings.length > 0) {
     const reasons: string[] = [];
     if (refs.length > 0) reasons.push(`it is on ${plural(refs.length, "deal")} (${refList(refs)})`);
-    if (pairings.length > 0) reasons.push(`it is in ${plural(pairings.length, "pairing")} (${listNames(pairings.map((p) => `"${p}"`), 5)})`);
+    if (pairings.length > 0)
+      reasons.push(
+        `it is in ${plural(pairings.length, "pairing")} (${listNames(
+          pairings.map((p) => `"${p}"`),
+          5,
+        )})`,
+      );
     throw new UserError(
       `Can't remove "${org.name}": ${reasons.join(" and ")}. ` +
         (refs.length > 0 ? "Deals keep their organizations for attribution, so a partner with deals stays." : "Remove those pairings first."),

@@ -44,7 +44,15 @@ export async function editRoles(prisma: PrismaClient, input: { dealId: string; e
         stageLeads: input.edit.stageLeads as Prisma.InputJsonValue,
       },
     });
-    await tx.roleChange.create({ data: { dealId: deal.id, changedBy: input.changedBy, changedAt: input.now, before: before as Prisma.InputJsonValue, after: after as Prisma.InputJsonValue } });
+    await tx.roleChange.create({
+      data: {
+        dealId: deal.id,
+        changedBy: input.changedBy,
+        changedAt: input.now,
+        before: before as Prisma.InputJsonValue,
+        after: after as Prisma.InputJsonValue,
+      },
+    });
     await enqueue(tx, { method: "deal.card", payload: { dealId: deal.id } }, input.now);
     return { changed: true };
   });
@@ -56,7 +64,15 @@ function snapshot(e: RoleEdit) {
     participants: [...e.participants].map((p) => ({ orgId: p.orgId, roles: [...p.roles].sort() })).sort((a, b) => a.orgId.localeCompare(b.orgId)),
     relationshipOwnerUserId: e.relationshipOwnerUserId,
     postSaleOwnerOrgId: e.postSaleOwnerOrgId,
-    stageLeads: Object.fromEntries(Object.entries(e.stageLeads).filter(([, v]) => v).sort()),
-    responseSlaHours: Object.fromEntries(Object.entries(e.responseSlaHours).filter(([id, v]) => v != null && e.participants.some((p) => p.orgId === id)).sort()),
+    stageLeads: Object.fromEntries(
+      Object.entries(e.stageLeads)
+        .filter(([, v]) => v)
+        .sort(),
+    ),
+    responseSlaHours: Object.fromEntries(
+      Object.entries(e.responseSlaHours)
+        .filter(([id, v]) => v != null && e.participants.some((p) => p.orgId === id))
+        .sort(),
+    ),
   };
 }

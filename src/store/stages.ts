@@ -37,7 +37,8 @@ export async function changeStage(prisma: PrismaClient, input: ChangeStageInput)
       dealRef: formatDealRef(deal.ref),
     });
     if (!check.ok) {
-      const needsConfirmation = deal.clarity.gaps.length > 0 && checkTransition(deal.stage, input.to, { isAdmin: input.isAdmin, roleGaps: deal.clarity.gaps, confirmedGaps: true }).ok;
+      const needsConfirmation =
+        deal.clarity.gaps.length > 0 && checkTransition(deal.stage, input.to, { isAdmin: input.isAdmin, roleGaps: deal.clarity.gaps, confirmedGaps: true }).ok;
       return { ok: false, reason: check.reason, gaps: deal.clarity.gaps, needsConfirmation };
     }
     const reopen = check.kind === "reopen";
@@ -47,8 +48,13 @@ export async function changeStage(prisma: PrismaClient, input: ChangeStageInput)
     });
     if (moved.count === 0) throw new UserError(`${formatDealRef(deal.ref)} was just moved by someone else; look at the card and try again.`);
     const gapOverride = check.needsGapOverride ? deal.clarity.gaps : [];
-    await tx.stageChange.create({ data: { dealId: deal.id, fromStage: deal.stage, toStage: input.to, changedBy: input.by, changedAt: input.now, gapOverride, reopen } });
-    if (reopen) await tx.auditEvent.create({ data: { actor: input.by, action: "deal.reopen", subject: deal.id, detail: { from: deal.stage, to: input.to }, createdAt: input.now } });
+    await tx.stageChange.create({
+      data: { dealId: deal.id, fromStage: deal.stage, toStage: input.to, changedBy: input.by, changedAt: input.now, gapOverride, reopen },
+    });
+    if (reopen)
+      await tx.auditEvent.create({
+        data: { actor: input.by, action: "deal.reopen", subject: deal.id, detail: { from: deal.stage, to: input.to }, createdAt: input.now },
+      });
 
     await enqueue(tx, { method: "deal.card", payload: { dealId: deal.id } }, input.now);
     const lines = [
@@ -63,7 +69,11 @@ export async function changeStage(prisma: PrismaClient, input: ChangeStageInput)
     if (input.to === "CLOSED_WON") {
       const record = await recordAttribution(tx, deal.id, { computedBy: input.by, reason: "closed won", now: input.now });
       attributionRecordId = record.id;
-      await enqueue(tx, { method: "attribution.receipt", payload: { recordId: record.id, threadOfDealId: deal.id }, dedupeKey: `receipt:${record.id}` }, input.now);
+      await enqueue(
+        tx,
+        { method: "attribution.receipt", payload: { recordId: record.id, threadOfDealId: deal.id }, dedupeKey: `receipt:${record.id}` },
+        input.now,
+      );
     }
     return { ok: true, from: deal.stage, to: input.to, ref: deal.ref, attributionRecordId, gapOverride };
   });

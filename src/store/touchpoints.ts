@@ -94,14 +94,19 @@ export interface LoggableDeal {
  * belongs to), most recently active first; up to `limit`, and how many there are in all.
  * With a channel: the most recent open deal of the pairing bound to it, if any.
  */
-export async function loggableDeals(db: Tx, input: { orgId: string; channelId?: string | undefined; limit: number }): Promise<{ deals: LoggableDeal[]; total: number; channelDeal: LoggableDeal | null }> {
+export async function loggableDeals(
+  db: Tx,
+  input: { orgId: string; channelId?: string | undefined; limit: number },
+): Promise<{ deals: LoggableDeal[]; total: number; channelDeal: LoggableDeal | null }> {
   const where = { stage: { notIn: ["CLOSED_WON" as const, "CLOSED_LOST" as const] }, pairing: { members: { some: { orgId: input.orgId } } } };
   const select = { id: true, ref: true, title: true, accountName: true };
   const orderBy = [{ lastActivityAt: "desc" as const }, { ref: "desc" as const }];
   const [deals, total, channelDeal] = await Promise.all([
     db.deal.findMany({ where, select, orderBy, take: input.limit }),
     db.deal.count({ where }),
-    input.channelId ? db.deal.findFirst({ where: { ...where, pairing: { channelId: input.channelId, members: { some: { orgId: input.orgId } } } }, select, orderBy }) : null,
+    input.channelId
+      ? db.deal.findFirst({ where: { ...where, pairing: { channelId: input.channelId, members: { some: { orgId: input.orgId } } } }, select, orderBy })
+      : null,
   ]);
   return { deals, total, channelDeal };
 }

@@ -15,7 +15,10 @@ function changeText(orgName: string, c: ListChange): string {
 /** stdout (what was imported) and stderr (every row not imported, and why nothing was, if so). */
 export function importOutcomeText(o: ImportOutcome, fileName: string, opts: { dryRun?: boolean; rowsReady?: number } = {}): { out: string; err: string } {
   const err: string[] = o.problems.map((p) => `row ${p.row}: ${p.reason}`);
-  if (o.problems.length > 0) err.push(`${n(o.problems.length)} ${o.problems.length === 1 ? "row was" : "rows were"} not imported (row numbers as in a spreadsheet; the header is row 1).`);
+  if (o.problems.length > 0)
+    err.push(
+      `${n(o.problems.length)} ${o.problems.length === 1 ? "row was" : "rows were"} not imported (row numbers as in a spreadsheet; the header is row 1).`,
+    );
   if (o.refused) err.push(`Could not import ${fileName}: ${o.refused}${/Nothing was/.test(o.refused) ? "" : " Nothing was changed."}`);
   const out: string[] = [];
   if (o.result) out.push(...o.result.lists.map((c) => changeText(o.result!.orgName, c)));

@@ -29,7 +29,8 @@ export async function previewDigests(db: Tx, opts: PreviewOptions): Promise<stri
     const pairings = await db.pairing.findMany({ select: { id: true, name: true }, orderBy: { name: "asc" } });
     const found = matchPairing(pairings, opts.pairing);
     if (!found) throw new UserError(`There is no pairing called "${opts.pairing}". Pairings: ${pairings.map((p) => `"${p.name}"`).join(", ") || "none"}.`);
-    if ("ambiguous" in found) throw new UserError(`"${opts.pairing}" could be ${found.ambiguous.map((p) => `"${p.name}"`).join(" or ")}; give more of the name.`);
+    if ("ambiguous" in found)
+      throw new UserError(`"${opts.pairing}" could be ${found.ambiguous.map((p) => `"${p.name}"`).join(" or ")}; give more of the name.`);
     const [data] = await loadPairingDigests(db, { now: opts.now, window, timezone: program.timezone, pairingIds: [found.id] });
     if (data) parts.push(digestToText(renderPairingDigest(data)));
   }

@@ -30,7 +30,10 @@ function blockText(b: SafeBlock | Wire<SafeBlock>): string | null {
       return parts.join("\n");
     }
     case "context": {
-      const t = b.elements.map((e) => ("text" in e ? mrkdwnToText(e.text) : "")).filter(Boolean).join(" ");
+      const t = b.elements
+        .map((e) => ("text" in e ? mrkdwnToText(e.text) : ""))
+        .filter(Boolean)
+        .join(" ");
       return t ? `  ${t}` : null;
     }
     case "divider":
@@ -41,14 +44,12 @@ function blockText(b: SafeBlock | Wire<SafeBlock>): string | null {
 }
 
 export function digestToText(messages: readonly (DigestMessage | Wire<DigestMessage>)[]): string {
-  return (
-    messages
-      .map((m) =>
-        m.blocks
-          .map(blockText)
-          .filter((t): t is string => t !== null)
-          .join("\n"),
-      )
-      .join("\n\n") + "\n"
-  );
+  return `${messages
+    .map((m) =>
+      m.blocks
+        .map(blockText)
+        .filter((t): t is string => t !== null)
+        .join("\n"),
+    )
+    .join("\n\n")}\n`;
 }

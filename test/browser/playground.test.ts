@@ -1,7 +1,22 @@
 import type { Browser, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Playground } from "../../src/playground/server";
-import { actAs, choose, dealCard, field, HAS_CHROMIUM, jsErrors, launchBrowser, message, MISSING_CHROMIUM, modal, openChannel, openPage, startTestPlayground, type } from "./support";
+import {
+  actAs,
+  choose,
+  dealCard,
+  field,
+  HAS_CHROMIUM,
+  jsErrors,
+  launchBrowser,
+  message,
+  MISSING_CHROMIUM,
+  modal,
+  openChannel,
+  openPage,
+  startTestPlayground,
+  type,
+} from "./support";
 
 // The playground end to end in a real browser: the page → the playground's Slack → signed
 // requests into the real app → Web API calls back into the playground's Slack → the page.
@@ -168,7 +183,12 @@ describe.skipIf(!HAS_CHROMIUM)("the playground in a browser", () => {
   it("answers a click from someone of an unrelated company politely, only to them", async () => {
     await actAs(page, "Sam Stranger");
     await openChannel(page, PAIRING);
-    await page.locator("#messages .msg").filter({ has: page.getByRole("button", { name: "Log touchpoint" }) }).last().getByRole("button", { name: "Log touchpoint" }).click();
+    await page
+      .locator("#messages .msg")
+      .filter({ has: page.getByRole("button", { name: "Log touchpoint" }) })
+      .last()
+      .getByRole("button", { name: "Log touchpoint" })
+      .click();
     const refusal = message(page, "your Slack workspace isn't one of them");
     await refusal.waitFor();
     await expect.poll(() => refusal.innerText()).toContain("Only visible to you");

@@ -56,7 +56,9 @@ describe("access matrix through the real listeners", () => {
 
   it.each(cases)("%s × %s", async (_name, kind, button) => {
     const before = { touchpoints: await t.db.prisma.touchpoint.count(), asks: await t.db.prisma.ask.count(), deals: await t.db.prisma.deal.count() };
-    await t.interact(blockAction({ as: WHO[kind], actionId: button.actionId, value: button.value(), channel: "C_ACME", responseUrl: t.fake.responseUrl(`${kind}`) }));
+    await t.interact(
+      blockAction({ as: WHO[kind], actionId: button.actionId, value: button.value(), channel: "C_ACME", responseUrl: t.fake.responseUrl(`${kind}`) }),
+    );
     const denied = DENIED[kind];
     if (denied) {
       await expect.poll(() => t.fake.responses.length).toBe(1);
@@ -80,7 +82,7 @@ describe("access matrix through the real listeners", () => {
     const before = await t.db.prisma.organization.count();
     const res = await t.command(command, { user: WHO[kind].user, team: WHO[kind].team, channel: "C_ACME" });
     expect(res.status).toBe(200);
-    const inline = res.text ? (JSON.parse(res.text) as { text?: string }).text ?? "" : "";
+    const inline = res.text ? ((JSON.parse(res.text) as { text?: string }).text ?? "") : "";
     await new Promise((r) => setTimeout(r, 50));
     const later = t.fake.responses.map((r) => String(r.body.text)).join(" ");
     const said = `${inline} ${later}`;

@@ -8,7 +8,13 @@ import { PEOPLE, seedProgram, type SeededProgram } from "../support/seed";
 // Account mapping through Slack: the import form (file_input → files.info → download), the map
 // with its buttons, and what a partner's people may see.
 
-type Block = { type: string; block_id?: string; text?: { text: string }; elements?: { action_id?: string; value?: string; text?: { text: string } }[]; element?: Record<string, unknown> };
+type Block = {
+  type: string;
+  block_id?: string;
+  text?: { text: string };
+  elements?: { action_id?: string; value?: string; text?: { text: string } }[];
+  element?: Record<string, unknown>;
+};
 
 describe("account mapping through Slack", () => {
   let t: TestApp;
@@ -16,9 +22,17 @@ describe("account mapping through Slack", () => {
   let viewSeq = 0;
   let respSeq = 0;
 
-  const csv = (lines: string[]) => Buffer.from(lines.join("\r\n") + "\r\n");
+  const csv = (lines: string[]) => Buffer.from(`${lines.join("\r\n")}\r\n`);
   const load = (orgId: string, status: "CUSTOMER" | "PROSPECT", lines: string[]) =>
-    importAccountFile(t.db.prisma, { orgId, status, bytes: csv(lines), fileName: "seed.csv", actor: "U_ADMIN", source: "cli", now: new Date("2026-11-10T10:00:00Z") });
+    importAccountFile(t.db.prisma, {
+      orgId,
+      status,
+      bytes: csv(lines),
+      fileName: "seed.csv",
+      actor: "U_ADMIN",
+      source: "cli",
+      now: new Date("2026-11-10T10:00:00Z"),
+    });
 
   beforeAll(async () => {
     t = await startTestApp();
@@ -77,7 +91,10 @@ describe("account mapping through Slack", () => {
         "Vandelay,vandelay.com,,",
       ]),
     );
-    const values = { ...stateValues({ [MAP_IMPORT_BLOCK.org]: { select: p.acme.id }, [MAP_IMPORT_BLOCK.status]: { select: "CUSTOMER" } }), [MAP_IMPORT_BLOCK.file]: fileValue(fileId, "acme-customers.csv") };
+    const values = {
+      ...stateValues({ [MAP_IMPORT_BLOCK.org]: { select: p.acme.id }, [MAP_IMPORT_BLOCK.status]: { select: "CUSTOMER" } }),
+      [MAP_IMPORT_BLOCK.file]: fileValue(fileId, "acme-customers.csv"),
+    };
     // Submitted twice (a double click): one import, one report.
     const [res, again] = await Promise.all([submitImport(PEOPLE.admin, values, "V_MAP_UPLOAD"), submitImport(PEOPLE.admin, values, "V_MAP_UPLOAD")]);
     expect([res.status, again.status]).toEqual([200, 200]);
@@ -99,7 +116,10 @@ describe("account mapping through Slack", () => {
   });
 
   it("refuses, under the field, a missing file, a file over 10 MB, and a person who may not import that list", async () => {
-    const noFile = await submitImport(PEOPLE.admin, stateValues({ [MAP_IMPORT_BLOCK.org]: { select: p.acme.id }, [MAP_IMPORT_BLOCK.status]: { select: "CUSTOMER" } }));
+    const noFile = await submitImport(
+      PEOPLE.admin,
+      stateValues({ [MAP_IMPORT_BLOCK.org]: { select: p.acme.id }, [MAP_IMPORT_BLOCK.status]: { select: "CUSTOMER" } }),
+    );
     expect((noFile.json() as { errors: Record<string, string> }).errors[MAP_IMPORT_BLOCK.file]).toMatch(/Attach one CSV/);
 
     const bigId = t.fake.shareFile("big.csv", Buffer.alloc(10 * 1024 * 1024 + 10, 0x61));
@@ -145,7 +165,9 @@ describe("account mapping through Slack", () => {
   });
 
   it("Register co-sell deal opens the registration form prefilled with the account and the pairing", async () => {
-    const res = await t.interact(blockAction({ as: PEOPLE.rep, actionId: ACTION.mapRegister, value: JSON.stringify({ p: p.acme.id, d: "hooli.com" }), channel: "C_GENERAL" }));
+    const res = await t.interact(
+      blockAction({ as: PEOPLE.rep, actionId: ACTION.mapRegister, value: JSON.stringify({ p: p.acme.id, d: "hooli.com" }), channel: "C_GENERAL" }),
+    );
     expect(res.status).toBe(200);
     await t.fake.waitFor((c) => c.some((x) => x.method === "views.open"));
     const view = t.fake.callsTo("views.open")[0]!.args.view as { callback_id: string; blocks: Block[] };
@@ -158,12 +180,16 @@ describe("account mapping through Slack", () => {
 
   it("Request intro posts the request in the pairing channel (no deal yet)", async () => {
     const responseUrl = t.fake.responseUrl(`intro${++respSeq}`);
-    await t.interact(blockAction({ as: PEOPLE.rep, actionId: ACTION.mapIntro, value: JSON.stringify({ p: p.acme.id, d: "vandelay.com" }), channel: "C_GENERAL", responseUrl }));
+    await t.interact(
+      blockAction({ as: PEOPLE.rep, actionId: ACTION.mapIntro, value: JSON.stringify({ p: p.acme.id, d: "vandelay.com" }), channel: "C_GENERAL", responseUrl }),
+    );
     await t.fake.waitFor((c) => c.some((x) => x.method === "chat.postMessage" && x.args.channel === "C_ACME"));
     const post = t.fake.callsTo("chat.postMessage").find((x) => x.args.channel === "C_ACME")!;
     expect(String(post.args.text)).toContain("asks *Acme Data* for a warm introduction to Vandelay (vandelay.com)");
     await expect.poll(() => t.fake.responses.some((r) => r.url.endsWith(`intro${respSeq}`))).toBe(true);
-    expect(String(t.fake.responses.find((r) => r.url.endsWith(`intro${respSeq}`))!.body.text)).toMatch(/Posted your intro request for vandelay\.com in <#C_ACME>/);
+    expect(String(t.fake.responses.find((r) => r.url.endsWith(`intro${respSeq}`))!.body.text)).toMatch(
+      /Posted your intro request for vandelay\.com in <#C_ACME>/,
+    );
   });
 
   it("a partner's people see only their own organization's map: counts only, or details as the program shares", async () => {
@@ -184,7 +210,15 @@ describe("account mapping through Slack", () => {
 
     // A forged Register click under counts-only sharing is refused.
     const responseUrl = t.fake.responseUrl(`forged${++respSeq}`);
-    await t.interact(blockAction({ as: PEOPLE.acmeRep, actionId: ACTION.mapRegister, value: JSON.stringify({ p: p.acme.id, d: "hooli.com" }), channel: "C_ACME", responseUrl }));
+    await t.interact(
+      blockAction({
+        as: PEOPLE.acmeRep,
+        actionId: ACTION.mapRegister,
+        value: JSON.stringify({ p: p.acme.id, d: "hooli.com" }),
+        channel: "C_ACME",
+        responseUrl,
+      }),
+    );
     await expect.poll(() => t.fake.responses.some((r) => r.url.endsWith(`forged${respSeq}`))).toBe(true);
     expect(t.fake.callsTo("views.open")).toHaveLength(0);
 

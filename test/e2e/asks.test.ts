@@ -21,7 +21,9 @@ function knowPeople(fake: FakeSlack): void {
 }
 
 const buttonsOf = (call: RecordedCall) =>
-  ((call.args.blocks ?? []) as { type: string; elements?: { action_id?: string; value?: string }[] }[]).filter((b) => b.type === "actions").flatMap((b) => b.elements ?? []);
+  ((call.args.blocks ?? []) as { type: string; elements?: { action_id?: string; value?: string }[] }[])
+    .filter((b) => b.type === "actions")
+    .flatMap((b) => b.elements ?? []);
 
 describe("asks from the command, the card button and the Done button", () => {
   let t: TestApp;
@@ -52,7 +54,15 @@ describe("asks from the command, the card button and the Done button", () => {
     expect(res.status).toBe(200);
     await expect.poll(() => t.db.prisma.ask.count()).toBe(1);
     const ask = await t.db.prisma.ask.findFirstOrThrow();
-    expect(ask).toMatchObject({ dealId, fromUserId: "U_REP", ownerUserId: "U_ACME", text: "need an SE for Thursday's demo", slaHours: 24, status: "OPEN", alertLevel: 0 });
+    expect(ask).toMatchObject({
+      dealId,
+      fromUserId: "U_REP",
+      ownerUserId: "U_ACME",
+      text: "need an SE for Thursday's demo",
+      slaHours: 24,
+      status: "OPEN",
+      alertLevel: 0,
+    });
     // The fixed clock reads 2026-11-16 10:00 UTC; no business hours: due 24 h later, escalates at 48 h.
     expect(ask.dueAt).toEqual(new Date("2026-11-17T10:00:00Z"));
     expect(ask.escalateAt).toEqual(new Date("2026-11-18T10:00:00Z"));
@@ -89,30 +99,69 @@ describe("asks from the command, the card button and the Done button", () => {
     expect(JSON.parse(view.private_metadata)).toEqual({ dealId, channelId: "C_ACME" });
     expect(view.blocks.map((b) => b.block_id)).toEqual(expect.arrayContaining([B.owner, B.text]));
 
-    const empty = await t.interact(viewSubmission({ as: PEOPLE.acmeRep, viewId: "V_ASK_0", callbackId: CALLBACK.createAsk, values: stateValues({ [B.owner]: { user: "U_REP" }, [B.text]: { text: "  " } }), privateMetadata: view.private_metadata }));
+    const empty = await t.interact(
+      viewSubmission({
+        as: PEOPLE.acmeRep,
+        viewId: "V_ASK_0",
+        callbackId: CALLBACK.createAsk,
+        values: stateValues({ [B.owner]: { user: "U_REP" }, [B.text]: { text: "  " } }),
+        privateMetadata: view.private_metadata,
+      }),
+    );
     expect(empty.json()).toMatchObject({ response_action: "errors", errors: { [B.text]: "Say what you need." } });
-    const invisible = await t.interact(viewSubmission({ as: PEOPLE.acmeRep, viewId: "V_ASK_ZW", callbackId: CALLBACK.createAsk, values: stateValues({ [B.owner]: { user: "U_REP" }, [B.text]: { text: "\u200B \u200B" } }), privateMetadata: view.private_metadata }));
-    expect(invisible.json()).toMatchObject({ response_action: "errors", errors: { [B.text]: expect.stringMatching(/^The ask is made only of invisible characters/) } });
+    const invisible = await t.interact(
+      viewSubmission({
+        as: PEOPLE.acmeRep,
+        viewId: "V_ASK_ZW",
+        callbackId: CALLBACK.createAsk,
+        values: stateValues({ [B.owner]: { user: "U_REP" }, [B.text]: { text: "\u200B \u200B" } }),
+        privateMetadata: view.private_metadata,
+      }),
+    );
+    expect(invisible.json()).toMatchObject({
+      response_action: "errors",
+      errors: { [B.text]: expect.stringMatching(/^The ask is made only of invisible characters/) },
+    });
     expect(await t.db.prisma.ask.count({ where: { idempotencyKey: "view:V_ASK_ZW" } })).toBe(0);
 
     const submit = () =>
-      t.interact(viewSubmission({ as: PEOPLE.acmeRep, viewId: "V_ASK_1", callbackId: CALLBACK.createAsk, values: stateValues({ [B.owner]: { user: "U_REP" }, [B.text]: { text: "send the security questionnaire" } }), privateMetadata: view.private_metadata }));
+      t.interact(
+        viewSubmission({
+          as: PEOPLE.acmeRep,
+          viewId: "V_ASK_1",
+          callbackId: CALLBACK.createAsk,
+          values: stateValues({ [B.owner]: { user: "U_REP" }, [B.text]: { text: "send the security questionnaire" } }),
+          privateMetadata: view.private_metadata,
+        }),
+      );
     const [r1, r2] = await Promise.all([submit(), submit()]);
     expect([r1.text, r2.text]).toEqual(["", ""]);
     const asks = await t.db.prisma.ask.findMany({ where: { text: "send the security questionnaire" } });
     expect(asks).toHaveLength(1);
     expect(asks[0]).toMatchObject({ fromUserId: "U_ACME", ownerUserId: "U_REP", slaHours: 24, idempotencyKey: "view:V_ASK_1" });
-    await t.fake.waitFor((c) => c.some((x) => x.method === "chat.postMessage" && x.args.channel === "U_REP" && String(x.args.text).includes("security questionnaire")));
-    expect(t.fake.callsTo("chat.postMessage").filter((x) => x.args.channel === "U_REP" && String(x.args.text).includes("security questionnaire"))).toHaveLength(1);
+    await t.fake.waitFor((c) =>
+      c.some((x) => x.method === "chat.postMessage" && x.args.channel === "U_REP" && String(x.args.text).includes("security questionnaire")),
+    );
+    expect(t.fake.callsTo("chat.postMessage").filter((x) => x.args.channel === "U_REP" && String(x.args.text).includes("security questionnaire"))).toHaveLength(
+      1,
+    );
     await t.fake.waitFor((c) => c.some((x) => x.method === "chat.update" && JSON.stringify(x.args.blocks).includes("Open asks* (2)")));
   });
 
   it("a forged submission from a Globex person is refused", async () => {
     const before = await t.db.prisma.ask.count();
     const res = await t.interact(
-      viewSubmission({ as: PEOPLE.globexRep, viewId: "V_FORGED", callbackId: CALLBACK.createAsk, values: stateValues({ [B.owner]: { user: "U_REP" }, [B.text]: { text: "x" } }), privateMetadata: JSON.stringify({ dealId }) }),
+      viewSubmission({
+        as: PEOPLE.globexRep,
+        viewId: "V_FORGED",
+        callbackId: CALLBACK.createAsk,
+        values: stateValues({ [B.owner]: { user: "U_REP" }, [B.text]: { text: "x" } }),
+        privateMetadata: JSON.stringify({ dealId }),
+      }),
     );
-    expect(Object.values((res.json() as { errors: Record<string, string> }).errors).join(" ")).toMatch(/isn't in a co-sell pairing your organization belongs to/);
+    expect(Object.values((res.json() as { errors: Record<string, string> }).errors).join(" ")).toMatch(
+      /isn't in a co-sell pairing your organization belongs to/,
+    );
     expect(await t.db.prisma.ask.count()).toBe(before);
   });
 
@@ -123,7 +172,9 @@ describe("asks from the command, the card button and the Done button", () => {
     const closed = await t.db.prisma.ask.findUniqueOrThrow({ where: { id: ask.id } });
     expect(closed).toMatchObject({ status: "DONE", doneBy: "U_ACME", doneAt: new Date("2026-11-16T10:00:00Z") });
     await t.fake.waitFor((c) => c.some((x) => x.method === "chat.update" && JSON.stringify(x.args.blocks).includes("Open asks* (1)")));
-    await t.fake.waitFor((c) => c.some((x) => x.method === "chat.postMessage" && x.args.channel === "U_REP" && String(x.args.text).startsWith("✅ <@U_ACME> marked your ask")));
+    await t.fake.waitFor((c) =>
+      c.some((x) => x.method === "chat.postMessage" && x.args.channel === "U_REP" && String(x.args.text).startsWith("✅ <@U_ACME> marked your ask")),
+    );
 
     await done(PEOPLE.acmeRep, ask.id, "done2");
     expect(await responseTo("done2")).toMatch(/already done by <@U_ACME>.*nothing more to do/);
@@ -189,7 +240,9 @@ describe("an overdue alert while Slack fails", () => {
     const delivered = overdue(t.fake.delivered("chat.postMessage"));
     expect(delivered).toHaveLength(1);
     expect(delivered[0]!.args).toMatchObject({ channel: "C_ACME", thread_ts: deal.cardTs });
-    expect(String(delivered[0]!.args.text)).toMatch(new RegExp(`^⏰ Overdue: <@U_ACME> owes “need an SE for Thursday's demo” on CS-${ref} \\(asked by <@U_REP>, due `));
+    expect(String(delivered[0]!.args.text)).toMatch(
+      new RegExp(`^⏰ Overdue: <@U_ACME> owes “need an SE for Thursday's demo” on CS-${ref} \\(asked by <@U_REP>, due `),
+    );
     expect(buttonsOf(delivered[0]!)).toEqual([expect.objectContaining({ action_id: ACTION.askDone, value: ask.id })]);
     const row = await t.db.prisma.outboxMessage.findUniqueOrThrow({ where: { dedupeKey: `ask:${ask.id}:1` } });
     expect(row).toMatchObject({ status: "SENT", attempts: 4 });

@@ -57,7 +57,14 @@ describe("attribution config editor and finance export", () => {
       values[b.block_id] = b.element?.type === "static_select" ? { select: v } : { text: v };
     }
     return t.interact(
-      viewSubmission({ as, viewId: `V_CFG_${Math.random()}`, callbackId: modal.callback_id, values: stateValues(values), privateMetadata: modal.private_metadata, blocks: modal.blocks }),
+      viewSubmission({
+        as,
+        viewId: `V_CFG_${Math.random()}`,
+        callbackId: modal.callback_id,
+        values: stateValues(values),
+        privateMetadata: modal.private_metadata,
+        blocks: modal.blocks,
+      }),
     );
   }
 
@@ -143,7 +150,12 @@ describe("attribution config editor and finance export", () => {
 
   it("/cosell export attribution: a CSV in the requester's DM, one row per organization per won deal; partners are refused", async () => {
     const trio = await t.db.prisma.pairing.create({
-      data: { name: "Ourco + Acme + Globex", channelId: "C_TRIO", createdBy: "U_ADMIN", members: { create: [{ orgId: p.ours.id }, { orgId: p.acme.id }, { orgId: p.globex.id }] } },
+      data: {
+        name: "Ourco + Acme + Globex",
+        channelId: "C_TRIO",
+        createdBy: "U_ADMIN",
+        members: { create: [{ orgId: p.ours.id }, { orgId: p.acme.id }, { orgId: p.globex.id }] },
+      },
     });
     const solo = await createDeal(t.db.prisma, p, { accountName: 'Initech, "the" Company' });
     const coSell = await createDeal(t.db.prisma, p, {
@@ -157,7 +169,11 @@ describe("attribution config editor and finance export", () => {
     });
     // A lost deal has no attribution and is not exported.
     const lost = await createDeal(t.db.prisma, p);
-    for (const [d, word] of [[solo, "won"], [coSell, "won"], [lost, "lost"]] as const) {
+    for (const [d, word] of [
+      [solo, "won"],
+      [coSell, "won"],
+      [lost, "lost"],
+    ] as const) {
       await t.command(`stage CS-${d.ref} ${word} --confirm`, { user: "U_REP", channel: "C_ACME" });
     }
     await expect.poll(async () => t.db.prisma.attributionRecord.count({ where: { dealId: { in: [solo.dealId, coSell.dealId] } } })).toBe(2);
@@ -184,8 +200,18 @@ describe("attribution config editor and finance export", () => {
     const byDeal = new Map<string, string[][]>();
     for (const r of rows) byDeal.set(r[col("deal")]!, [...(byDeal.get(r[col("deal")]!) ?? []), r]);
     expect([...byDeal.keys()].sort()).toEqual([`CS-${solo.ref}`, `CS-${coSell.ref}`].sort());
-    expect(byDeal.get(`CS-${solo.ref}`)!.map((r) => r[col("organization")]).sort()).toEqual(["Acme Data", "Ourco"]);
-    expect(byDeal.get(`CS-${coSell.ref}`)!.map((r) => r[col("organization")]).sort()).toEqual(["Acme Data", "Globex", "Ourco"]);
+    expect(
+      byDeal
+        .get(`CS-${solo.ref}`)!
+        .map((r) => r[col("organization")])
+        .sort(),
+    ).toEqual(["Acme Data", "Ourco"]);
+    expect(
+      byDeal
+        .get(`CS-${coSell.ref}`)!
+        .map((r) => r[col("organization")])
+        .sort(),
+    ).toEqual(["Acme Data", "Globex", "Ourco"]);
     expect(byDeal.get(`CS-${solo.ref}`)![0]![col("account")]).toBe('Initech, "the" Company');
 
     // Pools under config v2 (registered after the change): solo 20% of $100,000; co-sell 30% of $200,000.
@@ -194,7 +220,10 @@ describe("attribution config editor and finance export", () => {
       const credit = dealRows.reduce((s, r) => s + cents(r[col("credit_pct")]!), 0);
       expect(credit, deal).toBe(10_000);
       const paid = dealRows.filter((r) => r[col("payable")] === "yes");
-      expect(paid.reduce((s, r) => s + cents(r[col("payout")]!), 0), deal).toBe(pools[deal]);
+      expect(
+        paid.reduce((s, r) => s + cents(r[col("payout")]!), 0),
+        deal,
+      ).toBe(pools[deal]);
       for (const r of dealRows) {
         expect(r[col("payout")]).toMatch(/^\d+\.\d{2}$/);
         expect(r[col("credit_pct")]).toMatch(/^\d+\.\d{2}$/);

@@ -65,30 +65,95 @@ describe("/cosell list and /cosell show", () => {
     const acme = { pairingId: p.acmePairing.id, registeredByOrgId: p.ours.id, orgIds: [p.ours.id, p.acme.id] };
     const globex = { pairingId: p.globexPairing.id, registeredByOrgId: p.ours.id, orgIds: [p.ours.id, p.globex.id] };
     // Acme pairing
-    ids.cs1 = await createDeal(prisma, { ...acme, ref: 1, title: "Data platform, 400 seats", accountName: "Northwind Traders", stage: "DISCOVERY", closeDate: "2027-02-15", notes: "Their CFO prefers annual billing" });
-    ids.cs2 = await createDeal(prisma, { ...acme, ref: 2, title: "Analytics add-on", stage: "REGISTERED", closeDate: "2027-01-10", registeredBy: "U_OTHER", relationshipOwnerUserId: "U_REP" });
+    ids.cs1 = await createDeal(prisma, {
+      ...acme,
+      ref: 1,
+      title: "Data platform, 400 seats",
+      accountName: "Northwind Traders",
+      stage: "DISCOVERY",
+      closeDate: "2027-02-15",
+      notes: "Their CFO prefers annual billing",
+    });
+    ids.cs2 = await createDeal(prisma, {
+      ...acme,
+      ref: 2,
+      title: "Analytics add-on",
+      stage: "REGISTERED",
+      closeDate: "2027-01-10",
+      registeredBy: "U_OTHER",
+      relationshipOwnerUserId: "U_REP",
+    });
     ids.cs3 = await createDeal(prisma, { ...acme, ref: 3, title: "Warehouse migration", stage: "CLOSED_WON", closeDate: "2026-10-01" });
     ids.cs4 = await createDeal(prisma, { ...acme, ref: 4, title: "Lost pilot", stage: "CLOSED_LOST", closeDate: "2026-09-01" });
-    ids.cs5 = await createDeal(prisma, { ...acme, ref: 5, title: "Someone else's deal", stage: "PROPOSAL", registeredBy: "U_OTHER", relationshipOwnerUserId: "U_OTHER" });
+    ids.cs5 = await createDeal(prisma, {
+      ...acme,
+      ref: 5,
+      title: "Someone else's deal",
+      stage: "PROPOSAL",
+      registeredBy: "U_OTHER",
+      relationshipOwnerUserId: "U_OTHER",
+    });
     // Globex pairing
-    ids.cs6 = await createDeal(prisma, { ...globex, ref: 6, title: "Reseller bundle", accountName: "Initech", stage: "NEGOTIATION", registeredBy: "U_OTHER", relationshipOwnerUserId: "U_OTHER" });
-    ids.cs7 = await createDeal(prisma, { ...globex, ref: 7, title: "Globex renewal", stage: "DISCOVERY", registeredBy: "U_OTHER", relationshipOwnerUserId: "U_REP" });
+    ids.cs6 = await createDeal(prisma, {
+      ...globex,
+      ref: 6,
+      title: "Reseller bundle",
+      accountName: "Initech",
+      stage: "NEGOTIATION",
+      registeredBy: "U_OTHER",
+      relationshipOwnerUserId: "U_OTHER",
+    });
+    ids.cs7 = await createDeal(prisma, {
+      ...globex,
+      ref: 7,
+      title: "Globex renewal",
+      stage: "DISCOVERY",
+      registeredBy: "U_OTHER",
+      relationshipOwnerUserId: "U_REP",
+    });
     // U_REP owns an open ask on CS-6 (so it is "theirs") and a finished one on CS-5 (so that one is not).
     const due = new Date("2026-11-17T10:00:00Z");
-    await prisma.ask.create({ data: { dealId: ids.cs6, fromUserId: "U_OTHER", ownerUserId: "U_REP", text: "Send the pricing sheet", slaHours: 24, dueAt: due, escalateAt: due } });
-    await prisma.ask.create({ data: { dealId: ids.cs6, fromUserId: "U_OTHER", ownerUserId: "U_GLOBEX", text: "Confirm the reseller margin", slaHours: 24, dueAt: due, escalateAt: due } });
-    await prisma.ask.create({ data: { dealId: ids.cs5, fromUserId: "U_OTHER", ownerUserId: "U_REP", text: "Old ask", slaHours: 24, dueAt: due, escalateAt: due, status: "DONE" } });
+    await prisma.ask.create({
+      data: { dealId: ids.cs6, fromUserId: "U_OTHER", ownerUserId: "U_REP", text: "Send the pricing sheet", slaHours: 24, dueAt: due, escalateAt: due },
+    });
+    await prisma.ask.create({
+      data: { dealId: ids.cs6, fromUserId: "U_OTHER", ownerUserId: "U_GLOBEX", text: "Confirm the reseller margin", slaHours: 24, dueAt: due, escalateAt: due },
+    });
+    await prisma.ask.create({
+      data: { dealId: ids.cs5, fromUserId: "U_OTHER", ownerUserId: "U_REP", text: "Old ask", slaHours: 24, dueAt: due, escalateAt: due, status: "DONE" },
+    });
     // CS-1 history: a stage change and touchpoints
-    await prisma.stageChange.create({ data: { dealId: ids.cs1, fromStage: "REGISTERED", toStage: "DISCOVERY", changedBy: "U_ACME", changedAt: new Date("2026-11-05T15:00:00Z") } });
-    await prisma.touchpoint.create({ data: { dealId: ids.cs1, orgId: p.acme.id, userId: "U_ACME", type: "DEMO", occurredAt: new Date("2026-11-10T14:00:00Z"), note: "Joint demo with <the> data team & their CTO" } });
-    await prisma.touchpoint.create({ data: { dealId: ids.cs1, orgId: p.ours.id, userId: "U_REP", type: "MEETING", occurredAt: new Date("2026-11-03T14:00:00Z"), note: "Discovery call" } });
+    await prisma.stageChange.create({
+      data: { dealId: ids.cs1, fromStage: "REGISTERED", toStage: "DISCOVERY", changedBy: "U_ACME", changedAt: new Date("2026-11-05T15:00:00Z") },
+    });
+    await prisma.touchpoint.create({
+      data: {
+        dealId: ids.cs1,
+        orgId: p.acme.id,
+        userId: "U_ACME",
+        type: "DEMO",
+        occurredAt: new Date("2026-11-10T14:00:00Z"),
+        note: "Joint demo with <the> data team & their CTO",
+      },
+    });
+    await prisma.touchpoint.create({
+      data: { dealId: ids.cs1, orgId: p.ours.id, userId: "U_REP", type: "MEETING", occurredAt: new Date("2026-11-03T14:00:00Z"), note: "Discovery call" },
+    });
 
     // A third pairing with many deals, for pagination.
     const bulk = await prisma.pairing.create({
       data: { name: "Ourco + Acme EMEA", channelId: "C_BULK", createdBy: "U_ADMIN", members: { create: [{ orgId: p.ours.id }, { orgId: p.acme.id }] } },
     });
     for (let i = 0; i < 45; i++) {
-      await createDeal(prisma, { pairingId: bulk.id, registeredByOrgId: p.ours.id, orgIds: [p.ours.id, p.acme.id], ref: 100 + i, title: `Bulk deal ${i}`, registeredBy: "U_BULK", closeDate: `2027-03-${String((i % 28) + 1).padStart(2, "0")}` });
+      await createDeal(prisma, {
+        pairingId: bulk.id,
+        registeredByOrgId: p.ours.id,
+        orgIds: [p.ours.id, p.acme.id],
+        ref: 100 + i,
+        title: `Bulk deal ${i}`,
+        registeredBy: "U_BULK",
+        closeDate: `2027-03-${String((i % 28) + 1).padStart(2, "0")}`,
+      });
     }
   });
   afterAll(async () => {

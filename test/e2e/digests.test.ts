@@ -21,7 +21,15 @@ describe("weekly digests", () => {
     p = await seedProgram(t.db.prisma);
     await t.db.prisma.pairing.updateMany({ data: { createdAt: new Date("2026-10-01T00:00:00Z") } });
     const { dealId } = await createDeal(t.db.prisma, p, { now: new Date("2026-11-10T10:00:00Z"), notes: "SECRET-NOTE" });
-    await createDeal(t.db.prisma, p, { now: new Date("2026-11-11T10:00:00Z"), pairingId: p.globexPairing.id, participants: [{ orgId: p.globex.id, roles: ["SELLING"] }, { orgId: p.ours.id, roles: ["SOURCING"] }], coSellModel: "SELL_THROUGH" });
+    await createDeal(t.db.prisma, p, {
+      now: new Date("2026-11-11T10:00:00Z"),
+      pairingId: p.globexPairing.id,
+      participants: [
+        { orgId: p.globex.id, roles: ["SELLING"] },
+        { orgId: p.ours.id, roles: ["SOURCING"] },
+      ],
+      coSellModel: "SELL_THROUGH",
+    });
     await changeStage(t.db.prisma, { dealId, to: "CLOSED_WON", by: "U_REP", isAdmin: false, confirmedGaps: true, now: new Date("2026-11-12T10:00:00Z") });
     t.fake.channels.set("C_MGR", { id: "C_MGR", is_ext_shared: false });
     t.fake.channels.set("C_SHARED", { id: "C_SHARED", is_ext_shared: true, connected_team_ids: ["T_ACME"] });
@@ -31,7 +39,8 @@ describe("weekly digests", () => {
   });
   beforeEach(() => t.fake.reset());
 
-  const posts = (channel: string, match: RegExp) => t.fake.delivered("chat.postMessage").filter((c) => c.args.channel === channel && match.test(String(c.args.text)));
+  const posts = (channel: string, match: RegExp) =>
+    t.fake.delivered("chat.postMessage").filter((c) => c.args.channel === channel && match.test(String(c.args.text)));
 
   it("the scheduled run posts one standup digest per pairing channel and the manager digest with its chart", async () => {
     await t.db.prisma.program.update({ where: { id: 1 }, data: { managerChannelId: "C_MGR" } });
@@ -90,7 +99,9 @@ describe("weekly digests", () => {
     // The failed post is retried by the outbox after its backoff (the app's clock moves on).
     await expect.poll(() => t.fake.calls.some((c) => c.method === "chat.postMessage" && (c as { failed?: boolean }).failed)).toBe(true);
     clock.advance(5 * 60_000);
-    await t.fake.waitFor(() => posts("C_ACME", /standup/).length === 1 && posts("C_GLOBEX", /standup/).length === 1 && posts("U_ADMIN", /program digest/).length === 1);
+    await t.fake.waitFor(
+      () => posts("C_ACME", /standup/).length === 1 && posts("C_GLOBEX", /standup/).length === 1 && posts("U_ADMIN", /program digest/).length === 1,
+    );
     expect(t.fake.delivered("chat.postMessage").filter((c) => c.args.channel === "C_SHARED")).toHaveLength(0);
     // The chart follows once the DM is delivered (this run, or the scheduler's next one).
     if (report.charts.uploaded === 0) expect((await runWeeklyDigests(t.deps, clock.now())).charts.uploaded).toBe(1);

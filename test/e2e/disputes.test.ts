@@ -30,7 +30,9 @@ describe("attribution disputes and recompute", () => {
     await t.command(`stage CS-${ref} won --confirm`, { user: "U_REP", channel: "C_ACME" });
     await expect.poll(async () => (await t.db.prisma.deal.findUniqueOrThrow({ where: { id: dealId } })).stage).toBe("CLOSED_WON");
     const deal = await t.db.prisma.deal.findUniqueOrThrow({ where: { id: dealId } });
-    await t.fake.waitFor((c) => c.some((x) => x.method === "chat.postMessage" && x.args.thread_ts === deal.cardTs && JSON.stringify(x.args.blocks ?? "").includes("Dispute")));
+    await t.fake.waitFor((c) =>
+      c.some((x) => x.method === "chat.postMessage" && x.args.thread_ts === deal.cardTs && JSON.stringify(x.args.blocks ?? "").includes("Dispute")),
+    );
     const record = await t.db.prisma.attributionRecord.findFirstOrThrow({ where: { dealId } });
     t.fake.reset();
     return { dealId, ref, cardTs: deal.cardTs!, recordId: record.id };
@@ -52,7 +54,9 @@ describe("attribution disputes and recompute", () => {
 
   it("a partner disputes from the receipt: modal → admins DMed with the reason, a reason-free note in the thread; one open dispute per organization", async () => {
     const { dealId, ref, cardTs, recordId } = await wonDeal();
-    await t.interact(blockAction({ as: PEOPLE.acmeRep, actionId: ACTION.dispute, value: recordId, channel: "C_ACME", responseUrl: t.fake.responseUrl("acme-click") }));
+    await t.interact(
+      blockAction({ as: PEOPLE.acmeRep, actionId: ACTION.dispute, value: recordId, channel: "C_ACME", responseUrl: t.fake.responseUrl("acme-click") }),
+    );
     await t.fake.waitFor((c) => c.some((x) => x.method === "views.open"));
     const modal = t.fake.callsTo("views.open")[0]!.args.view as { callback_id: string; private_metadata: string; blocks: { block_id?: string }[] };
     expect(modal.callback_id).toBe(CALLBACK.dispute);
@@ -62,21 +66,34 @@ describe("attribution disputes and recompute", () => {
     const tooShort = (await submitDispute(PEOPLE.acmeRep, recordId, "wrong")).json() as { response_action: string; errors: Record<string, string> };
     expect(tooShort.response_action).toBe("errors");
     expect(tooShort.errors[B.reason]).toMatch(/at least 10 characters/);
-    const invisible = (await submitDispute(PEOPLE.acmeRep, recordId, "\u200B".repeat(20))).json() as { response_action: string; errors: Record<string, string> };
+    const invisible = (await submitDispute(PEOPLE.acmeRep, recordId, "\u200B".repeat(20))).json() as {
+      response_action: string;
+      errors: Record<string, string>;
+    };
     expect(invisible.errors[B.reason]).toMatch(/^The reason is made only of invisible characters/);
-    const control = (await submitDispute(PEOPLE.acmeRep, recordId, "Acme ran the POC\u0000, not Globex")).json() as { response_action: string; errors: Record<string, string> };
+    const control = (await submitDispute(PEOPLE.acmeRep, recordId, "Acme ran the POC\u0000, not Globex")).json() as {
+      response_action: string;
+      errors: Record<string, string>;
+    };
     expect(control.errors[B.reason]).toMatch(/^The reason contains an invisible control character, U\+0000 NUL \(character 17\)/);
     expect(await t.db.prisma.dispute.count({ where: { recordId } })).toBe(0);
 
     // A double-clicked submit: one dispute, one DM per admin.
-    const [res, dup] = await Promise.all([submitDispute(PEOPLE.acmeRep, recordId, REASON, "V_DISPUTE_1"), submitDispute(PEOPLE.acmeRep, recordId, REASON, "V_DISPUTE_1")]);
+    const [res, dup] = await Promise.all([
+      submitDispute(PEOPLE.acmeRep, recordId, REASON, "V_DISPUTE_1"),
+      submitDispute(PEOPLE.acmeRep, recordId, REASON, "V_DISPUTE_1"),
+    ]);
     expect((res.json() as { response_action: string }).response_action).toBe("update");
     expect((dup.json() as { response_action: string }).response_action).toBe("update");
     const disputes = await t.db.prisma.dispute.findMany({ where: { recordId } });
     expect(disputes).toHaveLength(1);
     expect(disputes[0]).toMatchObject({ dealId, orgId: p.acme.id, raisedBy: "U_ACME", reason: REASON, status: "OPEN" });
 
-    await t.fake.waitFor((c) => c.some((x) => x.method === "chat.postMessage" && x.args.channel === "U_ADMIN") && c.some((x) => x.method === "chat.postMessage" && x.args.thread_ts === cardTs));
+    await t.fake.waitFor(
+      (c) =>
+        c.some((x) => x.method === "chat.postMessage" && x.args.channel === "U_ADMIN") &&
+        c.some((x) => x.method === "chat.postMessage" && x.args.thread_ts === cardTs),
+    );
     const dms = t.fake.callsTo("chat.postMessage").filter((x) => x.args.channel === "U_ADMIN");
     expect(dms).toHaveLength(1);
     expect(String(dms[0]!.args.text)).toContain(REASON);
@@ -89,19 +106,30 @@ describe("attribution disputes and recompute", () => {
 
     // Another Acme dispute on the same record is refused, at the click and at the submit.
     t.fake.reset();
-    await t.interact(blockAction({ as: PEOPLE.acmeRep, actionId: ACTION.dispute, value: recordId, channel: "C_ACME", responseUrl: t.fake.responseUrl("acme-again") }));
+    await t.interact(
+      blockAction({ as: PEOPLE.acmeRep, actionId: ACTION.dispute, value: recordId, channel: "C_ACME", responseUrl: t.fake.responseUrl("acme-again") }),
+    );
     await expect.poll(() => t.fake.responses.find((r) => r.url.endsWith("/acme-again"))).toBeTruthy();
     expect(String(t.fake.responses.find((r) => r.url.endsWith("/acme-again"))!.body.text)).toMatch(/Acme Data already has an open dispute on record #1/);
     expect(t.fake.callsTo("views.open")).toHaveLength(0);
-    const second = (await submitDispute(PEOPLE.acmeRep, recordId, "And the influence share is off too.")).json() as { response_action: string; errors: Record<string, string> };
+    const second = (await submitDispute(PEOPLE.acmeRep, recordId, "And the influence share is off too.")).json() as {
+      response_action: string;
+      errors: Record<string, string>;
+    };
     expect(second.errors[B.reason]).toMatch(/already has an open dispute/);
     expect(await t.db.prisma.dispute.count({ where: { recordId } })).toBe(1);
   });
 
   it("a Globex person with a copied record id of an Acme-pairing deal is denied, and nothing is written", async () => {
     const { recordId } = await wonDeal();
-    const before = { disputes: await t.db.prisma.dispute.count(), outbox: await t.db.prisma.outboxMessage.count(), audit: await t.db.prisma.auditEvent.count() };
-    await t.interact(blockAction({ as: PEOPLE.globexRep, actionId: ACTION.dispute, value: recordId, channel: "C_GLOBEX", responseUrl: t.fake.responseUrl("globex") }));
+    const before = {
+      disputes: await t.db.prisma.dispute.count(),
+      outbox: await t.db.prisma.outboxMessage.count(),
+      audit: await t.db.prisma.auditEvent.count(),
+    };
+    await t.interact(
+      blockAction({ as: PEOPLE.globexRep, actionId: ACTION.dispute, value: recordId, channel: "C_GLOBEX", responseUrl: t.fake.responseUrl("globex") }),
+    );
     await expect.poll(() => t.fake.responses.find((r) => r.url.endsWith("/globex"))).toBeTruthy();
     expect(String(t.fake.responses.find((r) => r.url.endsWith("/globex"))!.body.text)).toMatch(/isn't in a co-sell pairing your organization belongs to/);
     expect(t.fake.callsTo("views.open")).toHaveLength(0);
@@ -111,14 +139,22 @@ describe("attribution disputes and recompute", () => {
     expect(res.errors[B.reason]).toMatch(/isn't in a co-sell pairing/);
     const stranger = (await submitDispute(PEOPLE.stranger, recordId, REASON)).json() as { errors: Record<string, string> };
     expect(stranger.errors[B.reason]).toMatch(/isn't one of them/);
-    expect({ disputes: await t.db.prisma.dispute.count(), outbox: await t.db.prisma.outboxMessage.count(), audit: await t.db.prisma.auditEvent.count() }).toEqual(before);
+    expect({
+      disputes: await t.db.prisma.dispute.count(),
+      outbox: await t.db.prisma.outboxMessage.count(),
+      audit: await t.db.prisma.auditEvent.count(),
+    }).toEqual(before);
   });
 
   it("an admin resolves from the DM's button: a modal for the note, then the note in the deal's thread; non-admins are refused", async () => {
     const { ref, cardTs, recordId } = await wonDeal();
     await submitDispute(PEOPLE.acmeRep, recordId, REASON);
     // Everything the dispute posts is delivered before we look further.
-    await t.fake.waitFor((c) => c.some((x) => x.method === "chat.postMessage" && x.args.channel === "U_ADMIN") && c.some((x) => x.method === "chat.postMessage" && x.args.thread_ts === cardTs));
+    await t.fake.waitFor(
+      (c) =>
+        c.some((x) => x.method === "chat.postMessage" && x.args.channel === "U_ADMIN") &&
+        c.some((x) => x.method === "chat.postMessage" && x.args.thread_ts === cardTs),
+    );
     const dm = t.fake.callsTo("chat.postMessage").find((x) => x.args.channel === "U_ADMIN")!;
     const buttons = (dm.args.blocks as { elements?: { action_id: string; value: string }[] }[]).flatMap((b) => b.elements ?? []);
     const resolve = buttons.find((b) => b.action_id === ACTION.disputeResolve)!;
@@ -138,7 +174,16 @@ describe("attribution disputes and recompute", () => {
     expect(modal.callback_id).toBe(CALLBACK.resolveDispute);
     expect(JSON.parse(modal.private_metadata)).toEqual({ disputeId: dispute.id, outcome: "RESOLVED" });
     const submitNote = (as: Person, note: string) =>
-      t.interact(viewSubmission({ as, viewId: `V_RESOLVE_${Math.random()}`, callbackId: CALLBACK.resolveDispute, values: stateValues({ [B.note]: { text: note } }), privateMetadata: modal.private_metadata, blocks: [{ type: "input", block_id: B.note }] }));
+      t.interact(
+        viewSubmission({
+          as,
+          viewId: `V_RESOLVE_${Math.random()}`,
+          callbackId: CALLBACK.resolveDispute,
+          values: stateValues({ [B.note]: { text: note } }),
+          privateMetadata: modal.private_metadata,
+          blocks: [{ type: "input", block_id: B.note }],
+        }),
+      );
 
     const empty = (await submitNote(PEOPLE.admin, "   ")).json() as { errors: Record<string, string> };
     expect(empty.errors[B.note]).toMatch(/Write a note/);
@@ -149,14 +194,20 @@ describe("attribution disputes and recompute", () => {
     const ok = await submitNote(PEOPLE.admin, "Agreed: Acme ran the POC. We recompute with the corrected roles.");
     expect(ok.text).toBe("");
     const row = await t.db.prisma.dispute.findUniqueOrThrow({ where: { id: dispute.id } });
-    expect(row).toMatchObject({ status: "RESOLVED", resolvedBy: "U_ADMIN", resolutionNote: "Agreed: Acme ran the POC. We recompute with the corrected roles." });
+    expect(row).toMatchObject({
+      status: "RESOLVED",
+      resolvedBy: "U_ADMIN",
+      resolutionNote: "Agreed: Acme ran the POC. We recompute with the corrected roles.",
+    });
     expect(row.resolvedAt).toEqual(t.deps.clock.now());
     expect(await t.db.prisma.auditEvent.count({ where: { action: "dispute.resolve", subject: dispute.id } })).toBe(1);
     await t.fake.waitFor((c) => c.some((x) => x.method === "chat.postMessage" && x.args.thread_ts === cardTs));
     expect(threadPosts(cardTs)).toHaveLength(1);
     const note = threadPosts(cardTs)[0]!;
     expect(note.args.channel).toBe("C_ACME");
-    expect(String(note.args.text)).toBe(`✅ <@U_ACME> Acme Data's dispute of the attribution of CS-${ref} was resolved by an admin: “Agreed: Acme ran the POC. We recompute with the corrected roles.”`);
+    expect(String(note.args.text)).toBe(
+      `✅ <@U_ACME> Acme Data's dispute of the attribution of CS-${ref} was resolved by an admin: “Agreed: Acme ran the POC. We recompute with the corrected roles.”`,
+    );
     await t.fake.waitFor((c) => c.some((x) => x.method === "chat.postMessage" && x.args.channel === "U_ADMIN" && String(x.args.text).includes("resolved")));
 
     // Clicking again on the old DM says it is done.
@@ -184,9 +235,15 @@ describe("attribution disputes and recompute", () => {
 
     const noNote = (await t.command(`dispute reject ${short}`, { user: "U_ADMIN" })).json() as { text: string };
     expect(noNote.text).toMatch(/Add a note for the partner/);
-    const rejected = (await t.command(`dispute reject ${short} "The roles were agreed before the first call; the split stands."`, { user: "U_ADMIN" })).json() as { text: string };
+    const rejected = (
+      await t.command(`dispute reject ${short} "The roles were agreed before the first call; the split stands."`, { user: "U_ADMIN" })
+    ).json() as { text: string };
     expect(rejected.text).toMatch(/rejected; your note is posted in the deal's thread/);
-    expect(await t.db.prisma.dispute.findUniqueOrThrow({ where: { id: dispute.id } })).toMatchObject({ status: "REJECTED", resolvedBy: "U_ADMIN", resolutionNote: "The roles were agreed before the first call; the split stands." });
+    expect(await t.db.prisma.dispute.findUniqueOrThrow({ where: { id: dispute.id } })).toMatchObject({
+      status: "REJECTED",
+      resolvedBy: "U_ADMIN",
+      resolutionNote: "The roles were agreed before the first call; the split stands.",
+    });
     const again = (await t.command(`dispute resolve ${short} "changed my mind"`, { user: "U_ADMIN" })).json() as { text: string };
     expect(again.text).toMatch(/already rejected by <@U_ADMIN>/);
   });
@@ -201,8 +258,13 @@ describe("attribution disputes and recompute", () => {
     expect(noReason.text).toMatch(/Say why you recompute/);
     expect(await t.db.prisma.attributionRecord.count({ where: { dealId } })).toBe(1);
 
-    await t.db.prisma.participant.update({ where: { dealId_orgId: { dealId, orgId: p.acme.id } }, data: { roles: ["SOURCING", "TECHNICAL_VALIDATION", "SELLING"] } });
-    const ok = (await t.command(`attribution CS-${ref} --recompute "Acme co-sold; roles corrected after dispute"`, { user: "U_ADMIN", channel: "C_ACME" })).json() as { text: string };
+    await t.db.prisma.participant.update({
+      where: { dealId_orgId: { dealId, orgId: p.acme.id } },
+      data: { roles: ["SOURCING", "TECHNICAL_VALIDATION", "SELLING"] },
+    });
+    const ok = (
+      await t.command(`attribution CS-${ref} --recompute "Acme co-sold; roles corrected after dispute"`, { user: "U_ADMIN", channel: "C_ACME" })
+    ).json() as { text: string };
     expect(ok.text).toMatch(new RegExp(`Recomputed CS-${ref}: record #2`));
     const records = await t.db.prisma.attributionRecord.findMany({ where: { dealId }, orderBy: { seq: "asc" } });
     expect(records.map((r) => r.seq)).toEqual([1, 2]);

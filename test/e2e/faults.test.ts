@@ -4,7 +4,7 @@ import { tmpdir } from "node:os";
 import path from "node:path";
 import { WebClient } from "@slack/web-api";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { fixedClock } from "../../src/clock";
+import type { fixedClock } from "../../src/clock";
 import { openDatabase } from "../../src/db/client";
 import { migrate } from "../../src/db/migrate";
 import { deliverOutbox, deliveryClient, OUTBOX_EVENT_TYPE } from "../../src/jobs/outbox";
@@ -33,7 +33,10 @@ function deliveredTexts(fake: FakeSlack): string[] {
 
 // One process (node with tsx as its loader), so SIGKILL kills the app itself, not a wrapper.
 function startApp(env: Record<string, string>) {
-  const child = spawn(process.execPath, ["--import", "tsx", "src/main.ts"], { env: { PATH: process.env.PATH ?? "", HOME: process.env.HOME ?? "", ...env }, stdio: ["ignore", "pipe", "pipe"] });
+  const child = spawn(process.execPath, ["--import", "tsx", "src/main.ts"], {
+    env: { PATH: process.env.PATH ?? "", HOME: process.env.HOME ?? "", ...env },
+    stdio: ["ignore", "pipe", "pipe"],
+  });
   let out = "";
   child.stdout.on("data", (d) => (out += d));
   child.stderr.on("data", (d) => (out += d));
@@ -81,9 +84,18 @@ describe("Slack failing in bursts", () => {
       if (round < deals.length) {
         const d = deals[round]!;
         await changeStage(t.db.prisma, { dealId: d.dealId, to: "DISCOVERY", by: "U_REP", isAdmin: false, confirmedGaps: true, now: clock.now() });
-        await createAsk(t.db.prisma, { dealId: d.dealId, fromUserId: "U_REP", ownerUserId: "U_ACME", ownerOrgId: p.acme.id, text: `need a demo slot ${round}`, key: `ask-${round}`, now: clock.now() });
+        await createAsk(t.db.prisma, {
+          dealId: d.dealId,
+          fromUserId: "U_REP",
+          ownerUserId: "U_ACME",
+          ownerOrgId: p.acme.id,
+          text: `need a demo slot ${round}`,
+          key: `ask-${round}`,
+          now: clock.now(),
+        });
       }
-      if (round === 8) await changeStage(t.db.prisma, { dealId: deals[0]!.dealId, to: "CLOSED_WON", by: "U_REP", isAdmin: false, confirmedGaps: true, now: clock.now() });
+      if (round === 8)
+        await changeStage(t.db.prisma, { dealId: deals[0]!.dealId, to: "CLOSED_WON", by: "U_REP", isAdmin: false, confirmedGaps: true, now: clock.now() });
       await runSlaSweep(t.deps, clock.now());
       await deliverOutbox(t.deps, client, { perChannelGapMs: 0, batch: 10 });
       clock.advance(90 * 60_000); // 40 rounds ≈ 60 h: asks fall due (24 h) and escalate (48 h)
@@ -96,7 +108,9 @@ describe("Slack failing in bursts", () => {
     expect(await t.db.prisma.outboxMessage.count({ where: { status: { not: "SENT" } } })).toBe(0);
     expect(t.fake.calls.filter((c) => (c as RecordedCall & { failed?: boolean }).failed).length).toBeGreaterThan(20); // the faults really happened
 
-    const posts = await t.db.prisma.outboxMessage.findMany({ where: { method: { in: ["chat.postMessage", "attribution.receipt", "ask.alert", "ask.escalationDm"] } } });
+    const posts = await t.db.prisma.outboxMessage.findMany({
+      where: { method: { in: ["chat.postMessage", "attribution.receipt", "ask.alert", "ask.escalationDm"] } },
+    });
     const delivered = deliveredTexts(t.fake);
     expect(t.fake.calls.filter((c) => c.answerLost).length).toBeGreaterThan(5); // answers were lost
     // What the channels show: every post exactly once.
@@ -157,20 +171,34 @@ describe("Slack accepts a post but its answer is lost", () => {
     expect(card[0]!.metadata).toEqual({ event_type: OUTBOX_EVENT_TYPE, event_payload: { id: row.id } });
     const deal = await t.db.prisma.deal.findUniqueOrThrow({ where: { id: dealId } });
     expect(deal).toMatchObject({ cardTs: card[0]!.ts, cardChannelId: "C_ACME" });
-    expect(await t.db.prisma.outboxMessage.findUniqueOrThrow({ where: { id: row.id } })).toMatchObject({ status: "SENT", result: { channel: "C_ACME", ts: card[0]!.ts, adopted: true } });
+    expect(await t.db.prisma.outboxMessage.findUniqueOrThrow({ where: { id: row.id } })).toMatchObject({
+      status: "SENT",
+      result: { channel: "C_ACME", ts: card[0]!.ts, adopted: true },
+    });
     expect(t.fake.callsTo("chat.postMessage")).toHaveLength(1);
 
     // Everything after it loses its answer once: an ask (a DM to its owner, a card refresh), a
     // stage move (top level), the win's receipt (a thread reply), and the card refreshes.
     t.fake.failNext("chat.postMessage", ...Array.from({ length: 20 }, () => ({ kind: "lost_answer", ms: 1000 }) as Failure));
     t.fake.failNext("chat.update", ...Array.from({ length: 4 }, () => ({ kind: "lost_answer", ms: 1000 }) as Failure));
-    await createAsk(t.db.prisma, { dealId, fromUserId: "U_REP", ownerUserId: "U_ACME", ownerOrgId: p.acme.id, text: "need a demo slot", key: "lost-ask", now: clock.now() });
+    await createAsk(t.db.prisma, {
+      dealId,
+      fromUserId: "U_REP",
+      ownerUserId: "U_ACME",
+      ownerOrgId: p.acme.id,
+      text: "need a demo slot",
+      key: "lost-ask",
+      now: clock.now(),
+    });
     await changeStage(t.db.prisma, { dealId, to: "DISCOVERY", by: "U_REP", isAdmin: false, confirmedGaps: true, now: clock.now() });
     await changeStage(t.db.prisma, { dealId, to: "CLOSED_WON", by: "U_REP", isAdmin: false, confirmedGaps: true, now: clock.now() });
     await deliverAll();
     expect(await t.db.prisma.outboxMessage.count({ where: { status: { not: "SENT" } } })).toBe(0);
 
-    const posts = await t.db.prisma.outboxMessage.findMany({ where: { method: { in: ["chat.postMessage", "attribution.receipt", "deal.card"] } }, orderBy: { createdAt: "asc" } });
+    const posts = await t.db.prisma.outboxMessage.findMany({
+      where: { method: { in: ["chat.postMessage", "attribution.receipt", "deal.card"] } },
+      orderBy: { createdAt: "asc" },
+    });
     const postRows = posts.filter((r) => r.method !== "deal.card" || r.dedupeKey?.startsWith("card-post:"));
     expect(postRows.map((r) => r.method).sort()).toEqual(["attribution.receipt", "chat.postMessage", "chat.postMessage", "chat.postMessage", "deal.card"]);
     for (const r of postRows) expect(shownFor(t.fake, r.id), `${r.method} ${JSON.stringify(r.payload).slice(0, 80)}`).toHaveLength(1);
@@ -215,7 +243,15 @@ describe("the app killed with posts still in the outbox", () => {
     // Slack is down: every post fails while the first process runs.
     fake.failNext("chat.postMessage", ...Array.from({ length: 1000 }, () => ({ kind: "http", status: 500 }) as Failure));
     const port = 20000 + Math.floor(Math.random() * 20000);
-    const env = { SLACK_BOT_TOKEN: "xoxb-kill", SLACK_SIGNING_SECRET: "kill-secret", SLACK_API_URL: fake.apiUrl, PORT: String(port), COSELL_DATA_DIR: dataDir, COSELL_JOBS: "false", COSELL_OUTBOX_LOCK_MS: "2000" };
+    const env = {
+      SLACK_BOT_TOKEN: "xoxb-kill",
+      SLACK_SIGNING_SECRET: "kill-secret",
+      SLACK_API_URL: fake.apiUrl,
+      PORT: String(port),
+      COSELL_DATA_DIR: dataDir,
+      COSELL_JOBS: "false",
+      COSELL_OUTBOX_LOCK_MS: "2000",
+    };
     const first = startApp(env);
     await first.ready();
     await fake.waitFor((c) => c.filter((x) => x.method === "chat.postMessage").length >= 8, 30_000);
@@ -258,7 +294,15 @@ describe("the app killed while Slack holds a post's answer", () => {
       // Slack posts the first card and never answers (until the process is gone).
       fake.failNext("chat.postMessage", { kind: "lost_answer", ms: 10 * 60_000 });
       const port = 20000 + Math.floor(Math.random() * 20000);
-      const env = { SLACK_BOT_TOKEN: "xoxb-inflight", SLACK_SIGNING_SECRET: "inflight-secret", SLACK_API_URL: fake.apiUrl, PORT: String(port), COSELL_DATA_DIR: dataDir, COSELL_JOBS: "false", COSELL_OUTBOX_LOCK_MS: "2000" };
+      const env = {
+        SLACK_BOT_TOKEN: "xoxb-inflight",
+        SLACK_SIGNING_SECRET: "inflight-secret",
+        SLACK_API_URL: fake.apiUrl,
+        PORT: String(port),
+        COSELL_DATA_DIR: dataDir,
+        COSELL_JOBS: "false",
+        COSELL_OUTBOX_LOCK_MS: "2000",
+      };
       const first = startApp(env);
       await first.ready();
       await fake.waitFor((c) => c.some((x) => x.method === "chat.postMessage" && x.answerLost), 30_000);
@@ -306,15 +350,33 @@ describe.runIf(onPostgres)("two app processes on one database", () => {
       await ensureProgram(db.prisma, { timezone: "UTC" });
       const p = await seedProgram(db.prisma);
       for (let i = 0; i < 3; i++) await createDeal(db.prisma, p, { now: new Date() });
-      await createDeal(db.prisma, p, { pairingId: p.globexPairing.id, participants: [{ orgId: p.globex.id, roles: ["SOURCING"] }, { orgId: p.ours.id, roles: ["SELLING"] }], now: new Date() });
+      await createDeal(db.prisma, p, {
+        pairingId: p.globexPairing.id,
+        participants: [
+          { orgId: p.globex.id, roles: ["SOURCING"] },
+          { orgId: p.ours.id, roles: ["SELLING"] },
+        ],
+        now: new Date(),
+      });
       // The digest was due at 00:00 today: both processes catch it up at start.
       const weekday = ((new Date().getUTCDay() + 6) % 7) + 1;
       await db.prisma.program.update({ where: { id: 1 }, data: { digestWeekday: weekday, digestHour: 0 } });
       await db.prisma.pairing.updateMany({ data: { createdAt: new Date(Date.now() - 30 * 86_400_000) } });
 
-      const base = { SLACK_BOT_TOKEN: "xoxb-two", SLACK_SIGNING_SECRET: "two-secret", SLACK_API_URL: fake.apiUrl, DATABASE_URL: db.url!, COSELL_TIMEZONE: "UTC" };
+      const base = {
+        SLACK_BOT_TOKEN: "xoxb-two",
+        SLACK_SIGNING_SECRET: "two-secret",
+        SLACK_API_URL: fake.apiUrl,
+        DATABASE_URL: db.url!,
+        COSELL_TIMEZONE: "UTC",
+      };
       const port = 20000 + Math.floor(Math.random() * 20000);
-      const procs = [0, 1].map((i) => spawn(process.execPath, ["--import", "tsx", "src/main.ts"], { env: { PATH: process.env.PATH ?? "", HOME: process.env.HOME ?? "", ...base, PORT: String(port + i) }, stdio: "ignore" }));
+      const procs = [0, 1].map((i) =>
+        spawn(process.execPath, ["--import", "tsx", "src/main.ts"], {
+          env: { PATH: process.env.PATH ?? "", HOME: process.env.HOME ?? "", ...base, PORT: String(port + i) },
+          stdio: "ignore",
+        }),
+      );
       const digestPosts = () => fake.delivered("chat.postMessage").filter((c) => /standup|digest/i.test(String(c.args.text)));
       await fake.waitFor(() => new Set(digestPosts().map((c) => c.args.channel)).size >= 2, 60_000);
       await new Promise((r) => setTimeout(r, 4000)); // a duplicate would have arrived by now

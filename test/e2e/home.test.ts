@@ -16,9 +16,30 @@ describe("App Home", () => {
     const base = { dealId: mine.dealId, slaHours: 24, createdAt: new Date("2026-11-14T10:00:00Z") };
     await t.db.prisma.ask.createMany({
       data: [
-        { ...base, fromUserId: "U_ACME", ownerUserId: "U_REP", text: "Send the security questionnaire", dueAt: new Date("2026-11-15T10:00:00Z"), escalateAt: new Date("2026-11-16T10:00:00Z") },
-        { ...base, fromUserId: "U_ACME", ownerUserId: "U_REP", text: "Book the demo room", dueAt: new Date("2026-11-17T10:00:00Z"), escalateAt: new Date("2026-11-18T10:00:00Z") },
-        { ...base, fromUserId: "U_REP", ownerUserId: "U_ACME", text: "Need an SE for Thursday", dueAt: new Date("2026-11-17T12:00:00Z"), escalateAt: new Date("2026-11-18T12:00:00Z") },
+        {
+          ...base,
+          fromUserId: "U_ACME",
+          ownerUserId: "U_REP",
+          text: "Send the security questionnaire",
+          dueAt: new Date("2026-11-15T10:00:00Z"),
+          escalateAt: new Date("2026-11-16T10:00:00Z"),
+        },
+        {
+          ...base,
+          fromUserId: "U_ACME",
+          ownerUserId: "U_REP",
+          text: "Book the demo room",
+          dueAt: new Date("2026-11-17T10:00:00Z"),
+          escalateAt: new Date("2026-11-18T10:00:00Z"),
+        },
+        {
+          ...base,
+          fromUserId: "U_REP",
+          ownerUserId: "U_ACME",
+          text: "Need an SE for Thursday",
+          dueAt: new Date("2026-11-17T12:00:00Z"),
+          escalateAt: new Date("2026-11-18T12:00:00Z"),
+        },
       ],
     });
   });
@@ -30,7 +51,15 @@ describe("App Home", () => {
     postSigned(
       t.url,
       SIGNING_SECRET,
-      JSON.stringify({ token: "x", team_id: "T_OURS", api_app_id: "A_COSELL", type: "event_callback", event_id: eventId, event_time: 1, event: { type: "app_home_opened", user, channel: "D1", tab: "home", event_ts: "1.1" } }),
+      JSON.stringify({
+        token: "x",
+        team_id: "T_OURS",
+        api_app_id: "A_COSELL",
+        type: "event_callback",
+        event_id: eventId,
+        event_time: 1,
+        event: { type: "app_home_opened", user, channel: "D1", tab: "home", event_ts: "1.1" },
+      }),
       "application/json",
       retry ? { retryNum: retry } : {},
     );

@@ -18,7 +18,22 @@ import {
   TOUCHPOINT_BLOCK as TB,
 } from "../../src/slack/ids";
 import { SIGNING_SECRET, startTestApp, type TestApp } from "../support/app";
-import { DOUBLE_ESCAPED, doubleEscaped, FULL, fieldsIn, leaksIn, mrkdwnTexts, NAME, P1, P2, slackEncode, TOKENS, tokenStatus, type Leak, type MrkdwnText } from "../support/hostile";
+import {
+  DOUBLE_ESCAPED,
+  doubleEscaped,
+  FULL,
+  fieldsIn,
+  leaksIn,
+  mrkdwnTexts,
+  NAME,
+  P1,
+  P2,
+  slackEncode,
+  TOKENS,
+  tokenStatus,
+  type Leak,
+  type MrkdwnText,
+} from "../support/hostile";
 import { blockAction, messageShortcut, stateValues, viewSubmission, type Person } from "../support/payloads";
 import { PEOPLE } from "../support/seed";
 import { commandBody, postSigned } from "../support/signing";
@@ -88,7 +103,8 @@ describe("hostile text: nothing a person typed reaches Slack unescaped", () => {
   let seq = 0;
   let deferrals = 0;
   let entries: Entry[] = [];
-  const results: { kind: string; entries: number; texts: number; leaks: Leak[]; status: Record<string, string>; fields: string[]; doubled: MrkdwnText[] }[] = [];
+  const results: { kind: string; entries: number; texts: number; leaks: Leak[]; status: Record<string, string>; fields: string[]; doubled: MrkdwnText[] }[] =
+    [];
 
   const begin = (name: string) => {
     step = name;
@@ -142,13 +158,26 @@ describe("hostile text: nothing a person typed reaches Slack unescaped", () => {
     return body;
   }
 
-  const lastView = (method = "views.open") => t.fake.callsTo(method).at(-1)!.args.view as { callback_id: string; private_metadata: string; blocks: { block_id?: string; element?: { initial_value?: string } }[] };
+  const lastView = (method = "views.open") =>
+    t.fake.callsTo(method).at(-1)!.args.view as {
+      callback_id: string;
+      private_metadata: string;
+      blocks: { block_id?: string; element?: { initial_value?: string } }[];
+    };
 
   const homeOpened = (user: string) =>
     postSigned(
       t.url,
       SIGNING_SECRET,
-      JSON.stringify({ token: "x", team_id: "T_OURS", api_app_id: "A_COSELL", type: "event_callback", event_id: `EvH${++seq}`, event_time: 1, event: { type: "app_home_opened", user, channel: "D1", tab: "home", event_ts: "1.1" } }),
+      JSON.stringify({
+        token: "x",
+        team_id: "T_OURS",
+        api_app_id: "A_COSELL",
+        type: "event_callback",
+        event_id: `EvH${++seq}`,
+        event_time: 1,
+        event: { type: "app_home_opened", user, channel: "D1", tab: "home", event_ts: "1.1" },
+      }),
       "application/json",
     );
 
@@ -188,12 +217,18 @@ describe("hostile text: nothing a person typed reaches Slack unescaped", () => {
     });
     setupValues[SB.managerChannel] = { [INPUT]: { type: "conversations_select", selected_conversation: "C0HMGR" } };
     setupValues[SB.pairingChannel] = { [INPUT]: { type: "conversations_select", selected_conversation: CH_A } };
-    const setupRes = await interact(viewSubmission({ as: ADMIN, viewId: "V_H_SETUP", callbackId: CALLBACK.setup, values: setupValues, blocks: [{ type: "input", block_id: SB.ourOrg }] }), "view_submission");
+    const setupRes = await interact(
+      viewSubmission({ as: ADMIN, viewId: "V_H_SETUP", callbackId: CALLBACK.setup, values: setupValues, blocks: [{ type: "input", block_id: SB.ourOrg }] }),
+      "view_submission",
+    );
     expect(setupRes).toBeUndefined();
 
     begin("setup: partner and pairing commands");
     await command(`partner add "${slackEncode(NAMES.partnerB)}" var ${GLOBEX.team}`, ADMIN);
-    await command(`pairing add <#${CH_B}|hostile-b> "${slackEncode(NAMES.pairingB)}" "${slackEncode(NAMES.ours)}" "${slackEncode(NAMES.partnerB)}" sell-with`, ADMIN);
+    await command(
+      `pairing add <#${CH_B}|hostile-b> "${slackEncode(NAMES.pairingB)}" "${slackEncode(NAMES.ours)}" "${slackEncode(NAMES.partnerB)}" sell-with`,
+      ADMIN,
+    );
     await command("partners", ADMIN);
     const partnerA = await prisma.organization.findFirstOrThrow({ where: { name: NAMES.partnerA } });
     const partnerB = await prisma.organization.findFirstOrThrow({ where: { name: NAMES.partnerB } });
@@ -227,25 +262,55 @@ describe("hostile text: nothing a person typed reaches Slack unescaped", () => {
         [RB.notes]: { text: v.notes },
       });
     const register = (as: Person, viewId: string, values: ReturnType<typeof regValues>, privateMetadata: string) =>
-      interact(viewSubmission({ as, viewId, callbackId: CALLBACK.registerDeal, values, privateMetadata, blocks: [{ type: "input", block_id: RB.accountName }] }), "view_submission");
+      interact(
+        viewSubmission({ as, viewId, callbackId: CALLBACK.registerDeal, values, privateMetadata, blocks: [{ type: "input", block_id: RB.accountName }] }),
+        "view_submission",
+      );
 
     begin("register: /cosell new + pairing refresh");
     await command(`new ${slackEncode(P1("newPrefill"))}`, OURS, CH_A);
     const opened = t.fake.callsTo("views.open").at(-1)!.args.view as Record<string, unknown>;
-    const dealAValues = regValues({ accountName: P1("accountA"), domain: "hostile-a.example", title: P2("titleA"), notes: FULL("notesA"), pairingId: pairingA.id, partnerId: partnerA.id });
+    const dealAValues = regValues({
+      accountName: P1("accountA"),
+      domain: "hostile-a.example",
+      title: P2("titleA"),
+      notes: FULL("notesA"),
+      pairingId: pairingA.id,
+      partnerId: partnerA.id,
+    });
     await interact(
-      blockAction({ as: OURS, actionId: INPUT, blockId: RB.pairing, view: { ...opened, id: "V_H_REG_OPEN", hash: "h1", state: { values: dealAValues }, private_metadata: String(opened.private_metadata ?? "{}") } }),
+      blockAction({
+        as: OURS,
+        actionId: INPUT,
+        blockId: RB.pairing,
+        view: { ...opened, id: "V_H_REG_OPEN", hash: "h1", state: { values: dealAValues }, private_metadata: String(opened.private_metadata ?? "{}") },
+      }),
       "block_actions",
     );
 
     begin("register: deal A (modal, ours)");
     expect(await register(OURS, "V_H_REG_A", dealAValues, JSON.stringify({ channelId: CH_A }))).toBeUndefined();
     begin("register: deal B (modal, partner B's person)");
-    const dealBValues = regValues({ accountName: P2("accountB"), domain: "hostile-b.example", title: P1("titleB"), notes: FULL("notesB"), pairingId: pairingB.id, partnerId: partnerB.id });
+    const dealBValues = regValues({
+      accountName: P2("accountB"),
+      domain: "hostile-b.example",
+      title: P1("titleB"),
+      notes: FULL("notesB"),
+      pairingId: pairingB.id,
+      partnerId: partnerB.id,
+    });
     expect(await register(GLOBEX, "V_H_REG_B", dealBValues, JSON.stringify({ channelId: CH_B }))).toBeUndefined();
 
     begin("register: deal C (conflict with A)");
-    const dealCValues = regValues({ accountName: P1("accountC"), domain: "hostile-a.example", title: P2("titleC"), notes: FULL("notesC"), pairingId: pairingB.id, partnerId: partnerB.id, closeDate: "2026-11-25" });
+    const dealCValues = regValues({
+      accountName: P1("accountC"),
+      domain: "hostile-a.example",
+      title: P2("titleC"),
+      notes: FULL("notesC"),
+      pairingId: pairingB.id,
+      partnerId: partnerB.id,
+      closeDate: "2026-11-25",
+    });
     const conflict = (await register(OURS, "V_H_REG_C", dealCValues, "{}")) as { response_action: string; view: { private_metadata: string } };
     expect(conflict.response_action).toBe("update");
     dealCValues[RB.conflict] = { [INPUT]: { type: "checkboxes", selected_options: [{ value: "yes" }] } };
@@ -272,17 +337,55 @@ describe("hostile text: nothing a person typed reaches Slack unescaped", () => {
     begin("touchpoint: card button (partner A)");
     await interact(blockAction({ as: ACME, actionId: ACTION.logTouchpoint, value: dealA.id, channel: CH_A }), "block_actions");
     let view = lastView();
-    await interact(viewSubmission({ as: ACME, viewId: "V_H_TP_A", callbackId: CALLBACK.logTouchpoint, values: tpValues({ type: "POC", note: FULL("tpModalA") }), privateMetadata: view.private_metadata, blocks: view.blocks }), "view_submission");
+    await interact(
+      viewSubmission({
+        as: ACME,
+        viewId: "V_H_TP_A",
+        callbackId: CALLBACK.logTouchpoint,
+        values: tpValues({ type: "POC", note: FULL("tpModalA") }),
+        privateMetadata: view.private_metadata,
+        blocks: view.blocks,
+      }),
+      "view_submission",
+    );
     begin("touchpoint: card button (partner B)");
     await interact(blockAction({ as: GLOBEX, actionId: ACTION.logTouchpoint, value: dealB.id, channel: CH_B }), "block_actions");
     view = lastView();
-    await interact(viewSubmission({ as: GLOBEX, viewId: "V_H_TP_B", callbackId: CALLBACK.logTouchpoint, values: tpValues({ type: "MEETING", note: FULL("tpModalB") }), privateMetadata: view.private_metadata, blocks: view.blocks }), "view_submission");
+    await interact(
+      viewSubmission({
+        as: GLOBEX,
+        viewId: "V_H_TP_B",
+        callbackId: CALLBACK.logTouchpoint,
+        values: tpValues({ type: "MEETING", note: FULL("tpModalB") }),
+        privateMetadata: view.private_metadata,
+        blocks: view.blocks,
+      }),
+      "view_submission",
+    );
     begin("touchpoint: message shortcut");
-    await interact(messageShortcut({ as: OURS, callbackId: CALLBACK.logMessageShortcut, channel: CH_A, message: { ts: "1763280000.000200", text: slackEncode(FULL("tpShortcut")) } }), "shortcut");
+    await interact(
+      messageShortcut({
+        as: OURS,
+        callbackId: CALLBACK.logMessageShortcut,
+        channel: CH_A,
+        message: { ts: "1763280000.000200", text: slackEncode(FULL("tpShortcut")) },
+      }),
+      "shortcut",
+    );
     view = lastView();
     const note = view.blocks.find((b) => b.block_id === TB.note)!.element!.initial_value!;
     expect(note).toBe(FULL("tpShortcut"));
-    await interact(viewSubmission({ as: OURS, viewId: "V_H_TP_S", callbackId: CALLBACK.logTouchpoint, values: tpValues({ deal: dealA.id, type: "MEETING", note }), privateMetadata: view.private_metadata, blocks: view.blocks }), "view_submission");
+    await interact(
+      viewSubmission({
+        as: OURS,
+        viewId: "V_H_TP_S",
+        callbackId: CALLBACK.logTouchpoint,
+        values: tpValues({ deal: dealA.id, type: "MEETING", note }),
+        privateMetadata: view.private_metadata,
+        blocks: view.blocks,
+      }),
+      "view_submission",
+    );
 
     // --- roles and stages ----------------------------------------------------------------------
     begin("roles: modal (deal A)");
@@ -316,14 +419,25 @@ describe("hostile text: nothing a person typed reaches Slack unescaped", () => {
     begin("stage: card button → modal (deal A)");
     await interact(blockAction({ as: ACME, actionId: ACTION.changeStage, value: dealA.id, channel: CH_A }), "block_actions");
     await interact(
-      viewSubmission({ as: ACME, viewId: "V_H_STAGE_A", callbackId: CALLBACK.changeStage, values: stateValues({ [STAGE_BLOCK.stage]: { select: "DISCOVERY" }, [STAGE_BLOCK.confirmGaps]: { checked: ["yes"] } }), privateMetadata: JSON.stringify({ dealId: dealA.id }) }),
+      viewSubmission({
+        as: ACME,
+        viewId: "V_H_STAGE_A",
+        callbackId: CALLBACK.changeStage,
+        values: stateValues({ [STAGE_BLOCK.stage]: { select: "DISCOVERY" }, [STAGE_BLOCK.confirmGaps]: { checked: ["yes"] } }),
+        privateMetadata: JSON.stringify({ dealId: dealA.id }),
+      }),
       "view_submission",
     );
     begin("stage: /cosell stage with gaps → Move anyway (deal B)");
     const blocked = await command("stage CS-2 negotiation", OURS, CH_B);
-    const moveAnyway = ((blocked.last.blocks ?? []) as { elements?: { action_id: string; value: string }[] }[]).flatMap((b) => b.elements ?? []).find((e) => e.action_id === ACTION.confirmStage);
+    const moveAnyway = ((blocked.last.blocks ?? []) as { elements?: { action_id: string; value: string }[] }[])
+      .flatMap((b) => b.elements ?? [])
+      .find((e) => e.action_id === ACTION.confirmStage);
     expect(moveAnyway).toBeTruthy();
-    await interact(blockAction({ as: OURS, actionId: ACTION.confirmStage, value: moveAnyway!.value, channel: CH_B, responseUrl: responseUrl("move-anyway") }), "block_actions");
+    await interact(
+      blockAction({ as: OURS, actionId: ACTION.confirmStage, value: moveAnyway!.value, channel: CH_B, responseUrl: responseUrl("move-anyway") }),
+      "block_actions",
+    );
 
     // --- asks on deal C (stays open for the SLA sweep) -----------------------------------------
     begin("ask: /cosell ask");
@@ -331,13 +445,37 @@ describe("hostile text: nothing a person typed reaches Slack unescaped", () => {
     begin("ask: card button → modal");
     await interact(blockAction({ as: GLOBEX, actionId: ACTION.ask, value: dealC.id, channel: CH_B }), "block_actions");
     view = lastView();
-    await interact(viewSubmission({ as: GLOBEX, viewId: "V_H_ASK_1", callbackId: CALLBACK.createAsk, values: stateValues({ [ASK_BLOCK.owner]: { user: OURS.user }, [ASK_BLOCK.text]: { text: FULL("askModal") } }), privateMetadata: view.private_metadata }), "view_submission");
-    await interact(viewSubmission({ as: GLOBEX, viewId: "V_H_ASK_2", callbackId: CALLBACK.createAsk, values: stateValues({ [ASK_BLOCK.owner]: { user: OURS.user }, [ASK_BLOCK.text]: { text: FULL("askDone") } }), privateMetadata: view.private_metadata }), "view_submission");
+    await interact(
+      viewSubmission({
+        as: GLOBEX,
+        viewId: "V_H_ASK_1",
+        callbackId: CALLBACK.createAsk,
+        values: stateValues({ [ASK_BLOCK.owner]: { user: OURS.user }, [ASK_BLOCK.text]: { text: FULL("askModal") } }),
+        privateMetadata: view.private_metadata,
+      }),
+      "view_submission",
+    );
+    await interact(
+      viewSubmission({
+        as: GLOBEX,
+        viewId: "V_H_ASK_2",
+        callbackId: CALLBACK.createAsk,
+        values: stateValues({ [ASK_BLOCK.owner]: { user: OURS.user }, [ASK_BLOCK.text]: { text: FULL("askDone") } }),
+        privateMetadata: view.private_metadata,
+      }),
+      "view_submission",
+    );
     begin("ask: Done");
     const doneAsk = await prisma.ask.findFirstOrThrow({ where: { text: FULL("askDone") } });
-    await interact(blockAction({ as: OURS, actionId: ACTION.askDone, value: doneAsk.id, channel: "D_U_REP", responseUrl: responseUrl("ask-done") }), "block_actions");
+    await interact(
+      blockAction({ as: OURS, actionId: ACTION.askDone, value: doneAsk.id, channel: "D_U_REP", responseUrl: responseUrl("ask-done") }),
+      "block_actions",
+    );
     begin("ask: Done again (already done)");
-    await interact(blockAction({ as: OURS, actionId: ACTION.askDone, value: doneAsk.id, channel: "D_U_REP", responseUrl: responseUrl("ask-done-again") }), "block_actions");
+    await interact(
+      blockAction({ as: OURS, actionId: ACTION.askDone, value: doneAsk.id, channel: "D_U_REP", responseUrl: responseUrl("ask-done-again") }),
+      "block_actions",
+    );
 
     begin("panel: buttons");
     await interact(blockAction({ as: OURS, actionId: ACTION.myAsks, channel: CH_B, responseUrl: responseUrl("panel-asks") }), "block_actions");
@@ -347,7 +485,10 @@ describe("hostile text: nothing a person typed reaches Slack unescaped", () => {
     // --- attribution previews, queries ---------------------------------------------------------
     begin("attribution: preview");
     await command("attribution CS-1 --preview", OURS, CH_A);
-    await interact(blockAction({ as: GLOBEX, actionId: ACTION.attribution, value: dealB.id, channel: CH_B, responseUrl: responseUrl("attr-b") }), "block_actions");
+    await interact(
+      blockAction({ as: GLOBEX, actionId: ACTION.attribution, value: dealB.id, channel: CH_B, responseUrl: responseUrl("attr-b") }),
+      "block_actions",
+    );
 
     begin("query: /cosell list");
     await command("list", OURS, CH_A);
@@ -376,18 +517,44 @@ describe("hostile text: nothing a person typed reaches Slack unescaped", () => {
     const recordA = await prisma.attributionRecord.findFirstOrThrow({ where: { dealId: dealA.id } });
     const recordB = await prisma.attributionRecord.findFirstOrThrow({ where: { dealId: dealB.id } });
     begin("attribution: See my numbers");
-    await interact(blockAction({ as: ACME, actionId: ACTION.seeMyNumbers, value: recordA.id, channel: CH_A, responseUrl: responseUrl("numbers-a") }), "block_actions");
+    await interact(
+      blockAction({ as: ACME, actionId: ACTION.seeMyNumbers, value: recordA.id, channel: CH_A, responseUrl: responseUrl("numbers-a") }),
+      "block_actions",
+    );
 
     const submitDispute = (as: Person, recordId: string, reason: string, viewId: string) =>
-      interact(viewSubmission({ as, viewId, callbackId: CALLBACK.dispute, values: stateValues({ [DISPUTE_BLOCK.reason]: { text: reason } }), privateMetadata: JSON.stringify({ recordId }), blocks: [{ type: "input", block_id: DISPUTE_BLOCK.reason }] }), "view_submission");
+      interact(
+        viewSubmission({
+          as,
+          viewId,
+          callbackId: CALLBACK.dispute,
+          values: stateValues({ [DISPUTE_BLOCK.reason]: { text: reason } }),
+          privateMetadata: JSON.stringify({ recordId }),
+          blocks: [{ type: "input", block_id: DISPUTE_BLOCK.reason }],
+        }),
+        "view_submission",
+      );
     begin("dispute: modal (deal A)");
-    await interact(blockAction({ as: ACME, actionId: ACTION.dispute, value: recordA.id, channel: CH_A, responseUrl: responseUrl("dispute-a") }), "block_actions");
+    await interact(
+      blockAction({ as: ACME, actionId: ACTION.dispute, value: recordA.id, channel: CH_A, responseUrl: responseUrl("dispute-a") }),
+      "block_actions",
+    );
     await submitDispute(ACME, recordA.id, FULL("disputeA"), "V_H_DISPUTE_A");
     const disputeA = await prisma.dispute.findFirstOrThrow({ where: { recordId: recordA.id } });
     begin("dispute: admin resolves from the DM");
     await interact(blockAction({ as: ADMIN, actionId: ACTION.disputeResolve, value: disputeA.id }), "block_actions");
     view = lastView();
-    await interact(viewSubmission({ as: ADMIN, viewId: "V_H_RESOLVE_A", callbackId: CALLBACK.resolveDispute, values: stateValues({ [DISPUTE_BLOCK.note]: { text: FULL("resolveNote") } }), privateMetadata: view.private_metadata, blocks: [{ type: "input", block_id: DISPUTE_BLOCK.note }] }), "view_submission");
+    await interact(
+      viewSubmission({
+        as: ADMIN,
+        viewId: "V_H_RESOLVE_A",
+        callbackId: CALLBACK.resolveDispute,
+        values: stateValues({ [DISPUTE_BLOCK.note]: { text: FULL("resolveNote") } }),
+        privateMetadata: view.private_metadata,
+        blocks: [{ type: "input", block_id: DISPUTE_BLOCK.note }],
+      }),
+      "view_submission",
+    );
     begin("dispute: already answered");
     await interact(blockAction({ as: ADMIN, actionId: ACTION.disputeReject, value: disputeA.id }), "block_actions");
     begin("dispute: modal (deal B) and the admin commands");
@@ -399,7 +566,7 @@ describe("hostile text: nothing a person typed reaches Slack unescaped", () => {
     await command(`attribution CS-1 --recompute "${slackEncode(FULL("recompute"))}"`, ADMIN, CH_A);
 
     // --- account map: CSV import (names, owners, bad values, file name), map, intro ------------
-    const csv = (lines: string[]) => Buffer.from(lines.join("\r\n") + "\r\n");
+    const csv = (lines: string[]) => Buffer.from(`${lines.join("\r\n")}\r\n`);
     const importFile = async (org: string, status: string, fileName: string, lines: string[], viewId: string) => {
       const fileId = t.fake.shareFile(fileName, csv(lines));
       await interact(
@@ -407,7 +574,10 @@ describe("hostile text: nothing a person typed reaches Slack unescaped", () => {
           as: ADMIN,
           viewId,
           callbackId: CALLBACK.mapImport,
-          values: { ...stateValues({ [MAP_IMPORT_BLOCK.org]: { select: org }, [MAP_IMPORT_BLOCK.status]: { select: status } }), [MAP_IMPORT_BLOCK.file]: { [INPUT]: { type: "file_input", files: [{ id: fileId, name: fileName }] } } },
+          values: {
+            ...stateValues({ [MAP_IMPORT_BLOCK.org]: { select: org }, [MAP_IMPORT_BLOCK.status]: { select: status } }),
+            [MAP_IMPORT_BLOCK.file]: { [INPUT]: { type: "file_input", files: [{ id: fileId, name: fileName }] } },
+          },
           blocks: [{ type: "input", block_id: MAP_IMPORT_BLOCK.org }],
         }),
         "view_submission",
@@ -428,12 +598,36 @@ describe("hostile text: nothing a person typed reaches Slack unescaped", () => {
       ],
       "V_H_MAP_1",
     );
-    await importFile(ours.id, "CUSTOMER", "ours.csv", ["Account Name,Website,Account Owner,ARR", `${P2("csvOurName")},overlap.example,${P2("csvOurOwner")},$200k`], "V_H_MAP_2");
+    await importFile(
+      ours.id,
+      "CUSTOMER",
+      "ours.csv",
+      ["Account Name,Website,Account Owner,ARR", `${P2("csvOurName")},overlap.example,${P2("csvOurOwner")},$200k`],
+      "V_H_MAP_2",
+    );
     begin("map: /cosell map");
     await command("map «orgPartnerA»", OURS);
     begin("map: Request intro / Register");
-    await interact(blockAction({ as: OURS, actionId: ACTION.mapIntro, value: JSON.stringify({ p: partnerA.id, d: "white.example" }), channel: "C_GENERAL", responseUrl: responseUrl("intro") }), "block_actions");
-    await interact(blockAction({ as: OURS, actionId: ACTION.mapRegister, value: JSON.stringify({ p: partnerA.id, d: "overlap.example" }), channel: "C_GENERAL", responseUrl: responseUrl("map-register") }), "block_actions");
+    await interact(
+      blockAction({
+        as: OURS,
+        actionId: ACTION.mapIntro,
+        value: JSON.stringify({ p: partnerA.id, d: "white.example" }),
+        channel: "C_GENERAL",
+        responseUrl: responseUrl("intro"),
+      }),
+      "block_actions",
+    );
+    await interact(
+      blockAction({
+        as: OURS,
+        actionId: ACTION.mapRegister,
+        value: JSON.stringify({ p: partnerA.id, d: "overlap.example" }),
+        channel: "C_GENERAL",
+        responseUrl: responseUrl("map-register"),
+      }),
+      "block_actions",
+    );
 
     // --- App Home, digest previews -------------------------------------------------------------
     begin("home");
@@ -494,9 +688,17 @@ describe("hostile text: nothing a person typed reaches Slack unescaped", () => {
     const out: Entry[] = [];
     t.fake.calls.forEach((c, i) => {
       const a = c.args;
-      out.push({ source: "api", method: c.method, step: stepAt("api", i), channel: String(a.channel ?? a.channel_id ?? a.user_id ?? "") || undefined, body: a });
+      out.push({
+        source: "api",
+        method: c.method,
+        step: stepAt("api", i),
+        channel: String(a.channel ?? a.channel_id ?? a.user_id ?? "") || undefined,
+        body: a,
+      });
     });
-    t.fake.responses.forEach((r, i) => out.push({ source: "response_url", method: "response_url", step: stepAt("response_url", i), channel: undefined, body: r.body }));
+    t.fake.responses.forEach((r, i) =>
+      out.push({ source: "response_url", method: "response_url", step: stepAt("response_url", i), channel: undefined, body: r.body }),
+    );
     http.forEach((h, i) => out.push({ source: "http", method: `http:${h.what}`, step: stepAt("http", i), channel: undefined, body: h.body }));
     return out;
   }
@@ -523,7 +725,9 @@ describe("hostile text: nothing a person typed reaches Slack unescaped", () => {
     for (const r of leaking) {
       const first = r.leaks[0]!;
       const paths = [...new Set(r.leaks.map((l) => l.path))];
-      lines.push(`  ✗ ${r.kind}: ${r.leaks.length} leaks from inputs ${[...new Set(r.leaks.map((l) => `«${l.field ?? "?"}»`))].join(" ")} at ${paths.join(", ")}`);
+      lines.push(
+        `  ✗ ${r.kind}: ${r.leaks.length} leaks from inputs ${[...new Set(r.leaks.map((l) => `«${l.field ?? "?"}»`))].join(" ")} at ${paths.join(", ")}`,
+      );
       lines.push(`      e.g. ${first.token} at ${first.path}: …${first.context}…`);
     }
     const doubled = kinds.filter((r) => r.doubled.length > 0);
@@ -532,7 +736,9 @@ describe("hostile text: nothing a person typed reaches Slack unescaped", () => {
       for (const r of doubled) {
         const d = r.doubled[0]!;
         const at = d.text.search(DOUBLE_ESCAPED);
-        lines.push(`  ~ ${r.kind} (${r.doubled.length}): «${fieldsIn(d.text.slice(0, at)).at(-1) ?? "?"}» at ${d.path}: …${d.text.slice(Math.max(0, at - 30), at + 50).replace(/\n/g, "⏎")}…`);
+        lines.push(
+          `  ~ ${r.kind} (${r.doubled.length}): «${fieldsIn(d.text.slice(0, at)).at(-1) ?? "?"}» at ${d.path}: …${d.text.slice(Math.max(0, at - 30), at + 50).replace(/\n/g, "⏎")}…`,
+        );
       }
     }
     lines.push(`(${entries.length} outbound bodies recorded; the pinned clock was nudged ${deferrals} times for deferred outbox rows)`);
@@ -552,22 +758,34 @@ describe("hostile text: nothing a person typed reaches Slack unescaped", () => {
   const isPost = (e: Entry) => e.method === "chat.postMessage";
   const isDm = (e: Entry) => isPost(e) && /^(U|D_)/.test(e.channel ?? "");
   const isCard = (e: Entry) => /"action_id":"deal_log_touchpoint"/.test(json(e)) && (e.method === "chat.postMessage" || e.method === "chat.update");
-  const inStep = (...prefixes: string[]) => (e: Entry) => prefixes.some((p) => e.step.startsWith(p));
+  const inStep =
+    (...prefixes: string[]) =>
+    (e: Entry) =>
+      prefixes.some((p) => e.step.startsWith(p));
   const reply = (e: Entry) => e.source === "response_url" || e.source === "http" || e.method === "chat.postEphemeral";
-  const modal = (callback: string, ...methods: string[]) => (e: Entry) =>
-    (methods.length === 0 ? ["views.open", "views.update", "views.push"] : methods).includes(e.method) && (e.body.view as { callback_id?: string } | undefined)?.callback_id === callback;
+  const modal =
+    (callback: string, ...methods: string[]) =>
+    (e: Entry) =>
+      (methods.length === 0 ? ["views.open", "views.update", "views.push"] : methods).includes(e.method) &&
+      (e.body.view as { callback_id?: string } | undefined)?.callback_id === callback;
 
   const KINDS: Kind[] = [
     { name: "deal card post · fallback text", match: (e) => isCard(e) && e.method === "chat.postMessage", part: "text" },
     { name: "deal card post · blocks", match: (e) => isCard(e) && e.method === "chat.postMessage", part: "blocks" },
     { name: "deal card update (chat.update) · fallback text", match: (e) => isCard(e) && e.method === "chat.update", part: "text" },
     { name: "deal card update (chat.update) · blocks", match: (e) => isCard(e) && e.method === "chat.update", part: "blocks" },
-    { name: "setup command replies (org/partner/pairing)", match: (e) => inStep("setup: /cosell org", "setup: partner")(e) && reply(e) && !/Pairings \(|partners,/.test(json(e)) },
+    {
+      name: "setup command replies (org/partner/pairing)",
+      match: (e) => inStep("setup: /cosell org", "setup: partner")(e) && reply(e) && !/Pairings \(|partners,/.test(json(e)),
+    },
     { name: "program overview (/cosell partners)", match: (e) => reply(e) && /Pairings \(|partners,/.test(json(e)) },
     { name: "setup modal confirmation DM", match: (e) => isDm(e) && /Program setup saved/.test(text(e)) },
     { name: "modal: setup (views.open)", match: modal(CALLBACK.setup) },
     { name: "modal: register deal (views.open/update)", match: modal(CALLBACK.registerDeal) },
-    { name: "registration conflict notice (response_action update)", match: (e) => e.source === "http" && (e.body.view as { callback_id?: string } | undefined)?.callback_id === CALLBACK.registerDeal },
+    {
+      name: "registration conflict notice (response_action update)",
+      match: (e) => e.source === "http" && (e.body.view as { callback_id?: string } | undefined)?.callback_id === CALLBACK.registerDeal,
+    },
     { name: "registration confirmation (ephemeral / DM)", match: (e) => (e.method === "chat.postEphemeral" || isDm(e)) && /^✅ Registered/.test(text(e)) },
     { name: "registration conflict DM to admins", match: (e) => isDm(e) && /Registration conflict/.test(text(e)) },
     { name: "pairing panel (channel post)", match: (e) => (isPost(e) || e.method === "chat.update") && /"action_id":"panel_my_asks"/.test(json(e)) },
@@ -593,11 +811,21 @@ describe("hostile text: nothing a person typed reaches Slack unescaped", () => {
     { name: "/cosell show (response_url)", match: (e) => inStep("query: /cosell show")(e) && reply(e) },
     { name: "error replies echoing the typed text", match: (e) => inStep("error replies")(e) && reply(e) },
     { name: "modal: dispute", match: modal(CALLBACK.dispute) },
-    { name: "dispute sent (response_action update)", match: (e) => e.source === "http" && (e.body.view as { callback_id?: string } | undefined)?.callback_id !== CALLBACK.registerDeal && inStep("dispute:")(e) && Boolean(e.body.view) },
+    {
+      name: "dispute sent (response_action update)",
+      match: (e) =>
+        e.source === "http" &&
+        (e.body.view as { callback_id?: string } | undefined)?.callback_id !== CALLBACK.registerDeal &&
+        inStep("dispute:")(e) &&
+        Boolean(e.body.view),
+    },
     { name: "dispute DM to admins", match: (e) => isDm(e) && /"action_id":"dispute_resolve"/.test(json(e)) },
     { name: "dispute note in the deal thread", match: (e) => isPost(e) && typeof e.body.thread_ts === "string" && /disputed the attribution/.test(text(e)) },
     { name: "modal: resolve dispute", match: modal(CALLBACK.resolveDispute) },
-    { name: "dispute answer in the deal thread", match: (e) => isPost(e) && typeof e.body.thread_ts === "string" && /dispute of the attribution/.test(text(e)) },
+    {
+      name: "dispute answer in the deal thread",
+      match: (e) => isPost(e) && typeof e.body.thread_ts === "string" && /dispute of the attribution/.test(text(e)),
+    },
     { name: "dispute answer confirmation (DM / reply)", match: (e) => (isDm(e) || reply(e)) && /^✅ Dispute /.test(text(e)) },
     { name: "dispute already answered (DM)", match: (e) => inStep("dispute: already")(e) && (isDm(e) || reply(e)) },
     { name: "/cosell disputes (list)", match: (e) => inStep("dispute: modal (deal B)")(e) && reply(e) && /"action_id":"dispute_reject"/.test(json(e)) },
@@ -609,8 +837,14 @@ describe("hostile text: nothing a person typed reaches Slack unescaped", () => {
     { name: "intro request confirmation", match: (e) => inStep("map: Request")(e) && e.source === "response_url", userText: false },
     { name: "account-map refresh reminder (pairing channel)", match: (e) => inStep("map: quarterly")(e) && isPost(e) },
     { name: "App Home (views.publish)", match: (e) => e.method === "views.publish" },
-    { name: "digest preview: manager (response_url)", match: (e) => inStep("digest: previews")(e) && e.source === "response_url" && /program digest/i.test(text(e)) },
-    { name: "digest preview: pairing standup (response_url)", match: (e) => inStep("digest: previews")(e) && e.source === "response_url" && /standup/i.test(text(e)) },
+    {
+      name: "digest preview: manager (response_url)",
+      match: (e) => inStep("digest: previews")(e) && e.source === "response_url" && /program digest/i.test(text(e)),
+    },
+    {
+      name: "digest preview: pairing standup (response_url)",
+      match: (e) => inStep("digest: previews")(e) && e.source === "response_url" && /standup/i.test(text(e)),
+    },
     { name: "weekly pairing standup digest (pairing channel)", match: (e) => inStep("digest: weekly")(e) && isPost(e) && !isDm(e) },
     { name: "weekly manager digest (admins' DM)", match: (e) => inStep("digest: weekly")(e) && isDm(e) },
   ];
@@ -635,7 +869,9 @@ describe("hostile text: nothing a person typed reaches Slack unescaped", () => {
       const texts = matched.flatMap((e) => textsOf(e, kind.part));
       const leaks = texts.flatMap(leaksIn);
       // Which hostile inputs reached these bodies at all (plain_text included: a modal may carry them only there).
-      const fields = [...new Set(matched.flatMap((e) => fieldsIn(JSON.stringify(kind.part ? (kind.part === "text" ? (e.body.text ?? "") : (e.body.blocks ?? [])) : e.body))))];
+      const fields = [
+        ...new Set(matched.flatMap((e) => fieldsIn(JSON.stringify(kind.part ? (kind.part === "text" ? (e.body.text ?? "") : (e.body.blocks ?? [])) : e.body)))),
+      ];
       results.push({ kind: kind.name, entries: matched.length, texts: texts.length, leaks, status: tokenStatus(texts), fields, doubled: doubleEscaped(texts) });
       // Positive checks: the kind was produced, and hostile input reached it (so it can't pass by sending nothing).
       expect(matched.length, `no ${kind.name} was sent`).toBeGreaterThan(0);
@@ -647,8 +883,19 @@ describe("hostile text: nothing a person typed reaches Slack unescaped", () => {
   it("every outbound body, of any kind, is free of unescaped hostile text", () => {
     const all = entries.flatMap((e) => textsOf(e));
     const unclassified = entries.filter((e) => !KINDS.some((k) => k.match(e)) && textsOf(e).some((x) => fieldsIn(x.text).length > 0 || leaksIn(x).length > 0));
-    results.push({ kind: "ALL outbound bodies", entries: entries.length, texts: all.length, leaks: all.flatMap(leaksIn), status: tokenStatus(all), fields: [], doubled: doubleEscaped(all) });
-    if (unclassified.length > 0) console.log(`bodies with hostile text outside the kinds above:\n${unclassified.map((e) => `  ${e.step} · ${e.method} ${e.channel ?? ""}: ${text(e).slice(0, 100)}`).join("\n")}`);
+    results.push({
+      kind: "ALL outbound bodies",
+      entries: entries.length,
+      texts: all.length,
+      leaks: all.flatMap(leaksIn),
+      status: tokenStatus(all),
+      fields: [],
+      doubled: doubleEscaped(all),
+    });
+    if (unclassified.length > 0)
+      console.log(
+        `bodies with hostile text outside the kinds above:\n${unclassified.map((e) => `  ${e.step} · ${e.method} ${e.channel ?? ""}: ${text(e).slice(0, 100)}`).join("\n")}`,
+      );
     expect(leakReport(entries)).toEqual([]);
   });
 

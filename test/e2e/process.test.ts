@@ -10,9 +10,11 @@ import { commandBody, postSigned } from "../support/signing";
 
 // The real entry point (src/main.ts) as a child process, as a newcomer would run it.
 
-
 function run(env: Record<string, string>) {
-  const child = spawn(process.execPath, ["--import", "tsx", "src/main.ts"], { env: { PATH: process.env.PATH ?? "", HOME: process.env.HOME ?? "", ...env }, stdio: ["ignore", "pipe", "pipe"] });
+  const child = spawn(process.execPath, ["--import", "tsx", "src/main.ts"], {
+    env: { PATH: process.env.PATH ?? "", HOME: process.env.HOME ?? "", ...env },
+    stdio: ["ignore", "pipe", "pipe"],
+  });
   let out = "";
   child.stdout.on("data", (d) => (out += d));
   child.stderr.on("data", (d) => (out += d));
@@ -53,7 +55,11 @@ describe("the app process", () => {
     const shared = state.channels.find((c) => c.shared)!;
     expect(state.messages[shared.id]!.length).toBeGreaterThan(10); // the demo's deal cards
     // The app's endpoint checks signatures: an unsigned request is refused.
-    const unsigned = await fetch(`http://127.0.0.1:${port}/slack/events`, { method: "POST", headers: { "content-type": "application/x-www-form-urlencoded" }, body: "command=/cosell&text=help" });
+    const unsigned = await fetch(`http://127.0.0.1:${port}/slack/events`, {
+      method: "POST",
+      headers: { "content-type": "application/x-www-form-urlencoded" },
+      body: "command=/cosell&text=help",
+    });
     expect(unsigned.status).toBe(401);
     p.child.kill("SIGTERM");
     expect(await p.exited).toBe(0);
@@ -81,7 +87,14 @@ describe("the app process", () => {
   it("serves signed /cosell help, health, shuts down on SIGTERM, and keeps embedded data across restarts", async () => {
     const dataDir = mkdtempSync(path.join(tmpdir(), "cosell-data-"));
     const port = 20000 + Math.floor(Math.random() * 20000);
-    const env = { SLACK_BOT_TOKEN: "xoxb-e2e", SLACK_SIGNING_SECRET: "e2e-secret", SLACK_API_URL: fake.apiUrl, PORT: String(port), COSELL_DATA_DIR: dataDir, COSELL_JOBS: "false" };
+    const env = {
+      SLACK_BOT_TOKEN: "xoxb-e2e",
+      SLACK_SIGNING_SECRET: "e2e-secret",
+      SLACK_API_URL: fake.apiUrl,
+      PORT: String(port),
+      COSELL_DATA_DIR: dataDir,
+      COSELL_JOBS: "false",
+    };
     const p = run(env);
     await p.waitFor(/listening on :\d+/);
     const health = await fetch(`http://127.0.0.1:${port}/healthz`);

@@ -46,14 +46,24 @@ describe("deal registration through Slack", () => {
     return v;
   };
 
-  const submit = (values: ReturnType<typeof goodValues>, as: Person = PEOPLE.rep, viewId = `V_REG_${++viewSeq}`, privateMetadata = JSON.stringify({ channelId: "C_ACME" })) =>
-    t.interact(viewSubmission({ as, viewId, callbackId: CALLBACK.registerDeal, values, privateMetadata, blocks: [{ type: "input", block_id: B.accountName }] }));
+  const submit = (
+    values: ReturnType<typeof goodValues>,
+    as: Person = PEOPLE.rep,
+    viewId = `V_REG_${++viewSeq}`,
+    privateMetadata = JSON.stringify({ channelId: "C_ACME" }),
+  ) =>
+    t.interact(
+      viewSubmission({ as, viewId, callbackId: CALLBACK.registerDeal, values, privateMetadata, blocks: [{ type: "input", block_id: B.accountName }] }),
+    );
 
   it("/cosell new opens the registration modal with the channel's pairing preselected", async () => {
     const res = await t.command("new Northwind Traders", { user: "U_REP", channel: "C_ACME" });
     expect(res.status).toBe(200);
     await t.fake.waitFor((c) => c.some((x) => x.method === "views.open"));
-    const view = t.fake.callsTo("views.open")[0]!.args.view as { callback_id: string; blocks: { block_id?: string; element?: { initial_option?: { value: string }; initial_value?: string } }[] };
+    const view = t.fake.callsTo("views.open")[0]!.args.view as {
+      callback_id: string;
+      blocks: { block_id?: string; element?: { initial_option?: { value: string }; initial_value?: string } }[];
+    };
     expect(view.callback_id).toBe(CALLBACK.registerDeal);
     const block = (id: string) => view.blocks.find((b) => b.block_id === id)!;
     expect(block(B.pairing).element!.initial_option!.value).toBe(p.acmePairing.id);
@@ -112,21 +122,64 @@ describe("deal registration through Slack", () => {
     ["absurd amount", { [B.amount]: { type: "plain_text_input", value: "5,000,000,000,000" } }, B.amount, /limit/i],
     ["close date in the past", { [B.closeDate]: { type: "datepicker", selected_date: "2026-11-01" } }, B.closeDate, /in the past/],
     ["malformed domain", { [B.accountDomain]: { type: "plain_text_input", value: "northwind" } }, B.accountDomain, /domain|\./i],
-    ["no partner organization", { [`${B.rolePrefix}SOURCING`]: { type: "multi_static_select", selected_options: [] }, [`${B.rolePrefix}TECHNICAL_VALIDATION`]: { type: "multi_static_select", selected_options: [] } }, `${B.rolePrefix}SELLING`, /partner organization/],
-    ["selling role with no organization", { [`${B.rolePrefix}SELLING`]: { type: "multi_static_select", selected_options: [] } }, `${B.rolePrefix}SELLING`, /needs an organization in Selling/],
-    ["organization not in the pairing", { [`${B.rolePrefix}INFLUENCE`]: { type: "multi_static_select", selected_options: [{ value: "GLOBEX_PLACEHOLDER" }] } }, `${B.rolePrefix}INFLUENCE`, /not in the pairing/],
+    [
+      "no partner organization",
+      {
+        [`${B.rolePrefix}SOURCING`]: { type: "multi_static_select", selected_options: [] },
+        [`${B.rolePrefix}TECHNICAL_VALIDATION`]: { type: "multi_static_select", selected_options: [] },
+      },
+      `${B.rolePrefix}SELLING`,
+      /partner organization/,
+    ],
+    [
+      "selling role with no organization",
+      { [`${B.rolePrefix}SELLING`]: { type: "multi_static_select", selected_options: [] } },
+      `${B.rolePrefix}SELLING`,
+      /needs an organization in Selling/,
+    ],
+    [
+      "organization not in the pairing",
+      { [`${B.rolePrefix}INFLUENCE`]: { type: "multi_static_select", selected_options: [{ value: "GLOBEX_PLACEHOLDER" }] } },
+      `${B.rolePrefix}INFLUENCE`,
+      /not in the pairing/,
+    ],
     ["title over the limit", { [B.title]: { type: "plain_text_input", value: "x".repeat(200) } }, B.title, /keep it to 120/],
     // dates must be real calendar dates: never rolled over into the next month, never the generic apology
-    ["close date 2027-02-30", { [B.closeDate]: { type: "datepicker", selected_date: "2027-02-30" } }, B.closeDate, /^2027-02-30 is not a calendar date: February has 28 days\.$/],
-    ["close date 2027-04-31", { [B.closeDate]: { type: "datepicker", selected_date: "2027-04-31" } }, B.closeDate, /^2027-04-31 is not a calendar date: April has 30 days\.$/],
+    [
+      "close date 2027-02-30",
+      { [B.closeDate]: { type: "datepicker", selected_date: "2027-02-30" } },
+      B.closeDate,
+      /^2027-02-30 is not a calendar date: February has 28 days\.$/,
+    ],
+    [
+      "close date 2027-04-31",
+      { [B.closeDate]: { type: "datepicker", selected_date: "2027-04-31" } },
+      B.closeDate,
+      /^2027-04-31 is not a calendar date: April has 30 days\.$/,
+    ],
     ["close date 2027-13-01", { [B.closeDate]: { type: "datepicker", selected_date: "2027-13-01" } }, B.closeDate, /there is no month 13/],
     ["close date 2027-02-29 (not a leap year)", { [B.closeDate]: { type: "datepicker", selected_date: "2027-02-29" } }, B.closeDate, /2027 is not a leap year/],
     ["close date more than 10 years ahead", { [B.closeDate]: { type: "datepicker", selected_date: "2040-06-30" } }, B.closeDate, /more than 10 years ahead/],
     ["close date not in YYYY-MM-DD", { [B.closeDate]: { type: "datepicker", selected_date: "31/01/2027" } }, B.closeDate, /YYYY-MM-DD/],
     // text that hides characters
-    ["account name of zero-width spaces only", { [B.accountName]: { type: "plain_text_input", value: "\u200B\u200B\u200B" } }, B.accountName, /^Account name is made only of invisible characters/],
-    ["NUL in the title", { [B.title]: { type: "plain_text_input", value: "Data\u0000platform" } }, B.title, /^Deal title contains an invisible control character, U\+0000 NUL/],
-    ["bidi override in the account name", { [B.accountName]: { type: "plain_text_input", value: "Northwind\u202Eslx.exe" } }, B.accountName, /bidirectional control character, U\+202E RIGHT-TO-LEFT OVERRIDE/],
+    [
+      "account name of zero-width spaces only",
+      { [B.accountName]: { type: "plain_text_input", value: "\u200B\u200B\u200B" } },
+      B.accountName,
+      /^Account name is made only of invisible characters/,
+    ],
+    [
+      "NUL in the title",
+      { [B.title]: { type: "plain_text_input", value: "Data\u0000platform" } },
+      B.title,
+      /^Deal title contains an invisible control character, U\+0000 NUL/,
+    ],
+    [
+      "bidi override in the account name",
+      { [B.accountName]: { type: "plain_text_input", value: "Northwind\u202Eslx.exe" } },
+      B.accountName,
+      /bidirectional control character, U\+202E RIGHT-TO-LEFT OVERRIDE/,
+    ],
     ["control character in the notes", { [B.notes]: { type: "plain_text_input", value: "CFO\u001B[31m" } }, B.notes, /U\+001B/],
   ];
   it.each(invalid)("%s → a field error under that field, nothing written", async (_name, override, blockId, message) => {
@@ -152,7 +205,12 @@ describe("deal registration through Slack", () => {
   });
 
   it("29 February of a leap year is a valid close date", async () => {
-    const res = await submit(withValues({ [B.closeDate]: { type: "datepicker", selected_date: "2028-02-29" }, [B.accountDomain]: { type: "plain_text_input", value: "leapyear.com" } }));
+    const res = await submit(
+      withValues({
+        [B.closeDate]: { type: "datepicker", selected_date: "2028-02-29" },
+        [B.accountDomain]: { type: "plain_text_input", value: "leapyear.com" },
+      }),
+    );
     expect(res.text).toBe("");
     const deal = await t.db.prisma.deal.findFirstOrThrow({ where: { accountDomain: "leapyear.com" } });
     expect(deal.expectedCloseDate.toISOString().slice(0, 10)).toBe("2028-02-29");
@@ -223,7 +281,10 @@ describe("deal registration through Slack", () => {
     await t.fake.waitFor((c) => c.some((x) => x.method === "chat.postMessage" && x.args.channel === "U_ADMIN"));
     expect(String(t.fake.callsTo("chat.postMessage").find((x) => x.args.channel === "U_ADMIN")!.args.text)).toMatch(/conflict/i);
     // …and counted in the manager digest
-    const digest = await loadManagerDigest(t.db.prisma, { now: t.clock.now(), window: { start: new Date("2026-11-09T00:00:00Z"), end: new Date("2026-11-17T00:00:00Z") } });
+    const digest = await loadManagerDigest(t.db.prisma, {
+      now: t.clock.now(),
+      window: { start: new Date("2026-11-09T00:00:00Z"), end: new Date("2026-11-17T00:00:00Z") },
+    });
     expect(digest.conflicts.open).toEqual([{ ref: deal.ref, conflictWithRef: 1, registeredBy: "U_REP" }]);
     expect(digest.conflicts.inWindow).toBe(1);
   });

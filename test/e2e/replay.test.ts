@@ -52,7 +52,11 @@ describe("signed requests: the 5-minute window, the replay cache, malformed payl
 
     it("refuses a timestamp that is not a number, and a missing signature", async () => {
       const { body } = listCommand();
-      const garbled = await fetch(t.url, { method: "POST", headers: { "content-type": FORM, "x-slack-request-timestamp": "soon", "x-slack-signature": "v0=00" }, body });
+      const garbled = await fetch(t.url, {
+        method: "POST",
+        headers: { "content-type": FORM, "x-slack-request-timestamp": "soon", "x-slack-signature": "v0=00" },
+        body,
+      });
       expect(garbled.status).toBe(401);
       const unsigned = await fetch(t.url, { method: "POST", headers: { "content-type": FORM, "x-slack-request-timestamp": String(nowSec()) }, body });
       expect(unsigned.status).toBe(401);
@@ -91,7 +95,14 @@ describe("signed requests: the 5-minute window, the replay cache, malformed payl
     });
 
     it("an interaction replayed is refused; the seen signature is in the database", async () => {
-      const body = interactionBody({ type: "block_actions", team: { id: "T_OURS" }, user: { id: "U_REP", team_id: "T_OURS" }, trigger_id: "trig.1", actions: [{ action_id: "panel_my_asks", block_id: "b", type: "button", value: "" }], response_url: t.fake.responseUrl("replay-action") });
+      const body = interactionBody({
+        type: "block_actions",
+        team: { id: "T_OURS" },
+        user: { id: "U_REP", team_id: "T_OURS" },
+        trigger_id: "trig.1",
+        actions: [{ action_id: "panel_my_asks", block_id: "b", type: "button", value: "" }],
+        response_url: t.fake.responseUrl("replay-action"),
+      });
       const ts = nowSec();
       const first = await postSigned(t.url, SIGNING_SECRET, body, FORM, { timestamp: ts });
       expect(first.status).toBe(200);
@@ -103,7 +114,15 @@ describe("signed requests: the 5-minute window, the replay cache, malformed payl
 
     it("a Slack retry of an event (new signature, same event_id, X-Slack-Retry-Num) is acknowledged and handled once; a replay is refused", async () => {
       const before = t.fake.callsTo("views.publish").length;
-      const body = JSON.stringify({ token: "x", team_id: "T_OURS", api_app_id: "A_COSELL", type: "event_callback", event_id: "EvReplay1", event_time: 1, event: { type: "app_home_opened", user: "U_REP", channel: "D1", tab: "home", event_ts: "1.1" } });
+      const body = JSON.stringify({
+        token: "x",
+        team_id: "T_OURS",
+        api_app_id: "A_COSELL",
+        type: "event_callback",
+        event_id: "EvReplay1",
+        event_time: 1,
+        event: { type: "app_home_opened", user: "U_REP", channel: "D1", tab: "home", event_ts: "1.1" },
+      });
       const ts = nowSec();
       expect((await postSigned(t.url, SIGNING_SECRET, body, JSON_TYPE, { timestamp: ts })).status).toBe(200);
       await t.fake.waitFor((c) => c.filter((x) => x.method === "views.publish").length === before + 1);
@@ -141,7 +160,12 @@ describe("signed requests: the 5-minute window, the replay cache, malformed payl
     it("prunes signatures whose timestamp is more than 10 minutes old", async () => {
       const old = new Date(Date.now() - 11 * 60_000);
       const recent = new Date(Date.now() - 4 * 60_000);
-      await t.db.prisma.slackRequestSeen.createMany({ data: [{ signature: "v0=old", timestamp: old, seenAt: old }, { signature: "v0=recent", timestamp: recent, seenAt: recent }] });
+      await t.db.prisma.slackRequestSeen.createMany({
+        data: [
+          { signature: "v0=old", timestamp: old, seenAt: old },
+          { signature: "v0=recent", timestamp: recent, seenAt: recent },
+        ],
+      });
       // A fresh instance prunes on its first accepted request (then at most once a minute).
       const second = await startTestApp({ db: t.db });
       try {
@@ -169,7 +193,12 @@ describe("signed requests: the 5-minute window, the replay cache, malformed payl
       ["a legacy interactive_message", 200, payload({ type: "interactive_message", team, user, actions: [{ name: "x" }], callback_id: "c" }), FORM],
       ["a payload without a type", 400, payload({ team, user, actions: [{ action_id: "x" }] }), FORM],
       ["a view_submission without a view", 400, payload({ type: "view_submission", team, user }), FORM],
-      ["a view_submission without state", 400, payload({ type: "view_submission", team, user, view: { id: "V1", callback_id: "register_deal", private_metadata: "{}" } }), FORM],
+      [
+        "a view_submission without state",
+        400,
+        payload({ type: "view_submission", team, user, view: { id: "V1", callback_id: "register_deal", private_metadata: "{}" } }),
+        FORM,
+      ],
       ["a view_closed without a view", 400, payload({ type: "view_closed", team, user }), FORM],
       ["a block_actions without actions", 400, payload({ type: "block_actions", team, user }), FORM],
       ["a block_actions with empty actions", 400, payload({ type: "block_actions", team, user, actions: [] }), FORM],
@@ -185,8 +214,18 @@ describe("signed requests: the 5-minute window, the replay cache, malformed payl
       ["a JSON body that is a string", 400, '"hello"', JSON_TYPE],
       ["a JSON body that is not JSON", 400, "{nope", JSON_TYPE],
       ["an event_callback without an event", 400, JSON.stringify({ type: "event_callback", team_id: "T_OURS", event_id: "EvBad1" }), JSON_TYPE],
-      ["an event that is a string", 400, JSON.stringify({ type: "event_callback", team_id: "T_OURS", event_id: "EvBad2", event: "app_home_opened" }), JSON_TYPE],
-      ["an event whose channel is null", 400, JSON.stringify({ type: "event_callback", team_id: "T_OURS", event_id: "EvBad3", event: { type: "app_home_opened", user: "U_REP", channel: null } }), JSON_TYPE],
+      [
+        "an event that is a string",
+        400,
+        JSON.stringify({ type: "event_callback", team_id: "T_OURS", event_id: "EvBad2", event: "app_home_opened" }),
+        JSON_TYPE,
+      ],
+      [
+        "an event whose channel is null",
+        400,
+        JSON.stringify({ type: "event_callback", team_id: "T_OURS", event_id: "EvBad3", event: { type: "app_home_opened", user: "U_REP", channel: null } }),
+        JSON_TYPE,
+      ],
       ["app_rate_limited", 200, JSON.stringify({ type: "app_rate_limited", team_id: "T_OURS", minute_rate_limited: 1 }), JSON_TYPE],
     ];
     it.each(cases.map((c, i) => [...c, i] as const))("%s → %i", async (_name, status, body, contentType, i) => {
@@ -209,7 +248,11 @@ describe("signed requests: the 5-minute window, the replay cache, malformed payl
 
     it("Slack's unsigned SSL check is still answered, with nothing else from its body", async () => {
       const before = t.fake.responses.length;
-      const res = await fetch(t.url, { method: "POST", headers: { "content-type": FORM }, body: `ssl_check=1&token=x&command=%2Fcosell&text=list&user_id=U_REP&team_id=T_OURS&response_url=${encodeURIComponent(t.fake.responseUrl("ssl"))}` });
+      const res = await fetch(t.url, {
+        method: "POST",
+        headers: { "content-type": FORM },
+        body: `ssl_check=1&token=x&command=%2Fcosell&text=list&user_id=U_REP&team_id=T_OURS&response_url=${encodeURIComponent(t.fake.responseUrl("ssl"))}`,
+      });
       expect(res.status).toBe(200);
       await settle();
       expect(t.fake.responses.length).toBe(before);

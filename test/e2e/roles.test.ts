@@ -39,14 +39,26 @@ describe("editing roles from the deal card", () => {
   it("the Edit roles button opens the modal with the current roles", async () => {
     await t.interact(blockAction({ as: PEOPLE.acmeRep, actionId: ACTION.editRoles, value: dealId, channel: "C_ACME" }));
     await t.fake.waitFor((c) => c.some((x) => x.method === "views.open"));
-    const view = t.fake.callsTo("views.open").at(-1)!.args.view as { callback_id: string; private_metadata: string; blocks: { block_id?: string; element?: { initial_options?: { value: string }[] } }[] };
+    const view = t.fake.callsTo("views.open").at(-1)!.args.view as {
+      callback_id: string;
+      private_metadata: string;
+      blocks: { block_id?: string; element?: { initial_options?: { value: string }[] } }[];
+    };
     expect(view.callback_id).toBe(CALLBACK.editRoles);
     expect(JSON.parse(view.private_metadata)).toEqual({ dealId });
     expect(view.blocks.find((b) => b.block_id === `${B.rolePrefix}SOURCING`)!.element!.initial_options!.map((o) => o.value)).toEqual([p.acme.id]);
   });
 
   it("saving closes every role-clarity gap, records who/when/before/after and updates the card in place", async () => {
-    const res = await t.interact(viewSubmission({ as: PEOPLE.acmeRep, viewId: "V_ROLES_1", callbackId: CALLBACK.editRoles, values: values(), privateMetadata: JSON.stringify({ dealId }) }));
+    const res = await t.interact(
+      viewSubmission({
+        as: PEOPLE.acmeRep,
+        viewId: "V_ROLES_1",
+        callbackId: CALLBACK.editRoles,
+        values: values(),
+        privateMetadata: JSON.stringify({ dealId }),
+      }),
+    );
     expect(res.text).toBe("");
     const changes = await t.db.prisma.roleChange.findMany({ where: { dealId } });
     expect(changes).toHaveLength(1);
@@ -69,7 +81,12 @@ describe("editing roles from the deal card", () => {
         as: PEOPLE.rep,
         viewId: "V_ROLES_2",
         callbackId: CALLBACK.editRoles,
-        values: values({ [`${B.rolePrefix}IMPLEMENTATION`]: { multi: [] }, [`${B.rolePrefix}TECHNICAL_VALIDATION`]: { multi: [] }, [`${B.rolePrefix}SOURCING`]: { multi: [] }, [`${B.slaPrefix}${p.acme.id}`]: { text: "0" } }),
+        values: values({
+          [`${B.rolePrefix}IMPLEMENTATION`]: { multi: [] },
+          [`${B.rolePrefix}TECHNICAL_VALIDATION`]: { multi: [] },
+          [`${B.rolePrefix}SOURCING`]: { multi: [] },
+          [`${B.slaPrefix}${p.acme.id}`]: { text: "0" },
+        }),
         privateMetadata: JSON.stringify({ dealId }),
       }),
     );
@@ -82,14 +99,24 @@ describe("editing roles from the deal card", () => {
 
   it("a partner of another pairing with a copied button value or forged metadata is denied and nothing changes", async () => {
     t.fake.reset();
-    await t.interact(blockAction({ as: PEOPLE.globexRep, actionId: ACTION.editRoles, value: dealId, channel: "C_GLOBEX", responseUrl: t.fake.responseUrl("deny") }));
+    await t.interact(
+      blockAction({ as: PEOPLE.globexRep, actionId: ACTION.editRoles, value: dealId, channel: "C_GLOBEX", responseUrl: t.fake.responseUrl("deny") }),
+    );
     await expect.poll(() => t.fake.responses.length).toBe(1);
     expect(t.fake.responses[0]!.body).toMatchObject({ response_type: "ephemeral" });
     expect(String(t.fake.responses[0]!.body.text)).toMatch(/isn't in a co-sell pairing your organization belongs to/);
     expect(JSON.stringify(t.fake.responses[0]!.body)).not.toContain("Account");
     expect(t.fake.callsTo("views.open")).toHaveLength(0);
     const before = await t.db.prisma.roleChange.count();
-    const res = await t.interact(viewSubmission({ as: PEOPLE.globexRep, viewId: "V_FORGED", callbackId: CALLBACK.editRoles, values: values({ [`${B.rolePrefix}INFLUENCE`]: { multi: [p.acme.id] } }), privateMetadata: JSON.stringify({ dealId }) }));
+    const res = await t.interact(
+      viewSubmission({
+        as: PEOPLE.globexRep,
+        viewId: "V_FORGED",
+        callbackId: CALLBACK.editRoles,
+        values: values({ [`${B.rolePrefix}INFLUENCE`]: { multi: [p.acme.id] } }),
+        privateMetadata: JSON.stringify({ dealId }),
+      }),
+    );
     const body = res.json() as { response_action: string; errors: Record<string, string> };
     expect(Object.values(body.errors).join(" ")).toMatch(/isn't in a co-sell pairing your organization belongs to/);
     expect(await t.db.prisma.roleChange.count()).toBe(before);

@@ -38,7 +38,10 @@ describe("the program setup modal", () => {
     for (const [k, e] of Object.entries(over)) v[k] = { [INPUT]: e };
     return v;
   };
-  const submit = (v: ReturnType<typeof values>, as = PEOPLE.admin) => t.interact(viewSubmission({ as, viewId: `V_SETUP_${Math.random()}`, callbackId: CALLBACK.setup, values: v, blocks: [{ type: "input", block_id: B.ourOrg }] }));
+  const submit = (v: ReturnType<typeof values>, as = PEOPLE.admin) =>
+    t.interact(
+      viewSubmission({ as, viewId: `V_SETUP_${Math.random()}`, callbackId: CALLBACK.setup, values: v, blocks: [{ type: "input", block_id: B.ourOrg }] }),
+    );
 
   it("/cosell setup opens the form for an admin and refuses a rep", async () => {
     const res = await t.command("setup", { user: "U_ADMIN" });
@@ -50,7 +53,13 @@ describe("the program setup modal", () => {
   });
 
   it("bad settings come back as field errors and nothing is written", async () => {
-    const res = await submit(values({ [B.timezone]: { type: "plain_text_input", value: "Mars/Base" }, [B.endHour]: { type: "plain_text_input", value: "8" }, [B.pairingOrgs]: { type: "multi_static_select", selected_options: [{ value: NEW_PARTNER }] } }));
+    const res = await submit(
+      values({
+        [B.timezone]: { type: "plain_text_input", value: "Mars/Base" },
+        [B.endHour]: { type: "plain_text_input", value: "8" },
+        [B.pairingOrgs]: { type: "multi_static_select", selected_options: [{ value: NEW_PARTNER }] },
+      }),
+    );
     const body = res.json() as { response_action: string; errors: Record<string, string> };
     expect(body.response_action).toBe("errors");
     expect(body.errors[B.timezone]).toMatch(/not a timezone/);
@@ -84,12 +93,19 @@ describe("the program setup modal", () => {
     // only one organization picked plus the new partner: our org must be picked too
     expect((res.json() as { errors: Record<string, string> }).errors[B.pairingOrgs]).toMatch(/at least 2/);
     // Our org does not exist yet, so it cannot be picked in the form; name it instead through a second save.
-    const first = await submit(values({ [B.pairingChannel]: { type: "conversations_select", selected_conversation: null }, [B.pairingName]: { type: "plain_text_input", value: "" } }));
+    const first = await submit(
+      values({ [B.pairingChannel]: { type: "conversations_select", selected_conversation: null }, [B.pairingName]: { type: "plain_text_input", value: "" } }),
+    );
     expect(first.text).toBe("");
     const ours = await t.db.prisma.organization.findFirstOrThrow({ where: { kind: "INTERNAL" } });
     expect(ours).toMatchObject({ name: "Northwind", slackTeamIds: ["T_OURS"] });
     const program = await t.db.prisma.program.findUniqueOrThrow({ where: { id: 1 } });
-    expect(program).toMatchObject({ timezone: "Europe/Berlin", staleDays: 10, managerChannelId: "C_MGMT", businessHours: { startHour: 9, endHour: 17, workdays: [1, 2, 3, 4, 5] } });
+    expect(program).toMatchObject({
+      timezone: "Europe/Berlin",
+      staleDays: 10,
+      managerChannelId: "C_MGMT",
+      businessHours: { startHour: 9, endHour: 17, workdays: [1, 2, 3, 4, 5] },
+    });
     expect(await t.db.prisma.organization.findUnique({ where: { name: "Acme Data" } })).toMatchObject({ partnerType: "TECHNOLOGY", slackTeamIds: ["T0ACME1"] });
 
     const second = await submit(

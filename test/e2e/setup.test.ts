@@ -104,21 +104,29 @@ describe("/cosell program setup", () => {
   it("refusals come back with their reason: team taken, channel bound, partner in use, unknown type", async () => {
     const before = await rows();
     expect((await cosell('partner add "Initech" referral T0ACME2', ADMIN)).text).toContain('T0ACME2 already belongs to partner "Acme Data"');
-    expect((await cosell('pairing add <#C0ACMEGX> "Acme x Us" "Acme Data" "Northwind"', ADMIN)).text).toContain('already the channel of pairing "Acme + Globex"');
+    expect((await cosell('pairing add <#C0ACMEGX> "Acme x Us" "Acme Data" "Northwind"', ADMIN)).text).toContain(
+      'already the channel of pairing "Acme + Globex"',
+    );
     expect((await cosell('pairing add #acme-us "Acme x Us" "Acme Data" "Northwind"', ADMIN)).text).toContain("pick the channel from Slack's # suggestions");
     expect((await cosell('pairing add C0SOLO "Solo" "Acme Data"', ADMIN)).text).toContain("at least 2 organizations");
     expect((await cosell('partner remove "Acme Data"', ADMIN)).text).toContain('Can\'t remove "Acme Data": it is in 1 pairing ("Acme + Globex")');
     expect((await cosell('partner add "Initech" wholesaler', ADMIN)).text).toContain('"wholesaler" is not a partner type');
-    expect((await cosell("partner add Acme Cloud reseller", ADMIN)).text).toContain('Put a name with spaces in quotes: `/cosell partner add "Acme Cloud" reseller …`');
+    expect((await cosell("partner add Acme Cloud reseller", ADMIN)).text).toContain(
+      'Put a name with spaces in quotes: `/cosell partner add "Acme Cloud" reseller …`',
+    );
     expect(await rows()).toEqual(before);
   });
 
   it("names that hide characters are refused with what is wrong, and nothing is written", async () => {
     const before = await rows();
-    expect((await cosell('partner add "Acme\u202EataD" technology', ADMIN)).text).toMatch(/^The partner name contains a bidirectional control character, U\+202E RIGHT-TO-LEFT OVERRIDE/);
+    expect((await cosell('partner add "Acme\u202EataD" technology', ADMIN)).text).toMatch(
+      /^The partner name contains a bidirectional control character, U\+202E RIGHT-TO-LEFT OVERRIDE/,
+    );
     expect((await cosell('partner add "\u200B\u200B" technology', ADMIN)).text).toMatch(/^The partner name is made only of invisible characters/);
     expect((await cosell('partner add "Acme\u200BData" technology', ADMIN)).text).toMatch(/^The partner name contains an invisible U\+200B ZERO WIDTH SPACE/);
-    expect((await cosell('pairing add <#C0NEWPAIR> "Acme\u2066 x Us" "Acme Data" "Northwind"', ADMIN)).text).toMatch(/^The pairing name contains a bidirectional control character, U\+2066/);
+    expect((await cosell('pairing add <#C0NEWPAIR> "Acme\u2066 x Us" "Acme Data" "Northwind"', ADMIN)).text).toMatch(
+      /^The pairing name contains a bidirectional control character, U\+2066/,
+    );
     expect((await cosell("org Northwind\u0007", ADMIN)).text).toMatch(/^The organization name contains an invisible control character, U\+0007/);
     expect(await rows()).toEqual(before);
   });

@@ -31,7 +31,10 @@ describe("stage changes from the card and the command", () => {
         callbackId: CALLBACK.changeStage,
         values: stateValues({ [B.stage]: { select: to }, ...(confirm ? { [B.confirmGaps]: { checked: ["yes"] } } : {}) }),
         privateMetadata: JSON.stringify({ dealId }),
-        blocks: [{ type: "input", block_id: B.stage }, { type: "input", block_id: B.confirmGaps }],
+        blocks: [
+          { type: "input", block_id: B.stage },
+          { type: "input", block_id: B.confirmGaps },
+        ],
       }),
     );
 
@@ -50,7 +53,9 @@ describe("stage changes from the card and the command", () => {
     const deal = await t.db.prisma.deal.findUniqueOrThrow({ where: { id: dealId }, include: { stageChanges: { orderBy: { changedAt: "asc" } } } });
     expect(deal.stage).toBe("DISCOVERY");
     expect(deal.stageChanges.at(-1)).toMatchObject({ fromStage: "REGISTERED", toStage: "DISCOVERY", changedBy: "U_ACME" });
-    await t.fake.waitFor((c) => c.some((x) => x.method === "chat.update") && c.some((x) => x.method === "chat.postMessage" && String(x.args.text).includes("Moved")));
+    await t.fake.waitFor(
+      (c) => c.some((x) => x.method === "chat.update") && c.some((x) => x.method === "chat.postMessage" && String(x.args.text).includes("Moved")),
+    );
     const update = t.fake.callsTo("chat.update")[0]!;
     expect(update.args.ts).toBe(deal.cardTs);
     expect(JSON.stringify(update.args.blocks)).toContain("Discovery");
@@ -99,7 +104,12 @@ describe("stage changes from the card and the command", () => {
   it("closing won computes attribution and posts a partner-safe receipt in the deal's thread; 'See my numbers' shows a partner only its own payout", async () => {
     // A deal with two partners: Acme sources and validates, Globex sells, we influence.
     const trio = await t.db.prisma.pairing.create({
-      data: { name: "Ourco + Acme + Globex", channelId: "C_TRIO", createdBy: "U_ADMIN", members: { create: [{ orgId: p.ours.id }, { orgId: p.acme.id }, { orgId: p.globex.id }] } },
+      data: {
+        name: "Ourco + Acme + Globex",
+        channelId: "C_TRIO",
+        createdBy: "U_ADMIN",
+        members: { create: [{ orgId: p.ours.id }, { orgId: p.acme.id }, { orgId: p.globex.id }] },
+      },
     });
     const { dealId, ref } = await postedDeal({
       pairingId: trio.id,
@@ -116,7 +126,11 @@ describe("stage changes from the card and the command", () => {
     const record = await t.db.prisma.attributionRecord.findFirstOrThrow({ where: { dealId } });
     expect(record.model).toBe("ROLE_SPLIT");
     // 20/25 → Acme 45%, Globex 40%, us 15%; co-sell pool 27.5% of $200,000 = $55,000 split 45:40 over the partners
-    const result = record.result as { credits: { orgName: string; creditBp: number }[]; pool: { amountMinor: number }; payouts: { orgName: string; amountMinor: number }[] };
+    const result = record.result as {
+      credits: { orgName: string; creditBp: number }[];
+      pool: { amountMinor: number };
+      payouts: { orgName: string; amountMinor: number }[];
+    };
     expect(Object.fromEntries(result.credits.map((c) => [c.orgName, c.creditBp]))).toEqual({ "Acme Data": 4500, Globex: 4000, Ourco: 1500 });
     expect(result.pool.amountMinor).toBe(5_500_000);
     expect(Object.fromEntries(result.payouts.map((x) => [x.orgName, x.amountMinor]))).toEqual({ "Acme Data": 2_911_765, Globex: 2_588_235 });
@@ -130,8 +144,12 @@ describe("stage changes from the card and the command", () => {
     expect(receiptJson).not.toContain("29,117.65"); // no payouts in the channel by default
     expect(receiptJson).toContain("See my numbers");
 
-    await t.interact(blockAction({ as: PEOPLE.acmeRep, actionId: ACTION.seeMyNumbers, value: record.id, channel: "C_TRIO", responseUrl: t.fake.responseUrl("acme") }));
-    await t.interact(blockAction({ as: PEOPLE.globexRep, actionId: ACTION.seeMyNumbers, value: record.id, channel: "C_TRIO", responseUrl: t.fake.responseUrl("globex") }));
+    await t.interact(
+      blockAction({ as: PEOPLE.acmeRep, actionId: ACTION.seeMyNumbers, value: record.id, channel: "C_TRIO", responseUrl: t.fake.responseUrl("acme") }),
+    );
+    await t.interact(
+      blockAction({ as: PEOPLE.globexRep, actionId: ACTION.seeMyNumbers, value: record.id, channel: "C_TRIO", responseUrl: t.fake.responseUrl("globex") }),
+    );
     await expect.poll(() => t.fake.responses.filter((r) => /\/(acme|globex)$/.test(r.url)).length).toBe(2);
     const acme = JSON.stringify(t.fake.responses.find((r) => r.url.endsWith("/acme"))!.body);
     const globex = JSON.stringify(t.fake.responses.find((r) => r.url.endsWith("/globex"))!.body);

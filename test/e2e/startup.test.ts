@@ -67,7 +67,11 @@ describe("start-up with Slack's API unreachable", () => {
       expect(await exited).toBe(1);
       // The wait is bounded: the time out, plus a little to stop.
       expect(exitedAt - waitStarted).toBeLessThan(timeoutMs + 2500);
-      expect(out).toMatch(new RegExp(`cosell failed to start: Slack's API cannot be reached at ${apiUrl.replace(/[./]/g, "\\$&")}: gave up after 4 s \\(COSELL_SLACK_STARTUP_TIMEOUT_MS\\)`));
+      expect(out).toMatch(
+        new RegExp(
+          `cosell failed to start: Slack's API cannot be reached at ${apiUrl.replace(/[./]/g, "\\$&")}: gave up after 4 s \\(COSELL_SLACK_STARTUP_TIMEOUT_MS\\)`,
+        ),
+      );
       expect(out).toMatch(/Check SLACK_API_URL/);
       expect(out).not.toMatch(/listening on :/);
       expect(out).not.toMatch(/at .*\.ts:\d+/); // no stack trace

@@ -11,7 +11,19 @@ import { PEOPLE, seedProgram, type SeededProgram } from "../support/seed";
 interface OpenedView {
   callback_id: string;
   private_metadata: string;
-  blocks: { type: string; block_id?: string; text?: { text: string }; elements?: { text: string }[]; element?: { type: string; initial_value?: string; initial_date_time?: number; initial_option?: { value: string }; options?: { value: string; text: { text: string } }[] } }[];
+  blocks: {
+    type: string;
+    block_id?: string;
+    text?: { text: string };
+    elements?: { text: string }[];
+    element?: {
+      type: string;
+      initial_value?: string;
+      initial_date_time?: number;
+      initial_option?: { value: string };
+      options?: { value: string; text: { text: string } }[];
+    };
+  }[];
 }
 
 const NOW = new Date("2026-11-16T10:00:00Z");
@@ -72,7 +84,9 @@ describe("logging touchpoints", () => {
     it("--when is read in the program's timezone", async () => {
       await t.db.prisma.program.update({ where: { id: 1 }, data: { timezone: "America/New_York" } });
       try {
-        expect(await command('log CS-1 proposal review "walked through pricing" --when "2026-11-12 14:00"')).toMatch(/^Logged a proposal review for Ourco on CS-1/);
+        expect(await command('log CS-1 proposal review "walked through pricing" --when "2026-11-12 14:00"')).toMatch(
+          /^Logged a proposal review for Ourco on CS-1/,
+        );
       } finally {
         await t.db.prisma.program.update({ where: { id: 1 }, data: { timezone: "UTC" } });
       }
@@ -83,7 +97,9 @@ describe("logging touchpoints", () => {
     it("an unknown type, a future time or no note are refused with what to do, and nothing is written", async () => {
       const before = await t.db.prisma.touchpoint.count();
       const unknown = await command('log CS-1 lunch "with their team"');
-      expect(unknown).toMatch(/"lunch" is not a touchpoint type\. Use one of: meeting, demo, email, proposal-review, intro, integration-mention, exec-alignment, poc, other/);
+      expect(unknown).toMatch(
+        /"lunch" is not a touchpoint type\. Use one of: meeting, demo, email, proposal-review, intro, integration-mention, exec-alignment, poc, other/,
+      );
       expect(await command('log CS-1 meeting "kickoff" --when 2026-11-20')).toMatch(/2026-11-20 is in the future \(today is 2026-11-16 in UTC\)/);
       expect(await command("log CS-1 meeting")).toMatch(/Add a note in quotes/);
       expect(await command('log CS-99 meeting "kickoff"')).toMatch(/There is no deal CS-99/);
@@ -92,7 +108,9 @@ describe("logging touchpoints", () => {
 
     it("an impossible --when date, or a note with a NUL, is refused in a clear ephemeral reply, and nothing is written", async () => {
       const before = await t.db.prisma.touchpoint.count();
-      expect(await command('log CS-1 meeting "kickoff" --when 2026-02-30')).toMatch(/^2026-02-30 is not a calendar date: February has 28 days\. Give the time as YYYY-MM-DD/);
+      expect(await command('log CS-1 meeting "kickoff" --when 2026-02-30')).toMatch(
+        /^2026-02-30 is not a calendar date: February has 28 days\. Give the time as YYYY-MM-DD/,
+      );
       expect(await command('log CS-1 meeting "kickoff" --when 2025-02-29')).toMatch(/^2025-02-29 is not a calendar date: 2025 is not a leap year/);
       expect(await command('log CS-1 meeting "kickoff" --when 2026-13-01')).toMatch(/there is no month 13/);
       expect(await command('log CS-1 meeting "kickoff" --when 2001-01-01')).toMatch(/more than 10 years ago/);
@@ -132,7 +150,15 @@ describe("logging touchpoints", () => {
     beforeAll(async () => {
       recentDealId = (await createDeal(t.db.prisma, p, { title: "Expansion" })).dealId;
       closedDealId = (await createDeal(t.db.prisma, p, { title: "Lost one" })).dealId;
-      globexDealId = (await createDeal(t.db.prisma, p, { pairingId: p.globexPairing.id, participants: [{ orgId: p.globex.id, roles: ["SELLING"] }, { orgId: p.ours.id, roles: ["SOURCING"] }] })).dealId;
+      globexDealId = (
+        await createDeal(t.db.prisma, p, {
+          pairingId: p.globexPairing.id,
+          participants: [
+            { orgId: p.globex.id, roles: ["SELLING"] },
+            { orgId: p.ours.id, roles: ["SOURCING"] },
+          ],
+        })
+      ).dealId;
       // In C_ACME the most recently active open deal is "Expansion"; the closed one is more recent still.
       await t.db.prisma.deal.update({ where: { id: dealId }, data: { lastActivityAt: new Date("2026-11-10T00:00:00Z") } });
       await t.db.prisma.deal.update({ where: { id: recentDealId }, data: { lastActivityAt: new Date("2026-11-15T00:00:00Z") } });
@@ -180,7 +206,9 @@ describe("logging touchpoints", () => {
       expect(rows).toHaveLength(1);
       expect(rows[0]).toMatchObject({ orgId: p.ours.id, userId: "U_REP", type: "MEETING", messageLink: permalink, idempotencyKey: "view:V_SHORTCUT_1" });
       expect(rows[0]!.occurredAt).toEqual(new Date(NOW.getTime() - 3_600_000));
-      await t.fake.waitFor((c) => c.some((x) => x.method === "chat.postEphemeral" && x.args.user === "U_REP" && String(x.args.text).includes("Logged a meeting for Ourco on CS-2")));
+      await t.fake.waitFor((c) =>
+        c.some((x) => x.method === "chat.postEphemeral" && x.args.user === "U_REP" && String(x.args.text).includes("Logged a meeting for Ourco on CS-2")),
+      );
 
       // A double click on Log: the second submission writes nothing.
       expect((await submit()).text).toBe("");
@@ -189,7 +217,14 @@ describe("logging touchpoints", () => {
 
     it("a long message is cut to the note's 1000 characters", async () => {
       t.fake.reset();
-      await t.interact(messageShortcut({ as: PEOPLE.rep, callbackId: CALLBACK.logMessageShortcut, channel: "C_RANDOM", message: { ts: "1763280000.000300", text: "word ".repeat(400) } }));
+      await t.interact(
+        messageShortcut({
+          as: PEOPLE.rep,
+          callbackId: CALLBACK.logMessageShortcut,
+          channel: "C_RANDOM",
+          message: { ts: "1763280000.000300", text: "word ".repeat(400) },
+        }),
+      );
       await t.fake.waitFor((c) => c.some((x) => x.method === "views.open"));
       const view = lastOpenedView();
       expect(view.blocks.find((b) => b.block_id === B.note)!.element!.initial_value).toHaveLength(1000);
@@ -220,13 +255,23 @@ describe("logging touchpoints", () => {
       expect(res.text).toBe("");
       const row = await t.db.prisma.touchpoint.findUniqueOrThrow({ where: { idempotencyKey: "view:V_ACME_1" } });
       expect(row).toMatchObject({ dealId, orgId: p.acme.id, userId: "U_ACME", type: "POC", note: "POC environment handed over" });
-      await t.fake.waitFor((c) => c.some((x) => x.method === "chat.postEphemeral" && x.args.channel === "C_ACME" && x.args.user === "U_ACME" && String(x.args.text).includes("Logged a POC for Acme Data on CS-1")));
+      await t.fake.waitFor((c) =>
+        c.some(
+          (x) =>
+            x.method === "chat.postEphemeral" &&
+            x.args.channel === "C_ACME" &&
+            x.args.user === "U_ACME" &&
+            String(x.args.text).includes("Logged a POC for Acme Data on CS-1"),
+        ),
+      );
     });
 
     it("a Globex person clicking a copied button, or submitting forged metadata, is denied and nothing is written", async () => {
       t.fake.reset();
       const before = await t.db.prisma.touchpoint.count();
-      await t.interact(blockAction({ as: PEOPLE.globexRep, actionId: ACTION.logTouchpoint, value: dealId, channel: "C_GLOBEX", responseUrl: t.fake.responseUrl("deny") }));
+      await t.interact(
+        blockAction({ as: PEOPLE.globexRep, actionId: ACTION.logTouchpoint, value: dealId, channel: "C_GLOBEX", responseUrl: t.fake.responseUrl("deny") }),
+      );
       await expect.poll(() => t.fake.responses.length).toBe(1);
       expect(t.fake.responses[0]!.body).toMatchObject({ response_type: "ephemeral" });
       expect(String(t.fake.responses[0]!.body.text)).toMatch(/isn't in a co-sell pairing your organization belongs to/);
@@ -300,7 +345,10 @@ describe("logging touchpoints", () => {
         }),
       );
       expect(res.text).toBe("");
-      expect(await t.db.prisma.touchpoint.findUniqueOrThrow({ where: { idempotencyKey: "view:V_GLOBEX_NO_ROLE" } })).toMatchObject({ dealId: agDeal, orgId: p.globex.id });
+      expect(await t.db.prisma.touchpoint.findUniqueOrThrow({ where: { idempotencyKey: "view:V_GLOBEX_NO_ROLE" } })).toMatchObject({
+        dealId: agDeal,
+        orgId: p.globex.id,
+      });
 
       expect(await command(`log CS-${ref} meeting "sat in on the call"`)).toMatch(/Ourco isn't part of the pairing Acme \+ Globex/);
       expect(await t.db.prisma.touchpoint.count({ where: { dealId: agDeal, orgId: p.ours.id } })).toBe(0);

@@ -22,7 +22,7 @@ import { seedProgram, type SeededProgram } from "../support/seed";
 // Account lists and overlaps on a real database (PGlite, or Postgres with TEST_DATABASE_URL).
 
 const now = new Date("2026-11-16T10:00:00Z");
-const csv = (lines: string[]) => Buffer.from(lines.join("\r\n") + "\r\n");
+const csv = (lines: string[]) => Buffer.from(`${lines.join("\r\n")}\r\n`);
 
 async function importCsv(prisma: PrismaClient, orgId: string, status: "CUSTOMER" | "PROSPECT" | null, lines: string[], at = now) {
   return importAccountFile(prisma, { orgId, status, bytes: csv(lines), fileName: "list.csv", actor: "U_ADMIN", source: "slack", now: at });
@@ -83,12 +83,20 @@ describe("importing account lists", () => {
     const list = await db.prisma.accountList.findUniqueOrThrow({ where: { orgId_status: { orgId: p.acme.id, status: "CUSTOMER" } } });
     expect(list.importedAt.toISOString()).toBe("2026-11-17T10:00:00.000Z");
     expect(list.changeSummary).toMatchObject({ added: 2, removed: 1, changed: 1, previousRowCount: 2, rowCount: 3 });
-    const audits = await db.prisma.auditEvent.findMany({ where: { action: "account-list.import", subject: `org:${p.acme.id}` }, orderBy: { createdAt: "asc" } });
+    const audits = await db.prisma.auditEvent.findMany({
+      where: { action: "account-list.import", subject: `org:${p.acme.id}` },
+      orderBy: { createdAt: "asc" },
+    });
     expect(audits).toHaveLength(2);
     expect(audits[1]!.detail).toMatchObject({ org: "Acme Data", lists: [{ status: "CUSTOMER", added: 2, removed: 1, changed: 1 }] });
 
     // The same file again: nothing changes.
-    const again = await importCsv(db.prisma, p.acme.id, "CUSTOMER", ["Name,Domain,Owner,ARR,Strategic", "Northwind,northwind.com,Alice,$120k,yes", "Globex Corp,globex.io,,,", "Initech,initech.com,,,"]);
+    const again = await importCsv(db.prisma, p.acme.id, "CUSTOMER", [
+      "Name,Domain,Owner,ARR,Strategic",
+      "Northwind,northwind.com,Alice,$120k,yes",
+      "Globex Corp,globex.io,,,",
+      "Initech,initech.com,,,",
+    ]);
     expect(again.result!.lists[0]).toMatchObject({ added: 0, removed: 0, changed: 0, unchanged: 3 });
   });
 
@@ -111,7 +119,15 @@ describe("importing account lists", () => {
     const allBad = await importCsv(db.prisma, p.acme.id, "CUSTOMER", ["Domain", "nope", "also nope"]);
     expect(allBad.refused).toMatch(/no row could be imported/);
     expect(allBad.problems.map((x) => x.row)).toEqual([2, 3]);
-    const tooBig = await importAccountFile(db.prisma, { orgId: p.acme.id, status: "CUSTOMER", bytes: Buffer.alloc(10 * 1024 * 1024 + 1, 0x61), fileName: "big.csv", actor: "U_ADMIN", source: "cli", now });
+    const tooBig = await importAccountFile(db.prisma, {
+      orgId: p.acme.id,
+      status: "CUSTOMER",
+      bytes: Buffer.alloc(10 * 1024 * 1024 + 1, 0x61),
+      fileName: "big.csv",
+      actor: "U_ADMIN",
+      source: "cli",
+      now,
+    });
     expect(tooBig.refused).toMatch(/at most 10 MB/);
     expect(await db.prisma.account.count()).toBe(before);
   });
@@ -126,8 +142,18 @@ describe("overlaps, targets, intros and the quarterly refresh", () => {
     await ensureProgram(db.prisma, { timezone: "UTC" });
     p = await seedProgram(db.prisma);
     deps = { config: testConfig(), db, clock: fixedClock(now), logger: createLogger({ level: "error", secrets: [] }) };
-    await importCsv(db.prisma, p.ours.id, "CUSTOMER", ["Name,Domain,Owner,ARR", "Both One,both1.com,Jane,$50k", "Both Two,both2.com,,", "Ours Only,ours-only.com,,"]);
-    await importCsv(db.prisma, p.ours.id, "PROSPECT", ["Name,Domain,Owner,ARR,Strategic", "Warm One,warm1.com,,$900k,yes", "Warm Two,warm2.com,,,", "Both Two,both2.com,,,"]);
+    await importCsv(db.prisma, p.ours.id, "CUSTOMER", [
+      "Name,Domain,Owner,ARR",
+      "Both One,both1.com,Jane,$50k",
+      "Both Two,both2.com,,",
+      "Ours Only,ours-only.com,,",
+    ]);
+    await importCsv(db.prisma, p.ours.id, "PROSPECT", [
+      "Name,Domain,Owner,ARR,Strategic",
+      "Warm One,warm1.com,,$900k,yes",
+      "Warm Two,warm2.com,,,",
+      "Both Two,both2.com,,,",
+    ]);
     await importCsv(db.prisma, p.acme.id, "CUSTOMER", [
       "Name,Domain,Owner,ARR",
       "Both One,both1.com,Bob,$50k",
@@ -204,7 +230,17 @@ describe("overlaps, targets, intros and the quarterly refresh", () => {
     expect((await requestIntro(db.prisma, { partnerOrgId: p.acme.id, domain: "space1.com", requestedBy: "U_REP", timezone: "UTC", now })).created).toBe(false);
 
     const deal = await db.prisma.deal.findFirstOrThrow({ where: { accountDomain: "warm2.com" } });
-    await logTouchpoint(db.prisma, { dealId: deal.id, orgId: p.acme.id, userId: "U_ACME", type: "MEETING", occurredAt: now, note: "sync", messageLink: null, key: "tp-intro", now });
+    await logTouchpoint(db.prisma, {
+      dealId: deal.id,
+      orgId: p.acme.id,
+      userId: "U_ACME",
+      type: "MEETING",
+      occurredAt: now,
+      note: "sync",
+      messageLink: null,
+      key: "tp-intro",
+      now,
+    });
     const ask = await requestIntro(db.prisma, { partnerOrgId: p.acme.id, domain: "warm2.com", requestedBy: "U_REP", timezone: "UTC", now });
     expect(ask).toMatchObject({ kind: "ask", ref: deal.ref, ownerUserId: "U_ACME", created: true });
     const stored = await db.prisma.ask.findFirstOrThrow({ where: { dealId: deal.id, ownerUserId: "U_ACME" } });
@@ -223,13 +259,28 @@ describe("overlaps, targets, intros and the quarterly refresh", () => {
     const runs = await db.prisma.jobRun.findMany({ where: { job: MAP_REFRESH_JOB } });
     expect(runs.map((r) => r.periodKey).sort()).toEqual([`2027-Q1:${p.acmePairing.id}`, `2027-Q1:${p.globexPairing.id}`].sort());
     const acmeRun = runs.find((r) => r.periodKey.endsWith(p.acmePairing.id))!;
-    expect(acmeRun.detail).toMatchObject({ channelId: "C_ACME", partners: { [p.acme.id]: { customerOverlap: 2, prospectOverlap: 2, whitespace: 3, overlap: 4 } } });
+    expect(acmeRun.detail).toMatchObject({
+      channelId: "C_ACME",
+      partners: { [p.acme.id]: { customerOverlap: 2, prospectOverlap: 2, whitespace: 3, overlap: 4 } },
+    });
     const first = await db.prisma.outboxMessage.findFirstOrThrow({ where: { dedupeKey: `map-refresh:2027-Q1:${p.acmePairing.id}` } });
     expect(JSON.stringify(first.payload)).toContain("first mapping");
 
     // Next quarter Acme has two more overlaps (space1 became our customer, space2 our prospect).
-    await importCsv(db.prisma, p.ours.id, "CUSTOMER", ["Name,Domain", "Both One,both1.com", "Both Two,both2.com", "Ours Only,ours-only.com", "Space One,space1.com"]);
-    await importCsv(db.prisma, p.ours.id, "PROSPECT", ["Name,Domain", "Warm One,warm1.com", "Warm Two,warm2.com", "Both Two,both2.com", "Space Two,space2.com"]);
+    await importCsv(db.prisma, p.ours.id, "CUSTOMER", [
+      "Name,Domain",
+      "Both One,both1.com",
+      "Both Two,both2.com",
+      "Ours Only,ours-only.com",
+      "Space One,space1.com",
+    ]);
+    await importCsv(db.prisma, p.ours.id, "PROSPECT", [
+      "Name,Domain",
+      "Warm One,warm1.com",
+      "Warm Two,warm2.com",
+      "Both Two,both2.com",
+      "Space Two,space2.com",
+    ]);
     expect(await runMapRefresh(deps, at("2027-04-05T09:30:00Z"))).toEqual({ quarter: "2027-Q2", posted: 2 });
     const second = await db.prisma.outboxMessage.findFirstOrThrow({ where: { dedupeKey: `map-refresh:2027-Q2:${p.acmePairing.id}` } });
     const text = JSON.stringify(second.payload);

@@ -57,7 +57,14 @@ describe("attribution config versions", () => {
     expect((await db.prisma.deal.findUniqueOrThrow({ where: { id: late.dealId } })).configVersion).toBe(2);
 
     for (const d of [early, late]) {
-      const r = await changeStage(db.prisma, { dealId: d.dealId, to: "CLOSED_WON", by: "U_REP", isAdmin: false, confirmedGaps: true, now: new Date("2026-11-20T12:00:00Z") });
+      const r = await changeStage(db.prisma, {
+        dealId: d.dealId,
+        to: "CLOSED_WON",
+        by: "U_REP",
+        isAdmin: false,
+        confirmedGaps: true,
+        now: new Date("2026-11-20T12:00:00Z"),
+      });
       expect(r.ok).toBe(true);
     }
     const credit = async (dealId: string) => {
@@ -86,7 +93,12 @@ describe("attribution config versions", () => {
 
   it("an editor opened on an old version saves nothing (conflict)", async () => {
     const before = await counts();
-    const r = await saveAttributionConfig(db.prisma, { config: { ...DEFAULT_ATTRIBUTION_CONFIG, sellThroughPrimaryPercent: 75 }, baseVersion: 1, actor: "U_OTHER", now: AT });
+    const r = await saveAttributionConfig(db.prisma, {
+      config: { ...DEFAULT_ATTRIBUTION_CONFIG, sellThroughPrimaryPercent: 75 },
+      baseVersion: 1,
+      actor: "U_OTHER",
+      now: AT,
+    });
     expect(r).toEqual({ kind: "conflict", currentVersion: 2, createdBy: "U_ADMIN" });
     expect(await counts()).toEqual(before);
   });

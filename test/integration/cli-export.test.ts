@@ -45,7 +45,8 @@ async function prepare(prisma: PrismaClient) {
   const p = await seedProgram(prisma);
   const a = await createDeal(prisma, p, { accountName: "Acme, Inc.\nEMEA", now: new Date("2026-11-02T09:00:00Z") });
   const b = await createDeal(prisma, p, { currency: "JPY", amountMinor: 12_345_678, now: new Date("2026-11-02T09:00:00Z") });
-  const won = (dealId: string, now: string) => changeStage(prisma, { dealId, to: "CLOSED_WON", by: "U_REP", isAdmin: false, confirmedGaps: true, now: new Date(now) });
+  const won = (dealId: string, now: string) =>
+    changeStage(prisma, { dealId, to: "CLOSED_WON", by: "U_REP", isAdmin: false, confirmedGaps: true, now: new Date(now) });
   expect((await won(a.dealId, "2027-01-01T04:30:00Z")).ok).toBe(true);
   expect((await won(b.dealId, "2026-11-20T15:00:00Z")).ok).toBe(true);
   return { a, b };
@@ -125,15 +126,19 @@ describe("cosell CLI: export attribution", () => {
     expect(audits.every((a) => a.actor.startsWith("cli"))).toBe(true);
   }, 120_000);
 
-  it.runIf(onPostgres)("reads DATABASE_URL when set", async () => {
-    const db = await createTestDatabase();
-    try {
-      const { a, b } = await prepare(db.prisma);
-      const r = await cli(["export", "attribution", "2026-Q4"], { DATABASE_URL: db.url! });
-      expect(r.code).toBe(0);
-      checkQ4(r.stdout, { a: a.ref, b: b.ref });
-    } finally {
-      await db.close();
-    }
-  }, 120_000);
+  it.runIf(onPostgres)(
+    "reads DATABASE_URL when set",
+    async () => {
+      const db = await createTestDatabase();
+      try {
+        const { a, b } = await prepare(db.prisma);
+        const r = await cli(["export", "attribution", "2026-Q4"], { DATABASE_URL: db.url! });
+        expect(r.code).toBe(0);
+        checkQ4(r.stdout, { a: a.ref, b: b.ref });
+      } finally {
+        await db.close();
+      }
+    },
+    120_000,
+  );
 });

@@ -46,7 +46,10 @@ describe("exactly once per pairing and week", () => {
     // A second "process": its own connection pool on Postgres; PGlite has one connection.
     const other: Database = onPostgres ? await openDatabase({ databaseUrl: db.url!, poolSize: 5 }) : db;
     try {
-      const [a, b] = await Promise.all([runWeeklyDigests(depsOf(db), MONDAY_0905, { client: null }), runWeeklyDigests(depsOf(other), MONDAY_0905, { client: null })]);
+      const [a, b] = await Promise.all([
+        runWeeklyDigests(depsOf(db), MONDAY_0905, { client: null }),
+        runWeeklyDigests(depsOf(other), MONDAY_0905, { client: null }),
+      ]);
       expect(a.slot?.week).toBe("2026-W47");
       expect(a.pairings.claimed + b.pairings.claimed).toBe(2);
       expect(a.pairings.claimed + a.pairings.alreadyDone).toBe(2);
@@ -127,15 +130,65 @@ describe("what the digests load", () => {
   it("a pairing's week: registrations, moves, touchpoints per organization, asks, close dates, gaps, 90-day targets", async () => {
     const window = { start: new Date("2026-11-09T09:00:00Z"), end: new Date("2026-11-16T09:00:00Z") };
     const before = await createDeal(db.prisma, p, { now: new Date("2026-10-20T09:00:00Z"), expectedCloseDate: "2026-12-01", amountMinor: 5_000_000 });
-    const fresh = await createDeal(db.prisma, p, { now: new Date("2026-11-10T09:00:00Z"), expectedCloseDate: "2027-06-30", amountMinor: 7_000_000, currency: "EUR" });
+    const fresh = await createDeal(db.prisma, p, {
+      now: new Date("2026-11-10T09:00:00Z"),
+      expectedCloseDate: "2027-06-30",
+      amountMinor: 7_000_000,
+      currency: "EUR",
+    });
     const lost = await createDeal(db.prisma, p, { now: new Date("2026-10-05T09:00:00Z") });
-    await changeStage(db.prisma, { dealId: before.dealId, to: "DISCOVERY", by: "U_ACME", isAdmin: false, confirmedGaps: false, now: new Date("2026-11-11T09:00:00Z") });
-    await changeStage(db.prisma, { dealId: lost.dealId, to: "CLOSED_LOST", by: "U_REP", isAdmin: false, confirmedGaps: false, now: new Date("2026-11-12T09:00:00Z") });
-    for (const [i, org, at] of [[1, p.acme.id, "2026-11-10T10:00:00Z"], [2, p.acme.id, "2026-11-11T10:00:00Z"], [3, p.ours.id, "2026-11-12T10:00:00Z"], [4, p.acme.id, "2026-11-02T10:00:00Z"]] as const) {
-      await logTouchpoint(db.prisma, { dealId: before.dealId, orgId: org, userId: "U_X", type: "MEETING", occurredAt: new Date(at), note: "call", messageLink: null, key: `tp:${i}`, now: new Date(at) });
+    await changeStage(db.prisma, {
+      dealId: before.dealId,
+      to: "DISCOVERY",
+      by: "U_ACME",
+      isAdmin: false,
+      confirmedGaps: false,
+      now: new Date("2026-11-11T09:00:00Z"),
+    });
+    await changeStage(db.prisma, {
+      dealId: lost.dealId,
+      to: "CLOSED_LOST",
+      by: "U_REP",
+      isAdmin: false,
+      confirmedGaps: false,
+      now: new Date("2026-11-12T09:00:00Z"),
+    });
+    for (const [i, org, at] of [
+      [1, p.acme.id, "2026-11-10T10:00:00Z"],
+      [2, p.acme.id, "2026-11-11T10:00:00Z"],
+      [3, p.ours.id, "2026-11-12T10:00:00Z"],
+      [4, p.acme.id, "2026-11-02T10:00:00Z"],
+    ] as const) {
+      await logTouchpoint(db.prisma, {
+        dealId: before.dealId,
+        orgId: org,
+        userId: "U_X",
+        type: "MEETING",
+        occurredAt: new Date(at),
+        note: "call",
+        messageLink: null,
+        key: `tp:${i}`,
+        now: new Date(at),
+      });
     }
-    await createAsk(db.prisma, { dealId: before.dealId, fromUserId: "U_REP", ownerUserId: "U_ACME", ownerOrgId: p.acme.id, text: "intro to their CFO", key: "ask:1", now: new Date("2026-11-13T09:00:00Z") }); // due 11-14: overdue
-    await createAsk(db.prisma, { dealId: fresh.dealId, fromUserId: "U_ACME", ownerUserId: "U_REP", ownerOrgId: null, text: "pricing sheet", key: "ask:2", now: new Date("2026-11-16T08:00:00Z") }); // due 11-17
+    await createAsk(db.prisma, {
+      dealId: before.dealId,
+      fromUserId: "U_REP",
+      ownerUserId: "U_ACME",
+      ownerOrgId: p.acme.id,
+      text: "intro to their CFO",
+      key: "ask:1",
+      now: new Date("2026-11-13T09:00:00Z"),
+    }); // due 11-14: overdue
+    await createAsk(db.prisma, {
+      dealId: fresh.dealId,
+      fromUserId: "U_ACME",
+      ownerUserId: "U_REP",
+      ownerOrgId: null,
+      text: "pricing sheet",
+      key: "ask:2",
+      now: new Date("2026-11-16T08:00:00Z"),
+    }); // due 11-17
 
     const [d] = await loadPairingDigests(db.prisma, { now: window.end, window, timezone: "UTC", pairingIds: [p.acmePairing.id] });
     expect(d!.pairing.name).toBe("Ourco + Acme");
@@ -169,7 +222,13 @@ describe("what the digests load", () => {
 
   it("the manager digest's metrics from the database: co-sell vs solo, influence, attribution of the week", async () => {
     const trio = await db.prisma.pairing.create({
-      data: { name: "Ourco + Acme + Globex", channelId: "C_TRIO", createdBy: "U_ADMIN", createdAt: PAIRINGS_CREATED, members: { create: [{ orgId: p.ours.id }, { orgId: p.acme.id }, { orgId: p.globex.id }] } },
+      data: {
+        name: "Ourco + Acme + Globex",
+        channelId: "C_TRIO",
+        createdBy: "U_ADMIN",
+        createdAt: PAIRINGS_CREATED,
+        members: { create: [{ orgId: p.ours.id }, { orgId: p.acme.id }, { orgId: p.globex.id }] },
+      },
     });
     const co = await createDeal(db.prisma, p, {
       pairingId: trio.id,
@@ -182,9 +241,35 @@ describe("what the digests load", () => {
       ],
     });
     await createDeal(db.prisma, p, { amountMinor: 60_000_000, now: new Date("2026-11-03T09:00:00Z") });
-    await logTouchpoint(db.prisma, { dealId: co.dealId, orgId: p.acme.id, userId: "U_ACME", type: "DEMO", occurredAt: new Date("2026-11-04T09:00:00Z"), note: "demo", messageLink: null, key: "m:1", now: new Date("2026-11-04T09:00:00Z") });
-    const won = await createDeal(db.prisma, p, { pairingId: trio.id, amountMinor: 20_000_000, now: new Date("2026-10-02T09:00:00Z"), participants: [{ orgId: p.acme.id, roles: ["SOURCING", "TECHNICAL_VALIDATION"] }, { orgId: p.globex.id, roles: ["SELLING"] }, { orgId: p.ours.id, roles: ["INFLUENCE"] }] });
-    await changeStage(db.prisma, { dealId: won.dealId, to: "CLOSED_WON", by: "U_REP", isAdmin: false, confirmedGaps: true, now: new Date("2026-11-12T09:00:00Z") });
+    await logTouchpoint(db.prisma, {
+      dealId: co.dealId,
+      orgId: p.acme.id,
+      userId: "U_ACME",
+      type: "DEMO",
+      occurredAt: new Date("2026-11-04T09:00:00Z"),
+      note: "demo",
+      messageLink: null,
+      key: "m:1",
+      now: new Date("2026-11-04T09:00:00Z"),
+    });
+    const won = await createDeal(db.prisma, p, {
+      pairingId: trio.id,
+      amountMinor: 20_000_000,
+      now: new Date("2026-10-02T09:00:00Z"),
+      participants: [
+        { orgId: p.acme.id, roles: ["SOURCING", "TECHNICAL_VALIDATION"] },
+        { orgId: p.globex.id, roles: ["SELLING"] },
+        { orgId: p.ours.id, roles: ["INFLUENCE"] },
+      ],
+    });
+    await changeStage(db.prisma, {
+      dealId: won.dealId,
+      to: "CLOSED_WON",
+      by: "U_REP",
+      isAdmin: false,
+      confirmedGaps: true,
+      now: new Date("2026-11-12T09:00:00Z"),
+    });
 
     const window = { start: new Date("2026-11-09T09:00:00Z"), end: new Date("2026-11-16T09:00:00Z") };
     const m = (await loadManagerDigest(db.prisma, { now: window.end, window })).metrics;
@@ -198,6 +283,9 @@ describe("what the digests load", () => {
     const lines = Object.fromEntries(m.attribution[0]!.lines.map((l) => [l.name, [l.creditedMinor, l.commissionMinor]]));
     expect(lines).toEqual({ "Acme Data": [9_000_000, 2_911_765], Globex: [8_000_000, 2_588_235], Ourco: [3_000_000, 0] });
     expect(m.attribution[0]!.poolMinor).toBe(5_500_000);
-    expect(m.concentration.partners.map((x) => [x.name, x.revenueMinor])).toEqual([["Acme Data", 9_000_000], ["Globex", 8_000_000]]);
+    expect(m.concentration.partners.map((x) => [x.name, x.revenueMinor])).toEqual([
+      ["Acme Data", 9_000_000],
+      ["Globex", 8_000_000],
+    ]);
   });
 });

@@ -100,14 +100,22 @@ describe("answering a dispute", () => {
     expect((await listOpenDisputes(db.prisma, { take: 100 })).rows.map((r) => r.id)).toContain(disputeId);
     expect((await findDispute(db.prisma, disputeId.slice(0, 8))).id).toBe(disputeId);
 
-    const res = await answerDispute(db.prisma, { disputeId, outcome: "RESOLVED", note: "Agreed, roles corrected; recompute follows.", by: "U_ADMIN", now: later });
+    const res = await answerDispute(db.prisma, {
+      disputeId,
+      outcome: "RESOLVED",
+      note: "Agreed, roles corrected; recompute follows.",
+      by: "U_ADMIN",
+      now: later,
+    });
     expect(res.answered).toBe(true);
     const row = await db.prisma.dispute.findUniqueOrThrow({ where: { id: disputeId } });
     expect(row).toMatchObject({ status: "RESOLVED", resolutionNote: "Agreed, roles corrected; recompute follows.", resolvedBy: "U_ADMIN" });
     expect(row.resolvedAt).toEqual(later);
     expect(await db.prisma.auditEvent.count({ where: { action: "dispute.resolve", subject: disputeId } })).toBe(1);
     const note = await outboxFor((pl, k) => k === `dispute-answer:${disputeId}` && pl.threadOfDealId === dealId);
-    expect((note[0]!.payload as { text: string }).text).toBe(`✅ <@U_ACME> Acme Data's dispute of the attribution of CS-${ref} was resolved by an admin: “Agreed, roles corrected; recompute follows.”`);
+    expect((note[0]!.payload as { text: string }).text).toBe(
+      `✅ <@U_ACME> Acme Data's dispute of the attribution of CS-${ref} was resolved by an admin: “Agreed, roles corrected; recompute follows.”`,
+    );
     expect((await listOpenDisputes(db.prisma, { take: 100 })).rows.map((r) => r.id)).not.toContain(disputeId);
 
     const second = await answerDispute(db.prisma, { disputeId, outcome: "REJECTED", note: "no", by: "U_ADMIN2", now: later });
@@ -123,7 +131,10 @@ describe("recompute", () => {
     const { dealId, recordId } = await wonDeal();
     const before = JSON.stringify(await db.prisma.attributionRecord.findUniqueOrThrow({ where: { id: recordId } }));
     // The roles changed after the dispute: Acme also sold.
-    await db.prisma.participant.update({ where: { dealId_orgId: { dealId, orgId: p.acme.id } }, data: { roles: ["SOURCING", "TECHNICAL_VALIDATION", "SELLING"] } });
+    await db.prisma.participant.update({
+      where: { dealId_orgId: { dealId, orgId: p.acme.id } },
+      data: { roles: ["SOURCING", "TECHNICAL_VALIDATION", "SELLING"] },
+    });
     const r = await recomputeAttribution(db.prisma, { dealId, by: "U_ADMIN", reason: "Acme co-sold; roles corrected", key: "cmd:T1", now: later });
     expect(r).toMatchObject({ created: true, seq: 2, previousSeq: 1 });
     const records = await db.prisma.attributionRecord.findMany({ where: { dealId }, orderBy: { seq: "asc" } });
@@ -135,7 +146,9 @@ describe("recompute", () => {
     expect(await db.prisma.outboxMessage.count({ where: { method: "attribution.receipt", dedupeKey: `receipt:${r.recordId}` } })).toBe(1);
 
     // The same command again (a retry) makes nothing new; the old record can no longer be disputed.
-    expect((await recomputeAttribution(db.prisma, { dealId, by: "U_ADMIN", reason: "Acme co-sold; roles corrected", key: "cmd:T1", now: later })).created).toBe(false);
+    expect((await recomputeAttribution(db.prisma, { dealId, by: "U_ADMIN", reason: "Acme co-sold; roles corrected", key: "cmd:T1", now: later })).created).toBe(
+      false,
+    );
     expect(await db.prisma.attributionRecord.count({ where: { dealId } })).toBe(2);
     await expect(openDispute(db.prisma, input(recordId))).rejects.toThrow(/replaced by record #2/);
   });

@@ -58,7 +58,8 @@ const gaps = (calls: RecordedCall[]) => calls.slice(1).map((c, i) => c.at - call
 
 async function postCards(): Promise<void> {
   const client = deliveryClient(deps);
-  for (let i = 0; i < 5 && (await db.prisma.outboxMessage.count({ where: { status: "PENDING" } })) > 0; i++) await deliverOutbox(deps, client, { perChannelGapMs: 0 });
+  for (let i = 0; i < 5 && (await db.prisma.outboxMessage.count({ where: { status: "PENDING" } })) > 0; i++)
+    await deliverOutbox(deps, client, { perChannelGapMs: 0 });
   expect(await db.prisma.deal.count({ where: { cardTs: null } })).toBe(0);
   fake.reset();
   resetChannelPacing();
@@ -77,13 +78,28 @@ describe("pacing by the channel a message is sent to", () => {
     const GAP = 200;
     const d1 = await createDeal(db.prisma, p, { now: new Date() });
     const d2 = await createDeal(db.prisma, p, { now: new Date() });
-    const d3 = await createDeal(db.prisma, p, { pairingId: p.globexPairing.id, participants: [{ orgId: p.globex.id, roles: ["SOURCING"] }, { orgId: p.ours.id, roles: ["SELLING"] }], now: new Date() });
+    const d3 = await createDeal(db.prisma, p, {
+      pairingId: p.globexPairing.id,
+      participants: [
+        { orgId: p.globex.id, roles: ["SOURCING"] },
+        { orgId: p.ours.id, roles: ["SELLING"] },
+      ],
+      now: new Date(),
+    });
     await postCards();
 
     // Into C_ACME, none of them naming the channel in its payload except the stage move: an ask
     // (card refresh; its DM goes to the owner), its overdue alert (thread), a win (card refresh,
     // the announcement, the receipt in the thread) and a note in the thread.
-    const ask = await createAsk(db.prisma, { dealId: d1.dealId, fromUserId: "U_REP", ownerUserId: "U_ACME", ownerOrgId: p.acme.id, text: "need a demo slot", key: "pace-ask", now: new Date() });
+    const ask = await createAsk(db.prisma, {
+      dealId: d1.dealId,
+      fromUserId: "U_REP",
+      ownerUserId: "U_ACME",
+      ownerOrgId: p.acme.id,
+      text: "need a demo slot",
+      key: "pace-ask",
+      now: new Date(),
+    });
     await enqueue(db.prisma, { method: ASK_ALERT, payload: { askId: ask.askId, level: 1 }, dedupeKey: `ask:${ask.askId}:1` }, new Date());
     await changeStage(db.prisma, { dealId: d2.dealId, to: "CLOSED_WON", by: "U_REP", isAdmin: false, confirmedGaps: true, now: new Date() });
     await enqueue(db.prisma, { method: "chat.postMessage", payload: { threadOfDealId: d1.dealId, text: mrkdwn`a note in the thread` } }, new Date());
@@ -104,7 +120,14 @@ describe("pacing by the channel a message is sent to", () => {
     const acme = by.get("C_ACME") ?? [];
     const globex = by.get("C_GLOBEX") ?? [];
     // Every kind, each to the channel it was rendered for.
-    expect(acme.map((c) => c.method).sort()).toEqual(["chat.postMessage", "chat.postMessage", "chat.postMessage", "chat.postMessage", "chat.update", "chat.update"]);
+    expect(acme.map((c) => c.method).sort()).toEqual([
+      "chat.postMessage",
+      "chat.postMessage",
+      "chat.postMessage",
+      "chat.postMessage",
+      "chat.update",
+      "chat.update",
+    ]);
     expect(acme.filter((c) => c.args.thread_ts).length).toBe(3); // the alert, the receipt, the note
     expect(globex.map((c) => c.method).sort()).toEqual(["chat.postMessage", "chat.update"]);
     expect(by.get("U_ACME")?.map((c) => c.method)).toEqual(["chat.postMessage"]);
@@ -124,7 +147,8 @@ describe("pacing by the channel a message is sent to", () => {
     await postCards();
     // Thread replies name the deal, not the channel: their channel is resolved at delivery.
     const base = Date.now() - 1000;
-    for (let i = 0; i < N; i++) await enqueue(db.prisma, { method: "chat.postMessage", payload: { threadOfDealId: d1.dealId, text: mrkdwn`note ${i}` } }, new Date(base + i));
+    for (let i = 0; i < N; i++)
+      await enqueue(db.prisma, { method: "chat.postMessage", payload: { threadOfDealId: d1.dealId, text: mrkdwn`note ${i}` } }, new Date(base + i));
     await enqueue(db.prisma, { method: "chat.postMessage", payload: { channel: "C_GLOBEX", text: mrkdwn`meanwhile, elsewhere` } }, new Date(base + N));
 
     const loop = startOutboxLoop(deps, { perChannelGapMs: GAP, batch: 10 });

@@ -131,13 +131,19 @@ describe("partners", () => {
       (tx) => addPartner(tx, { name: "Initech", type: "REFERRAL", teamIds: ["T0NEW", "T0ACME2"], actor: ADMIN }),
       /T0ACME2 already belongs to partner "Acme Data"/,
     );
-    await expectRefused((tx) => setPartnerTeams(tx, { name: "Globex", teamIds: ["T0OURS"], actor: ADMIN }), /T0OURS already belongs to our organization "Northwind"/);
+    await expectRefused(
+      (tx) => setPartnerTeams(tx, { name: "Globex", teamIds: ["T0OURS"], actor: ADMIN }),
+      /T0OURS already belongs to our organization "Northwind"/,
+    );
     // our org cannot take a partner's team either
     await expectRefused((tx) => setOurOrganization(tx, { name: "Northwind", teamId: "T0ACME1", actor: ADMIN }), /belongs to partner "Acme Data"/);
   });
 
   it("refuses a malformed team ID with the expected shape", async () => {
-    await expectRefused((tx) => addPartner(tx, { name: "Hooli", type: "ALLIANCE", teamIds: ["hooli-workspace"], actor: ADMIN }), /"hooli-workspace" is not a Slack team ID.*starts with T/);
+    await expectRefused(
+      (tx) => addPartner(tx, { name: "Hooli", type: "ALLIANCE", teamIds: ["hooli-workspace"], actor: ADMIN }),
+      /"hooli-workspace" is not a Slack team ID.*starts with T/,
+    );
   });
 
   it("replaces team IDs and keeps the before/after in the audit", async () => {
@@ -154,8 +160,14 @@ describe("partners", () => {
   it("says which organizations exist when a name matches none, and refuses an ambiguous prefix", async () => {
     await seed();
     await run((tx) => addPartner(tx, { name: "Acme Cloud", type: "RESELLER", actor: ADMIN }));
-    await expectRefused((tx) => setPartnerTeams(tx, { name: "Initech", teamIds: [], actor: ADMIN }), /No organization named "Initech" — known: Acme Cloud, Acme Data, Globex, Northwind/);
-    await expectRefused((tx) => setPartnerTeams(tx, { name: "Acme", teamIds: [], actor: ADMIN }), /"Acme" matches several organizations: Acme Cloud, Acme Data/);
+    await expectRefused(
+      (tx) => setPartnerTeams(tx, { name: "Initech", teamIds: [], actor: ADMIN }),
+      /No organization named "Initech" — known: Acme Cloud, Acme Data, Globex, Northwind/,
+    );
+    await expectRefused(
+      (tx) => setPartnerTeams(tx, { name: "Acme", teamIds: [], actor: ADMIN }),
+      /"Acme" matches several organizations: Acme Cloud, Acme Data/,
+    );
   });
 
   it("removes an unused partner (audited) but refuses one in a pairing or on a deal, with the reason", async () => {
@@ -199,9 +211,18 @@ describe("pairings", () => {
 
   it("refuses fewer than 2 organizations, counting the same one named twice once", async () => {
     await seed();
-    await expectRefused((tx) => addPairing(tx, { channelId: "C0SOLO", name: "Solo", orgNames: ["Acme Data"], actor: ADMIN }), /at least 2 organizations; only "Acme Data"/);
-    await expectRefused((tx) => addPairing(tx, { channelId: "C0SOLO", name: "Solo", orgNames: ["Acme Data", "acme data"], actor: ADMIN }), /at least 2 organizations/);
-    await expectRefused((tx) => addPairing(tx, { channelId: "C0SOLO", name: "Solo", orgNames: ["Acme Data", "Hooli"], actor: ADMIN }), /No organization named "Hooli"/);
+    await expectRefused(
+      (tx) => addPairing(tx, { channelId: "C0SOLO", name: "Solo", orgNames: ["Acme Data"], actor: ADMIN }),
+      /at least 2 organizations; only "Acme Data"/,
+    );
+    await expectRefused(
+      (tx) => addPairing(tx, { channelId: "C0SOLO", name: "Solo", orgNames: ["Acme Data", "acme data"], actor: ADMIN }),
+      /at least 2 organizations/,
+    );
+    await expectRefused(
+      (tx) => addPairing(tx, { channelId: "C0SOLO", name: "Solo", orgNames: ["Acme Data", "Hooli"], actor: ADMIN }),
+      /No organization named "Hooli"/,
+    );
   });
 
   it("refuses a channel already bound to another pairing, naming that pairing", async () => {
@@ -212,7 +233,10 @@ describe("pairings", () => {
       // the plain message; replies show the channel as a link (<#C0AG>)
       /#C0AG is already the channel of pairing "Acme \+ Globex"/,
     );
-    await expectRefused((tx) => addPairing(tx, { channelId: "C0OTHER", name: "acme + globex", orgNames: ["Acme Data", "Northwind"], actor: ADMIN }), /already exists/);
+    await expectRefused(
+      (tx) => addPairing(tx, { channelId: "C0OTHER", name: "acme + globex", orgNames: ["Acme Data", "Northwind"], actor: ADMIN }),
+      /already exists/,
+    );
   });
 
   it("removes a pairing without deals (audited), refuses one with deals", async () => {

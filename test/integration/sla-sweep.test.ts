@@ -30,7 +30,10 @@ afterAll(async () => {
 beforeEach(async () => {
   await db.sql.exec(`TRUNCATE "OutboxMessage", "Ask", "Deal", "Pairing", "Organization" CASCADE`);
   await ensureProgram(db.prisma, { timezone: "UTC" });
-  await db.prisma.program.update({ where: { id: 1 }, data: { timezone: "UTC", responseSlaHours: 24, businessHours: null as never, staleDays: 14, staleDaysByStage: {} } });
+  await db.prisma.program.update({
+    where: { id: 1 },
+    data: { timezone: "UTC", responseSlaHours: 24, businessHours: null as never, staleDays: 14, staleDaysByStage: {} },
+  });
   p = await seedProgram(db.prisma);
 });
 
@@ -39,7 +42,11 @@ const sweep = (at: Date | number | string) => runSlaSweep(deps, new Date(at));
 const rowsWith = async (prefix: string) => {
   const rows = await db.prisma.outboxMessage.findMany({ where: { dedupeKey: { startsWith: prefix } }, orderBy: { dedupeKey: "asc" } });
   return Promise.all(
-    rows.map(async (r) => (r.method === ASK_ALERT || r.method === ASK_ESCALATION_DM ? { ...r, payload: toSlack(await renderAskAlert(db.prisma, r.method, r.payload as Record<string, unknown>)) } : r)),
+    rows.map(async (r) =>
+      r.method === ASK_ALERT || r.method === ASK_ESCALATION_DM
+        ? { ...r, payload: toSlack(await renderAskAlert(db.prisma, r.method, r.payload as Record<string, unknown>)) }
+        : r,
+    ),
   );
 };
 const empty: SweepReport = { overdue: 0, escalated: 0, stale: 0, closeDatePassed: 0, failed: 0 };
@@ -102,7 +109,9 @@ describe("overdue asks and escalations", () => {
     // No card posted yet: top-level in the pairing channel.
     expect(alert.channel).toBe("C_ACME");
     expect(alert.threadOfDealId).toBeUndefined();
-    expect(alert.text).toBe(`⏰ Overdue: <@U_ACME> owes “need an SE for Thursday's demo” on CS-${ref} (asked by <@U_REP>, due <!date^1794906000^{date_short_pretty} {time}|2026-11-17 09:00 UTC>)`);
+    expect(alert.text).toBe(
+      `⏰ Overdue: <@U_ACME> owes “need an SE for Thursday's demo” on CS-${ref} (asked by <@U_REP>, due <!date^1794906000^{date_short_pretty} {time}|2026-11-17 09:00 UTC>)`,
+    );
     expect((await db.prisma.ask.findUniqueOrThrow({ where: { id: a.askId } })).alertLevel).toBe(1);
 
     expect(await sweep("2026-11-17T12:00:00Z")).toEqual(empty);
@@ -172,7 +181,10 @@ describe("overdue asks and escalations", () => {
   });
 
   it("honours business hours in the program's timezone (Berlin, 9–17 Mon–Fri)", async () => {
-    await db.prisma.program.update({ where: { id: 1 }, data: { timezone: "Europe/Berlin", businessHours: { startHour: 9, endHour: 17, workdays: [1, 2, 3, 4, 5] } } });
+    await db.prisma.program.update({
+      where: { id: 1 },
+      data: { timezone: "Europe/Berlin", businessHours: { startHour: 9, endHour: 17, workdays: [1, 2, 3, 4, 5] } },
+    });
     const { dealId } = await createDeal(db.prisma, p, { now: new Date("2026-11-20T15:00:00Z") });
     // Friday 2026-11-20 16:00 CET. 24 working hours: Fri 16–17 (1) + Mon 8 + Tue 8 + Wed 9–16 (7).
     const a = await ask(dealId, { at: new Date("2026-11-20T15:00:00Z") });
@@ -238,7 +250,11 @@ describe("passed close dates", () => {
     expect((await sweep("2026-12-02T08:00:00Z")).closeDatePassed).toBe(0);
     const rows = await rowsWith("closedate:");
     expect(rows.map((r) => r.dedupeKey)).toEqual([`closedate:${dealId}:2026-11-30`]);
-    expect((rows[0]!.payload as { text: string }).text).toMatch(new RegExp(`^📅 Close date passed: CS-${ref} · .* was expected to close on 2026-11-30 and is still in Registered\\. <@U_REP>, update the close date or the stage\\.$`));
+    expect((rows[0]!.payload as { text: string }).text).toMatch(
+      new RegExp(
+        `^📅 Close date passed: CS-${ref} · .* was expected to close on 2026-11-30 and is still in Registered\\. <@U_REP>, update the close date or the stage\\.$`,
+      ),
+    );
     // A new expected close date is a new key.
     await db.prisma.deal.update({ where: { id: dealId }, data: { expectedCloseDate: new Date("2026-12-05T00:00:00Z") } });
     expect((await sweep("2026-12-05T20:00:00Z")).closeDatePassed).toBe(0);

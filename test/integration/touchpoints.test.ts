@@ -39,7 +39,10 @@ const input = (over: Partial<LogTouchpointInput> = {}): LogTouchpointInput => ({
   ...over,
 });
 
-const cardRefreshes = () => db.prisma.outboxMessage.findMany({ where: { method: "deal.card", dedupeKey: null } }).then((rows) => rows.filter((r) => (r.payload as { dealId?: string }).dealId === dealId));
+const cardRefreshes = () =>
+  db.prisma.outboxMessage
+    .findMany({ where: { method: "deal.card", dedupeKey: null } })
+    .then((rows) => rows.filter((r) => (r.payload as { dealId?: string }).dealId === dealId));
 const lastActivity = async () => (await db.prisma.deal.findUniqueOrThrow({ where: { id: dealId } })).lastActivityAt;
 
 describe("logging a touchpoint", () => {
@@ -48,7 +51,14 @@ describe("logging a touchpoint", () => {
     const res = await logTouchpoint(db.prisma, input({ messageLink: "https://acme.slack.com/archives/C1/p1" }));
     expect(res.created).toBe(true);
     const row = await db.prisma.touchpoint.findUniqueOrThrow({ where: { id: res.touchpointId } });
-    expect(row).toMatchObject({ dealId, orgId: p.acme.id, userId: "U_ACME", type: "DEMO", note: "joint demo with their CTO", messageLink: "https://acme.slack.com/archives/C1/p1" });
+    expect(row).toMatchObject({
+      dealId,
+      orgId: p.acme.id,
+      userId: "U_ACME",
+      type: "DEMO",
+      note: "joint demo with their CTO",
+      messageLink: "https://acme.slack.com/archives/C1/p1",
+    });
     expect(row.occurredAt).toEqual(now);
     expect(await lastActivity()).toEqual(now);
     expect(await cardRefreshes()).toHaveLength(1);
@@ -62,7 +72,10 @@ describe("logging a touchpoint", () => {
 
   it("the same key twice (a double click) is one touchpoint, one bump and one card refresh", async () => {
     const first = await logTouchpoint(db.prisma, input({ key: "view:V_DOUBLE" }));
-    const second = await logTouchpoint(db.prisma, input({ key: "view:V_DOUBLE", note: "resubmitted", occurredAt: new Date("2026-11-16T10:05:00Z"), now: new Date("2026-11-16T10:05:00Z") }));
+    const second = await logTouchpoint(
+      db.prisma,
+      input({ key: "view:V_DOUBLE", note: "resubmitted", occurredAt: new Date("2026-11-16T10:05:00Z"), now: new Date("2026-11-16T10:05:00Z") }),
+    );
     expect(second).toEqual({ touchpointId: first.touchpointId, created: false });
     const rows = await db.prisma.touchpoint.findMany({ where: { dealId } });
     expect(rows).toHaveLength(1);

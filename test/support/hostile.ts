@@ -39,16 +39,19 @@ const T = Object.fromEntries(TOKENS.map((t) => [t.typed, t.typed])) as Record<st
 const tag = (name: string) => `«${name}»`;
 
 /** Mentions and bracketed tokens (fits the 120-character account name and title). */
-export const P1 = (name: string) => [tag(name), T["<!channel>"], T["<!here>"], T["<!everyone>"], T["<@UHOSTILE1>"], T["<#CHOSTILE1>"], T["<!subteam^SHOSTILE1>"], T["AT&T"], T["<b>"]].join(" ");
+export const P1 = (name: string) =>
+  [tag(name), T["<!channel>"], T["<!here>"], T["<!everyone>"], T["<@UHOSTILE1>"], T["<#CHOSTILE1>"], T["<!subteam^SHOSTILE1>"], T["AT&T"], T["<b>"]].join(" ");
 /** The link, entities and mrkdwn (also fits 120). */
-export const P2 = (name: string) => [tag(name), T["<https://evil.example|click here>"], T["AT&T"], T["<b>"], T["&lt;LIT&gt;"], T["*bold* _x_ ~y~ `code`"]].join(" ");
+export const P2 = (name: string) =>
+  [tag(name), T["<https://evil.example|click here>"], T["AT&T"], T["<b>"], T["&lt;LIT&gt;"], T["*bold* _x_ ~y~ `code`"]].join(" ");
 /** Every token (notes, asks, reasons: up to 500–2000 characters). */
 export const FULL = (name: string) => [tag(name), ...TOKENS.map((t) => t.typed)].join(" ");
 /** Organization and pairing names: the app refuses < and > there, so & and mrkdwn only. */
 export const NAME = (name: string) => [tag(name), T["AT&T"], T["&lt;LIT&gt;"], T["*bold* _x_ ~y~ `code`"]].join(" ");
 
 const TAG_RE = /«([a-zA-Z0-9_-]+)»/g;
-const SLACK_NATIVE = /<(?:!channel|!here|!everyone|@[UW][A-Z0-9_]+(?:\|[^>]*)?|#C[A-Z0-9_]+(?:\|[^>]*)?|!subteam\^[A-Z0-9]+(?:\|[^>]*)?|https?:\/\/[^>|\s]+(?:\|[^>]*)?)>/g;
+const SLACK_NATIVE =
+  /<(?:!channel|!here|!everyone|@[UW][A-Z0-9_]+(?:\|[^>]*)?|#C[A-Z0-9_]+(?:\|[^>]*)?|!subteam\^[A-Z0-9]+(?:\|[^>]*)?|https?:\/\/[^>|\s]+(?:\|[^>]*)?)>/g;
 
 /**
  * What Slack puts in a slash command's text (or a message's `text`) when a person types `raw`
@@ -135,7 +138,12 @@ export function leaksIn(t: MrkdwnText): Leak[] {
     const re = new RegExp(token.raw.source, "g");
     for (const m of t.text.matchAll(re)) {
       const at = m.index!;
-      leaks.push({ token: token.typed, path: t.path, field: fieldBefore(t.text, at), context: t.text.slice(Math.max(0, at - 40), at + 60).replace(/\n/g, "⏎") });
+      leaks.push({
+        token: token.typed,
+        path: t.path,
+        field: fieldBefore(t.text, at),
+        context: t.text.slice(Math.max(0, at - 40), at + 60).replace(/\n/g, "⏎"),
+      });
     }
   }
   return leaks;

@@ -7,13 +7,7 @@ export interface Person {
   team: string;
 }
 
-type Value =
-  | { text: string }
-  | { select: string | null }
-  | { multi: string[] }
-  | { date: string | null }
-  | { user: string | null }
-  | { checked: string[] };
+type Value = { text: string } | { select: string | null } | { multi: string[] } | { date: string | null } | { user: string | null } | { checked: string[] };
 
 /** Builds view.state.values from { block_id: value }. */
 export function stateValues(values: Record<string, Value>): Record<string, Record<string, unknown>> {
@@ -21,7 +15,8 @@ export function stateValues(values: Record<string, Value>): Record<string, Recor
   for (const [block, v] of Object.entries(values)) {
     let entry: Record<string, unknown>;
     if ("text" in v) entry = { type: "plain_text_input", value: v.text };
-    else if ("select" in v) entry = { type: "static_select", selected_option: v.select === null ? null : { value: v.select, text: { type: "plain_text", text: v.select } } };
+    else if ("select" in v)
+      entry = { type: "static_select", selected_option: v.select === null ? null : { value: v.select, text: { type: "plain_text", text: v.select } } };
     else if ("multi" in v) entry = { type: "multi_static_select", selected_options: v.multi.map((x) => ({ value: x, text: { type: "plain_text", text: x } })) };
     else if ("date" in v) entry = { type: "datepicker", selected_date: v.date };
     else if ("user" in v) entry = { type: "users_select", selected_user: v.user };
@@ -31,7 +26,14 @@ export function stateValues(values: Record<string, Value>): Record<string, Recor
   return out;
 }
 
-export function viewSubmission(p: { as: Person; viewId: string; callbackId: string; values: Record<string, Record<string, unknown>>; privateMetadata?: string; blocks?: unknown[] }) {
+export function viewSubmission(p: {
+  as: Person;
+  viewId: string;
+  callbackId: string;
+  values: Record<string, Record<string, unknown>>;
+  privateMetadata?: string;
+  blocks?: unknown[];
+}) {
   return {
     type: "view_submission",
     team: { id: "T_OURS", domain: "ours" },
@@ -51,14 +53,30 @@ export function viewSubmission(p: { as: Person; viewId: string; callbackId: stri
   };
 }
 
-export function blockAction(p: { as: Person; actionId: string; value?: string; blockId?: string; channel?: string; messageTs?: string; view?: unknown; selectedOption?: string; responseUrl?: string }) {
+export function blockAction(p: {
+  as: Person;
+  actionId: string;
+  value?: string;
+  blockId?: string;
+  channel?: string;
+  messageTs?: string;
+  view?: unknown;
+  selectedOption?: string;
+  responseUrl?: string;
+}) {
   return {
     type: "block_actions",
     team: { id: "T_OURS", domain: "ours" },
     user: { id: p.as.user, team_id: p.as.team, name: p.as.user.toLowerCase() },
     api_app_id: "A_COSELL",
     trigger_id: `trig.${Math.random().toString(36).slice(2)}`,
-    ...(p.channel ? { channel: { id: p.channel, name: "pairing" }, container: { type: "message", channel_id: p.channel, message_ts: p.messageTs ?? "1.1" }, message: { ts: p.messageTs ?? "1.1", text: "", blocks: [] } } : {}),
+    ...(p.channel
+      ? {
+          channel: { id: p.channel, name: "pairing" },
+          container: { type: "message", channel_id: p.channel, message_ts: p.messageTs ?? "1.1" },
+          message: { ts: p.messageTs ?? "1.1", text: "", blocks: [] },
+        }
+      : {}),
     ...(p.view ? { view: p.view, container: { type: "view" } } : {}),
     response_url: p.channel ? (p.responseUrl ?? "http://127.0.0.1:9/unused") : undefined,
     actions: [
@@ -66,7 +84,9 @@ export function blockAction(p: { as: Person; actionId: string; value?: string; b
         action_id: p.actionId,
         block_id: p.blockId ?? "b",
         type: p.selectedOption ? "static_select" : "button",
-        ...(p.selectedOption ? { selected_option: { value: p.selectedOption, text: { type: "plain_text", text: p.selectedOption } } } : { value: p.value ?? "" }),
+        ...(p.selectedOption
+          ? { selected_option: { value: p.selectedOption, text: { type: "plain_text", text: p.selectedOption } } }
+          : { value: p.value ?? "" }),
         action_ts: "1.2",
       },
     ],
@@ -74,7 +94,15 @@ export function blockAction(p: { as: Person; actionId: string; value?: string; b
 }
 
 export function globalShortcut(p: { as: Person; callbackId: string }) {
-  return { type: "shortcut", callback_id: p.callbackId, trigger_id: `trig.${Math.random().toString(36).slice(2)}`, team: { id: "T_OURS" }, user: { id: p.as.user, team_id: p.as.team, username: p.as.user }, token: "x", action_ts: "1.1" };
+  return {
+    type: "shortcut",
+    callback_id: p.callbackId,
+    trigger_id: `trig.${Math.random().toString(36).slice(2)}`,
+    team: { id: "T_OURS" },
+    user: { id: p.as.user, team_id: p.as.team, username: p.as.user },
+    token: "x",
+    action_ts: "1.1",
+  };
 }
 
 export function messageShortcut(p: { as: Person; callbackId: string; channel: string; message: { ts: string; text: string; user?: string } }) {

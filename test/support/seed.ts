@@ -26,10 +26,22 @@ export async function seedProgram(prisma: PrismaClient): Promise<SeededProgram> 
   const acme = await prisma.organization.create({ data: { name: "Acme Data", kind: "PARTNER", partnerType: "TECHNOLOGY", slackTeamIds: [TEAMS.acme] } });
   const globex = await prisma.organization.create({ data: { name: "Globex", kind: "PARTNER", partnerType: "RESELLER", slackTeamIds: [TEAMS.globex] } });
   const acmePairing = await prisma.pairing.create({
-    data: { name: "Ourco + Acme", channelId: "C_ACME", defaultModel: "SELL_WITH", createdBy: "U_ADMIN", members: { create: [{ orgId: ours.id }, { orgId: acme.id }] } },
+    data: {
+      name: "Ourco + Acme",
+      channelId: "C_ACME",
+      defaultModel: "SELL_WITH",
+      createdBy: "U_ADMIN",
+      members: { create: [{ orgId: ours.id }, { orgId: acme.id }] },
+    },
   });
   const globexPairing = await prisma.pairing.create({
-    data: { name: "Ourco + Globex", channelId: "C_GLOBEX", defaultModel: "SELL_THROUGH", createdBy: "U_ADMIN", members: { create: [{ orgId: ours.id }, { orgId: globex.id }] } },
+    data: {
+      name: "Ourco + Globex",
+      channelId: "C_GLOBEX",
+      defaultModel: "SELL_THROUGH",
+      createdBy: "U_ADMIN",
+      members: { create: [{ orgId: ours.id }, { orgId: globex.id }] },
+    },
   });
   return {
     ours: { id: ours.id, name: ours.name },

@@ -33,7 +33,17 @@ export async function postSigned(
 }
 
 /** A slash command body as Slack sends it (form-encoded). */
-export function commandBody(fields: { text: string; user_id: string; team_id: string; channel_id: string; response_url: string; trigger_id?: string; command?: string; user_name?: string; channel_name?: string }): string {
+export function commandBody(fields: {
+  text: string;
+  user_id: string;
+  team_id: string;
+  channel_id: string;
+  response_url: string;
+  trigger_id?: string;
+  command?: string;
+  user_name?: string;
+  channel_name?: string;
+}): string {
   return new URLSearchParams({
     token: "legacy",
     command: fields.command ?? "/cosell",

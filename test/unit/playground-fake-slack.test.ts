@@ -50,11 +50,15 @@ describe("the playground's Slack workspace", () => {
     const trigger = fake.issueTrigger("U1");
     const opened = await client.views.open({ trigger_id: trigger, view: { type: "modal", title: { type: "plain_text", text: "One" }, blocks: [] } });
     expect(fake.topModal("U1")?.id).toBe(opened.view!.id);
-    await expect(client.views.open({ trigger_id: trigger, view: { type: "modal", title: { type: "plain_text", text: "Again" }, blocks: [] } })).rejects.toThrow(/invalid_trigger_id/);
+    await expect(client.views.open({ trigger_id: trigger, view: { type: "modal", title: { type: "plain_text", text: "Again" }, blocks: [] } })).rejects.toThrow(
+      /invalid_trigger_id/,
+    );
     await client.views.push({ trigger_id: fake.issueTrigger("U1"), view: { type: "modal", title: { type: "plain_text", text: "Two" }, blocks: [] } });
     expect(fake.modalStacks.get("U1")).toHaveLength(2);
     const top = fake.topModal("U1")!;
-    await expect(client.views.update({ view_id: top.id, hash: "stale", view: { type: "modal", title: { type: "plain_text", text: "Two'" }, blocks: [] } })).rejects.toThrow(/hash_conflict/);
+    await expect(
+      client.views.update({ view_id: top.id, hash: "stale", view: { type: "modal", title: { type: "plain_text", text: "Two'" }, blocks: [] } }),
+    ).rejects.toThrow(/hash_conflict/);
     await client.views.update({ view_id: top.id, hash: top.hash, view: { type: "modal", title: { type: "plain_text", text: "Two'" }, blocks: [] } });
     expect((fake.topModal("U1")!.view.title as { text: string }).text).toBe("Two'");
     fake.closeModal("U1");
@@ -62,7 +66,9 @@ describe("the playground's Slack workspace", () => {
 
     const late = fake.issueTrigger("U1");
     fake.triggers.get(late)!.expiresAt = Date.now() - 1;
-    await expect(client.views.open({ trigger_id: late, view: { type: "modal", title: { type: "plain_text", text: "Late" }, blocks: [] } })).rejects.toThrow(/expired_trigger_id/);
+    await expect(client.views.open({ trigger_id: late, view: { type: "modal", title: { type: "plain_text", text: "Late" }, blocks: [] } })).rejects.toThrow(
+      /expired_trigger_id/,
+    );
   });
 
   it("files.uploadV2: the file's bytes arrive (multipart) and it is shared into the channel with the comment", async () => {
@@ -81,7 +87,12 @@ describe("the playground's Slack workspace", () => {
     const metadata = { event_type: "cosell_outbox", event_payload: { id: "row-1" } };
     const parent = await client.chat.postMessage({ channel: "C1", text: "card", metadata });
     expect(parent.message?.metadata).toEqual(metadata);
-    await client.chat.postMessage({ channel: "C1", text: "reply", thread_ts: parent.ts!, metadata: { event_type: "cosell_outbox", event_payload: { id: "row-2" } } });
+    await client.chat.postMessage({
+      channel: "C1",
+      text: "reply",
+      thread_ts: parent.ts!,
+      metadata: { event_type: "cosell_outbox", event_payload: { id: "row-2" } },
+    });
     for (let i = 0; i < 3; i++) await client.chat.postMessage({ channel: "C1", text: `later ${i}` });
     expect(fake.messages.find((m) => m.text === "card")!.metadata).toEqual(metadata);
 

@@ -46,7 +46,9 @@ export function countsLine(c: OverlapCounts, open?: OverlapCounts, opts: { partn
 }
 
 function listLine(label: string, list: { rowCount: number; importedAt: Date } | null, status: "CUSTOMER" | "PROSPECT"): SlackText {
-  return list ? mrkdwn`${label} ${n(list.rowCount)} ${statusWord(status)} (${slackDate(list.importedAt, "{date_short}")})` : mrkdwn`${label} no ${statusWord(status, false)} list`;
+  return list
+    ? mrkdwn`${label} ${n(list.rowCount)} ${statusWord(status)} (${slackDate(list.importedAt, "{date_short}")})`
+    : mrkdwn`${label} no ${statusWord(status, false)} list`;
 }
 
 export interface MapMessageOptions {
@@ -66,12 +68,15 @@ export function renderAccountMap(map: AccountMap, opts: MapMessageOptions): Safe
     { type: "section", text: { type: "mrkdwn", text: truncateMrkdwn(countsLine(map.counts, map.withOpenDeals, { partnerView }), 3000) } },
   ];
   const ours = map.ours ? map.ours.name : "Ours";
-  const lists = joinMrkdwn([
-    listLine(`${ours}:`, map.ourCustomers, "CUSTOMER"),
-    listLine("·", map.ourProspects, "PROSPECT"),
-    listLine(`· ${partner}:`, map.theirCustomers, "CUSTOMER"),
-    listLine("·", map.theirProspects, "PROSPECT"),
-  ], " ");
+  const lists = joinMrkdwn(
+    [
+      listLine(`${ours}:`, map.ourCustomers, "CUSTOMER"),
+      listLine("·", map.ourProspects, "PROSPECT"),
+      listLine(`· ${partner}:`, map.theirCustomers, "CUSTOMER"),
+      listLine("·", map.theirProspects, "PROSPECT"),
+    ],
+    " ",
+  );
   blocks.push({ type: "context", elements: [{ type: "mrkdwn", text: truncateMrkdwn(lists, 3000) }] });
 
   if (!map.theirCustomers) {
@@ -87,7 +92,9 @@ export function renderAccountMap(map: AccountMap, opts: MapMessageOptions): Safe
   if (opts.level === "counts") {
     blocks.push({
       type: "context",
-      elements: [{ type: "mrkdwn", text: mrkdwn`The program shares overlap counts with partners; the accounts themselves are discussed with your partner manager.` }],
+      elements: [
+        { type: "mrkdwn", text: mrkdwn`The program shares overlap counts with partners; the accounts themselves are discussed with your partner manager.` },
+      ],
     });
     return { text, blocks };
   }
@@ -100,7 +107,10 @@ export function renderAccountMap(map: AccountMap, opts: MapMessageOptions): Safe
   }
   blocks.push({
     type: "section",
-    text: { type: "mrkdwn", text: mrkdwn`*Top ${targets.length} co-sell targets* — ranked by relationship depth, open pipeline, strategic flag, named owners and combined ARR.` },
+    text: {
+      type: "mrkdwn",
+      text: mrkdwn`*Top ${targets.length} co-sell targets* — ranked by relationship depth, open pipeline, strategic flag, named owners and combined ARR.`,
+    },
   });
   targets.forEach((t, i) => blocks.push(...targetBlocks(t, i + 1, map.partner.id, opts)));
   return { text, blocks: blocks.slice(0, 50) };
@@ -116,7 +126,9 @@ function targetBlocks(t: RankedTarget, rank: number, partnerOrgId: string, opts:
   const value = JSON.stringify({ p: partnerOrgId, d: t.domain });
   const buttons = [
     { type: "button" as const, text: { type: "plain_text" as const, text: "Register co-sell deal" }, action_id: ACTION.mapRegister, value },
-    ...(opts.level === "internal" ? [{ type: "button" as const, text: { type: "plain_text" as const, text: "Request intro" }, action_id: ACTION.mapIntro, value }] : []),
+    ...(opts.level === "internal"
+      ? [{ type: "button" as const, text: { type: "plain_text" as const, text: "Request intro" }, action_id: ACTION.mapIntro, value }]
+      : []),
   ];
   return [
     { type: "section", text: { type: "mrkdwn", text: truncateMrkdwn(line, 3000) } },
@@ -243,11 +255,21 @@ export interface RefreshPartner {
   hasCustomerList: boolean;
 }
 
-export function renderRefreshReminder(r: { pairingName: string; quarter: string; ourName: string | null; partners: RefreshPartner[] }): SafeMessage & { blocks: SafeBlock[] } {
+export function renderRefreshReminder(r: {
+  pairingName: string;
+  quarter: string;
+  ourName: string | null;
+  partners: RefreshPartner[];
+}): SafeMessage & { blocks: SafeBlock[] } {
   const lines = r.partners.map((p) => {
     const total = overlapTotal(p.counts);
     if (!p.hasCustomerList) return `• *${p.name}*: no customer list yet — import it to see the overlap.`;
-    const delta = p.previousOverlap === null ? "first mapping" : total - p.previousOverlap >= 0 ? `*${n(total - p.previousOverlap)} new overlaps since the last refresh* (was ${n(p.previousOverlap)})` : `${n(p.previousOverlap - total)} fewer overlaps than at the last refresh (was ${n(p.previousOverlap)})`;
+    const delta =
+      p.previousOverlap === null
+        ? "first mapping"
+        : total - p.previousOverlap >= 0
+          ? `*${n(total - p.previousOverlap)} new overlaps since the last refresh* (was ${n(p.previousOverlap)})`
+          : `${n(p.previousOverlap - total)} fewer overlaps than at the last refresh (was ${n(p.previousOverlap)})`;
     return `• *${p.name}*: ${n(total)} overlaps — ${n(p.counts.customerOverlap)} customers of both, ${n(p.counts.prospectOverlap)} ${r.ourName ? `${r.ourName} prospects` : "our prospects"} who are their customers; ${n(p.counts.whitespace)} whitespace · ${delta}`;
   });
   const text = mrkdwn`Quarterly account mapping for ${r.pairingName} (${r.quarter}): refresh your lists and pick the accounts to pursue together.`;

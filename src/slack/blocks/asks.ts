@@ -26,7 +26,10 @@ function doneButton(askId: string) {
 }
 
 /** New ask: the modal from the deal card's Ask button (or `/cosell ask CS-12` alone). */
-export function buildAskModal(deal: { id: string; ref: number; title: string }, opts: { channelId?: string | undefined; ownerUserId?: string | undefined } = {}): SafeModalView {
+export function buildAskModal(
+  deal: { id: string; ref: number; title: string },
+  opts: { channelId?: string | undefined; ownerUserId?: string | undefined } = {},
+): SafeModalView {
   return {
     type: "modal",
     callback_id: CALLBACK.createAsk,
@@ -35,7 +38,16 @@ export function buildAskModal(deal: { id: string; ref: number; title: string }, 
     close: { type: "plain_text", text: "Cancel" },
     private_metadata: JSON.stringify({ dealId: deal.id, ...(opts.channelId ? { channelId: opts.channelId } : {}) }),
     blocks: [
-      { type: "section", text: { type: "mrkdwn", text: truncateMrkdwn(mrkdwn`*${formatDealRef(deal.ref)} · ${deal.title}* — ask someone on the deal for something; they get a DM and the clock starts (their organization's response SLA).`, 3000) } },
+      {
+        type: "section",
+        text: {
+          type: "mrkdwn",
+          text: truncateMrkdwn(
+            mrkdwn`*${formatDealRef(deal.ref)} · ${deal.title}* — ask someone on the deal for something; they get a DM and the clock starts (their organization's response SLA).`,
+            3000,
+          ),
+        },
+      },
       {
         type: "input",
         block_id: B.owner,
@@ -46,7 +58,13 @@ export function buildAskModal(deal: { id: string; ref: number; title: string }, 
         type: "input",
         block_id: B.text,
         label: { type: "plain_text", text: "What do you need" },
-        element: { type: "plain_text_input", action_id: INPUT, multiline: true, max_length: ASK_TEXT_MAX, placeholder: { type: "plain_text", text: "e.g. need an SE for Thursday's demo" } },
+        element: {
+          type: "plain_text_input",
+          action_id: INPUT,
+          multiline: true,
+          max_length: ASK_TEXT_MAX,
+          placeholder: { type: "plain_text", text: "e.g. need an SE for Thursday's demo" },
+        },
       },
     ],
   };
@@ -67,28 +85,58 @@ export function renderAskDm(a: AskMessageData): SafeMessage & { blocks: SafeBloc
 /** Level 1, in the pairing channel: the owner is mentioned; anyone allowed can close it from here. */
 export function renderOverdueAlert(a: AskMessageData): SafeMessage & { blocks: SafeBlock[] } {
   const text = mrkdwn`⏰ Overdue: ${mention(a.ownerUserId)} owes ${quote(a.text)} on ${formatDealRef(a.dealRef)} (asked by ${mention(a.fromUserId)}, due ${slackDate(a.dueAt)})`;
-  return { text, blocks: [{ type: "section", text: { type: "mrkdwn", text } }, { type: "actions", block_id: `ask_${a.askId}`, elements: [doneButton(a.askId)] }] };
+  return {
+    text,
+    blocks: [
+      { type: "section", text: { type: "mrkdwn", text } },
+      { type: "actions", block_id: `ask_${a.askId}`, elements: [doneButton(a.askId)] },
+    ],
+  };
 }
 
 /** Level 2 (2 × SLA), in the pairing channel. */
 export function renderEscalationChannel(a: AskMessageData & { relationshipOwnerUserId: string | null }): SafeMessage & { blocks: SafeBlock[] } {
-  const told = a.relationshipOwnerUserId ? mrkdwn` ${mention(a.relationshipOwnerUserId)} (relationship owner) has been told.` : " The deal has no relationship owner to escalate to yet — set one with Edit roles.";
+  const told = a.relationshipOwnerUserId
+    ? mrkdwn` ${mention(a.relationshipOwnerUserId)} (relationship owner) has been told.`
+    : " The deal has no relationship owner to escalate to yet — set one with Edit roles.";
   const text = mrkdwn`🚨 Escalated: ${mention(a.ownerUserId)} still owes ${quote(a.text)} on ${formatDealRef(a.dealRef)} (asked by ${mention(a.fromUserId)}, was due ${slackDate(a.dueAt)}).${told}`;
-  return { text, blocks: [{ type: "section", text: { type: "mrkdwn", text } }, { type: "actions", block_id: `ask_${a.askId}`, elements: [doneButton(a.askId)] }] };
+  return {
+    text,
+    blocks: [
+      { type: "section", text: { type: "mrkdwn", text } },
+      { type: "actions", block_id: `ask_${a.askId}`, elements: [doneButton(a.askId)] },
+    ],
+  };
 }
 
 /** Level 2: DM to the deal's relationship owner (the quarterback). */
 export function renderEscalationDm(a: AskMessageData): SafeMessage & { blocks: SafeBlock[] } {
   const text = mrkdwn`🚨 Escalation on ${formatDealRef(a.dealRef)}: ${mention(a.ownerUserId)} hasn't answered ${mention(a.fromUserId)}'s ask ${quote(a.text)} for twice the response SLA (it was due ${slackDate(a.dueAt)}). As the relationship owner, please unblock it.`;
-  return { text, blocks: [{ type: "section", text: { type: "mrkdwn", text } }, { type: "actions", block_id: `ask_${a.askId}`, elements: [doneButton(a.askId)] }] };
+  return {
+    text,
+    blocks: [
+      { type: "section", text: { type: "mrkdwn", text } },
+      { type: "actions", block_id: `ask_${a.askId}`, elements: [doneButton(a.askId)] },
+    ],
+  };
 }
 
 export function renderStaleAlert(d: { ref: number; title: string; stage: Stage; days: number; relationshipOwnerUserId: string | null }): SafeMessage {
   const who = d.relationshipOwnerUserId ? mrkdwn`${mention(d.relationshipOwnerUserId)}, log` : "Log";
-  return { text: mrkdwn`💤 Stale: ${formatDealRef(d.ref)} · ${escapeMrkdwn(truncate(d.title, 150))} has had no activity for ${d.days} days (${stageLabel(d.stage)}). ${who} a touchpoint or move the stage.` };
+  return {
+    text: mrkdwn`💤 Stale: ${formatDealRef(d.ref)} · ${escapeMrkdwn(truncate(d.title, 150))} has had no activity for ${d.days} days (${stageLabel(d.stage)}). ${who} a touchpoint or move the stage.`,
+  };
 }
 
-export function renderCloseDateAlert(d: { ref: number; title: string; stage: Stage; expectedCloseDate: string; relationshipOwnerUserId: string | null }): SafeMessage {
+export function renderCloseDateAlert(d: {
+  ref: number;
+  title: string;
+  stage: Stage;
+  expectedCloseDate: string;
+  relationshipOwnerUserId: string | null;
+}): SafeMessage {
   const who = d.relationshipOwnerUserId ? mrkdwn`${mention(d.relationshipOwnerUserId)}, update` : "Update";
-  return { text: mrkdwn`📅 Close date passed: ${formatDealRef(d.ref)} · ${escapeMrkdwn(truncate(d.title, 150))} was expected to close on ${d.expectedCloseDate} and is still in ${stageLabel(d.stage)}. ${who} the close date or the stage.` };
+  return {
+    text: mrkdwn`📅 Close date passed: ${formatDealRef(d.ref)} · ${escapeMrkdwn(truncate(d.title, 150))} was expected to close on ${d.expectedCloseDate} and is still in ${stageLabel(d.stage)}. ${who} the close date or the stage.`,
+  };
 }

@@ -58,7 +58,12 @@ export function buildAttributionConfigModal(current: ConfigInfo, counts: readonl
       },
     },
     { type: "header", text: { type: "plain_text", text: "Role split (sell-with), whole %" } },
-    { type: "context", elements: [{ type: "mrkdwn", text: mrkdwn`The five add up to 100. Roles nobody holds on a deal have their share spread pro rata over the roles that are held.` }] },
+    {
+      type: "context",
+      elements: [
+        { type: "mrkdwn", text: mrkdwn`The five add up to 100. Roles nobody holds on a deal have their share spread pro rata over the roles that are held.` },
+      ],
+    },
   ];
   for (const r of ROLES) blocks.push(numberInput(roleBlock(r), `${roleWord(r)} (%)`, String(c.rolePercents[r]), { min: "0", max: "100" }));
   blocks.push(
@@ -69,7 +74,15 @@ export function buildAttributionConfigModal(current: ConfigInfo, counts: readonl
       hint: "60 to 80. The rest goes to influence and technical-validation partners by weighted touchpoints.",
     }),
     { type: "header", text: { type: "plain_text", text: "Touchpoint weights (0–100)" } },
-    { type: "context", elements: [{ type: "mrkdwn", text: mrkdwn`Each logged touchpoint counts this many times in the Influence model and the sell-through remainder; 0 ignores the type.` }] },
+    {
+      type: "context",
+      elements: [
+        {
+          type: "mrkdwn",
+          text: mrkdwn`Each logged touchpoint counts this many times in the Influence model and the sell-through remainder; 0 ignores the type.`,
+        },
+      ],
+    },
   );
   for (const t of TOUCHPOINT_TYPES) blocks.push(numberInput(weightBlock(t), touchpointLabel(t), String(c.touchpointWeights[t]), { min: "0", max: "100" }));
   blocks.push(
@@ -90,7 +103,12 @@ export function buildAttributionConfigModal(current: ConfigInfo, counts: readonl
       type: "input",
       block_id: B.currency,
       label: { type: "plain_text", text: "Program currency" },
-      element: { type: "static_select", action_id: INPUT, options: currencyOptions(c.currency), initial_option: { text: { type: "plain_text", text: c.currency }, value: c.currency } },
+      element: {
+        type: "static_select",
+        action_id: INPUT,
+        options: currencyOptions(c.currency),
+        initial_option: { text: { type: "plain_text", text: c.currency }, value: c.currency },
+      },
     },
   );
   return {
@@ -198,7 +216,10 @@ export function renderConfigSummary(current: ConfigInfo, counts: readonly Versio
 }
 
 /** What the editor turns into after a submit (response_action: update). */
-export function buildConfigResultView(r: { kind: "saved"; version: number; previousVersion: number; changes: string[] } | { kind: "unchanged"; version: number }, counts: readonly VersionCount[] = []): SafeModalView {
+export function buildConfigResultView(
+  r: { kind: "saved"; version: number; previousVersion: number; changes: string[] } | { kind: "unchanged"; version: number },
+  counts: readonly VersionCount[] = [],
+): SafeModalView {
   const text =
     r.kind === "saved"
       ? mrkdwn`Saved *version ${r.version}* of the attribution config (was v${r.previousVersion}). Deals registered from now on use it.\n\n*Changes*\n${r.changes.map((x) => `• ${x}`).join("\n")}`

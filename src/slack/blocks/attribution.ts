@@ -37,11 +37,20 @@ export function renderAttributionReceipt(d: ReceiptData, opts: { shareAmounts: b
     const payouts = r.payouts.map((p) => mrkdwn`• ${p.orgName}: ${formatMoney(p.amountMinor, r.currency)}`);
     blocks.push({
       type: "section",
-      text: { type: "mrkdwn", text: truncateMrkdwn(mrkdwn`*Partner commission pool:* ${formatMoney(r.pool.amountMinor, r.currency)} (${r.pool.rateKind} rate ${formatBp(r.pool.rateBp)})\n${joinMrkdwn(payouts)}`, 3000) },
+      text: {
+        type: "mrkdwn",
+        text: truncateMrkdwn(
+          mrkdwn`*Partner commission pool:* ${formatMoney(r.pool.amountMinor, r.currency)} (${r.pool.rateKind} rate ${formatBp(r.pool.rateBp)})\n${joinMrkdwn(payouts)}`,
+          3000,
+        ),
+      },
     });
   }
   blocks.push(
-    { type: "context", elements: [{ type: "mrkdwn", text: mrkdwn`Record #${d.seq} · config v${d.configVersion} · ${d.reason} · shares add up to exactly 100.00%` }] },
+    {
+      type: "context",
+      elements: [{ type: "mrkdwn", text: mrkdwn`Record #${d.seq} · config v${d.configVersion} · ${d.reason} · shares add up to exactly 100.00%` }],
+    },
     {
       type: "actions",
       elements: [
@@ -58,13 +67,19 @@ export function renderAttributionReceipt(d: ReceiptData, opts: { shareAmounts: b
  * The math for one viewer. Internal people see every payout; a partner person sees the
  * credit shares (public on the receipt) and only their own organization's payout.
  */
-export function renderAttributionMath(d: ReceiptData, viewer: { kind: "internal" } | { kind: "partner"; orgId: string }): SafeMessage & { blocks: SafeBlock[] } {
+export function renderAttributionMath(
+  d: ReceiptData,
+  viewer: { kind: "internal" } | { kind: "partner"; orgId: string },
+): SafeMessage & { blocks: SafeBlock[] } {
   const r = d.result;
   const sections: SlackText[] = [];
   sections.push(mrkdwn`*${formatDealRef(d.dealRef)} · ${d.dealTitle}* — ${MODEL_LABELS[r.model]}\n_${r.modelReason}_`);
   sections.push(
     mrkdwn`*Credit* (of ${formatMoney(r.amountMinor, r.currency)})\n${joinMrkdwn(
-      r.credits.map((c) => mrkdwn`• ${c.orgName}${c.internal ? " (us)" : ""}: ${formatBp(c.creditBp)} — ${rolesText(c.roles)}${c.weightedTouchpoints ? `, ${c.weightedTouchpoints} weighted touchpoint${c.weightedTouchpoints === 1 ? "" : "s"}` : ""}`),
+      r.credits.map(
+        (c) =>
+          mrkdwn`• ${c.orgName}${c.internal ? " (us)" : ""}: ${formatBp(c.creditBp)} — ${rolesText(c.roles)}${c.weightedTouchpoints ? `, ${c.weightedTouchpoints} weighted touchpoint${c.weightedTouchpoints === 1 ? "" : "s"}` : ""}`,
+      ),
     )}`,
   );
   if (!r.pool) {
@@ -80,7 +95,9 @@ export function renderAttributionMath(d: ReceiptData, viewer: { kind: "internal"
       return mrkdwn`• *${p.orgName}*: ${formatMoney(r.pool!.amountMinor, r.currency)} × ${formatBp(c.creditBp)} ÷ ${formatBp(partnerBp)} → *${formatMoney(p.amountMinor, r.currency)}*`;
     });
     if (viewer.kind === "partner" && visible.length === 0) lines.push(mrkdwn`• Your organization has no credit on this deal, so no payout.`);
-    sections.push(mrkdwn`*${viewer.kind === "internal" ? "Payouts" : "Your payout"}*\n${joinMrkdwn(lines)}\n_Parts are rounded by largest remainder so they add up exactly to the pool._`);
+    sections.push(
+      mrkdwn`*${viewer.kind === "internal" ? "Payouts" : "Your payout"}*\n${joinMrkdwn(lines)}\n_Parts are rounded by largest remainder so they add up exactly to the pool._`,
+    );
   }
   if (viewer.kind === "internal") sections.push(mrkdwn`*Every step*\n${joinMrkdwn(r.steps.map((s) => `• ${humanizeStep(s)}`))}`);
   const blocks: SafeBlock[] = sections.map((s) => ({ type: "section", text: { type: "mrkdwn", text: truncateMrkdwn(s, 3000) } }));

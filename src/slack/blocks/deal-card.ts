@@ -1,4 +1,4 @@
-import { type SafeBlock } from "../mrkdwn";
+import type { SafeBlock } from "../mrkdwn";
 import type { DealView } from "../../store/deal-view";
 import { ACTION } from "../ids";
 import { truncate } from "../text";
@@ -34,13 +34,20 @@ export function renderDealCard(deal: DealView, opts: { audience: Audience; now: 
   ];
 
   const orgName = (id: string | null) => deal.participants.find((p) => p.orgId === id)?.orgName ?? null;
-  const roleLines = deal.participants.map((p) => mrkdwn`• *${p.orgName}*${p.internal ? " (us)" : ""} — ${rolesText(p.roles)}${p.responseSlaHours ? ` · responds within ${p.responseSlaHours} h` : ""}`);
+  const roleLines = deal.participants.map(
+    (p) =>
+      mrkdwn`• *${p.orgName}*${p.internal ? " (us)" : ""} — ${rolesText(p.roles)}${p.responseSlaHours ? ` · responds within ${p.responseSlaHours} h` : ""}`,
+  );
   blocks.push({
     type: "section",
     text: {
       type: "mrkdwn",
       text: truncateMrkdwn(
-        joinMrkdwn([mrkdwn`*Roles*`, ...roleLines, mrkdwn`Relationship owner: ${mention(deal.relationshipOwnerUserId)} · Post-sale: ${orgName(deal.postSaleOwnerOrgId) ?? "not decided"}`]),
+        joinMrkdwn([
+          mrkdwn`*Roles*`,
+          ...roleLines,
+          mrkdwn`Relationship owner: ${mention(deal.relationshipOwnerUserId)} · Post-sale: ${orgName(deal.postSaleOwnerOrgId) ?? "not decided"}`,
+        ]),
         3000,
       ),
     },
@@ -58,23 +65,37 @@ export function renderDealCard(deal: DealView, opts: { audience: Audience; now: 
   }
 
   if (deal.openAsks.length > 0) {
-    const lines = deal.openAsks.slice(0, 10).map((a) => mrkdwn`${a.dueAt <= opts.now ? "🔴 overdue" : "⏳"} ${mention(a.ownerUserId)}: ${truncate(a.text, 200)} — due ${slackDate(a.dueAt)}`);
+    const lines = deal.openAsks
+      .slice(0, 10)
+      .map((a) => mrkdwn`${a.dueAt <= opts.now ? "🔴 overdue" : "⏳"} ${mention(a.ownerUserId)}: ${truncate(a.text, 200)} — due ${slackDate(a.dueAt)}`);
     if (deal.openAsks.length > 10) lines.push(mrkdwn`…and ${deal.openAsks.length - 10} more`);
-    blocks.push({ type: "section", text: { type: "mrkdwn", text: truncateMrkdwn(joinMrkdwn([mrkdwn`*Open asks* (${deal.openAsks.length})`, ...lines]), 3000) } });
+    blocks.push({
+      type: "section",
+      text: { type: "mrkdwn", text: truncateMrkdwn(joinMrkdwn([mrkdwn`*Open asks* (${deal.openAsks.length})`, ...lines]), 3000) },
+    });
   }
 
   if (opts.audience === "internal" && deal.notes) {
     blocks.push({ type: "section", text: { type: "mrkdwn", text: truncateMrkdwn(mrkdwn`*Internal notes* (never shown to partners)\n${deal.notes}`, 3000) } });
   }
 
-  const context = [mrkdwn`Registered by ${mention(deal.registeredBy)} ${slackDate(deal.registeredAt, "{date_short_pretty}")}`, mrkdwn`${deal.touchpointCount} touchpoint${deal.touchpointCount === 1 ? "" : "s"}`];
+  const context = [
+    mrkdwn`Registered by ${mention(deal.registeredBy)} ${slackDate(deal.registeredAt, "{date_short_pretty}")}`,
+    mrkdwn`${deal.touchpointCount} touchpoint${deal.touchpointCount === 1 ? "" : "s"}`,
+  ];
   if (deal.conflictWithRef) context.push(mrkdwn`⚠️ registered as a conflict with ${formatDealRef(deal.conflictWithRef)}`);
   blocks.push({ type: "context", elements: [{ type: "mrkdwn", text: joinMrkdwn(context, " · ") }] });
 
   const button = (text: string, action_id: string) => ({ type: "button" as const, text: { type: "plain_text" as const, text }, action_id, value: deal.id });
   const buttons = closed
     ? [button("Attribution", ACTION.attribution), button("Log touchpoint", ACTION.logTouchpoint)]
-    : [button("Log touchpoint", ACTION.logTouchpoint), button("Change stage", ACTION.changeStage), button("Edit roles", ACTION.editRoles), button("Ask", ACTION.ask), button("Attribution", ACTION.attribution)];
+    : [
+        button("Log touchpoint", ACTION.logTouchpoint),
+        button("Change stage", ACTION.changeStage),
+        button("Edit roles", ACTION.editRoles),
+        button("Ask", ACTION.ask),
+        button("Attribution", ACTION.attribution),
+      ];
   blocks.push({ type: "actions", block_id: `deal_actions`, elements: buttons });
 
   const text = mrkdwn`${ref} · ${deal.title} — ${deal.accountName}, ${formatMoney(deal.amountMinor, deal.currency)}, ${stageLabel(deal.stage)}`;

@@ -89,7 +89,11 @@ export function packDigest(doc: DigestDoc): DigestMessage[] {
 
   const n = messages.length;
   return messages.map((blocks, i) => {
-    if (i > 0) blocks[0] = { type: "context", elements: [{ type: "mrkdwn", text: truncateMrkdwn(mrkdwn`*${doc.title}* — continued (part ${i + 1} of ${n})`, MAX_SECTION_TEXT) }] };
+    if (i > 0)
+      blocks[0] = {
+        type: "context",
+        elements: [{ type: "mrkdwn", text: truncateMrkdwn(mrkdwn`*${doc.title}* — continued (part ${i + 1} of ${n})`, MAX_SECTION_TEXT) }],
+      };
     const part = n > 1 ? ` (part ${i + 1} of ${n})` : "";
     return { text: truncateMrkdwn(mrkdwn`${doc.title}${part}`, 300), blocks };
   });
@@ -118,7 +122,10 @@ const offsetCache = new Map<string, Map<number, number>>();
 
 function offsetAt(d: Date, timezone: string): number {
   let byHour = offsetCache.get(timezone);
-  if (!byHour) offsetCache.set(timezone, (byHour = new Map()));
+  if (!byHour) {
+    byHour = new Map();
+    offsetCache.set(timezone, byHour);
+  }
   if (byHour.size > 50_000) byHour.clear();
   // Quarter-hour buckets: exact for every real zone's transitions (on :00, :30 or :45).
   const bucket = Math.floor(d.getTime() / (HOUR_MS / 4));
@@ -174,13 +181,17 @@ export function pairingDigestDoc(d: PairingDigestData): DigestDoc {
   const total = new Map<string, number>();
   for (const s of d.pipeline) for (const a of s.amounts) total.set(a.currency, (total.get(a.currency) ?? 0) + a.minor);
   const pipeline = d.pipeline.map((s) => `${STAGE_EMOJI[s.stage]} ${stageLabel(s.stage)}: ${s.deals} deal${s.deals === 1 ? "" : "s"} · ${amounts(s.amounts)}`);
-  pipeline.push(`*Open pipeline: ${d.openDeals} deal${d.openDeals === 1 ? "" : "s"} · ${amounts([...total.entries()].map(([currency, minor]) => ({ currency, minor })))}*`);
+  pipeline.push(
+    `*Open pipeline: ${d.openDeals} deal${d.openDeals === 1 ? "" : "s"} · ${amounts([...total.entries()].map(([currency, minor]) => ({ currency, minor })))}*`,
+  );
 
   // What moved.
   const moved: MrkdwnValue[] = [];
   for (const r of d.registrations) moved.push(`🆕 Registered: ${dealLineText(r)}`);
   for (const m of d.moves.filter((x) => x.to !== "CLOSED_WON" && x.to !== "CLOSED_LOST")) {
-    moved.push(mrkdwn`${m.reopen ? "♻️ Reopened" : "➡️"} ${dealText(m)}: ${stageLabel(m.from)} → *${stageLabel(m.to)}* by ${mention(m.by)} · ${localDay(m.at, tz)}`);
+    moved.push(
+      mrkdwn`${m.reopen ? "♻️ Reopened" : "➡️"} ${dealText(m)}: ${stageLabel(m.from)} → *${stageLabel(m.to)}* by ${mention(m.by)} · ${localDay(m.at, tz)}`,
+    );
   }
   for (const w of d.wins) moved.push(`🏆 Won: ${dealLineText(w)}`);
   for (const l of d.losses) moved.push(`🪦 Lost: ${dealLineText(l)}`);
@@ -211,10 +222,7 @@ export function pairingDigestDoc(d: PairingDigestData): DigestDoc {
   );
 
   const t = d.targets;
-  const targets = [
-    `${MARK_EMOJI[t.registrations.mark]} ${t.registrations.text}`,
-    `${MARK_EMOJI[t.active.mark]} ${t.active.text}`,
-  ];
+  const targets = [`${MARK_EMOJI[t.registrations.mark]} ${t.registrations.text}`, `${MARK_EMOJI[t.active.mark]} ${t.active.text}`];
 
   return {
     title: `🗓️ Weekly co-sell standup · ${d.pairing.name}`,
@@ -222,13 +230,23 @@ export function pairingDigestDoc(d: PairingDigestData): DigestDoc {
     sections: [
       { heading: "Pipeline by stage", lines: pipeline },
       { heading: `What moved this week (${movedSummary})`, lines: capped(moved, (n) => `…and ${n} more changes`) },
-      { heading: `Touchpoints this week (${tpTotal})`, lines: touchpoints, note: tpTotal === 0 ? "Log every call and follow-up with the deal card's *Log touchpoint* button: it is the evidence attribution is computed from." : undefined },
+      {
+        heading: `Touchpoints this week (${tpTotal})`,
+        lines: touchpoints,
+        note:
+          tpTotal === 0
+            ? "Log every call and follow-up with the deal card's *Log touchpoint* button: it is the evidence attribution is computed from."
+            : undefined,
+      },
       { heading: `Blockers: open asks (${d.asks.length}, ${overdue} overdue)`, lines: asks },
       { heading: `Close dates in the next 30 days (${d.closingSoon.length})`, lines: closing },
       {
         heading: `Role-clarity gaps (${d.gaps.length} deal${d.gaps.length === 1 ? "" : "s"})`,
         lines: gaps,
-        note: d.gaps.length > 0 ? "One answer each before the first customer conversation: quarterback, a lead per stage, post-sale owner, each partner's response SLA. Use *Edit roles* on the card." : undefined,
+        note:
+          d.gaps.length > 0
+            ? "One answer each before the first customer conversation: quarterback, a lead per stage, post-sale owner, each partner's response SLA. Use *Edit roles* on the card."
+            : undefined,
       },
       { heading: `90-day playbook targets (day ${t.day} since the pairing started)`, lines: targets },
     ],
@@ -335,7 +353,10 @@ export function metricRows(m: ProgramMetrics): MetricRow[] {
       key: "concentration",
       label: "Revenue concentration by partner",
       mark: m.concentration.mark,
-      value: m.concentration.topShare === null ? "no partner-credited won revenue yet" : `top partner ${m.concentration.partners[0]!.name} = *${pct(m.concentration.topShare)}* of ${money(m.concentration.totalMinor)}`,
+      value:
+        m.concentration.topShare === null
+          ? "no partner-credited won revenue yet"
+          : `top partner ${m.concentration.partners[0]!.name} = *${pct(m.concentration.topShare)}* of ${money(m.concentration.totalMinor)}`,
       target: `top partner ≤ ${TARGETS.concentration.watch * 100}% (over ${TARGETS.concentration.bad * 100}%: the program depends on one partner)`,
       definition: `Won revenue × each partner's credit share (latest attribution record), in ${c}`,
     },
@@ -364,7 +385,10 @@ export function managerDigestDoc(d: ManagerDigestData, opts: { week?: string } =
     (n) => `…and ${n} more pairings`,
   );
   const sok = capped(
-    m.scaleOrKill.pairings.map((s) => `${s.call === "kill" ? "❌ end it" : s.call === "scale" ? "🚀 scale" : "➖ keep going"} · ${s.name} (day ${s.ageDays}) · pipeline ${money(s.pipelineMinor)} · ${s.won} won`),
+    m.scaleOrKill.pairings.map(
+      (s) =>
+        `${s.call === "kill" ? "❌ end it" : s.call === "scale" ? "🚀 scale" : "➖ keep going"} · ${s.name} (day ${s.ageDays}) · pipeline ${money(s.pipelineMinor)} · ${s.won} won`,
+    ),
     (n) => `…and ${n} more pairings`,
   );
   const conc = capped(
@@ -373,16 +397,31 @@ export function managerDigestDoc(d: ManagerDigestData, opts: { week?: string } =
   );
   const attribution: MrkdwnValue[] = [];
   for (const s of m.attribution) {
-    attribution.push(`*${s.currency}*: ${s.deals} deal${s.deals === 1 ? "" : "s"} · ${formatMoney(s.amountMinor, s.currency)} · commission pool ${formatMoney(s.poolMinor, s.currency)}`);
+    attribution.push(
+      `*${s.currency}*: ${s.deals} deal${s.deals === 1 ? "" : "s"} · ${formatMoney(s.amountMinor, s.currency)} · commission pool ${formatMoney(s.poolMinor, s.currency)}`,
+    );
     for (const l of s.lines) {
-      attribution.push(`• ${l.name}${l.internal ? " (us, reported, never paid)" : ""}: credit ${formatMoney(l.creditedMinor, s.currency)} on ${l.deals} deal${l.deals === 1 ? "" : "s"}${l.internal ? "" : ` · commission ${formatMoney(l.commissionMinor, s.currency)}`}`);
+      attribution.push(
+        `• ${l.name}${l.internal ? " (us, reported, never paid)" : ""}: credit ${formatMoney(l.creditedMinor, s.currency)} on ${l.deals} deal${l.deals === 1 ? "" : "s"}${l.internal ? "" : ` · commission ${formatMoney(l.commissionMinor, s.currency)}`}`,
+      );
     }
   }
-  const others = m.otherCurrencies.map((o) => `• ${o.currency}: ${o.openDeals} open deal${o.openDeals === 1 ? "" : "s"}, ${formatMoney(o.openMinor, o.currency)} — not converted, not in the shares above`);
+  const others = m.otherCurrencies.map(
+    (o) =>
+      `• ${o.currency}: ${o.openDeals} open deal${o.openDeals === 1 ? "" : "s"}, ${formatMoney(o.openMinor, o.currency)} — not converted, not in the shares above`,
+  );
 
   const sections: DigestSection[] = [
-    { heading: `Program metrics (${good} on target, ${bad} off target)`, lines: metricLines, note: `✅ on target · ⚠️ watch · ❌ off target · ➖ not enough data (comparisons need ${MIN_SAMPLE}+ deals per group). Money in ${m.currency}; every metric is to date unless it says otherwise.` },
-    { heading: "Pairing ranking (open pipeline, then win rate, then deal size)", lines: ranking, note: "Invest in the top 3 pairings, review the bottom 3 (marked once there are more than 3)." },
+    {
+      heading: `Program metrics (${good} on target, ${bad} off target)`,
+      lines: metricLines,
+      note: `✅ on target · ⚠️ watch · ❌ off target · ➖ not enough data (comparisons need ${MIN_SAMPLE}+ deals per group). Money in ${m.currency}; every metric is to date unless it says otherwise.`,
+    },
+    {
+      heading: "Pairing ranking (open pipeline, then win rate, then deal size)",
+      lines: ranking,
+      note: "Invest in the top 3 pairings, review the bottom 3 (marked once there are more than 3).",
+    },
     { heading: `Time to first co-sell deal per pairing (target ≤ ${TARGETS.firstDealDays} days)`, lines: firstDeal },
     { heading: `Scale or kill (pairings past day ${TARGETS.scaleOrKillDays})`, lines: sok.length > 0 ? sok : ["_no pairing is 90 days old yet_"] },
     { heading: "Revenue concentration by partner (won, credited)", lines: conc.length > 0 ? conc : ["_no won revenue with partner credit yet_"] },

@@ -21,7 +21,7 @@ export function shortDisputeId(id: string): string {
   return id.slice(0, 8);
 }
 
-const quote = (text: string, max: number) => mrkdwn`“${(truncate(text.trim(), max))}”`;
+const quote = (text: string, max: number) => mrkdwn`“${truncate(text.trim(), max)}”`;
 const outcomeWord = (o: DisputeOutcome) => (o === "RESOLVED" ? "resolved" : "rejected");
 
 export interface DisputeModalData {
@@ -114,7 +114,10 @@ export function renderDisputeAdminDm(d: DisputeMessageData): SafeMessage & { blo
         type: "section",
         text: {
           type: "mrkdwn",
-          text: truncateMrkdwn(mrkdwn`⚖️ *${d.orgName}* disputes the attribution of *${ref} · ${d.dealTitle}* (record #${d.seq}: ${credits}).\n${mention(d.raisedBy)} says: ${quote(d.reason, REASON_MAX)}`, 3000),
+          text: truncateMrkdwn(
+            mrkdwn`⚖️ *${d.orgName}* disputes the attribution of *${ref} · ${d.dealTitle}* (record #${d.seq}: ${credits}).\n${mention(d.raisedBy)} says: ${quote(d.reason, REASON_MAX)}`,
+            3000,
+          ),
         },
       },
       {
@@ -178,14 +181,20 @@ export function buildResolveModal(d: ResolveModalData): SafeModalView {
         type: "section",
         text: {
           type: "mrkdwn",
-          text: truncateMrkdwn(mrkdwn`*${d.orgName}* on *${formatDealRef(d.dealRef)}* (record #${d.seq}), raised by ${mention(d.raisedBy)}:\n${quote(d.reason, REASON_MAX)}`, 3000),
+          text: truncateMrkdwn(
+            mrkdwn`*${d.orgName}* on *${formatDealRef(d.dealRef)}* (record #${d.seq}), raised by ${mention(d.raisedBy)}:\n${quote(d.reason, REASON_MAX)}`,
+            3000,
+          ),
         },
       },
       {
         type: "input",
         block_id: B.note,
         label: { type: "plain_text", text: "Note for the partner" },
-        hint: { type: "plain_text", text: "Posted in the deal's thread in the pairing channel, which every organization in the pairing reads. A recompute is a separate step." },
+        hint: {
+          type: "plain_text",
+          text: "Posted in the deal's thread in the pairing channel, which every organization in the pairing reads. A recompute is a separate step.",
+        },
         element: { type: "plain_text_input", action_id: INPUT, multiline: true, max_length: NOTE_MAX },
       },
     ],
@@ -208,7 +217,11 @@ export const LIST_LIMIT = 20;
 
 /** `/cosell disputes`: the open disputes, oldest first, each with Resolve / Reject. */
 export function renderOpenDisputes(rows: OpenDisputeRow[], total: number): SafeMessage & { blocks: SafeBlock[] } {
-  if (rows.length === 0) return { text: mrkdwn`No open attribution disputes. 🎉`, blocks: [{ type: "section", text: { type: "mrkdwn", text: mrkdwn`No open attribution disputes. 🎉` } }] };
+  if (rows.length === 0)
+    return {
+      text: mrkdwn`No open attribution disputes. 🎉`,
+      blocks: [{ type: "section", text: { type: "mrkdwn", text: mrkdwn`No open attribution disputes. 🎉` } }],
+    };
   const blocks: SafeBlock[] = [{ type: "header", text: { type: "plain_text", text: `Open attribution disputes (${total})` } }];
   for (const r of rows.slice(0, LIST_LIMIT)) {
     blocks.push(
@@ -216,7 +229,10 @@ export function renderOpenDisputes(rows: OpenDisputeRow[], total: number): SafeM
         type: "section",
         text: {
           type: "mrkdwn",
-          text: truncateMrkdwn(mrkdwn`\`${shortDisputeId(r.id)}\` *${formatDealRef(r.dealRef)} · ${r.dealTitle}* (record #${r.seq}) — *${r.orgName}*, ${mention(r.raisedBy)}, ${slackDate(r.createdAt)}\n${quote(r.reason, 300)}`, 3000),
+          text: truncateMrkdwn(
+            mrkdwn`\`${shortDisputeId(r.id)}\` *${formatDealRef(r.dealRef)} · ${r.dealTitle}* (record #${r.seq}) — *${r.orgName}*, ${mention(r.raisedBy)}, ${slackDate(r.createdAt)}\n${quote(r.reason, 300)}`,
+            3000,
+          ),
         },
       },
       {
@@ -232,7 +248,12 @@ export function renderOpenDisputes(rows: OpenDisputeRow[], total: number): SafeM
   const more = total - Math.min(rows.length, LIST_LIMIT);
   blocks.push({
     type: "context",
-    elements: [{ type: "mrkdwn", text: mrkdwn`${more > 0 ? `…and ${more} more (oldest first): answer these to see them. ` : ""}Or \`/cosell dispute resolve|reject <id> "note"\`.` }],
+    elements: [
+      {
+        type: "mrkdwn",
+        text: mrkdwn`${more > 0 ? `…and ${more} more (oldest first): answer these to see them. ` : ""}Or \`/cosell dispute resolve|reject <id> "note"\`.`,
+      },
+    ],
   });
   const text = mrkdwn`Open attribution disputes (${total}): ${rows
     .slice(0, LIST_LIMIT)

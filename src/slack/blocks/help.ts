@@ -13,10 +13,7 @@ export function renderHelpMessage(entries: HelpEntry[]): SafeMessage & { blocks:
   const line = (e: HelpEntry) => mrkdwn`• \`${e.usage}\` — ${e.summary}\n   e.g. \`${e.example}\``;
   const everyone = entries.filter((e) => !e.adminOnly);
   const admin = entries.filter((e) => e.adminOnly);
-  const blocks: SafeBlock[] = [
-    { type: "header", text: { type: "plain_text", text: "cosell — co-sell deals in Slack" } },
-    ...sections(everyone.map(line)),
-  ];
+  const blocks: SafeBlock[] = [{ type: "header", text: { type: "plain_text", text: "cosell — co-sell deals in Slack" } }, ...sections(everyone.map(line))];
   if (admin.length > 0) blocks.push({ type: "divider" }, ...sections([mrkdwn`*Program admins*`, ...admin.map(line)]));
   blocks.push({
     type: "context",

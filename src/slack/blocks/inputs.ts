@@ -1,5 +1,5 @@
 import type { PlainTextOption } from "@slack/types";
-import { type SafeBlock } from "../mrkdwn";
+import type { SafeBlock } from "../mrkdwn";
 import { INPUT } from "../ids";
 import { truncate } from "../text";
 

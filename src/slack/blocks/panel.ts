@@ -18,7 +18,10 @@ export function renderPairingPanel(p: { pairingName: string; orgNames: string[] 
         type: "section",
         text: {
           type: "mrkdwn",
-          text: truncateMrkdwn(mrkdwn`Deals between ${joinMrkdwn(p.orgNames, ", ")} are run here. Everyone in this channel can use these buttons; deal cards below carry their own.`, 3000),
+          text: truncateMrkdwn(
+            mrkdwn`Deals between ${joinMrkdwn(p.orgNames, ", ")} are run here. Everyone in this channel can use these buttons; deal cards below carry their own.`,
+            3000,
+          ),
         },
       },
       {
@@ -71,9 +74,16 @@ export function renderMyAsks(p: { owe: AskLine[]; owed: AskLine[]; now: Date }):
     mrkdwn`${a.dueAt <= p.now ? "🔴" : "⏳"} *${formatDealRef(a.dealRef)}* · ${truncate(a.text, 200)} — ${side === "owe" ? mrkdwn`from ${mention(a.fromUserId)}` : mrkdwn`owed by ${mention(a.ownerUserId)}`}, due ${slackDate(a.dueAt)}`;
   blocks.push({ type: "section", text: { type: "mrkdwn", text: mrkdwn`*Asks you owe* (${p.owe.length})${p.owe.length === 0 ? "\nNone." : ""}` } });
   for (const a of p.owe.slice(0, 20)) {
-    blocks.push({ type: "section", text: { type: "mrkdwn", text: line(a, "owe") }, accessory: { type: "button", text: { type: "plain_text", text: "Done" }, action_id: ACTION.askDone, value: a.id } });
+    blocks.push({
+      type: "section",
+      text: { type: "mrkdwn", text: line(a, "owe") },
+      accessory: { type: "button", text: { type: "plain_text", text: "Done" }, action_id: ACTION.askDone, value: a.id },
+    });
   }
   const owed = p.owed.slice(0, 20).map((a) => line(a, "owed"));
-  blocks.push({ type: "section", text: { type: "mrkdwn", text: truncateMrkdwn(mrkdwn`*Asks owed to you* (${p.owed.length})\n${owed.length > 0 ? joinMrkdwn(owed) : "None."}`, 3000) } });
+  blocks.push({
+    type: "section",
+    text: { type: "mrkdwn", text: truncateMrkdwn(mrkdwn`*Asks owed to you* (${p.owed.length})\n${owed.length > 0 ? joinMrkdwn(owed) : "None."}`, 3000) },
+  });
   return { text: mrkdwn`You owe ${p.owe.length} ask(s); ${p.owed.length} are owed to you`, blocks };
 }

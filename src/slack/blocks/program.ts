@@ -81,8 +81,7 @@ function lines(data: ProgramOverview): Line[] {
 }
 
 function heading(group: Group, data: ProgramOverview, continued: boolean): SlackText {
-  const title =
-    group === "ours" ? "Our organization" : group === "partners" ? `Partners (${data.partners.length})` : `Pairings (${data.pairings.length})`;
+  const title = group === "ours" ? "Our organization" : group === "partners" ? `Partners (${data.partners.length})` : `Pairings (${data.pairings.length})`;
   return mrkdwn`*${title}*${continued ? " _(continued)_" : ""}`;
 }
 

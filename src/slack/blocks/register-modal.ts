@@ -3,7 +3,6 @@ import { ATTRIBUTION_MODELS, MODEL_LABELS, ROLES, type AttributionModel, type Co
 import { CURRENCIES, LIMITS, roleWord } from "../../domain/registration";
 import { CALLBACK, INPUT, REGISTER_BLOCK as B } from "../ids";
 import { option, textInput } from "./inputs";
-import { truncate } from "../text";
 import { formatDealRef, slackDate } from "./format";
 import { mention, mrkdwn, truncateMrkdwn, type SafeBlock, type SafeModalView } from "../mrkdwn";
 
@@ -95,14 +94,23 @@ export function buildRegisterModal(data: RegisterModalData): SafeModalView {
   const explicitOptions = ATTRIBUTION_MODELS.map((m) => opt(m, MODEL_LABELS[m]));
   blocks.push(
     textInput(B.accountName, "Account name", { initial: i.accountName, max: LIMITS.accountName, placeholder: "Northwind Traders" }),
-    textInput(B.accountDomain, "Account web domain", { initial: i.accountDomain, placeholder: "northwind.com", hint: "Used to find existing registrations on the same account." }),
+    textInput(B.accountDomain, "Account web domain", {
+      initial: i.accountDomain,
+      placeholder: "northwind.com",
+      hint: "Used to find existing registrations on the same account.",
+    }),
     textInput(B.title, "Deal title", { initial: i.title, max: LIMITS.title, placeholder: "Data platform rollout, 400 seats" }),
     textInput(B.amount, "Amount", { initial: i.amount, placeholder: "48,000 or 48k", hint: "Expected deal value in the currency below." }),
     {
       type: "input",
       block_id: B.currency,
       label: { type: "plain_text", text: "Currency" },
-      element: { type: "static_select", action_id: INPUT, options: currencyOptions, ...(selected(currencyOptions, i.currency ?? "USD") ? { initial_option: selected(currencyOptions, i.currency ?? "USD") } : {}) },
+      element: {
+        type: "static_select",
+        action_id: INPUT,
+        options: currencyOptions,
+        ...(selected(currencyOptions, i.currency ?? "USD") ? { initial_option: selected(currencyOptions, i.currency ?? "USD") } : {}),
+      },
     },
     {
       type: "input",
@@ -127,7 +135,12 @@ export function buildRegisterModal(data: RegisterModalData): SafeModalView {
       type: "input",
       block_id: B.coSellModel,
       label: { type: "plain_text", text: "Co-sell model" },
-      element: { type: "static_select", action_id: INPUT, options: modelOptions, ...(selected(modelOptions, i.coSellModel) ? { initial_option: selected(modelOptions, i.coSellModel) } : {}) },
+      element: {
+        type: "static_select",
+        action_id: INPUT,
+        options: modelOptions,
+        ...(selected(modelOptions, i.coSellModel) ? { initial_option: selected(modelOptions, i.coSellModel) } : {}),
+      },
     },
     {
       type: "input",
@@ -135,9 +148,17 @@ export function buildRegisterModal(data: RegisterModalData): SafeModalView {
       optional: true,
       label: { type: "plain_text", text: "Attribution model" },
       hint: { type: "plain_text", text: "Leave empty to follow the co-sell model (sell-with → Role Split, sell-through → Sell-through, sell-to → Sell-to)." },
-      element: { type: "static_select", action_id: INPUT, options: explicitOptions, ...(selected(explicitOptions, i.explicitModel) ? { initial_option: selected(explicitOptions, i.explicitModel) } : {}) },
+      element: {
+        type: "static_select",
+        action_id: INPUT,
+        options: explicitOptions,
+        ...(selected(explicitOptions, i.explicitModel) ? { initial_option: selected(explicitOptions, i.explicitModel) } : {}),
+      },
     },
-    { type: "section", text: { type: "mrkdwn", text: mrkdwn`*Who does what* — pick the organization(s) for each role. Roles nobody holds are left out of the attribution.` } },
+    {
+      type: "section",
+      text: { type: "mrkdwn", text: mrkdwn`*Who does what* — pick the organization(s) for each role. Roles nobody holds are left out of the attribution.` },
+    },
   );
   for (const role of ROLES) {
     const initial = orgOptions.filter((o) => (i.roles?.[role] ?? []).includes(o.value!));
@@ -162,7 +183,12 @@ export function buildRegisterModal(data: RegisterModalData): SafeModalView {
       block_id: B.postSaleOwner,
       optional: true,
       label: { type: "plain_text", text: "Post-sale owner (onboarding, support, renewal)" },
-      element: { type: "static_select", action_id: INPUT, options: orgOptions, ...(selected(orgOptions, i.postSaleOwnerOrgId) ? { initial_option: selected(orgOptions, i.postSaleOwnerOrgId) } : {}) },
+      element: {
+        type: "static_select",
+        action_id: INPUT,
+        options: orgOptions,
+        ...(selected(orgOptions, i.postSaleOwnerOrgId) ? { initial_option: selected(orgOptions, i.postSaleOwnerOrgId) } : {}),
+      },
     },
     textInput(B.notes, "Notes (internal only, never shown to partners)", { initial: i.notes, max: LIMITS.notes, optional: true, multiline: true }),
   );

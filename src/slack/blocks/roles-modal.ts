@@ -6,15 +6,24 @@ import type { DealView } from "../../store/deal-view";
 import { CALLBACK, INPUT, ROLES_BLOCK as B } from "../ids";
 import { truncate } from "../text";
 import { formatDealRef } from "./format";
-import { mrkdwn, truncateMrkdwn, type SafeBlock, type SafeModalView } from "../mrkdwn";
+import { mrkdwn, type SafeBlock, type SafeModalView } from "../mrkdwn";
 
 /** Edit roles: who holds each role, the stage leads, the quarterback, post-sale, each partner's response SLA. */
 export function buildRolesModal(deal: DealView, pairingOrgs: { id: string; name: string; internal: boolean }[]): SafeModalView {
-  const opt = (o: { id: string; name: string; internal: boolean }): PlainTextOption => ({ text: { type: "plain_text", text: truncate(o.internal ? `${o.name} (us)` : o.name, 75) }, value: o.id });
+  const opt = (o: { id: string; name: string; internal: boolean }): PlainTextOption => ({
+    text: { type: "plain_text", text: truncate(o.internal ? `${o.name} (us)` : o.name, 75) },
+    value: o.id,
+  });
   const options = pairingOrgs.slice(0, 100).map(opt);
   const pick = (id: string | null | undefined) => options.find((o) => o.value === id);
   const blocks: SafeBlock[] = [
-    { type: "section", text: { type: "mrkdwn", text: mrkdwn`*${formatDealRef(deal.ref)} · ${deal.title}* — every question should have exactly one answer before the first customer conversation.` } },
+    {
+      type: "section",
+      text: {
+        type: "mrkdwn",
+        text: mrkdwn`*${formatDealRef(deal.ref)} · ${deal.title}* — every question should have exactly one answer before the first customer conversation.`,
+      },
+    },
   ];
   for (const role of ROLES) {
     const initial = options.filter((o) => deal.participants.some((p) => p.orgId === o.value && p.roles.includes(role)));
@@ -62,7 +71,14 @@ export function buildRolesModal(deal: DealView, pairingOrgs: { id: string; name:
       optional: true,
       label: { type: "plain_text", text: truncate(`${org.name}: response SLA in hours (minimum commitment)`, 2000) },
       hint: { type: "plain_text", text: "How fast this partner answers deal requests; 24 is the usual commitment." },
-      element: { type: "number_input", action_id: INPUT, is_decimal_allowed: false, min_value: "1", max_value: "720", ...(sla ? { initial_value: String(sla) } : {}) },
+      element: {
+        type: "number_input",
+        action_id: INPUT,
+        is_decimal_allowed: false,
+        min_value: "1",
+        max_value: "720",
+        ...(sla ? { initial_value: String(sla) } : {}),
+      },
     });
   }
   return {

@@ -1,9 +1,7 @@
-import type { PlainTextOption } from "@slack/types";
 import type { ProgramSettings } from "../../domain/program-settings";
 import { CALLBACK, INPUT, SETUP_BLOCK as B } from "../ids";
 import { option, textInput, type TextInputOptions } from "./inputs";
-import { truncate } from "../text";
-import { type SafeBlock, type SafeModalView } from "../mrkdwn";
+import type { SafeBlock, SafeModalView } from "../mrkdwn";
 
 export const NEW_PARTNER = "__new_partner__";
 const WEEKDAYS = ["Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday"];
@@ -39,7 +37,9 @@ export function buildSetupModal(d: SetupModalData): SafeModalView {
     text(B.ourOrg, "Our company's name", d.ourOrgName, { max: 80, hint: "Your Slack workspace is recorded as ours." }),
     { type: "header", text: { type: "plain_text", text: "Program settings" } },
     text(B.timezone, "Program timezone (IANA name)", s.timezone, { hint: "Digests and SLA clocks run in it, e.g. Europe/Berlin." }),
-    text(B.responseSlaHours, "Default response SLA (hours)", String(s.responseSlaHours), { hint: "How fast a partner answers a deal request unless the deal says otherwise." }),
+    text(B.responseSlaHours, "Default response SLA (hours)", String(s.responseSlaHours), {
+      hint: "How fast a partner answers a deal request unless the deal says otherwise.",
+    }),
     {
       type: "input",
       block_id: B.useBusinessHours,
@@ -80,7 +80,12 @@ export function buildSetupModal(d: SetupModalData): SafeModalView {
       optional: true,
       label: { type: "plain_text", text: "Manager digest channel (internal)" },
       hint: { type: "plain_text", text: "Leave empty to DM the manager digest to the admins." },
-      element: { type: "conversations_select", action_id: INPUT, filter: { include: ["public", "private"], exclude_external_shared_channels: true }, ...(s.managerChannelId ? { initial_conversation: s.managerChannelId } : {}) },
+      element: {
+        type: "conversations_select",
+        action_id: INPUT,
+        filter: { include: ["public", "private"], exclude_external_shared_channels: true },
+        ...(s.managerChannelId ? { initial_conversation: s.managerChannelId } : {}),
+      },
     },
     {
       type: "input",
@@ -96,13 +101,41 @@ export function buildSetupModal(d: SetupModalData): SafeModalView {
     },
     { type: "header", text: { type: "plain_text", text: "Add a partner (optional)" } },
     text(B.partnerName, "Partner name", null, { optional: true, max: 80 }),
-    { type: "input", block_id: B.partnerType, optional: true, label: { type: "plain_text", text: "Partner type" }, element: { type: "static_select", action_id: INPUT, options: PARTNER_TYPES.map(([v, t]) => opt(v, t)) } },
-    text(B.partnerTeams, "Their Slack team IDs", null, { optional: true, placeholder: "T0ACME1, T0ACME2", hint: "People from these workspaces count as this partner's." }),
+    {
+      type: "input",
+      block_id: B.partnerType,
+      optional: true,
+      label: { type: "plain_text", text: "Partner type" },
+      element: { type: "static_select", action_id: INPUT, options: PARTNER_TYPES.map(([v, t]) => opt(v, t)) },
+    },
+    text(B.partnerTeams, "Their Slack team IDs", null, {
+      optional: true,
+      placeholder: "T0ACME1, T0ACME2",
+      hint: "People from these workspaces count as this partner's.",
+    }),
     { type: "header", text: { type: "plain_text", text: "Add a pairing (optional)" } },
-    { type: "input", block_id: B.pairingChannel, optional: true, label: { type: "plain_text", text: "Shared channel" }, element: { type: "conversations_select", action_id: INPUT, filter: { include: ["public", "private"] } } },
+    {
+      type: "input",
+      block_id: B.pairingChannel,
+      optional: true,
+      label: { type: "plain_text", text: "Shared channel" },
+      element: { type: "conversations_select", action_id: INPUT, filter: { include: ["public", "private"] } },
+    },
     text(B.pairingName, "Pairing name", null, { optional: true, max: 80, placeholder: "Ourco + Acme Data" }),
-    { type: "input", block_id: B.pairingOrgs, optional: true, label: { type: "plain_text", text: "Organizations (2 or more)" }, element: { type: "multi_static_select", action_id: INPUT, options: orgOptions.slice(0, 100) } },
-    { type: "input", block_id: B.pairingModel, optional: true, label: { type: "plain_text", text: "Default co-sell model" }, element: { type: "static_select", action_id: INPUT, options: MODELS.map(([v, t]) => opt(v, t)), initial_option: opt("SELL_WITH", "Sell-with") } },
+    {
+      type: "input",
+      block_id: B.pairingOrgs,
+      optional: true,
+      label: { type: "plain_text", text: "Organizations (2 or more)" },
+      element: { type: "multi_static_select", action_id: INPUT, options: orgOptions.slice(0, 100) },
+    },
+    {
+      type: "input",
+      block_id: B.pairingModel,
+      optional: true,
+      label: { type: "plain_text", text: "Default co-sell model" },
+      element: { type: "static_select", action_id: INPUT, options: MODELS.map(([v, t]) => opt(v, t)), initial_option: opt("SELL_WITH", "Sell-with") },
+    },
   ];
   return {
     type: "modal",

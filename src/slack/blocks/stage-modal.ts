@@ -3,7 +3,7 @@ import type { DealView } from "../../store/deal-view";
 import { CALLBACK, INPUT, STAGE_BLOCK as B } from "../ids";
 import { truncate } from "../text";
 import { formatDealRef, STAGE_EMOJI } from "./format";
-import { mrkdwn, truncateMrkdwn, type SafeBlock, type SafeModalView } from "../mrkdwn";
+import { mrkdwn, type SafeBlock, type SafeModalView } from "../mrkdwn";
 
 /** Stages this person may move the deal to (gaps aside: those are confirmed in the modal). */
 export function allowedTargets(deal: DealView, isAdmin: boolean): Stage[] {
@@ -13,12 +13,19 @@ export function allowedTargets(deal: DealView, isAdmin: boolean): Stage[] {
 export function buildStageModal(deal: DealView, isAdmin: boolean): SafeModalView {
   const targets = allowedTargets(deal, isAdmin);
   const blocks: SafeBlock[] = [
-    { type: "section", text: { type: "mrkdwn", text: mrkdwn`*${formatDealRef(deal.ref)} · ${deal.title}* is in ${STAGE_EMOJI[deal.stage]} *${stageLabel(deal.stage)}*.` } },
+    {
+      type: "section",
+      text: { type: "mrkdwn", text: mrkdwn`*${formatDealRef(deal.ref)} · ${deal.title}* is in ${STAGE_EMOJI[deal.stage]} *${stageLabel(deal.stage)}*.` },
+    },
     {
       type: "input",
       block_id: B.stage,
       label: { type: "plain_text", text: "Move to" },
-      element: { type: "static_select", action_id: INPUT, options: targets.map((s) => ({ text: { type: "plain_text", text: `${STAGE_EMOJI[s]} ${stageLabel(s)}` }, value: s })) },
+      element: {
+        type: "static_select",
+        action_id: INPUT,
+        options: targets.map((s) => ({ text: { type: "plain_text", text: `${STAGE_EMOJI[s]} ${stageLabel(s)}` }, value: s })),
+      },
     },
   ];
   if (deal.clarity.gaps.length > 0) {
@@ -27,8 +34,15 @@ export function buildStageModal(deal: DealView, isAdmin: boolean): SafeModalView
       block_id: B.confirmGaps,
       optional: true,
       label: { type: "plain_text", text: "Roles not agreed yet" },
-      hint: { type: "plain_text", text: truncate(`Missing: ${deal.clarity.gaps.join(", ")}. Moving past Discovery without them is recorded on the deal.`, 150) },
-      element: { type: "checkboxes", action_id: INPUT, options: [{ text: { type: "plain_text", text: "Move on anyway (the override is recorded)" }, value: "yes" }] },
+      hint: {
+        type: "plain_text",
+        text: truncate(`Missing: ${deal.clarity.gaps.join(", ")}. Moving past Discovery without them is recorded on the deal.`, 150),
+      },
+      element: {
+        type: "checkboxes",
+        action_id: INPUT,
+        options: [{ text: { type: "plain_text", text: "Move on anyway (the override is recorded)" }, value: "yes" }],
+      },
     });
   }
   return {

@@ -59,8 +59,21 @@ export function buildTouchpointModal(data: TouchpointModalData): SafeModalView {
       type: "input",
       block_id: B.deal,
       label: { type: "plain_text", text: "Deal" },
-      ...(Math.max(data.dealTotal ?? 0, data.dealOptions.length) > MAX_DEAL_OPTIONS ? { hint: { type: "plain_text" as const, text: `The ${MAX_DEAL_OPTIONS} most recently active open deals; for another one use the Log touchpoint button on its card.` } } : {}),
-      element: { type: "static_select", action_id: INPUT, placeholder: { type: "plain_text", text: "Pick the deal" }, options, ...(initial ? { initial_option: initial } : {}) },
+      ...(Math.max(data.dealTotal ?? 0, data.dealOptions.length) > MAX_DEAL_OPTIONS
+        ? {
+            hint: {
+              type: "plain_text" as const,
+              text: `The ${MAX_DEAL_OPTIONS} most recently active open deals; for another one use the Log touchpoint button on its card.`,
+            },
+          }
+        : {}),
+      element: {
+        type: "static_select",
+        action_id: INPUT,
+        placeholder: { type: "plain_text", text: "Pick the deal" },
+        options,
+        ...(initial ? { initial_option: initial } : {}),
+      },
     });
   }
 
@@ -71,7 +84,13 @@ export function buildTouchpointModal(data: TouchpointModalData): SafeModalView {
       type: "input",
       block_id: B.type,
       label: { type: "plain_text", text: "Type" },
-      element: { type: "static_select", action_id: INPUT, placeholder: { type: "plain_text", text: "What happened?" }, options: typeOptions, ...(initialType ? { initial_option: initialType } : {}) },
+      element: {
+        type: "static_select",
+        action_id: INPUT,
+        placeholder: { type: "plain_text", text: "What happened?" },
+        options: typeOptions,
+        ...(initialType ? { initial_option: initialType } : {}),
+      },
     },
     {
       type: "input",
@@ -94,9 +113,16 @@ export function buildTouchpointModal(data: TouchpointModalData): SafeModalView {
       },
     },
   );
-  blocks.push({ type: "context", elements: [{ type: "mrkdwn", text: truncateMrkdwn(mrkdwn`Counts for *${data.orgName}* — the evidence attribution is computed from.`, 3000) }] });
+  blocks.push({
+    type: "context",
+    elements: [{ type: "mrkdwn", text: truncateMrkdwn(mrkdwn`Counts for *${data.orgName}* — the evidence attribution is computed from.`, 3000) }],
+  });
   if (data.messageLink) {
-    blocks.push({ type: "context", block_id: B.link, elements: [{ type: "mrkdwn", text: truncateMrkdwn(mrkdwn`From this Slack message: ${link(data.messageLink, "view message")}`, 3000) }] });
+    blocks.push({
+      type: "context",
+      block_id: B.link,
+      elements: [{ type: "mrkdwn", text: truncateMrkdwn(mrkdwn`From this Slack message: ${link(data.messageLink, "view message")}`, 3000) }],
+    });
   }
 
   const metadata: TouchpointMetadata = { dealId: data.deal?.id, link: data.messageLink ?? undefined, channelId: data.channelId };

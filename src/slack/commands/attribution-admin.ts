@@ -6,7 +6,13 @@ import { decideExport, describePeriod, exportFilename, PERIOD_EXAMPLES } from ".
 import { assertAllowed, FieldErrors, UserError } from "../../errors";
 import { currentAttributionConfig, dealsByConfigVersion, saveAttributionConfig } from "../../store/attribution-config";
 import { auditExport, buildAttributionExport } from "../../store/export";
-import { buildAttributionConfigModal, buildConfigResultView, CONFIG_INPUT_BLOCKS, readAttributionConfigForm, renderConfigSummary } from "../blocks/attribution-config";
+import {
+  buildAttributionConfigModal,
+  buildConfigResultView,
+  CONFIG_INPUT_BLOCKS,
+  readAttributionConfigForm,
+  renderConfigSummary,
+} from "../blocks/attribution-config";
 import { ATTRIBUTION_CONFIG_BLOCK as B, CALLBACK } from "../ids";
 import { resolveActor } from "../identity";
 import { viewListener, type ListenerContext } from "../listener";
@@ -37,7 +43,12 @@ export function attributionAdminSubcommands(deps: AppDeps): Subcommand[] {
     name: "config",
     opensModal: true,
     help: [
-      { usage: USAGE.config, example: USAGE.config, summary: "edit the attribution config (role split, sell-through share, touchpoint weights, pool rates, currency); each save is a new version", adminOnly: true },
+      {
+        usage: USAGE.config,
+        example: USAGE.config,
+        summary: "edit the attribution config (role split, sell-through share, touchpoint weights, pool rates, currency); each save is a new version",
+        adminOnly: true,
+      },
       { usage: USAGE.show, example: USAGE.show, summary: "the attribution config version in force and its values" },
     ],
     async run(ctx) {
@@ -67,7 +78,8 @@ export function attributionAdminSubcommands(deps: AppDeps): Subcommand[] {
       {
         usage: USAGE.export,
         example: "/cosell export attribution 2026-Q4",
-        summary: "CSV for finance, sent to you as a DM: one row per organization per deal whose attribution was computed in the period (program timezone); our own people only",
+        summary:
+          "CSV for finance, sent to you as a DM: one row per organization per deal whose attribution was computed in the period (program timezone); our own people only",
       },
     ],
     async run(ctx) {
@@ -83,11 +95,17 @@ export function attributionAdminSubcommands(deps: AppDeps): Subcommand[] {
       const now = deps.clock.now();
       const exp = await buildAttributionExport(prisma, { period: periodWords.join(" "), now, fallbackTimezone: deps.config.timezone });
       if (exp.rows.length === 0) {
-        await ctx.args.ack({ response_type: "ephemeral", text: mrkdwn`No attribution records were computed in ${describePeriod(exp.period)}, so there is nothing to export.` });
+        await ctx.args.ack({
+          response_type: "ephemeral",
+          text: mrkdwn`No attribution records were computed in ${describePeriod(exp.period)}, so there is nothing to export.`,
+        });
         return;
       }
       const filename = exportFilename(exp.period);
-      await ctx.args.ack({ response_type: "ephemeral", text: mrkdwn`Sending \`${filename}\` (${exp.rows.length} rows, ${exp.deals} ${exp.deals === 1 ? "deal" : "deals"}) to your DM with cosell…` });
+      await ctx.args.ack({
+        response_type: "ephemeral",
+        text: mrkdwn`Sending \`${filename}\` (${exp.rows.length} rows, ${exp.deals} ${exp.deals === 1 ? "deal" : "deals"}) to your DM with cosell…`,
+      });
       const dm = await ctx.args.client.conversations.open({ users: userId });
       const channelId = dm.channel?.id;
       if (!channelId) throw new Error("conversations.open returned no channel");

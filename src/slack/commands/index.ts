@@ -37,10 +37,7 @@ export interface Subcommand {
 export function registerCosellCommand(app: App, deps: AppDeps, ctx: ListenerContext, subcommands: Subcommand[]): void {
   const byName = new Map<string, Subcommand>();
   for (const s of subcommands) for (const n of [s.name, ...(s.aliases ?? [])]) byName.set(n, s);
-  const helpEntries: HelpEntry[] = [
-    { usage: "/cosell help", example: "/cosell help", summary: "this list" },
-    ...subcommands.flatMap((s) => s.help),
-  ];
+  const helpEntries: HelpEntry[] = [{ usage: "/cosell help", example: "/cosell help", summary: "this list" }, ...subcommands.flatMap((s) => s.help)];
 
   const work = new WorkQueue(WORK_CONCURRENCY);
   app.command(
@@ -58,7 +55,12 @@ export function registerCosellCommand(app: App, deps: AppDeps, ctx: ListenerCont
       const sub = byName.get(name);
       if (!sub) {
         const guess = closestMatch(name, ["help", ...byName.keys()]);
-        await args.ack(toSlack({ response_type: "ephemeral" as const, text: mrkdwn`Unknown subcommand \`${first}\`.${guess ? ` Did you mean \`/cosell ${guess}\`?` : ""} Try \`/cosell help\` for the list.` }));
+        await args.ack(
+          toSlack({
+            response_type: "ephemeral" as const,
+            text: mrkdwn`Unknown subcommand \`${first}\`.${guess ? ` Did you mean \`/cosell ${guess}\`?` : ""} Try \`/cosell help\` for the list.`,
+          }),
+        );
         return;
       }
       const rest = text.slice(first.length).trim();

@@ -36,12 +36,22 @@ export function setupModalSubcommand(deps: AppDeps): Subcommand {
   return {
     name: "setup",
     opensModal: true,
-    help: [{ usage: "/cosell setup", example: "/cosell setup", summary: "program setup form: our organization, timezone, SLAs, digest, a new partner and pairing", adminOnly: true }],
+    help: [
+      {
+        usage: "/cosell setup",
+        example: "/cosell setup",
+        summary: "program setup form: our organization, timezone, SLAs, digest, a new partner and pairing",
+        adminOnly: true,
+      },
+    ],
     async run({ args }) {
       await requireAdmin(deps, args.client, { userId: args.command.user_id, teamId: args.command.team_id });
       await args.ack();
       const prisma = deps.db.prisma;
-      const [program, orgs] = await Promise.all([prisma.program.findUniqueOrThrow({ where: { id: 1 } }), prisma.organization.findMany({ orderBy: { name: "asc" } })]);
+      const [program, orgs] = await Promise.all([
+        prisma.program.findUniqueOrThrow({ where: { id: 1 } }),
+        prisma.organization.findMany({ orderBy: { name: "asc" } }),
+      ]);
       const settings: ProgramSettings = {
         timezone: program.timezone,
         responseSlaHours: program.responseSlaHours,
@@ -54,7 +64,11 @@ export function setupModalSubcommand(deps: AppDeps): Subcommand {
       };
       await slackOut(args.client).openView({
         trigger_id: args.command.trigger_id,
-        view: buildSetupModal({ ourOrgName: orgs.find((o) => o.kind === "INTERNAL")?.name ?? null, settings, orgs: orgs.map((o) => ({ id: o.id, name: o.name, internal: o.kind === "INTERNAL" })) }),
+        view: buildSetupModal({
+          ourOrgName: orgs.find((o) => o.kind === "INTERNAL")?.name ?? null,
+          settings,
+          orgs: orgs.map((o) => ({ id: o.id, name: o.name, internal: o.kind === "INTERNAL" })),
+        }),
       });
     },
   };
@@ -95,7 +109,11 @@ export function registerSetupModal(app: App, deps: AppDeps, ctx: ListenerContext
       if (pairingOrgs.includes(NEW_PARTNER) && !partnerName) errors[B.pairingOrgs] = "You picked the new partner, but no partner name is given above.";
       if (!pairingChannel && (pairingName || pairingOrgs.length > 0)) errors[B.pairingChannel] = "Pick the pairing's shared channel.";
       // Names are checked here too (not only by the use cases) so every field error shows at once.
-      for (const [block, field] of [[B.ourOrg, "Our organization's name"], [B.partnerName, "The partner name"], [B.pairingName, "The pairing name"]] as const) {
+      for (const [block, field] of [
+        [B.ourOrg, "Our organization's name"],
+        [B.partnerName, "The partner name"],
+        [B.pairingName, "The pairing name"],
+      ] as const) {
         const chars = checkText(s.text(block), { field, name: true });
         if (!chars.ok) errors[block] = chars.message;
       }
@@ -128,26 +146,43 @@ export function registerSetupModal(app: App, deps: AppDeps, ctx: ListenerContext
             shareAmountsInChannel: v.shareAmountsInChannel,
           },
         });
-        await tx.auditEvent.create({ data: { actor: actor.userId, action: "program.settings", subject: "program", detail: v as unknown as Prisma.InputJsonValue, createdAt: deps.clock.now() } });
-        lines.push(`Settings saved (timezone ${v.timezone}, SLA ${v.responseSlaHours} h${v.businessHours ? ` in business hours ${v.businessHours.startHour}–${v.businessHours.endHour}` : ""}, stale after ${v.staleDays} days).`);
+        await tx.auditEvent.create({
+          data: {
+            actor: actor.userId,
+            action: "program.settings",
+            subject: "program",
+            detail: v as unknown as Prisma.InputJsonValue,
+            createdAt: deps.clock.now(),
+          },
+        });
+        lines.push(
+          `Settings saved (timezone ${v.timezone}, SLA ${v.responseSlaHours} h${v.businessHours ? ` in business hours ${v.businessHours.startHour}–${v.businessHours.endHour}` : ""}, stale after ${v.staleDays} days).`,
+        );
         let newPartnerName: string | null = null;
         if (partnerName) {
-          const teams = s.text(B.partnerTeams).split(/[\s,]+/).filter(Boolean);
+          const teams = s
+            .text(B.partnerTeams)
+            .split(/[\s,]+/)
+            .filter(Boolean);
           const p = await at(B.partnerName, () => addPartner(tx, { name: partnerName, type: partnerType as PartnerType, teamIds: teams, actor: actor.userId }));
           newPartnerName = p.name;
           lines.push(`Added partner *${p.name}*.`);
         }
         if (pairingChannel) {
           const all = await tx.organization.findMany({ select: { id: true, name: true } });
-          const names = pairingOrgs.map((id) => (id === NEW_PARTNER ? newPartnerName! : all.find((o) => o.id === id)?.name ?? id));
+          const names = pairingOrgs.map((id) => (id === NEW_PARTNER ? newPartnerName! : (all.find((o) => o.id === id)?.name ?? id)));
           const model = (s.select(B.pairingModel) ?? "SELL_WITH") as CoSellModel;
-          const pairing = await at(B.pairingOrgs, () => addPairing(tx, { channelId: pairingChannel, name: pairingName, orgNames: names, model, actor: actor.userId }));
+          const pairing = await at(B.pairingOrgs, () =>
+            addPairing(tx, { channelId: pairingChannel, name: pairingName, orgNames: names, model, actor: actor.userId }),
+          );
           lines.push(mrkdwn`Added pairing *${pairing.name}* in ${channelLink(pairing.channelId)} (${pairing.members.join(", ")}).`);
         }
         return lines;
       });
       await ack();
-      await slackOut(client).postMessage({ channel: actor.userId, text: mrkdwn`✅ Program setup saved.\n${joinMrkdwn(summary)}` }).catch((e) => deps.logger.warn("setup confirmation failed", e));
+      await slackOut(client)
+        .postMessage({ channel: actor.userId, text: mrkdwn`✅ Program setup saved.\n${joinMrkdwn(summary)}` })
+        .catch((e) => deps.logger.warn("setup confirmation failed", e));
     }),
   );
 }

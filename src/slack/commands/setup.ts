@@ -2,20 +2,11 @@ import type { Tx } from "../../db/client";
 import type { AppDeps } from "../../deps";
 import { AccessDenied, UserError } from "../../errors";
 import type { CoSellModel, PartnerType } from "../../generated/prisma/client";
-import {
-  addPairing,
-  addPartner,
-  isOurTeam,
-  listProgram,
-  removePairing,
-  removePartner,
-  setOurOrganization,
-  setPartnerTeams,
-} from "../../store/program-setup";
+import { addPairing, addPartner, isOurTeam, listProgram, removePairing, removePartner, setOurOrganization, setPartnerTeams } from "../../store/program-setup";
 import { coSellModelWord, partnerTypeWord, renderProgramMessage } from "../blocks/program";
 import { closestMatch } from "../text";
 import type { Subcommand, SubcommandContext } from "./index";
-import { asMrkdwn, channelLink, joinMrkdwn, link, mention, mrkdwn, type SlackText, type MrkdwnValue } from "../mrkdwn";
+import { asMrkdwn, channelLink, joinMrkdwn, mention, mrkdwn, type MrkdwnValue } from "../mrkdwn";
 
 // Program setup for admins: `/cosell org`, `/cosell partner add|teams|remove`,
 // `/cosell pairing add|remove`, and `/cosell partners` (the overview, for anyone internal).
@@ -35,7 +26,6 @@ const USAGE = {
 } as const;
 
 /** Slack escapes &, < and > in command text (should_escape); names are stored as typed. */
-
 
 const PARTNER_TYPES: Record<string, PartnerType> = {
   technology: "TECHNOLOGY",
@@ -60,7 +50,11 @@ export function parsePartnerType(word: string): PartnerType | undefined {
 
 /** "sell-with", "Sell_Through", "sellto", "with" … → the co-sell model; undefined otherwise. */
 export function parseCoSellModel(word: string): CoSellModel | undefined {
-  const w = word.trim().toLowerCase().replace(/[-_\s]/g, "").replace(/^sell/, "");
+  const w = word
+    .trim()
+    .toLowerCase()
+    .replace(/[-_\s]/g, "")
+    .replace(/^sell/, "");
   return w === "with" ? "SELL_WITH" : w === "through" ? "SELL_THROUGH" : w === "to" ? "SELL_TO" : undefined;
 }
 
@@ -71,14 +65,19 @@ export function parseChannel(word: string): string {
   if (link) return link[1]!.toUpperCase();
   if (/^[CG][A-Z0-9]{2,}$/i.test(w)) return w.toUpperCase();
   if (w.startsWith("#")) {
-    throw new UserError(`"${w}" is plain text, not a channel link: pick the channel from Slack's # suggestions (it arrives as a link), or paste its ID (C…, in the channel's details).`);
+    throw new UserError(
+      `"${w}" is plain text, not a channel link: pick the channel from Slack's # suggestions (it arrives as a link), or paste its ID (C…, in the channel's details).`,
+    );
   }
   throw new UserError(`"${w || "(nothing)"}" is not a channel: start with the channel, e.g. \`${USAGE.pairingAdd}\`.`);
 }
 
 /** Team IDs after the name: comma- and/or space-separated. */
 function teamWords(words: readonly string[]): string[] {
-  return words.join(",").split(/[\s,]+/).filter(Boolean);
+  return words
+    .join(",")
+    .split(/[\s,]+/)
+    .filter(Boolean);
 }
 
 function requireAdmin(ctx: SubcommandContext, doing: string): string {
@@ -165,7 +164,8 @@ export function setupSubcommands(deps: AppDeps): Subcommand[] {
     async run(ctx) {
       const [verbRaw = "", ...rest] = ctx.words;
       const verb = verbRaw.toLowerCase();
-      const doing = verb === "add" ? "add partners" : verb === "remove" ? "remove partners" : verb === "teams" ? "change a partner's Slack teams" : "change partners";
+      const doing =
+        verb === "add" ? "add partners" : verb === "remove" ? "remove partners" : verb === "teams" ? "change a partner's Slack teams" : "change partners";
       const actor = requireAdmin(ctx, doing);
 
       if (verb === "add") {

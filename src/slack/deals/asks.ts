@@ -43,7 +43,8 @@ export function parseAskCommand(rest: string): AskCommand {
   if (second === "") return { ref, ownerUserId: undefined, text: "" };
   const ownerUserId = parseUserMention(second);
   if (!ownerUserId) {
-    if (second.startsWith("@")) throw new UserError(`"${second}" is plain text: pick the person from Slack's @ suggestions so it arrives as a mention. Usage: \`${USAGE}\`.`);
+    if (second.startsWith("@"))
+      throw new UserError(`"${second}" is plain text: pick the person from Slack's @ suggestions so it arrives as a mention. Usage: \`${USAGE}\`.`);
     throw new UserError(`Whom are you asking? Name the person right after the deal. Usage: \`${USAGE}\`.`);
   }
   const text = unquote((m?.[3] ?? "").trim());
@@ -54,7 +55,11 @@ export function parseAskCommand(rest: string): AskCommand {
 }
 
 function unquote(s: string): string {
-  const pairs: [string, string][] = [['"', '"'], ["“", "”"], ["'", "'"]];
+  const pairs: [string, string][] = [
+    ['"', '"'],
+    ["“", "”"],
+    ["'", "'"],
+  ];
   for (const [open, close] of pairs) if (s.length >= 2 && s.startsWith(open) && s.endsWith(close)) return s.slice(1, -1).trim();
   return s;
 }
@@ -68,14 +73,19 @@ async function resolveOwner(deps: AppDeps, client: WebClient, ownerUserId: strin
   try {
     owner = await resolveActor(deps, client, { userId: ownerUserId });
   } catch (err) {
-    if ((err as { code?: string }).code === ErrorCode.PlatformError) throw new UserError(mrkdwn`I couldn't look up ${mention(ownerUserId)} in Slack. Pick the person from the @ suggestions.`, blockId);
+    if ((err as { code?: string }).code === ErrorCode.PlatformError)
+      throw new UserError(mrkdwn`I couldn't look up ${mention(ownerUserId)} in Slack. Pick the person from the @ suggestions.`, blockId);
     throw err;
   }
   const cached = await deps.db.prisma.slackUserCache.findUnique({ where: { userId: ownerUserId }, select: { isBot: true } });
   if (cached?.isBot) throw new UserError(mrkdwn`${mention(ownerUserId)} is a bot; ask a person.`, blockId);
-  if (owner.kind === "stranger") throw new UserError(mrkdwn`${mention(ownerUserId)} isn't with an organization in this co-sell program, so they can't be asked here.`, blockId);
+  if (owner.kind === "stranger")
+    throw new UserError(mrkdwn`${mention(ownerUserId)} isn't with an organization in this co-sell program, so they can't be asked here.`, blockId);
   if (!decideDealAction(owner, "deal.view", deal.pairing.orgIds).allowed) {
-    throw new UserError(mrkdwn`${mention(ownerUserId)} can't see ${formatDealRef(deal.ref)}: their organization isn't in its pairing. Ask someone on the deal.`, blockId);
+    throw new UserError(
+      mrkdwn`${mention(ownerUserId)} can't see ${formatDealRef(deal.ref)}: their organization isn't in its pairing. Ask someone on the deal.`,
+      blockId,
+    );
   }
   return { ownerOrgId: owner.kind === "partner" ? owner.orgId : null };
 }
@@ -88,7 +98,14 @@ function confirmation(r: CreateAskResult, ownerUserId: string, text: string): Sl
   return mrkdwn`✅ Asked ${mention(ownerUserId)} on ${formatDealRef(r.ref)}: “${truncate(text, 300)}” — due ${slackDate(r.dueAt)} (${r.slaHours} h response SLA). They got a DM with a Done button.`;
 }
 
-async function openAskModal(deps: AppDeps, client: WebClient, who: Who, deal: { id: string } | { ref: number }, triggerId: string, opts: { channelId?: string | undefined; ownerUserId?: string | undefined }) {
+async function openAskModal(
+  deps: AppDeps,
+  client: WebClient,
+  who: Who,
+  deal: { id: string } | { ref: number },
+  triggerId: string,
+  opts: { channelId?: string | undefined; ownerUserId?: string | undefined },
+) {
   const { deal: view } = await authorizeDeal(deps, client, who, deal, "deal.ask");
   assertOpen(view);
   await slackOut(client).openView({ trigger_id: triggerId, view: buildAskModal(view, opts) });
@@ -98,13 +115,22 @@ export function askSubcommand(deps: AppDeps): Subcommand {
   return {
     name: "ask",
     opensModal: true,
-    help: [{ usage: USAGE, example: `/cosell ask CS-12 @dana "need an SE for Thursday's demo"`, summary: "ask someone on a deal for something; due after their organization's response SLA (with just the deal: opens a form)" }],
+    help: [
+      {
+        usage: USAGE,
+        example: `/cosell ask CS-12 @dana "need an SE for Thursday's demo"`,
+        summary: "ask someone on a deal for something; due after their organization's response SLA (with just the deal: opens a form)",
+      },
+    ],
     async run({ args, rest }) {
       const parsed = parseAskCommand(rest);
       const who = { userId: args.command.user_id, teamId: args.command.team_id };
       if (!parsed.ownerUserId || parsed.text === "") {
         await args.ack();
-        await openAskModal(deps, args.client, who, { ref: parsed.ref }, args.command.trigger_id, { channelId: args.command.channel_id, ownerUserId: parsed.ownerUserId });
+        await openAskModal(deps, args.client, who, { ref: parsed.ref }, args.command.trigger_id, {
+          channelId: args.command.channel_id,
+          ownerUserId: parsed.ownerUserId,
+        });
         return;
       }
       await args.ack();
@@ -155,7 +181,9 @@ export function registerAskListeners(app: App, deps: AppDeps, ctx: ListenerConte
     ACTION.ask,
     actionListener(ctx, async ({ body, action, client }) => {
       const b = body as ClickBody;
-      await openAskModal(deps, client, { userId: b.user.id, teamId: b.user.team_id }, { id: (action as { value?: string }).value ?? "" }, b.trigger_id, { channelId: b.channel?.id });
+      await openAskModal(deps, client, { userId: b.user.id, teamId: b.user.team_id }, { id: (action as { value?: string }).value ?? "" }, b.trigger_id, {
+        channelId: b.channel?.id,
+      });
     }),
   );
 
@@ -179,15 +207,24 @@ export function registerAskListeners(app: App, deps: AppDeps, ctx: ListenerConte
       else if (text.length > ASK_TEXT_MAX) errors[B.text] = `Keep it to ${ASK_TEXT_MAX} characters (it has ${text.length}).`;
       if (Object.keys(errors).length > 0) throw new FieldErrors(errors);
       const { ownerOrgId } = await resolveOwner(deps, client, ownerUserId!, deal, B.owner);
-      const result = await createAsk(deps.db.prisma, { dealId: deal.id, fromUserId: actor.userId, ownerUserId: ownerUserId!, ownerOrgId, text, key: `view:${view.id}`, now: deps.clock.now() });
+      const result = await createAsk(deps.db.prisma, {
+        dealId: deal.id,
+        fromUserId: actor.userId,
+        ownerUserId: ownerUserId!,
+        ownerOrgId,
+        text,
+        key: `view:${view.id}`,
+        now: deps.clock.now(),
+      });
       await ack();
       if (!result.created) return; // a retry or double click: the first submission already answered
       deps.outbox?.kick();
       const confirm = confirmation(result, ownerUserId!, text);
       const channel = meta.channelId && /^[CG]/.test(meta.channelId) ? meta.channelId : undefined;
-      await (channel ? slackOut(client).postEphemeral({ channel, user: actor.userId, text: confirm }) : slackOut(client).postMessage({ channel: actor.userId, text: confirm })).catch((e) =>
-        deps.logger.warn("ask confirmation failed", e),
-      );
+      await (channel
+        ? slackOut(client).postEphemeral({ channel, user: actor.userId, text: confirm })
+        : slackOut(client).postMessage({ channel: actor.userId, text: confirm })
+      ).catch((e) => deps.logger.warn("ask confirmation failed", e));
     }),
   );
 
@@ -205,7 +242,9 @@ export function registerAskListeners(app: App, deps: AppDeps, ctx: ListenerConte
       const { actor, deal } = await authorizeDeal(deps, client, who, { id: ask.dealId }, "deal.ask");
       if (actor.kind !== "internal" && actor.userId !== ask.ownerUserId && actor.userId !== ask.fromUserId) {
         const ours = deal.participants.find((p) => p.internal)?.orgName;
-        throw new AccessDenied(mrkdwn`Only ${mention(ask.ownerUserId)} (who owes it), ${mention(ask.fromUserId)} (who asked) or someone from ${ours ?? "the program's own team"} can close this ask.`);
+        throw new AccessDenied(
+          mrkdwn`Only ${mention(ask.ownerUserId)} (who owes it), ${mention(ask.fromUserId)} (who asked) or someone from ${ours ?? "the program's own team"} can close this ask.`,
+        );
       }
       const ref = formatDealRef(deal.ref);
       if (ask.status !== "OPEN") {
@@ -218,7 +257,13 @@ export function registerAskListeners(app: App, deps: AppDeps, ctx: ListenerConte
         return;
       }
       deps.outbox?.kick();
-      await tellClicker(deps, client, b, respond, mrkdwn`✅ Done: “${truncate(ask.text, 300)}” on ${ref}. The deal card is updated${actor.userId !== ask.fromUserId ? mrkdwn` and ${mention(ask.fromUserId)} is told` : ""}.`);
+      await tellClicker(
+        deps,
+        client,
+        b,
+        respond,
+        mrkdwn`✅ Done: “${truncate(ask.text, 300)}” on ${ref}. The deal card is updated${actor.userId !== ask.fromUserId ? mrkdwn` and ${mention(ask.fromUserId)} is told` : ""}.`,
+      );
     }),
   );
 }

@@ -25,7 +25,18 @@ async function attributionFor(deps: AppDeps, client: WebClient, who: Who, deal: 
   if (latest) data = await loadReceipt(prisma, latest.id);
   else {
     const result = await previewAttribution(prisma, view.id);
-    data = { recordId: "", seq: 0, dealRef: view.ref, dealTitle: view.title, configVersion: result.configVersion, reason: view.stage === "CLOSED_WON" ? "preview from current roles and touchpoints" : `preview — ${formatDealRef(view.ref)} is not closed yet; the record is made at Closed won`, result };
+    data = {
+      recordId: "",
+      seq: 0,
+      dealRef: view.ref,
+      dealTitle: view.title,
+      configVersion: result.configVersion,
+      reason:
+        view.stage === "CLOSED_WON"
+          ? "preview from current roles and touchpoints"
+          : `preview — ${formatDealRef(view.ref)} is not closed yet; the record is made at Closed won`,
+      result,
+    };
   }
   return renderAttributionMath(data, viewerOf(actor));
 }
@@ -34,8 +45,17 @@ export function attributionSubcommand(deps: AppDeps): Subcommand {
   return {
     name: "attribution",
     help: [
-      { usage: "/cosell attribution CS-12 [--preview]", example: "/cosell attribution CS-12 --preview", summary: "credit and commission with the math (stored record, or a preview before close)" },
-      { usage: '/cosell attribution CS-12 --recompute "reason"', example: '/cosell attribution CS-12 --recompute "Acme ran the POC; roles corrected after dispute"', summary: "recompute a won deal's attribution: a new record (earlier ones kept), logged, its receipt (with the reason) posted in the deal's thread", adminOnly: true },
+      {
+        usage: "/cosell attribution CS-12 [--preview]",
+        example: "/cosell attribution CS-12 --preview",
+        summary: "credit and commission with the math (stored record, or a preview before close)",
+      },
+      {
+        usage: '/cosell attribution CS-12 --recompute "reason"',
+        example: '/cosell attribution CS-12 --recompute "Acme ran the POC; roles corrected after dispute"',
+        summary: "recompute a won deal's attribution: a new record (earlier ones kept), logged, its receipt (with the reason) posted in the deal's thread",
+        adminOnly: true,
+      },
     ],
     async run(ctx) {
       const { args, words } = ctx;
@@ -67,7 +87,13 @@ export function registerAttributionListeners(app: App, deps: AppDeps, ctx: Liste
       const actor = await resolveActor(deps, client, { userId: b.user.id, teamId: b.user.team_id });
       const data = await loadReceipt(deps.db.prisma, (action as { value?: string }).value ?? "");
       const members = await deps.db.prisma.pairingMember.findMany({ where: { pairingId: data.pairingId }, select: { orgId: true } });
-      assertAllowed(decideDealAction(actor, "deal.attribution", members.map((m) => m.orgId)));
+      assertAllowed(
+        decideDealAction(
+          actor,
+          "deal.attribution",
+          members.map((m) => m.orgId),
+        ),
+      );
       await reply(respond, { response_type: "ephemeral", replace_original: false, ...renderAttributionMath(data, viewerOf(actor)) });
     }),
   );

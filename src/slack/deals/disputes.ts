@@ -65,15 +65,29 @@ async function authorizeRecord(deps: AppDeps, client: WebClient, who: Who, recor
     throw err;
   }
   const members = await prisma.pairingMember.findMany({ where: { pairingId: data.pairingId }, select: { orgId: true } });
-  assertAllowed(decideDealAction(actor, "deal.dispute", members.map((m) => m.orgId)), blockId);
+  assertAllowed(
+    decideDealAction(
+      actor,
+      "deal.dispute",
+      members.map((m) => m.orgId),
+    ),
+    blockId,
+  );
   const org = await organizationOf(deps, actor, blockId);
   return { actor, data, org };
 }
 
 async function organizationOf(deps: AppDeps, actor: Actor, blockId?: string): Promise<{ id: string; name: string }> {
   if (actor.kind === "partner") return { id: actor.orgId, name: actor.orgName };
-  const ours = actor.kind === "internal" && actor.orgId ? await deps.db.prisma.organization.findUnique({ where: { id: actor.orgId }, select: { id: true, name: true } }) : null;
-  if (!ours) throw new UserError("Our own organization isn't set up yet (an admin runs `/cosell org \"Our Company\"`), so there is nobody to raise the dispute for.", blockId);
+  const ours =
+    actor.kind === "internal" && actor.orgId
+      ? await deps.db.prisma.organization.findUnique({ where: { id: actor.orgId }, select: { id: true, name: true } })
+      : null;
+  if (!ours)
+    throw new UserError(
+      'Our own organization isn\'t set up yet (an admin runs `/cosell org "Our Company"`), so there is nobody to raise the dispute for.',
+      blockId,
+    );
   return ours;
 }
 
@@ -98,7 +112,10 @@ function validateNote(raw: string, blockId?: string): string {
   const note = raw.trim();
   const chars = checkText(raw, { field: "The note", multiline: true });
   if (!chars.ok) throw blockId ? new FieldErrors({ [blockId]: chars.message }) : new UserError(chars.message);
-  if (note === "") throw blockId ? new FieldErrors({ [blockId]: "Write a note for the partner: it is posted in the deal's thread." }) : new UserError("Write a note for the partner.");
+  if (note === "")
+    throw blockId
+      ? new FieldErrors({ [blockId]: "Write a note for the partner: it is posted in the deal's thread." })
+      : new UserError("Write a note for the partner.");
   if (note.length > NOTE_MAX) {
     const msg = `Keep the note to ${NOTE_MAX} characters (it has ${note.length}).`;
     throw blockId ? new FieldErrors({ [blockId]: msg }) : new UserError(msg);
@@ -108,7 +125,11 @@ function validateNote(raw: string, blockId?: string): string {
 
 function unquote(s: string): string {
   const t = s.trim();
-  const pairs: [string, string][] = [['"', '"'], ["“", "”"], ["'", "'"]];
+  const pairs: [string, string][] = [
+    ['"', '"'],
+    ["“", "”"],
+    ["'", "'"],
+  ];
   for (const [open, close] of pairs) if (t.length >= 2 && t.startsWith(open) && t.endsWith(close)) return t.slice(1, -1).trim();
   return t;
 }
@@ -123,11 +144,18 @@ export async function runRecompute(deps: AppDeps, ctx: SubcommandContext): Promi
   if (ref === null) throw new UserError(`Which deal? Usage: \`${USAGE.recompute}\`.`);
   const chars = checkText(reason, { field: "The reason", multiline: true });
   if (!chars.ok) throw new UserError(chars.message);
-  if (reason.length < RECOMPUTE_REASON_MIN) throw new UserError(`Say why you recompute (it is logged and shown on the new receipt in the pairing channel). Usage: \`${USAGE.recompute}\`.`);
+  if (reason.length < RECOMPUTE_REASON_MIN)
+    throw new UserError(`Say why you recompute (it is logged and shown on the new receipt in the pairing channel). Usage: \`${USAGE.recompute}\`.`);
   if (reason.length > RECOMPUTE_REASON_MAX) throw new UserError(`Keep the reason to ${RECOMPUTE_REASON_MAX} characters (it has ${reason.length}).`);
   const deal = await deps.db.prisma.deal.findUnique({ where: { ref }, select: { id: true } });
   if (!deal) throw new NotFound(`There is no deal ${formatDealRef(ref)}.`);
-  const r = await recomputeAttribution(deps.db.prisma, { dealId: deal.id, by: actor.userId, reason, key: `cmd:${args.command.trigger_id}`, now: deps.clock.now() });
+  const r = await recomputeAttribution(deps.db.prisma, {
+    dealId: deal.id,
+    by: actor.userId,
+    reason,
+    key: `cmd:${args.command.trigger_id}`,
+    now: deps.clock.now(),
+  });
   if (r.created) deps.outbox?.kick();
   const shares = r.result.credits.map((c) => `${c.orgName} ${formatBp(c.creditBp)}`).join(", ");
   const kept = r.previousSeq ? ` Record #${r.previousSeq} and earlier are kept as they were.` : "";
@@ -161,7 +189,8 @@ export function disputeSubcommands(deps: AppDeps): Subcommand[] {
       {
         usage: USAGE.resolve,
         example: '/cosell dispute resolve 3f2a9c1b "Agreed: Acme ran the POC; we recompute with the right roles."',
-        summary: "answer an attribution dispute (or `reject`); the note is posted for the partner in the deal's thread. Partners dispute with the receipt's Dispute button",
+        summary:
+          "answer an attribution dispute (or `reject`); the note is posted for the partner in the deal's thread. Partners dispute with the receipt's Dispute button",
         adminOnly: true,
       },
     ],
@@ -199,7 +228,10 @@ export function registerDisputeListeners(app: App, deps: AppDeps, ctx: ListenerC
       const b = body as ClickBody;
       const { data, org } = await authorizeRecord(deps, client, { userId: b.user.id, teamId: b.user.team_id }, (action as { value?: string }).value ?? "");
       await assertDisputable(deps.db.prisma, { recordId: data.recordId, orgId: org.id, orgName: org.name });
-      await slackOut(client).openView({ trigger_id: b.trigger_id, view: buildDisputeModal({ recordId: data.recordId, seq: data.seq, dealRef: data.dealRef, dealTitle: data.dealTitle, orgName: org.name }) });
+      await slackOut(client).openView({
+        trigger_id: b.trigger_id,
+        view: buildDisputeModal({ recordId: data.recordId, seq: data.seq, dealRef: data.dealRef, dealTitle: data.dealTitle, orgName: org.name }),
+      });
     }),
   );
 
@@ -216,7 +248,7 @@ export function registerDisputeListeners(app: App, deps: AppDeps, ctx: ListenerC
       if (!chars.ok) throw new FieldErrors({ [B.reason]: chars.message });
       if (reason.length < REASON_MIN) throw new FieldErrors({ [B.reason]: `Say what is wrong in at least ${REASON_MIN} characters.` });
       if (reason.length > REASON_MAX) throw new FieldErrors({ [B.reason]: `Keep it to ${REASON_MAX} characters (it has ${reason.length}).` });
-      let result;
+      let result: Awaited<ReturnType<typeof openDispute>>;
       try {
         result = await openDispute(deps.db.prisma, {
           recordId: data.recordId,
@@ -236,7 +268,12 @@ export function registerDisputeListeners(app: App, deps: AppDeps, ctx: ListenerC
         deps.outbox?.kick();
         if (deps.config.admins.length === 0) deps.logger.warn(`dispute ${result.disputeId} was opened but COSELL_ADMINS is empty: nobody was told`);
       }
-      await ack(toSlack({ response_action: "update" as const, view: buildDisputeSentView({ dealRef: result.dealRef, seq: result.seq, orgName: org.name, shortId: result.shortId }) }));
+      await ack(
+        toSlack({
+          response_action: "update" as const,
+          view: buildDisputeSentView({ dealRef: result.dealRef, seq: result.seq, orgName: org.name, shortId: result.shortId }),
+        }),
+      );
     }),
   );
 
@@ -247,7 +284,10 @@ export function registerDisputeListeners(app: App, deps: AppDeps, ctx: ListenerC
       await requireAdmin(deps, client, { userId: b.user.id, teamId: b.user.team_id }, "dispute.resolve");
       const d = await findDispute(deps.db.prisma, (action as { value?: string }).value ?? "");
       if (d.status !== "OPEN") throw new UserError(alreadyAnswered(d));
-      await slackOut(client).openView({ trigger_id: b.trigger_id, view: buildResolveModal({ disputeId: d.id, outcome, dealRef: d.dealRef, seq: d.seq, orgName: d.orgName, raisedBy: d.raisedBy, reason: d.reason }) });
+      await slackOut(client).openView({
+        trigger_id: b.trigger_id,
+        view: buildResolveModal({ disputeId: d.id, outcome, dealRef: d.dealRef, seq: d.seq, orgName: d.orgName, raisedBy: d.raisedBy, reason: d.reason }),
+      });
     });
   app.action(ACTION.disputeResolve, openResolve("RESOLVED"));
   app.action(ACTION.disputeReject, openResolve("REJECTED"));
@@ -260,7 +300,7 @@ export function registerDisputeListeners(app: App, deps: AppDeps, ctx: ListenerC
       // Still an admin? (The metadata and the person are checked again, never trusted.)
       const actor = await requireAdmin(deps, client, { userId: user.id, teamId: user.team_id }, "dispute.resolve", B.note);
       const note = validateNote(StateReader.parse(view.state.values).text(B.note), B.note);
-      let res;
+      let res: Awaited<ReturnType<typeof answerDispute>>;
       try {
         const d = await findDispute(deps.db.prisma, meta.disputeId);
         res = await answerDispute(deps.db.prisma, { disputeId: d.id, outcome: meta.outcome, note, by: actor.userId, now: deps.clock.now() });
@@ -276,7 +316,9 @@ export function registerDisputeListeners(app: App, deps: AppDeps, ctx: ListenerC
       }
       await ack();
       deps.outbox?.kick();
-      await slackOut(client).postMessage({ channel: actor.userId, text: answeredConfirmation(res.dispute, meta.outcome) }).catch((e) => deps.logger.warn("dispute confirmation failed", e));
+      await slackOut(client)
+        .postMessage({ channel: actor.userId, text: answeredConfirmation(res.dispute, meta.outcome) })
+        .catch((e) => deps.logger.warn("dispute confirmation failed", e));
     }),
   );
 }

@@ -91,7 +91,13 @@ async function runList(ctx: SubcommandContext): Promise<void> {
   if (actor.kind === "partner") filter.memberOrgId = actor.orgId; // never another pairing's deals
   let mine = parsed.mine;
   if (pairing) {
-    if (!decideDealAction(actor, "deal.view", pairing.members.map((m) => m.orgId)).allowed) {
+    if (
+      !decideDealAction(
+        actor,
+        "deal.view",
+        pairing.members.map((m) => m.orgId),
+      ).allowed
+    ) {
       throw new AccessDenied("This channel's pairing doesn't include your organization, so its deals aren't listed for you.");
     }
     filter.pairingId = pairing.id;

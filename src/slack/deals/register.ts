@@ -24,9 +24,17 @@ const metadataSchema = z.object({ channelId: z.string().optional(), conflictDeal
 function blockOf(field: RegistrationField): string {
   if (field.startsWith("role:")) return `${B.rolePrefix}${field.slice(5)}`;
   const map: Record<string, string> = {
-    accountName: B.accountName, accountDomain: B.accountDomain, title: B.title, amount: B.amount, currency: B.currency,
-    expectedCloseDate: B.closeDate, coSellModel: B.coSellModel, pairing: B.pairing, relationshipOwner: B.relationshipOwner,
-    postSaleOwner: B.postSaleOwner, notes: B.notes,
+    accountName: B.accountName,
+    accountDomain: B.accountDomain,
+    title: B.title,
+    amount: B.amount,
+    currency: B.currency,
+    expectedCloseDate: B.closeDate,
+    coSellModel: B.coSellModel,
+    pairing: B.pairing,
+    relationshipOwner: B.relationshipOwner,
+    postSaleOwner: B.postSaleOwner,
+    notes: B.notes,
   };
   return map[field] ?? B.accountName;
 }
@@ -51,12 +59,16 @@ function readDraft(state: StateReader): RegistrationDraft {
   };
 }
 
-async function modalData(deps: AppDeps, actor: Actor, opts: { channelId?: string | undefined; pairingId?: string | null; initial?: RegisterModalData["initial"] }): Promise<RegisterModalData> {
+async function modalData(
+  deps: AppDeps,
+  actor: Actor,
+  opts: { channelId?: string | undefined; pairingId?: string | null; initial?: RegisterModalData["initial"] },
+): Promise<RegisterModalData> {
   const pairings = await visiblePairings(deps.db.prisma, actor);
   if (pairings.length === 0) {
     throw new UserError(
       actor.kind === "internal"
-        ? "There are no partner pairings yet. A program admin sets one up first: `/cosell pairing add #channel \"Name\" \"Partner A\" \"Partner B\"`."
+        ? 'There are no partner pairings yet. A program admin sets one up first: `/cosell pairing add #channel "Name" "Partner A" "Partner B"`.'
         : "Your organization isn't in a co-sell pairing yet. Ask the partner manager you work with to add it.",
     );
   }
@@ -98,7 +110,12 @@ export function newSubcommand(deps: AppDeps): Subcommand {
     async run({ args, rest }) {
       await args.ack();
       const actor = await resolveActor(deps, args.client, { userId: args.command.user_id, teamId: args.command.team_id });
-      await openRegisterModal(deps, args.client, { actor, triggerId: args.command.trigger_id, channelId: args.command.channel_id, accountName: rest || undefined });
+      await openRegisterModal(deps, args.client, {
+        actor,
+        triggerId: args.command.trigger_id,
+        channelId: args.command.channel_id,
+        accountName: rest || undefined,
+      });
     },
   };
 }
@@ -120,7 +137,14 @@ export function registerRegistrationListeners(app: App, deps: AppDeps, ctx: List
       const actor = await resolveActor(deps, client, { userId: b.user.id, teamId: b.user.team_id });
       // The panel belongs to its channel's pairing: only that pairing's people use it.
       const pairing = b.channel ? await pairingContext(deps.db.prisma, { channelId: b.channel.id }) : null;
-      if (pairing) assertAllowed(decideDealAction(actor, "deal.register", pairing.orgs.map((o) => o.id)));
+      if (pairing)
+        assertAllowed(
+          decideDealAction(
+            actor,
+            "deal.register",
+            pairing.orgs.map((o) => o.id),
+          ),
+        );
       await openRegisterModal(deps, client, { actor, triggerId: b.trigger_id, channelId: b.channel?.id });
     }),
   );
@@ -159,7 +183,7 @@ export function registerRegistrationListeners(app: App, deps: AppDeps, ctx: List
         throw new FieldErrors(Object.fromEntries(Object.entries(result.errors).map(([f, m]) => [blockOf(f as RegistrationField), m!])));
       }
       const registeredByOrgId = actor.kind === "stranger" ? null : actor.orgId;
-      if (!registeredByOrgId) throw new UserError("Set up our own organization first: an admin runs `/cosell org \"Our Company\"`.", B.pairing);
+      if (!registeredByOrgId) throw new UserError('Set up our own organization first: an admin runs `/cosell org "Our Company"`.', B.pairing);
 
       // The conflict check runs inside registerDeal's transaction, serialized per account domain.
       const reg = await registerDeal(prisma, {
@@ -183,12 +207,15 @@ export function registerRegistrationListeners(app: App, deps: AppDeps, ctx: List
       await ack();
       if (!reg.created) return; // a retry or double click: the first submission already answered
       deps.outbox?.kick();
-      const where = pairing ? mrkdwn` The deal card is in ${channelLink((await prisma.pairing.findUniqueOrThrow({ where: { id: pairing.id } })).channelId)}.` : "";
+      const where = pairing
+        ? mrkdwn` The deal card is in ${channelLink((await prisma.pairing.findUniqueOrThrow({ where: { id: pairing.id } })).channelId)}.`
+        : "";
       const text = mrkdwn`✅ Registered *${formatDealRef(reg.ref)}* · ${result.value.title} (${result.value.accountName}).${where}${reg.conflictWith !== undefined ? ` Flagged as a conflict with ${formatDealRef(reg.conflictWith)}; admins were told.` : ""}`;
       const channel = meta.channelId && /^[CG]/.test(meta.channelId) ? meta.channelId : undefined;
-      await (channel ? slackOut(client).postEphemeral({ channel, user: actor.userId, text }) : slackOut(client).postMessage({ channel: actor.userId, text })).catch((e) =>
-        deps.logger.warn("registration confirmation failed", e),
-      );
+      await (channel
+        ? slackOut(client).postEphemeral({ channel, user: actor.userId, text })
+        : slackOut(client).postMessage({ channel: actor.userId, text })
+      ).catch((e) => deps.logger.warn("registration confirmation failed", e));
     }),
   );
 }

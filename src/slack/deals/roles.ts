@@ -22,7 +22,8 @@ const metadataSchema = z.object({ dealId: z.string().default("") });
 
 async function openRolesModal(deps: AppDeps, client: WebClient, who: Who, deal: { id: string } | { ref: number }, triggerId: string) {
   const { deal: view } = await authorizeDeal(deps, client, who, deal, "deal.editRoles");
-  if (isClosed(view.stage)) throw new UserError(`${formatDealRef(view.ref)} is closed, so its roles are locked (they fed its attribution). An admin can reopen it.`);
+  if (isClosed(view.stage))
+    throw new UserError(`${formatDealRef(view.ref)} is closed, so its roles are locked (they fed its attribution). An admin can reopen it.`);
   const pairing = await pairingContext(deps.db.prisma, { id: view.pairing.id });
   await slackOut(client).openView({ trigger_id: triggerId, view: buildRolesModal(view, pairing?.orgs ?? []) });
 }
@@ -31,7 +32,13 @@ export function rolesSubcommand(deps: AppDeps): Subcommand {
   return {
     name: "roles",
     opensModal: true,
-    help: [{ usage: "/cosell roles CS-12", example: "/cosell roles CS-12", summary: "edit who does what: roles, stage leads, quarterback, post-sale, response SLAs" }],
+    help: [
+      {
+        usage: "/cosell roles CS-12",
+        example: "/cosell roles CS-12",
+        summary: "edit who does what: roles, stage leads, quarterback, post-sale, response SLAs",
+      },
+    ],
     async run({ args, words }) {
       const ref = parseDealRef(words[0] ?? "");
       if (ref === null) throw new UserError("Which deal? e.g. `/cosell roles CS-12`.");
@@ -56,7 +63,14 @@ export function registerRolesListeners(app: App, deps: AppDeps, ctx: ListenerCon
       const meta = parseMetadata(metadataSchema, view.private_metadata);
       const user = body.user as { id: string; team_id?: string };
       // The deal id came back through the client: re-authorize it.
-      const { actor, deal } = await authorizeDeal(deps, client, { userId: user.id, teamId: user.team_id }, { id: meta.dealId }, "deal.editRoles", `${B.rolePrefix}SELLING`);
+      const { actor, deal } = await authorizeDeal(
+        deps,
+        client,
+        { userId: user.id, teamId: user.team_id },
+        { id: meta.dealId },
+        "deal.editRoles",
+        `${B.rolePrefix}SELLING`,
+      );
       if (isClosed(deal.stage)) throw new UserError(`${formatDealRef(deal.ref)} was closed meanwhile; its roles are locked.`, `${B.rolePrefix}SELLING`);
       const pairing = (await pairingContext(deps.db.prisma, { id: deal.pairing.id }))!;
       const state = StateReader.parse(view.state.values);
@@ -64,7 +78,8 @@ export function registerRolesListeners(app: App, deps: AppDeps, ctx: ListenerCon
       const postSaleOwnerOrgId = state.select(B.postSaleOwner);
       const checked = validateRoleAssignment({ roles, pairing, coSellModel: deal.coSellModel, postSaleOwnerOrgId });
       const errors: Record<string, string> = {};
-      for (const [field, message] of Object.entries(checked.errors)) errors[field === "postSaleOwner" ? B.postSaleOwner : `${B.rolePrefix}${field.slice(5)}`] = message!;
+      for (const [field, message] of Object.entries(checked.errors))
+        errors[field === "postSaleOwner" ? B.postSaleOwner : `${B.rolePrefix}${field.slice(5)}`] = message!;
       const onDeal = new Set(checked.participants.map((p) => p.orgId));
       const stageLeads: Partial<Record<LeadStage, string>> = {};
       for (const stage of LEAD_STAGES) {
@@ -78,13 +93,20 @@ export function registerRolesListeners(app: App, deps: AppDeps, ctx: ListenerCon
         const raw = state.text(`${B.slaPrefix}${org.id}`).trim();
         if (raw === "") continue;
         const hours = Number(raw);
-        if (!Number.isInteger(hours) || hours < 1 || hours > 720) errors[`${B.slaPrefix}${org.id}`] = "Give whole hours from 1 to 720 (24 is the usual commitment).";
+        if (!Number.isInteger(hours) || hours < 1 || hours > 720)
+          errors[`${B.slaPrefix}${org.id}`] = "Give whole hours from 1 to 720 (24 is the usual commitment).";
         else responseSlaHours[org.id] = hours;
       }
       if (Object.keys(errors).length > 0) throw new FieldErrors(errors);
       const result = await editRoles(deps.db.prisma, {
         dealId: deal.id,
-        edit: { participants: checked.participants, relationshipOwnerUserId: state.user(B.relationshipOwner), postSaleOwnerOrgId, stageLeads, responseSlaHours },
+        edit: {
+          participants: checked.participants,
+          relationshipOwnerUserId: state.user(B.relationshipOwner),
+          postSaleOwnerOrgId,
+          stageLeads,
+          responseSlaHours,
+        },
         changedBy: actor.userId,
         now: deps.clock.now(),
       });

@@ -33,10 +33,19 @@ export function stageSubcommand(deps: AppDeps): Subcommand {
   return {
     name: "stage",
     aliases: ["move"],
-    help: [{ usage: "/cosell stage CS-12 <stage>", example: "/cosell stage CS-12 proposal", summary: "move a deal (discovery, technical validation, proposal, negotiation, won, lost)" }],
+    help: [
+      {
+        usage: "/cosell stage CS-12 <stage>",
+        example: "/cosell stage CS-12 proposal",
+        summary: "move a deal (discovery, technical validation, proposal, negotiation, won, lost)",
+      },
+    ],
     async run({ args, words }) {
       const ref = parseDealRef(words[0] ?? "");
-      const stageText = words.slice(1).filter((w) => w !== "--confirm").join(" ");
+      const stageText = words
+        .slice(1)
+        .filter((w) => w !== "--confirm")
+        .join(" ");
       const to = parseStage(stageText);
       if (ref === null || !to) {
         throw new UserError(
@@ -44,9 +53,19 @@ export function stageSubcommand(deps: AppDeps): Subcommand {
         );
       }
       await args.ack();
-      const { result, deal } = await move(deps, args.client, { userId: args.command.user_id, teamId: args.command.team_id }, { ref }, to, words.includes("--confirm"));
+      const { result, deal } = await move(
+        deps,
+        args.client,
+        { userId: args.command.user_id, teamId: args.command.team_id },
+        { ref },
+        to,
+        words.includes("--confirm"),
+      );
       if (result.ok) {
-        await reply(args.respond, { response_type: "ephemeral", text: mrkdwn`Moved ${formatDealRef(result.ref)} from ${stageLabel(result.from)} to ${stageLabel(result.to)}.${result.attributionRecordId ? " Attribution was computed; the receipt goes to the deal's thread." : ""}` });
+        await reply(args.respond, {
+          response_type: "ephemeral",
+          text: mrkdwn`Moved ${formatDealRef(result.ref)} from ${stageLabel(result.from)} to ${stageLabel(result.to)}.${result.attributionRecordId ? " Attribution was computed; the receipt goes to the deal's thread." : ""}`,
+        });
         return;
       }
       await reply(args.respond, {
@@ -59,7 +78,13 @@ export function stageSubcommand(deps: AppDeps): Subcommand {
                 {
                   type: "actions",
                   elements: [
-                    { type: "button", style: "danger", text: { type: "plain_text", text: `Move to ${stageLabel(to)} anyway` }, action_id: ACTION.confirmStage, value: JSON.stringify({ dealId: deal.id, to }) },
+                    {
+                      type: "button",
+                      style: "danger",
+                      text: { type: "plain_text", text: `Move to ${stageLabel(to)} anyway` },
+                      action_id: ACTION.confirmStage,
+                      value: JSON.stringify({ dealId: deal.id, to }),
+                    },
                     { type: "button", text: { type: "plain_text", text: "Edit roles first" }, action_id: ACTION.editRoles, value: deal.id },
                   ],
                 },
@@ -76,7 +101,13 @@ export function registerStageListeners(app: App, deps: AppDeps, ctx: ListenerCon
     ACTION.changeStage,
     actionListener(ctx, async ({ body, action, client }) => {
       const b = body as { user: { id: string; team_id?: string }; trigger_id: string };
-      const { actor, deal } = await authorizeDeal(deps, client, { userId: b.user.id, teamId: b.user.team_id }, { id: (action as { value?: string }).value ?? "" }, "deal.changeStage");
+      const { actor, deal } = await authorizeDeal(
+        deps,
+        client,
+        { userId: b.user.id, teamId: b.user.team_id },
+        { id: (action as { value?: string }).value ?? "" },
+        "deal.changeStage",
+      );
       const modal = buildStageModal(deal, isAdmin(actor));
       if ((modal.blocks[1] as { element: { options: unknown[] } }).element.options.length === 0) {
         throw new UserError(`${formatDealRef(deal.ref)} is ${stageLabel(deal.stage)}; only a program admin can reopen it.`);
@@ -92,7 +123,11 @@ export function registerStageListeners(app: App, deps: AppDeps, ctx: ListenerCon
       const parsed = confirmValueSchema.safeParse(JSON.parse((action as { value?: string }).value ?? "{}"));
       if (!parsed.success) throw new UserError("That button is out of date; run the command again.");
       const { result } = await move(deps, client, { userId: b.user.id, teamId: b.user.team_id }, { id: parsed.data.dealId }, parsed.data.to, true);
-      await reply(respond, { response_type: "ephemeral", replace_original: true, text: result.ok ? mrkdwn`Moved ${formatDealRef(result.ref)} to ${stageLabel(result.to)}; the override is recorded.` : escapeMrkdwn(result.reason) });
+      await reply(respond, {
+        response_type: "ephemeral",
+        replace_original: true,
+        text: result.ok ? mrkdwn`Moved ${formatDealRef(result.ref)} to ${stageLabel(result.to)}; the override is recorded.` : escapeMrkdwn(result.reason),
+      });
     }),
   );
 
@@ -105,7 +140,8 @@ export function registerStageListeners(app: App, deps: AppDeps, ctx: ListenerCon
       if (!to || !isStage(to)) throw new UserError("Pick the stage to move to.", B.stage);
       const user = body.user as { id: string; team_id?: string };
       const { result } = await move(deps, client, { userId: user.id, teamId: user.team_id }, { id: meta.dealId }, to, state.checked(B.confirmGaps), B.stage);
-      if (!result.ok) throw new UserError(result.reason, result.needsConfirmation && view.blocks.some((blk) => blk.block_id === B.confirmGaps) ? B.confirmGaps : B.stage);
+      if (!result.ok)
+        throw new UserError(result.reason, result.needsConfirmation && view.blocks.some((blk) => blk.block_id === B.confirmGaps) ? B.confirmGaps : B.stage);
       await ack();
     }),
   );

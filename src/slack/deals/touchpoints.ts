@@ -33,7 +33,8 @@ const metadataSchema = z.object({
   channelId: z.string().optional(),
 });
 
-const NO_ORG_MESSAGE = "Our own organization isn't set up yet, so a touchpoint would count for nobody. A program admin runs `/cosell org \"Our Company\"` first.";
+const NO_ORG_MESSAGE =
+  'Our own organization isn\'t set up yet, so a touchpoint would count for nobody. A program admin runs `/cosell org "Our Company"` first.';
 
 /** The organization the person's touchpoints count for. */
 function loggingOrgId(actor: Actor, blockId?: string): string {
@@ -56,7 +57,13 @@ function loggingOrgId(actor: Actor, blockId?: string): string {
  * nobody until the organization is on the deal. An organization outside the pairing (our
  * own, on a deal between two partners) is refused: it has no standing on that deal.
  */
-async function authorizeLogging(deps: AppDeps, client: WebClient, who: Who, deal: { id: string } | { ref: number }, blockId?: string): Promise<{ actor: Actor; deal: DealView; org: { id: string; name: string } }> {
+async function authorizeLogging(
+  deps: AppDeps,
+  client: WebClient,
+  who: Who,
+  deal: { id: string } | { ref: number },
+  blockId?: string,
+): Promise<{ actor: Actor; deal: DealView; org: { id: string; name: string } }> {
   const { actor, deal: view } = await authorizeDeal(deps, client, who, deal, "deal.logTouchpoint", blockId);
   const orgId = loggingOrgId(actor, blockId);
   const org = await deps.db.prisma.organization.findUnique({ where: { id: orgId }, select: { id: true, name: true } });
@@ -80,7 +87,13 @@ async function programTimezone(deps: AppDeps): Promise<string> {
 }
 
 /** Opens the modal with the deal fixed (card button, `/cosell log CS-12`). */
-async function openForDeal(deps: AppDeps, client: WebClient, who: Who, deal: { id: string } | { ref: number }, opts: { triggerId: string; channelId?: string | undefined; note?: string }): Promise<void> {
+async function openForDeal(
+  deps: AppDeps,
+  client: WebClient,
+  who: Who,
+  deal: { id: string } | { ref: number },
+  opts: { triggerId: string; channelId?: string | undefined; note?: string },
+): Promise<void> {
   const { deal: view, org } = await authorizeLogging(deps, client, who, deal);
   await slackOut(client).openView({
     trigger_id: opts.triggerId,
@@ -136,7 +149,6 @@ export async function openWithDealPicker(
   });
 }
 
-
 /** Only a Slack message link is kept from private_metadata (it travelled through the client). */
 function slackLink(link: string | undefined): string | null {
   if (!link || link.length > 2000) return null;
@@ -158,7 +170,8 @@ export function logSubcommand(deps: AppDeps): Subcommand {
       {
         usage: '/cosell log CS-12 <type> "note" [--when 2026-11-12 | --when "2026-11-12 14:00"]',
         example: '/cosell log CS-12 demo "joint demo with their CTO"',
-        summary: "log a touchpoint for your organization (meeting, demo, email, proposal-review, intro, integration-mention, exec-alignment, poc, other); `/cosell log CS-12` opens a form",
+        summary:
+          "log a touchpoint for your organization (meeting, demo, email, proposal-review, intro, integration-mention, exec-alignment, poc, other); `/cosell log CS-12` opens a form",
       },
     ],
     async run({ args, rest }) {
@@ -209,7 +222,13 @@ export function registerTouchpointListeners(app: App, deps: AppDeps, ctx: Listen
     ACTION.logTouchpoint,
     actionListener(ctx, async ({ body, action, client }) => {
       const b = body as { user: { id: string; team_id?: string }; trigger_id: string; channel?: { id: string } };
-      await openForDeal(deps, client, { userId: b.user.id, teamId: b.user.team_id }, { id: (action as { value?: string }).value ?? "" }, { triggerId: b.trigger_id, channelId: b.channel?.id });
+      await openForDeal(
+        deps,
+        client,
+        { userId: b.user.id, teamId: b.user.team_id },
+        { id: (action as { value?: string }).value ?? "" },
+        { triggerId: b.trigger_id, channelId: b.channel?.id },
+      );
     }),
   );
 
@@ -225,12 +244,17 @@ export function registerTouchpointListeners(app: App, deps: AppDeps, ctx: Listen
           deps.logger.warn("chat.getPermalink failed; the touchpoint form opens without the message link", e);
           return null;
         });
-      await openWithDealPicker(deps, client, { userId: shortcut.user.id, teamId: shortcut.user.team_id }, {
-        triggerId: shortcut.trigger_id,
-        channelId: shortcut.channel.id,
-        note: truncate(unescapeSlack(String(shortcut.message.text ?? "")).trim(), TOUCHPOINT_NOTE_MAX),
-        permalink,
-      });
+      await openWithDealPicker(
+        deps,
+        client,
+        { userId: shortcut.user.id, teamId: shortcut.user.team_id },
+        {
+          triggerId: shortcut.trigger_id,
+          channelId: shortcut.channel.id,
+          note: truncate(unescapeSlack(String(shortcut.message.text ?? "")).trim(), TOUCHPOINT_NOTE_MAX),
+          permalink,
+        },
+      );
     }),
   );
 
@@ -274,9 +298,10 @@ export function registerTouchpointListeners(app: App, deps: AppDeps, ctx: Listen
       deps.outbox?.kick();
       const text = mrkdwn`✅ ${confirmation(type, org, deal, true)}`;
       const channel = meta.channelId && /^[CG]/.test(meta.channelId) ? meta.channelId : undefined;
-      await (channel ? slackOut(client).postEphemeral({ channel, user: actor.userId, text }) : slackOut(client).postMessage({ channel: actor.userId, text })).catch((e) =>
-        deps.logger.warn("touchpoint confirmation failed", e),
-      );
+      await (channel
+        ? slackOut(client).postEphemeral({ channel, user: actor.userId, text })
+        : slackOut(client).postMessage({ channel: actor.userId, text })
+      ).catch((e) => deps.logger.warn("touchpoint confirmation failed", e));
     }),
   );
 }

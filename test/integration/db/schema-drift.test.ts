@@ -6,8 +6,16 @@ import { createTestDatabase, type TestDatabase } from "../../support/db";
 // migrations disagree: every model field must be a column of the right kind, and no
 // migrated column may be missing from the schema.
 
-interface Field { name: string; kind: "scalar" | "enum" | "object"; type: string; dbName?: string | null }
-interface Model { fields: Field[]; dbName: string | null }
+interface Field {
+  name: string;
+  kind: "scalar" | "enum" | "object";
+  type: string;
+  dbName?: string | null;
+}
+interface Model {
+  fields: Field[];
+  dbName: string | null;
+}
 
 function runtimeDataModel(): Record<string, Model> {
   const src = readFileSync("src/generated/prisma/internal/class.ts", "utf8");
@@ -68,7 +76,9 @@ describe("schema.prisma and the migrations agree", () => {
 
   it("has no migrated table or column the schema does not know", () => {
     const models = runtimeDataModel();
-    const known = new Map(Object.entries(models).map(([n, m]) => [m.dbName ?? n, new Set(m.fields.filter((f) => f.kind !== "object").map((f) => f.dbName ?? f.name))]));
+    const known = new Map(
+      Object.entries(models).map(([n, m]) => [m.dbName ?? n, new Set(m.fields.filter((f) => f.kind !== "object").map((f) => f.dbName ?? f.name))]),
+    );
     const extra: string[] = [];
     for (const [table, cols] of columns) {
       const fields = known.get(table);

@@ -58,7 +58,22 @@ describe("header detection", () => {
 
 describe("domains in a CSV", () => {
   it("normalizes what people paste, exactly like the registration form", () => {
-    for (const raw of ["https://www.Acme.com/pricing?x=1", "ACME.COM", "acme.com", "www.acme.co.uk", "www.com", "a.b", "1.2.3.4", "x-.com", "jane@acme.com", "acme", "münchen.de", "xn--mnchen-3ya.de", "xn--zz.de", "a".repeat(64) + ".com"]) {
+    for (const raw of [
+      "https://www.Acme.com/pricing?x=1",
+      "ACME.COM",
+      "acme.com",
+      "www.acme.co.uk",
+      "www.com",
+      "a.b",
+      "1.2.3.4",
+      "x-.com",
+      "jane@acme.com",
+      "acme",
+      "münchen.de",
+      "xn--mnchen-3ya.de",
+      "xn--zz.de",
+      `${"a".repeat(64)}.com`,
+    ]) {
       expect(normalizeDomainCell(raw)).toEqual(normalizeDomain(raw));
     }
   });
@@ -119,7 +134,7 @@ describe("ARR parsing", () => {
 });
 
 describe("reading an account file", () => {
-  const csv = (lines: string[]) => lines.join("\r\n") + "\r\n";
+  const csv = (lines: string[]) => `${lines.join("\r\n")}\r\n`;
 
   it("normalizes domains as pasted (scheme, www., path, case) and reads every field", () => {
     const f = ok(
@@ -169,7 +184,9 @@ describe("reading an account file", () => {
   });
 
   it("an internationalized domain and its punycode are the same account (the second is a duplicate)", () => {
-    const f = ok(readAccountFile(csv(["Name,Domain", "Bücher,bücher.de", "Bücher GmbH,https://www.xn--bcher-kva.de/", "Broken,xn--zz.de"]), { status: "CUSTOMER" }));
+    const f = ok(
+      readAccountFile(csv(["Name,Domain", "Bücher,bücher.de", "Bücher GmbH,https://www.xn--bcher-kva.de/", "Broken,xn--zz.de"]), { status: "CUSTOMER" }),
+    );
     expect(f.rows.map((r) => r.domain)).toEqual(["xn--bcher-kva.de"]);
     expect(f.problems).toEqual([
       { row: 3, reason: "xn--bcher-kva.de is already in row 2; a domain is listed once per list" },
@@ -178,7 +195,11 @@ describe("reading an account file", () => {
   });
 
   it("refuses a row whose name or owner hides control, bidi or zero-width characters, saying which", () => {
-    const f = ok(readAccountFile(csv(["Name,Domain,Owner", "Acme\u202Etxt.exe,a.com,", "\u200B\u200B,b.com,", "Globex,c.com,Bob\u0000", "Initech,d.com,Ann"]), { status: "CUSTOMER" }));
+    const f = ok(
+      readAccountFile(csv(["Name,Domain,Owner", "Acme\u202Etxt.exe,a.com,", "\u200B\u200B,b.com,", "Globex,c.com,Bob\u0000", "Initech,d.com,Ann"]), {
+        status: "CUSTOMER",
+      }),
+    );
     expect(f.rows.map((r) => r.domain)).toEqual(["d.com"]);
     expect(f.problems.map((p) => p.row)).toEqual([2, 3, 4]);
     expect(f.problems[0]!.reason).toMatch(/^the name contains a bidirectional control character, U\+202E RIGHT-TO-LEFT OVERRIDE/);
@@ -272,7 +293,19 @@ describe("scoring", () => {
     expect(scoreTarget(c({ kind: "PROSPECT_OVERLAP" }))).toBe(30);
     expect(scoreTarget(c({}))).toBe(15);
     // 40 + Proposal 15 + strategic 10 + two owners 6 + $100k combined (25)
-    expect(scoreTarget(c({ kind: "CUSTOMER_OVERLAP", openDeal: { ref: 1, stage: "PROPOSAL" }, strategic: true, ourOwner: "a", theirOwner: "b", ourArrMinor: 6_000_000, theirArrMinor: 4_000_000 }))).toBe(96);
+    expect(
+      scoreTarget(
+        c({
+          kind: "CUSTOMER_OVERLAP",
+          openDeal: { ref: 1, stage: "PROPOSAL" },
+          strategic: true,
+          ourOwner: "a",
+          theirOwner: "b",
+          ourArrMinor: 6_000_000,
+          theirArrMinor: 4_000_000,
+        }),
+      ),
+    ).toBe(96);
     expect(arrPoints(100)).toBe(0); // $1
     expect(arrPoints(100_000_000)).toBe(30); // $1M
     expect(arrPoints(1_000_000_000_00)).toBe(SCORE_WEIGHTS.arrMaxPoints); // capped
@@ -294,7 +327,11 @@ describe("scoring", () => {
 
   it("breaks ties by combined ARR, then domain A→Z, and keeps the top N", () => {
     const ranked = rankTargets(
-      [c({ domain: "b.com", kind: "CUSTOMER_OVERLAP" }), c({ domain: "a.com", kind: "CUSTOMER_OVERLAP" }), c({ domain: "z.com", kind: "CUSTOMER_OVERLAP", ourArrMinor: 50 })],
+      [
+        c({ domain: "b.com", kind: "CUSTOMER_OVERLAP" }),
+        c({ domain: "a.com", kind: "CUSTOMER_OVERLAP" }),
+        c({ domain: "z.com", kind: "CUSTOMER_OVERLAP", ourArrMinor: 50 }),
+      ],
       2,
     );
     expect(ranked.map((t) => t.domain)).toEqual(["z.com", "a.com"]);

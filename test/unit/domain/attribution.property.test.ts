@@ -17,24 +17,19 @@ import {
 // arbitraries
 
 /** Five whole percents adding up to 100, from four cut points on [0, 100]. */
-const rolePercentsArb = fc
-  .array(fc.integer({ min: 0, max: 100 }), { minLength: 4, maxLength: 4 })
-  .map((cuts) => {
-    const c = [0, ...[...cuts].sort((a, b) => a - b), 100];
-    const out = {} as Record<Role, number>;
-    ROLES.forEach((r, i) => (out[r] = c[i + 1]! - c[i]!));
-    return out;
-  });
+const rolePercentsArb = fc.array(fc.integer({ min: 0, max: 100 }), { minLength: 4, maxLength: 4 }).map((cuts) => {
+  const c = [0, ...[...cuts].sort((a, b) => a - b), 100];
+  const out = {} as Record<Role, number>;
+  ROLES.forEach((r, i) => (out[r] = c[i + 1]! - c[i]!));
+  return out;
+});
 
 const weightArb = fc.oneof(fc.integer({ min: 0, max: 3 }), fc.integer({ min: 0, max: 100 }));
 
 const configArb: fc.Arbitrary<AttributionConfig> = fc
   .record({
     version: fc.integer({ min: 1, max: 50 }),
-    rolePercents: fc.oneof(
-      rolePercentsArb,
-      fc.constant({ SOURCING: 20, SELLING: 40, TECHNICAL_VALIDATION: 25, INFLUENCE: 15, IMPLEMENTATION: 0 }),
-    ),
+    rolePercents: fc.oneof(rolePercentsArb, fc.constant({ SOURCING: 20, SELLING: 40, TECHNICAL_VALIDATION: 25, INFLUENCE: 15, IMPLEMENTATION: 0 })),
     sellThroughPrimaryPercent: fc.integer({ min: 60, max: 80 }),
     touchpointWeights: fc.tuple(...TOUCHPOINT_TYPES.map(() => weightArb)).map((ws) => {
       const out = {} as Record<TouchpointType, number>;
@@ -71,17 +66,10 @@ const dealArb: fc.Arbitrary<AttributionInput> = fc
       }),
       { maxLength: 12 },
     ),
-    amountMinor: fc.oneof(
-      fc.integer({ min: 0, max: 1e12 }),
-      fc.integer({ min: 0, max: 1000 }),
-      fc.constant(Number.MAX_SAFE_INTEGER),
-    ),
+    amountMinor: fc.oneof(fc.integer({ min: 0, max: 1e12 }), fc.integer({ min: 0, max: 1000 }), fc.constant(Number.MAX_SAFE_INTEGER)),
     currency: fc.constantFrom("USD", "EUR", "JPY", "BHD", "CHF"),
     coSellModel: fc.constantFrom<CoSellModel>("SELL_WITH", "SELL_THROUGH", "SELL_TO"),
-    explicitModel: fc.option(
-      fc.constantFrom<AttributionModel>("ROLE_SPLIT", "SELL_THROUGH", "SELL_TO", "SOURCE_WINS", "INFLUENCE"),
-      { nil: null },
-    ),
+    explicitModel: fc.option(fc.constantFrom<AttributionModel>("ROLE_SPLIT", "SELL_THROUGH", "SELL_TO", "SOURCE_WINS", "INFLUENCE"), { nil: null }),
   })
   .map(({ orgs, touchpoints, ...rest }) => ({
     ...rest,
@@ -173,19 +161,14 @@ describe("attribution properties", () => {
 
   it("does not depend on the order of participants, their roles or touchpoints", () => {
     fc.assert(
-      fc.property(
-        dealArb,
-        configArb,
-        fc.array(fc.double({ noNaN: true }), { minLength: 1, maxLength: 12 }),
-        (deal, cfg, keys) => {
-          const shuffled: AttributionInput = {
-            ...deal,
-            participants: shuffle(deal.participants, keys).map((p) => ({ ...p, roles: shuffle(p.roles, keys) })),
-            touchpoints: shuffle(deal.touchpoints, [...keys].reverse()),
-          };
-          expect(computeAttribution(shuffled, cfg)).toEqual(computeAttribution(deal, cfg));
-        },
-      ),
+      fc.property(dealArb, configArb, fc.array(fc.double({ noNaN: true }), { minLength: 1, maxLength: 12 }), (deal, cfg, keys) => {
+        const shuffled: AttributionInput = {
+          ...deal,
+          participants: shuffle(deal.participants, keys).map((p) => ({ ...p, roles: shuffle(p.roles, keys) })),
+          touchpoints: shuffle(deal.touchpoints, [...keys].reverse()),
+        };
+        expect(computeAttribution(shuffled, cfg)).toEqual(computeAttribution(deal, cfg));
+      }),
       { numRuns: 300 },
     );
   });

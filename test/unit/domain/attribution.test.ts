@@ -49,10 +49,7 @@ function run(
   deal: Partial<AttributionInput> & { participants: AttributionParticipant[] },
   cfg: AttributionConfig = DEFAULT_ATTRIBUTION_CONFIG,
 ): AttributionResult {
-  return computeAttribution(
-    { amountMinor: 10_000_000, currency: "USD", coSellModel: "SELL_WITH", touchpoints: [], ...deal },
-    cfg,
-  );
+  return computeAttribution({ amountMinor: 10_000_000, currency: "USD", coSellModel: "SELL_WITH", touchpoints: [], ...deal }, cfg);
 }
 
 /** creditBp by org name */
@@ -255,9 +252,7 @@ describe("validateAttributionConfig", () => {
   });
 
   it("computeAttribution refuses an invalid config (programmer error)", () => {
-    expect(() => run({ participants: [partner("Acme", "SELLING")] }, config({ sellThroughPrimaryPercent: 90 }))).toThrow(
-      /sellThroughPrimaryPercent/,
-    );
+    expect(() => run({ participants: [partner("Acme", "SELLING")] }, config({ sellThroughPrimaryPercent: 90 }))).toThrow(/sellThroughPrimaryPercent/);
   });
 });
 
@@ -347,13 +342,7 @@ describe("Role Split", () => {
       name: "three sellers: one rounding step over all organizations",
       // held 85: SOURCING 2352.94, each seller 40/3/85 = 1568.63, TECH 2941.18
       // floors 2352 + 3×1568 + 2941 = 9997 → +1 to A (.94), then B and C (.63, ties A→Z), not D or E (.18)
-      participants: [
-        partner("A", "SOURCING"),
-        partner("B", "SELLING"),
-        partner("C", "SELLING"),
-        partner("D", "SELLING"),
-        partner("E", "TECHNICAL_VALIDATION"),
-      ],
+      participants: [partner("A", "SOURCING"), partner("B", "SELLING"), partner("C", "SELLING"), partner("D", "SELLING"), partner("E", "TECHNICAL_VALIDATION")],
       expected: { A: 2353, B: 1569, C: 1569, D: 1568, E: 2941 },
     },
     {
@@ -370,9 +359,7 @@ describe("Role Split", () => {
 
   it("explains the redistribution in the words of the brief", () => {
     const r = run({ participants: [partner("Acme", "SOURCING"), partner("Beta", "SELLING")] });
-    expect(r.steps).toContain(
-      "Roles held: SOURCING (20%), SELLING (40%) → redistributed over 60%: SOURCING 33.33%, SELLING 66.67%",
-    );
+    expect(r.steps).toContain("Roles held: SOURCING (20%), SELLING (40%) → redistributed over 60%: SOURCING 33.33%, SELLING 66.67%");
     expect(r.steps.some((s) => s.includes("TECHNICAL_VALIDATION (25%), INFLUENCE (15%)"))).toBe(true);
     expect(r.steps).toContain("Beta: SELLING → 66.67%");
     expect(r.steps.some((s) => /Rounding: .*1 bp.*Beta/.test(s))).toBe(true);
@@ -412,9 +399,7 @@ describe("commission follows attribution", () => {
     expect(r.steps).toContain("Acme: 40.00% of credit → $4,000.00");
     expect(r.steps).toContain("Beta: 35.00% of credit → $3,500.00");
     expect(r.steps).toContain("Gamma: 25.00% of credit → $2,500.00");
-    expect(r.steps.some((s) => s.startsWith("Pool: $36,363.64 × 27.50% = $10,000.00 (co-sell rate: 3 partners have credit"))).toBe(
-      true,
-    );
+    expect(r.steps.some((s) => s.startsWith("Pool: $36,363.64 × 27.50% = $10,000.00 (co-sell rate: 3 partners have credit"))).toBe(true);
     expect(r.steps.some((s) => /rounded half up/.test(s))).toBe(true);
   });
 
@@ -430,9 +415,7 @@ describe("commission follows attribution", () => {
   it("uses the co-sell rate when two partners have credit", () => {
     const r = run({ amountMinor: 10_000_000, participants: [partner("Acme", "SOURCING"), partner("Beta", "SELLING")] });
     expect(r.pool).toEqual({ rateBp: 2750, rateKind: "co-sell", amountMinor: 2_750_000 });
-    expect(r.steps).toContain(
-      "Pool: $100,000.00 × 27.50% = $27,500.00 (co-sell rate: 2 partners have credit; rounded half up to the nearest $0.01)",
-    );
+    expect(r.steps).toContain("Pool: $100,000.00 × 27.50% = $27,500.00 (co-sell rate: 2 partners have credit; rounded half up to the nearest $0.01)");
     // 33.33% / 66.67% of $27,500
     expect(payouts(r)).toEqual({ Acme: 916_575, Beta: 1_833_425 });
   });
@@ -484,10 +467,7 @@ describe("commission follows attribution", () => {
     { amountMinor: 6, rate: 2500, pool: 2 }, // 1.5 → 2
     { amountMinor: 0, rate: 2500, pool: 0 },
   ])("rounds the pool half up to the minor unit: $amountMinor × $rate bp → $pool", ({ amountMinor, rate, pool }) => {
-    const r = run(
-      { amountMinor, participants: [partner("Acme", "SELLING")] },
-      config({ soloPoolRateBp: rate, coSellPoolRateBp: rate }),
-    );
+    const r = run({ amountMinor, participants: [partner("Acme", "SELLING")] }, config({ soloPoolRateBp: rate, coSellPoolRateBp: rate }));
     expect(r.pool?.amountMinor).toBe(pool);
     expect(sum(r.payouts.map((p) => p.amountMinor))).toBe(pool);
   });
@@ -563,12 +543,7 @@ describe("Sell-through", () => {
 
   it("shares the rest equally when all logged touchpoints weigh 0", () => {
     const cfg = config({ touchpointWeights: { ...DEFAULT_ATTRIBUTION_CONFIG.touchpointWeights, EMAIL: 0 } });
-    const r = run(
-      deal([partner("Reseller", "SELLING"), partner("Infl", "INFLUENCE"), partner("Tech", "TECHNICAL_VALIDATION")], [
-        tp("Infl", "EMAIL", 9),
-      ]),
-      cfg,
-    );
+    const r = run(deal([partner("Reseller", "SELLING"), partner("Infl", "INFLUENCE"), partner("Tech", "TECHNICAL_VALIDATION")], [tp("Infl", "EMAIL", 9)]), cfg);
     expect(credits(r)).toEqual({ Reseller: 7000, Infl: 1500, Tech: 1500 });
   });
 
@@ -585,10 +560,7 @@ describe("Sell-through", () => {
   });
 
   it("uses the configured primary share", () => {
-    const r = run(
-      deal([partner("R1", "SELLING"), partner("R2", "SELLING"), partner("Infl", "INFLUENCE")]),
-      config({ sellThroughPrimaryPercent: 60 }),
-    );
+    const r = run(deal([partner("R1", "SELLING"), partner("R2", "SELLING"), partner("Infl", "INFLUENCE")]), config({ sellThroughPrimaryPercent: 60 }));
     expect(credits(r)).toEqual({ Infl: 4000, R1: 3000, R2: 3000 });
   });
 
@@ -599,10 +571,7 @@ describe("Sell-through", () => {
 
   it("lets a seller that also influences collect both shares", () => {
     const r = run(
-      deal([partner("Both", "SELLING", "INFLUENCE"), partner("Tech", "TECHNICAL_VALIDATION")], [
-        tp("Both", "MEETING", 1),
-        tp("Tech", "MEETING", 2),
-      ]),
+      deal([partner("Both", "SELLING", "INFLUENCE"), partner("Tech", "TECHNICAL_VALIDATION")], [tp("Both", "MEETING", 1), tp("Tech", "MEETING", 2)]),
     );
     // 70% + 30% × 1/3 = 80%, Tech 30% × 2/3 = 20%
     expect(credits(r)).toEqual({ Both: 8000, Tech: 2000 });

@@ -44,11 +44,14 @@ describe("parseCalendarDate: only real calendar dates", () => {
     expect(message(parse("2027-01-32"))).toMatch(/January has 31 days/);
   });
 
-  it.each(["", "tomorrow", "2027/02/01", "01-02-2027", "2027-02-01T10:00", "27-02-01", "2027-002-01", "２０２７-０２-０１"])("the format %j is refused, with the expected one", (text) => {
-    const r = parse(text, { label: "the expected close date" });
-    expect(r.ok).toBe(false);
-    expect(message(r)).toMatch(/give the expected close date as YYYY-MM-DD, e\.g\. 2026-11-16/);
-  });
+  it.each(["", "tomorrow", "2027/02/01", "01-02-2027", "2027-02-01T10:00", "27-02-01", "2027-002-01", "２０２７-０２-０１"])(
+    "the format %j is refused, with the expected one",
+    (text) => {
+      const r = parse(text, { label: "the expected close date" });
+      expect(r.ok).toBe(false);
+      expect(message(r)).toMatch(/give the expected close date as YYYY-MM-DD, e\.g\. 2026-11-16/);
+    },
+  );
 
   it(`no more than ${MAX_YEARS_AHEAD} years ahead`, () => {
     expect(parse("2036-11-16")).toEqual({ ok: true, date: "2036-11-16" });
@@ -88,7 +91,10 @@ describe("parseInstant: the CLI's --now", () => {
 
   it("a time needs a timezone; other formats are refused with an example", () => {
     expect(now("2026-11-16T09:00")).toMatchObject({ ok: false, message: expect.stringMatching(/no timezone: add Z/) });
-    expect(now("next monday")).toMatchObject({ ok: false, message: expect.stringMatching(/not a time: give it as YYYY-MM-DDTHH:MM:SSZ, e\.g\. 2026-11-16T09:00:00Z/) });
+    expect(now("next monday")).toMatchObject({
+      ok: false,
+      message: expect.stringMatching(/not a time: give it as YYYY-MM-DDTHH:MM:SSZ, e\.g\. 2026-11-16T09:00:00Z/),
+    });
     expect(now("2040-01-01T00:00:00Z")).toMatchObject({ ok: false, message: expect.stringMatching(/more than 10 years ahead/) });
   });
 });

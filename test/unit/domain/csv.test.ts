@@ -5,14 +5,29 @@ const fields = (text: string) => parseCsv(text).map((r) => r.fields);
 
 describe("CSV reader (RFC 4180)", () => {
   it("splits fields and records on LF, CRLF and lone CR", () => {
-    expect(fields("a,b,c\n1,2,3\n")).toEqual([["a", "b", "c"], ["1", "2", "3"]]);
-    expect(fields("a,b\r\n1,2\r\n")).toEqual([["a", "b"], ["1", "2"]]);
-    expect(fields("a,b\r1,2")).toEqual([["a", "b"], ["1", "2"]]);
-    expect(fields("a,b\n1,2")).toEqual([["a", "b"], ["1", "2"]]); // no final line break
+    expect(fields("a,b,c\n1,2,3\n")).toEqual([
+      ["a", "b", "c"],
+      ["1", "2", "3"],
+    ]);
+    expect(fields("a,b\r\n1,2\r\n")).toEqual([
+      ["a", "b"],
+      ["1", "2"],
+    ]);
+    expect(fields("a,b\r1,2")).toEqual([
+      ["a", "b"],
+      ["1", "2"],
+    ]);
+    expect(fields("a,b\n1,2")).toEqual([
+      ["a", "b"],
+      ["1", "2"],
+    ]); // no final line break
   });
 
   it("keeps empty fields, including a trailing one", () => {
-    expect(fields("a,,c\n,,\n")).toEqual([["a", "", "c"], ["", "", ""]]);
+    expect(fields("a,,c\n,,\n")).toEqual([
+      ["a", "", "c"],
+      ["", "", ""],
+    ]);
     expect(fields("a,b,")).toEqual([["a", "b", ""]]);
   });
 
@@ -54,7 +69,10 @@ describe("CSV reader (RFC 4180)", () => {
     expect(sniffDelimiter("name;domain;arr\nA;a.com;1,5\n")).toBe(";");
     expect(sniffDelimiter("name\tdomain\n")).toBe("\t");
     expect(sniffDelimiter('"a;b;c",domain\n')).toBe(",");
-    expect(fields("name;domain\nAcme, Inc.;acme.com\n")).toEqual([["name", "domain"], ["Acme, Inc.", "acme.com"]]);
+    expect(fields("name;domain\nAcme, Inc.;acme.com\n")).toEqual([
+      ["name", "domain"],
+      ["Acme, Inc.", "acme.com"],
+    ]);
   });
 
   it("reads lazily (a generator)", () => {

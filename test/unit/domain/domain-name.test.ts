@@ -51,17 +51,14 @@ describe("normalizeDomain turns what people paste into one account key", () => {
     if (!r.ok) expect(r.reason).toMatch(reason);
   });
 
-  it.each(["jane@acme.com", "mailto:jane@acme.com", "Jane.Doe@Acme.com"])(
-    "an email address (%j) is rejected with a hint to give the web domain",
-    (input) => {
-      const r = normalizeDomain(input);
-      expect(r.ok).toBe(false);
-      if (!r.ok) {
-        expect(r.reason).toContain("email");
-        expect(r.reason).toContain("web domain");
-      }
-    },
-  );
+  it.each(["jane@acme.com", "mailto:jane@acme.com", "Jane.Doe@Acme.com"])("an email address (%j) is rejected with a hint to give the web domain", (input) => {
+    const r = normalizeDomain(input);
+    expect(r.ok).toBe(false);
+    if (!r.ok) {
+      expect(r.reason).toContain("email");
+      expect(r.reason).toContain("web domain");
+    }
+  });
 
   it("an internationalized domain and its punycode are one key, so they conflict", () => {
     const keys = ["bücher.de", "BÜCHER.DE", "xn--bcher-kva.de", "XN--BCHER-KVA.DE", "https://www.bücher.de/", "www.xn--bcher-kva.de"].map(domainOrNull);

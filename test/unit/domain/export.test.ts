@@ -104,7 +104,12 @@ describe("CSV", () => {
     expect(csvField('The "Best" Co')).toBe('"The ""Best"" Co"');
     expect(csvField("two\nlines")).toBe('"two\nlines"');
     expect(csvField("cr\rhere")).toBe('"cr\rhere"');
-    expect(toCsv([["a", "b,c"], ['"', ""]])).toBe('a,"b,c"\r\n"""",\r\n');
+    expect(
+      toCsv([
+        ["a", "b,c"],
+        ['"', ""],
+      ]),
+    ).toBe('a,"b,c"\r\n"""",\r\n');
   });
 
   it("round-trips through the parser", () => {
@@ -118,7 +123,7 @@ describe("CSV", () => {
   });
 
   it("neutralizes spreadsheet formulas in text cells", () => {
-    expect(neutralizeFormula("=HYPERLINK(\"x\")")).toBe("'=HYPERLINK(\"x\")");
+    expect(neutralizeFormula('=HYPERLINK("x")')).toBe('\'=HYPERLINK("x")');
     expect(neutralizeFormula("+1")).toBe("'+1");
     expect(neutralizeFormula("@SUM")).toBe("'@SUM");
     expect(neutralizeFormula("-x")).toBe("'-x");
@@ -160,7 +165,14 @@ describe("rows", () => {
       model: "ROLE_SPLIT" as const,
       currency: "JPY",
       credits: [
-        { orgId: "a", orgName: "Acme Data", internal: false, roles: ["TECHNICAL_VALIDATION" as const, "SOURCING" as const], creditBp: 4500, weightedTouchpoints: 0 },
+        {
+          orgId: "a",
+          orgName: "Acme Data",
+          internal: false,
+          roles: ["TECHNICAL_VALIDATION" as const, "SOURCING" as const],
+          creditBp: 4500,
+          weightedTouchpoints: 0,
+        },
         { orgId: "g", orgName: 'Globex "GX"', internal: false, roles: ["SELLING" as const], creditBp: 4000, weightedTouchpoints: 0 },
         { orgId: "o", orgName: "Ourco", internal: true, roles: ["INFLUENCE" as const], creditBp: 1500, weightedTouchpoints: 0 },
         { orgId: "z", orgName: "Zeta", internal: false, roles: ["IMPLEMENTATION" as const], creditBp: 0, weightedTouchpoints: 0 },

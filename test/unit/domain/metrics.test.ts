@@ -26,8 +26,27 @@ const pairings = [
 ];
 const day = (s: string) => new Date(`${s}T00:00:00Z`);
 let ref = 0;
-function deal(id: string, pairingId: string, orgIds: string[], dollars: number, stage: MetricDeal["stage"], registered: string, closed: string | null = null, currency = "USD"): MetricDeal {
-  return { id, ref: ++ref, pairingId, amountMinor: dollars * 100, currency, stage, registeredAt: day(registered), closedAt: closed ? day(closed) : null, orgIds };
+function deal(
+  id: string,
+  pairingId: string,
+  orgIds: string[],
+  dollars: number,
+  stage: MetricDeal["stage"],
+  registered: string,
+  closed: string | null = null,
+  currency = "USD",
+): MetricDeal {
+  return {
+    id,
+    ref: ++ref,
+    pairingId,
+    amountMinor: dollars * 100,
+    currency,
+    stage,
+    registeredAt: day(registered),
+    closedAt: closed ? day(closed) : null,
+    orgIds,
+  };
 }
 const deals: MetricDeal[] = [
   // co-sell (Acme + Beta), P1
@@ -63,12 +82,39 @@ function record(dealId: string, seq: number, computedAt: string, dollars: number
   };
 }
 const records: MetricRecord[] = [
-  record("d3", 1, "2026-03-11", 80_000, [[A, 6000], [B, 3000], [US, 1000]]),
-  record("d4", 1, "2026-03-03", 60_000, [[A, 7000], [B, 3000]]),
+  record("d3", 1, "2026-03-11", 80_000, [
+    [A, 6000],
+    [B, 3000],
+    [US, 1000],
+  ]),
+  record("d4", 1, "2026-03-03", 60_000, [
+    [A, 7000],
+    [B, 3000],
+  ]),
   // recomputed inside the summary period: the latest record wins everywhere
-  record("d4", 2, "2026-06-28", 60_000, [[A, 5000], [B, 5000]], [[A, 8_250], [B, 8_250]]),
-  record("d5", 1, "2026-04-15", 100_000, [[A, 4000], [B, 4000], [US, 2000]]),
-  record("s3", 1, "2026-03-03", 40_000, [[C, 8000], [US, 2000]]),
+  record(
+    "d4",
+    2,
+    "2026-06-28",
+    60_000,
+    [
+      [A, 5000],
+      [B, 5000],
+    ],
+    [
+      [A, 8_250],
+      [B, 8_250],
+    ],
+  ),
+  record("d5", 1, "2026-04-15", 100_000, [
+    [A, 4000],
+    [B, 4000],
+    [US, 2000],
+  ]),
+  record("s3", 1, "2026-03-03", 40_000, [
+    [C, 8000],
+    [US, 2000],
+  ]),
   record("s4", 1, "2026-03-21", 50_000, [[C, 10000]]),
   record("s7", 1, "2026-04-14", 60_000, [[C, 10000]]),
 ];
@@ -207,7 +253,12 @@ describe("program metrics on a hand-built program", () => {
 describe("bands at their edges", () => {
   it("dispute rate: 20 attributed deals and no dispute → nobody looking (bad); 1 of 20 → 5% watch", () => {
     const many = Array.from({ length: 20 }, (_, i) => deal(`w${i}`, "P1", [A, B], 1_000, "CLOSED_WON", "2026-01-10", "2026-02-10"));
-    const recs = many.map((d) => record(d.id, 1, "2026-02-10", 1_000, [[A, 5000], [B, 5000]]));
+    const recs = many.map((d) =>
+      record(d.id, 1, "2026-02-10", 1_000, [
+        [A, 5000],
+        [B, 5000],
+      ]),
+    );
     const base = { ...input, deals: many, records: recs, touchpoints: [], disputes: [] };
     expect(computeProgramMetrics(base).disputes).toMatchObject({ records: 20, disputed: 0, band: "nobody looking", mark: "bad" });
     const one = computeProgramMetrics({ ...base, disputes: [{ dealId: "w0", orgId: A, createdAt: day("2026-02-11") }] });
@@ -235,7 +286,13 @@ describe("bands at their edges", () => {
     const two = computeProgramMetrics({ ...input, deals: ds, records: [], disputes: [], touchpoints: [] });
     expect(two.winRate.liftPoints).toBe(-66.7); // 33.3% vs 100%
     expect(two.winRate.mark).toBe("none"); // solo has only 2 closed deals
-    const three = computeProgramMetrics({ ...input, deals: [...ds, deal("o3", "P2", [C], 1_000, "CLOSED_LOST", "2026-01-01", "2026-02-01")], records: [], disputes: [], touchpoints: [] });
+    const three = computeProgramMetrics({
+      ...input,
+      deals: [...ds, deal("o3", "P2", [C], 1_000, "CLOSED_LOST", "2026-01-01", "2026-02-01")],
+      records: [],
+      disputes: [],
+      touchpoints: [],
+    });
     expect(three.winRate.liftPoints).toBe(-33.3); // 33.3% vs 66.7%
     expect(three.winRate.mark).toBe("bad");
   });

@@ -1,14 +1,6 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import {
-  compareTieBreak,
-  currencyExponent,
-  formatBp,
-  formatMoney,
-  largestRemainder,
-  largestRemainderWithDetail,
-  parseAmount,
-} from "../../../src/domain/money";
+import { compareTieBreak, currencyExponent, formatBp, formatMoney, largestRemainder, largestRemainderWithDetail, parseAmount } from "../../../src/domain/money";
 
 const w = (key: string, weight: number | bigint, tieBreak = key) => ({ key, tieBreak, weight });
 const asObject = (m: Map<string, number>) => Object.fromEntries(m);
@@ -111,30 +103,26 @@ describe("largestRemainder", () => {
 
   it("parts always add up to the total and each is within 1 of its exact share", () => {
     fc.assert(
-      fc.property(
-        fc.integer({ min: 0, max: 1e12 }),
-        fc.array(fc.integer({ min: 0, max: 1e6 }), { minLength: 1, maxLength: 8 }),
-        (total, ws) => {
-          const parts = largestRemainder(
-            total,
-            ws.map((x, i) => w(`k${i}`, x)),
-          );
-          const sumW = ws.reduce((s, x) => s + x, 0);
-          let sum = 0;
-          ws.forEach((x, i) => {
-            const p = parts.get(`k${i}`) ?? -1;
-            expect(p).toBeGreaterThanOrEqual(0);
-            sum += p;
-            const wx = BigInt(sumW === 0 ? 1 : x);
-            const den = BigInt(sumW === 0 ? ws.length : sumW);
-            const exactNum = BigInt(total) * wx; // exact share = exactNum / den
-            // |p − exact| < 1
-            expect(BigInt(p) * den > exactNum - den).toBe(true);
-            expect(BigInt(p) * den < exactNum + den).toBe(true);
-          });
-          expect(sum).toBe(total);
-        },
-      ),
+      fc.property(fc.integer({ min: 0, max: 1e12 }), fc.array(fc.integer({ min: 0, max: 1e6 }), { minLength: 1, maxLength: 8 }), (total, ws) => {
+        const parts = largestRemainder(
+          total,
+          ws.map((x, i) => w(`k${i}`, x)),
+        );
+        const sumW = ws.reduce((s, x) => s + x, 0);
+        let sum = 0;
+        ws.forEach((x, i) => {
+          const p = parts.get(`k${i}`) ?? -1;
+          expect(p).toBeGreaterThanOrEqual(0);
+          sum += p;
+          const wx = BigInt(sumW === 0 ? 1 : x);
+          const den = BigInt(sumW === 0 ? ws.length : sumW);
+          const exactNum = BigInt(total) * wx; // exact share = exactNum / den
+          // |p − exact| < 1
+          expect(BigInt(p) * den > exactNum - den).toBe(true);
+          expect(BigInt(p) * den < exactNum + den).toBe(true);
+        });
+        expect(sum).toBe(total);
+      }),
     );
   });
 });

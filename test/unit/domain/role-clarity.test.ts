@@ -37,9 +37,9 @@ describe("assessRoleClarity", () => {
 
   it("says who does what in the details", () => {
     const byKey = Object.fromEntries(assessRoleClarity(settled).items.map((i) => [i.key, i.detail]));
-    expect(byKey["relationship_owner"]).toContain("<@U123>");
+    expect(byKey.relationship_owner).toContain("<@U123>");
     expect(byKey["lead:TECHNICAL_VALIDATION"]).toBe("Zeta Systems leads Technical validation");
-    expect(byKey["post_sale_owner"]).toContain("Acme");
+    expect(byKey.post_sale_owner).toContain("Acme");
     expect(byKey["sla:org-zeta"]).toBe("Zeta Systems answers deal requests within 48 h");
   });
 

@@ -1,14 +1,5 @@
 import { describe, expect, it } from "vitest";
-import {
-  OPEN_STAGES,
-  STAGES,
-  STAGE_LABELS,
-  checkTransition,
-  isClosed,
-  nextStepHint,
-  parseStage,
-  type Stage,
-} from "../../../src/domain/stages";
+import { OPEN_STAGES, STAGES, STAGE_LABELS, checkTransition, isClosed, nextStepHint, parseStage, type Stage } from "../../../src/domain/stages";
 
 const rep = { isAdmin: false, roleGaps: [] as string[], confirmedGaps: false };
 const admin = { ...rep, isAdmin: true };
@@ -59,12 +50,9 @@ describe("parseStage reads what people type", () => {
     expect(parseStage(text)).toBe(stage);
   });
 
-  it.each(["", "   ", "closed", "c", "pipeline", "negotiation phase", "won!!x"])(
-    "%j is ambiguous or unknown → null",
-    (text) => {
-      expect(parseStage(text)).toBeNull();
-    },
-  );
+  it.each(["", "   ", "closed", "c", "pipeline", "negotiation phase", "won!!x"])("%j is ambiguous or unknown → null", (text) => {
+    expect(parseStage(text)).toBeNull();
+  });
 });
 
 describe("checkTransition: moving a deal", () => {
@@ -91,17 +79,14 @@ describe("checkTransition: moving a deal", () => {
     if (!r.ok) expect(r.reason).toBe("This deal is already in Closed won");
   });
 
-  it.each<Stage>(["REGISTERED", "DISCOVERY", "PROPOSAL", "NEGOTIATION"])(
-    "a rep cannot reopen a closed-won or closed-lost deal (to %s)",
-    (to) => {
-      for (const from of ["CLOSED_WON", "CLOSED_LOST"] as const) {
-        expect(checkTransition(from, to, rep)).toEqual({
-          ok: false,
-          reason: "Only a program admin can reopen a closed deal",
-        });
-      }
-    },
-  );
+  it.each<Stage>(["REGISTERED", "DISCOVERY", "PROPOSAL", "NEGOTIATION"])("a rep cannot reopen a closed-won or closed-lost deal (to %s)", (to) => {
+    for (const from of ["CLOSED_WON", "CLOSED_LOST"] as const) {
+      expect(checkTransition(from, to, rep)).toEqual({
+        ok: false,
+        reason: "Only a program admin can reopen a closed deal",
+      });
+    }
+  });
 
   it("a rep cannot flip won to lost either", () => {
     expect(checkTransition("CLOSED_WON", "CLOSED_LOST", rep)).toEqual({

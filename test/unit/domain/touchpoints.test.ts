@@ -1,6 +1,15 @@
 import { describe, expect, it } from "vitest";
 import { TOUCHPOINT_TYPES } from "../../../src/domain/attribution";
-import { checkNote, checkNotFuture, checkPickedTime, parseLogCommand, parseTouchpointType, parseWhen, TOUCHPOINT_TYPE_WORDS, touchpointPhrase } from "../../../src/domain/touchpoints";
+import {
+  checkNote,
+  checkNotFuture,
+  checkPickedTime,
+  parseLogCommand,
+  parseTouchpointType,
+  parseWhen,
+  TOUCHPOINT_TYPE_WORDS,
+  touchpointPhrase,
+} from "../../../src/domain/touchpoints";
 
 describe("touchpoint types as people type them", () => {
   it.each([
@@ -44,11 +53,22 @@ describe("touchpoint types as people type them", () => {
 
 describe("/cosell log …", () => {
   it("reads a reference, a type and a quoted note", () => {
-    expect(parseLogCommand('CS-12 demo "joint demo with their CTO"')).toEqual({ kind: "log", ref: 12, type: "DEMO", note: "joint demo with their CTO", when: null });
+    expect(parseLogCommand('CS-12 demo "joint demo with their CTO"')).toEqual({
+      kind: "log",
+      ref: 12,
+      type: "DEMO",
+      note: "joint demo with their CTO",
+      when: null,
+    });
   });
 
   it("takes a two-word type and curly quotes (as Slack clients send them)", () => {
-    expect(parseLogCommand("cs-3 proposal review “went through pricing”")).toMatchObject({ kind: "log", ref: 3, type: "PROPOSAL_REVIEW", note: "went through pricing" });
+    expect(parseLogCommand("cs-3 proposal review “went through pricing”")).toMatchObject({
+      kind: "log",
+      ref: 3,
+      type: "PROPOSAL_REVIEW",
+      note: "went through pricing",
+    });
   });
 
   it("reads --when with a date, a quoted date and time, an unquoted date and time, and --when=…", () => {
@@ -67,7 +87,8 @@ describe("/cosell log …", () => {
     expect(r).toHaveProperty("error");
     const error = (r as { error: string }).error;
     expect(error).toContain('"lunch" is not a touchpoint type');
-    for (const w of ["meeting", "demo", "email", "proposal-review", "intro", "integration-mention", "exec-alignment", "poc", "other"]) expect(error).toContain(w);
+    for (const w of ["meeting", "demo", "email", "proposal-review", "intro", "integration-mention", "exec-alignment", "poc", "other"])
+      expect(error).toContain(w);
   });
 
   it("a type without a note asks for the note", () => {
@@ -132,7 +153,10 @@ describe("--when in the program's timezone", () => {
   });
 
   it("uses the shared calendar rules: no 29 February in a common year, nothing more than 10 years back", () => {
-    expect(parseWhen("2025-02-29", berlin)).toMatchObject({ ok: false, reason: expect.stringMatching(/^2025-02-29 is not a calendar date: 2025 is not a leap year/) });
+    expect(parseWhen("2025-02-29", berlin)).toMatchObject({
+      ok: false,
+      reason: expect.stringMatching(/^2025-02-29 is not a calendar date: 2025 is not a leap year/),
+    });
     expect(parseWhen("2024-02-29 10:00", berlin)).toEqual({ ok: true, at: new Date("2024-02-29T09:00:00Z") });
     expect(parseWhen("2026-04-31", berlin)).toMatchObject({ ok: false, reason: expect.stringMatching(/April has 30 days/) });
     expect(parseWhen("2026-13-01", berlin)).toMatchObject({ ok: false, reason: expect.stringMatching(/no month 13/) });
@@ -142,7 +166,10 @@ describe("--when in the program's timezone", () => {
   it("a picked time (Unix seconds) must be a real instant within range and not in the future", () => {
     const s = (d: string) => new Date(d).getTime() / 1000;
     expect(checkPickedTime(s("2026-11-12T13:00:00Z"), berlin)).toEqual({ ok: true, at: new Date("2026-11-12T13:00:00Z") });
-    expect(checkPickedTime(s("1970-01-01T00:00:00Z"), berlin)).toMatchObject({ ok: false, reason: expect.stringMatching(/^1970-01-01 is more than 10 years ago/) });
+    expect(checkPickedTime(s("1970-01-01T00:00:00Z"), berlin)).toMatchObject({
+      ok: false,
+      reason: expect.stringMatching(/^1970-01-01 is more than 10 years ago/),
+    });
     expect(checkPickedTime(1e15, berlin)).toMatchObject({ ok: false, reason: expect.stringMatching(/Pick the date and time/) });
     expect(checkPickedTime(s("2026-11-18T10:00:00Z"), berlin)).toMatchObject({ ok: false, reason: expect.stringMatching(/in the future/) });
   });
@@ -158,7 +185,10 @@ describe("the note", () => {
 
   it("refuses invisible-only text and control characters, saying what is wrong", () => {
     expect(checkNote("\u200B\u200B")).toMatchObject({ ok: false, reason: expect.stringMatching(/^The note is made only of invisible characters/) });
-    expect(checkNote("met\u0000them")).toMatchObject({ ok: false, reason: expect.stringMatching(/^The note contains an invisible control character, U\+0000 NUL/) });
+    expect(checkNote("met\u0000them")).toMatchObject({
+      ok: false,
+      reason: expect.stringMatching(/^The note contains an invisible control character, U\+0000 NUL/),
+    });
     expect(checkNote("agenda:\n- pricing\n- rollout")).toMatchObject({ ok: true });
   });
 });

@@ -4,7 +4,11 @@ import { parseAskCommand } from "../../../src/slack/deals/asks";
 
 describe("parseAskCommand", () => {
   it("reads the deal, the mention and the text (quoted or not)", () => {
-    expect(parseAskCommand(`CS-12 <@U123|dana> "need an SE for Thursday's demo"`)).toEqual({ ref: 12, ownerUserId: "U123", text: "need an SE for Thursday's demo" });
+    expect(parseAskCommand(`CS-12 <@U123|dana> "need an SE for Thursday's demo"`)).toEqual({
+      ref: 12,
+      ownerUserId: "U123",
+      text: "need an SE for Thursday's demo",
+    });
     expect(parseAskCommand(`cs12 <@U123> need an SE for Thursday's demo`)).toEqual({ ref: 12, ownerUserId: "U123", text: "need an SE for Thursday's demo" });
     expect(parseAskCommand(`CS-12 <@W9|Dana Smith> “pricing”`)).toEqual({ ref: 12, ownerUserId: "W9", text: "pricing" });
   });

@@ -88,7 +88,12 @@ describe("attribution config editor", () => {
   });
 
   it("lists what changed", () => {
-    const after = { ...DEFAULT_ATTRIBUTION_CONFIG, version: 2, rolePercents: { ...DEFAULT_ATTRIBUTION_CONFIG.rolePercents, SOURCING: 30, SELLING: 30 }, coSellPoolRateBp: 3000 };
+    const after = {
+      ...DEFAULT_ATTRIBUTION_CONFIG,
+      version: 2,
+      rolePercents: { ...DEFAULT_ATTRIBUTION_CONFIG.rolePercents, SOURCING: 30, SELLING: 30 },
+      coSellPoolRateBp: 3000,
+    };
     expect(configChanges(DEFAULT_ATTRIBUTION_CONFIG, after)).toEqual(["SOURCING 20% → 30%", "SELLING 40% → 30%", "co-sell pool rate 27.50% → 30.00%"]);
     expect(configChanges(DEFAULT_ATTRIBUTION_CONFIG, { ...DEFAULT_ATTRIBUTION_CONFIG, version: 7 })).toEqual([]);
   });

@@ -46,7 +46,10 @@ describe("renderDealList", () => {
     const { blocks, text } = render(rows, { title: trustedMrkdwn("Open deals"), total: 500 });
     expect(blocks.length).toBeLessThanOrEqual(MAX_BLOCKS);
     for (const t of sectionTexts(blocks)) expect(t.length).toBeLessThanOrEqual(MAX_SECTION_TEXT);
-    const lines = sectionTexts(blocks).join("\n").split("\n").filter((l) => /\*CS-\d+\*/.test(l));
+    const lines = sectionTexts(blocks)
+      .join("\n")
+      .split("\n")
+      .filter((l) => /\*CS-\d+\*/.test(l));
     expect(lines).toHaveLength(LIST_MAX_ROWS);
     expect(sectionTexts(blocks).join("\n")).toContain(`…and ${500 - LIST_MAX_ROWS} more — narrow with a stage or owner filter`);
     expect(text).toContain("500 deals");
@@ -69,7 +72,11 @@ describe("renderDealList", () => {
   });
 
   it("says so when nothing matches", () => {
-    const { blocks, text } = render([], { title: trustedMrkdwn("Your won deals"), total: 0, emptyText: trustedMrkdwn("No deals match *Your won deals*. Register a deal with `/cosell new`.") });
+    const { blocks, text } = render([], {
+      title: trustedMrkdwn("Your won deals"),
+      total: 0,
+      emptyText: trustedMrkdwn("No deals match *Your won deals*. Register a deal with `/cosell new`."),
+    });
     expect(blocks).toHaveLength(1);
     expect(text).toContain("/cosell new");
     expect(render([], { title: trustedMrkdwn("Open deals"), total: 0 }).text).toMatch(/Open deals.*\/cosell new/);
@@ -88,13 +95,15 @@ describe("packLines", () => {
 describe("renderDealHistory", () => {
   it("lists stage changes (from → to, who, when) and touchpoints with escaped, truncated notes", () => {
     const at = new Date("2026-11-10T09:00:00Z");
-    const blocks = toSlack(renderDealHistory({
-      stageChanges: [
-        { fromStage: "REGISTERED", toStage: "DISCOVERY", changedBy: "U_REP", changedAt: at, reopen: false },
-        { fromStage: null, toStage: "REGISTERED", changedBy: "U_ACME", changedAt: at, reopen: false },
-      ],
-      touchpoints: [{ type: "PROPOSAL_REVIEW", orgName: "Acme & Co", userId: "U_ACME", occurredAt: at, note: `Reviewed <pricing>\n${"z".repeat(400)}` }],
-    }));
+    const blocks = toSlack(
+      renderDealHistory({
+        stageChanges: [
+          { fromStage: "REGISTERED", toStage: "DISCOVERY", changedBy: "U_REP", changedAt: at, reopen: false },
+          { fromStage: null, toStage: "REGISTERED", changedBy: "U_ACME", changedAt: at, reopen: false },
+        ],
+        touchpoints: [{ type: "PROPOSAL_REVIEW", orgName: "Acme & Co", userId: "U_ACME", occurredAt: at, note: `Reviewed <pricing>\n${"z".repeat(400)}` }],
+      }),
+    );
     const all = sectionTexts(blocks).join("\n");
     expect(all).toContain("Registered → 🔎 Discovery · <@U_REP> · <!date^");
     expect(all).toContain("registered as 🆕 Registered · <@U_ACME>");

@@ -3,7 +3,17 @@ import { describe, expect, it } from "vitest";
 import { computeProgramMetrics, ninetyDayProgress, type MetricDeal } from "../../../src/domain/metrics";
 import { OPEN_STAGES, type Stage } from "../../../src/domain/stages";
 import { localParts } from "../../../src/domain/sla-clock";
-import { localDateTime, MAX_BLOCKS, MAX_HEADER, MAX_LIST_LINES, MAX_MESSAGE_CHARS, MAX_SECTION_TEXT, renderManagerDigest as renderManager, renderPairingDigest as renderPairing, type DigestMessage } from "../../../src/slack/blocks/digest";
+import {
+  localDateTime,
+  MAX_BLOCKS,
+  MAX_HEADER,
+  MAX_LIST_LINES,
+  MAX_MESSAGE_CHARS,
+  MAX_SECTION_TEXT,
+  renderManagerDigest as renderManager,
+  renderPairingDigest as renderPairing,
+  type DigestMessage,
+} from "../../../src/slack/blocks/digest";
 import { toSlack, type Wire } from "../../../src/slack/mrkdwn";
 
 // What Slack receives: the messages serialized (SlackText → its markup).
@@ -31,10 +41,12 @@ function assertWithinLimits(msgs: Wire<DigestMessage>[]): void {
         expect(b.text!.text.length).toBeGreaterThan(0);
         chars += b.text!.text.length;
       }
-      if (b.type === "context") for (const e of b.elements) if ("text" in e) {
-        expect(e.text.length).toBeLessThanOrEqual(MAX_SECTION_TEXT);
-        chars += e.text.length;
-      }
+      if (b.type === "context")
+        for (const e of b.elements)
+          if ("text" in e) {
+            expect(e.text.length).toBeLessThanOrEqual(MAX_SECTION_TEXT);
+            chars += e.text.length;
+          }
     }
     expect(chars).toBeLessThanOrEqual(MAX_MESSAGE_CHARS);
   }
@@ -56,21 +68,57 @@ function bigPairing(n: number): PairingDigestData {
     commissionMinor: 424_242,
   }));
   return {
-    pairing: { id: "p1", name: "Ourco + Acme Data + Globex", channelId: "C_TRIO", createdAt: new Date("2026-09-01T00:00:00Z"), orgs: [{ id: "a", name: "Acme Data", internal: false }, { id: "g", name: "Globex", internal: false }, { id: "o", name: "Ourco", internal: true }] },
+    pairing: {
+      id: "p1",
+      name: "Ourco + Acme Data + Globex",
+      channelId: "C_TRIO",
+      createdAt: new Date("2026-09-01T00:00:00Z"),
+      orgs: [
+        { id: "a", name: "Acme Data", internal: false },
+        { id: "g", name: "Globex", internal: false },
+        { id: "o", name: "Ourco", internal: true },
+      ],
+    },
     window: week,
     now,
     timezone: "Europe/Berlin",
     today: "2026-11-16",
-    pipeline: OPEN_STAGES.map((stage) => ({ stage, deals: n / 5, amounts: [{ currency: "EUR", minor: 6_000_000 }, { currency: "USD", minor: 54_000_000 }] })),
+    pipeline: OPEN_STAGES.map((stage) => ({
+      stage,
+      deals: n / 5,
+      amounts: [
+        { currency: "EUR", minor: 6_000_000 },
+        { currency: "USD", minor: 54_000_000 },
+      ],
+    })),
     openDeals: n,
     registrations: deals.slice(0, 50),
-    moves: deals.slice(0, 80).map((d) => ({ ref: d.ref, title: d.title, from: "REGISTERED" as const, to: "DISCOVERY" as const, by: "U_REP", at: now, reopen: false })),
+    moves: deals
+      .slice(0, 80)
+      .map((d) => ({ ref: d.ref, title: d.title, from: "REGISTERED" as const, to: "DISCOVERY" as const, by: "U_REP", at: now, reopen: false })),
     wins: deals.slice(80, 90),
     losses: deals.slice(90, 95),
-    touchpoints: [{ orgId: "a", orgName: "Acme Data", count: 12 }, { orgId: "g", orgName: "Globex", count: 0 }, { orgId: "o", orgName: "Ourco", count: 30 }],
-    asks: deals.map((d, i) => ({ ref: d.ref, title: d.title, ownerUserId: "U_ACME", fromUserId: "U_REP", text: `Please send the security questionnaire answers for ${d.accountName} ${"and more ".repeat(20)}`, dueAt: new Date(now.getTime() + (i - 100) * 3_600_000), overdue: i < 100 })),
+    touchpoints: [
+      { orgId: "a", orgName: "Acme Data", count: 12 },
+      { orgId: "g", orgName: "Globex", count: 0 },
+      { orgId: "o", orgName: "Ourco", count: 30 },
+    ],
+    asks: deals.map((d, i) => ({
+      ref: d.ref,
+      title: d.title,
+      ownerUserId: "U_ACME",
+      fromUserId: "U_REP",
+      text: `Please send the security questionnaire answers for ${d.accountName} ${"and more ".repeat(20)}`,
+      dueAt: new Date(now.getTime() + (i - 100) * 3_600_000),
+      overdue: i < 100,
+    })),
     closingSoon: deals.map((d, i) => ({ ...d, passed: i < 20 })),
-    gaps: deals.map((d) => ({ ref: d.ref, title: d.title, stage: d.stage, gaps: ["Relationship owner", "Lead for Discovery", "Lead for Proposal", "Post-sale owner", "Response SLA for Globex"] })),
+    gaps: deals.map((d) => ({
+      ref: d.ref,
+      title: d.title,
+      stage: d.stage,
+      gaps: ["Relationship owner", "Lead for Discovery", "Lead for Proposal", "Post-sale owner", "Response SLA for Globex"],
+    })),
     targets: ninetyDayProgress({ pairingCreatedAt: new Date("2026-09-01T00:00:00Z"), now, registrationsFirst90: 300, activeDeals: n }),
   };
 }
@@ -84,7 +132,15 @@ describe("pairing digest rendering", () => {
     expect(msgs[1]!.text).toMatch(/\(part 2 of \d+\)$/);
     const text = digestToText(msgs);
     // every section is there, in order
-    const order = ["Pipeline by stage", "What moved this week", "Touchpoints this week", "Blockers: open asks (300, 100 overdue)", "Close dates in the next 30 days (300)", "Role-clarity gaps (300 deals)", "90-day playbook targets (day 76"];
+    const order = [
+      "Pipeline by stage",
+      "What moved this week",
+      "Touchpoints this week",
+      "Blockers: open asks (300, 100 overdue)",
+      "Close dates in the next 30 days (300)",
+      "Role-clarity gaps (300 deals)",
+      "90-day playbook targets (day 76",
+    ];
     let at = 0;
     for (const h of order) {
       const i = text.indexOf(h, at);
@@ -120,10 +176,32 @@ describe("pairing digest rendering", () => {
 describe("manager digest rendering", () => {
   function managerData(pairings: number): ManagerDigestData {
     const orgs = [{ id: "o", name: "Ourco", internal: true }, ...Array.from({ length: 6 }, (_, i) => ({ id: `p${i}`, name: `Partner ${i}`, internal: false }))];
-    const ps = Array.from({ length: pairings }, (_, i) => ({ id: `pair${i}`, name: `Ourco + Partner ${i % 6} + Partner ${(i + 1) % 6} #${i}`, createdAt: new Date("2026-01-01T00:00:00Z") }));
-    const deals: MetricDeal[] = ps.map((p, i) => ({ id: `d${i}`, ref: i + 1, pairingId: p.id, amountMinor: 100_000 * (i + 1), currency: "USD", stage: "DISCOVERY", registeredAt: new Date("2026-02-01T00:00:00Z"), closedAt: null, orgIds: ["o", `p${i % 6}`, `p${(i + 1) % 6}`] }));
+    const ps = Array.from({ length: pairings }, (_, i) => ({
+      id: `pair${i}`,
+      name: `Ourco + Partner ${i % 6} + Partner ${(i + 1) % 6} #${i}`,
+      createdAt: new Date("2026-01-01T00:00:00Z"),
+    }));
+    const deals: MetricDeal[] = ps.map((p, i) => ({
+      id: `d${i}`,
+      ref: i + 1,
+      pairingId: p.id,
+      amountMinor: 100_000 * (i + 1),
+      currency: "USD",
+      stage: "DISCOVERY",
+      registeredAt: new Date("2026-02-01T00:00:00Z"),
+      closedAt: null,
+      orgIds: ["o", `p${i % 6}`, `p${(i + 1) % 6}`],
+    }));
     const metrics = computeProgramMetrics({ now, currency: "USD", orgs, pairings: ps, deals, touchpoints: [], records: [], disputes: [], period: week });
-    return { program: { name: "Ourco co-sell", timezone: "Europe/Berlin", digestWeekday: 1, digestHour: 9, managerChannelId: null }, window: week, now, metrics, pairings, deals: deals.length, conflicts: { open: [{ ref: 7, conflictWithRef: 3, registeredBy: "U_REP" }], inWindow: 1 } };
+    return {
+      program: { name: "Ourco co-sell", timezone: "Europe/Berlin", digestWeekday: 1, digestHour: 9, managerChannelId: null },
+      window: week,
+      now,
+      metrics,
+      pairings,
+      deals: deals.length,
+      conflicts: { open: [{ ref: 7, conflictWithRef: 3, registeredBy: "U_REP" }], inWindow: 1 },
+    };
   }
 
   it("shows every program metric with its definition, value, target and a mark", () => {

@@ -8,7 +8,8 @@ const NOW_MS = 1_800_000_000_000;
 const NOW = NOW_MS / 1000;
 
 describe("verifySlackSignature", () => {
-  const check = (ts: number | string, signature: string | undefined, body = "a=1") => verifySlackSignature(SECRET, { signature, timestamp: String(ts) }, body, NOW_MS);
+  const check = (ts: number | string, signature: string | undefined, body = "a=1") =>
+    verifySlackSignature(SECRET, { signature, timestamp: String(ts) }, body, NOW_MS);
 
   it("accepts a correct signature within 5 minutes either way, boundaries included", () => {
     for (const offset of [0, REQUEST_WINDOW_SECONDS, -REQUEST_WINDOW_SECONDS, 10, -10]) {
@@ -56,7 +57,21 @@ describe("checkSlackPayload", () => {
   });
 
   it("refuses what Bolt could not route with 400, and acknowledges types the app does not handle", () => {
-    for (const body of [null, [1, 2], "x", 3, {}, { type: 5 }, { command: "/cosell" }, { type: "event_callback" }, { type: "event_callback", event: { type: "x", item: "y" } }, { type: "block_actions", user }, { type: "block_actions", actions: [{ action_id: "a" }] }, { type: "view_submission", user }, { type: "view_submission", user, view: { id: "V1", callback_id: "c" } }]) {
+    for (const body of [
+      null,
+      [1, 2],
+      "x",
+      3,
+      {},
+      { type: 5 },
+      { command: "/cosell" },
+      { type: "event_callback" },
+      { type: "event_callback", event: { type: "x", item: "y" } },
+      { type: "block_actions", user },
+      { type: "block_actions", actions: [{ action_id: "a" }] },
+      { type: "view_submission", user },
+      { type: "view_submission", user, view: { id: "V1", callback_id: "c" } },
+    ]) {
       expect(checkSlackPayload(body)).toMatchObject({ ok: false, status: 400 });
     }
     expect(checkSlackPayload({ type: "interactive_message", user })).toMatchObject({ ok: false, status: 200 });

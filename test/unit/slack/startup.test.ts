@@ -53,7 +53,9 @@ describe("waitForSlack", () => {
     const started = Date.now();
     const err = await waitForSlack({ token: "xoxb-1", apiUrl: closed.url, timeoutMs: 1500, logger: captureLogger().logger }).catch((e: unknown) => e);
     expect(err).toBeInstanceOf(SlackUnreachableError);
-    expect((err as Error).message).toContain(`Slack's API cannot be reached at ${closed.url}: gave up after 1.5 s (COSELL_SLACK_STARTUP_TIMEOUT_MS); last error: fetch failed (ECONNREFUSED)`);
+    expect((err as Error).message).toContain(
+      `Slack's API cannot be reached at ${closed.url}: gave up after 1.5 s (COSELL_SLACK_STARTUP_TIMEOUT_MS); last error: fetch failed (ECONNREFUSED)`,
+    );
     expect(Date.now() - started).toBeLessThan(3000);
   });
 });

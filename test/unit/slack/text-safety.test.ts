@@ -65,7 +65,8 @@ function helpersInPlainTemplates(src: string): string[] {
 
 describe("Slack text safety, by construction", () => {
   it("listeners reach Slack only through the safe wrappers (no direct chat.*, views.* or respond calls)", () => {
-    const raw = /\b(?:client|args\.client|ctx\.args\.client)\.(?:chat\.(?:postMessage|postEphemeral|update)|views\.(?:open|update|push|publish))\(|(?<![\w.])(?:args\.)?respond\(/;
+    const raw =
+      /\b(?:client|args\.client|ctx\.args\.client)\.(?:chat\.(?:postMessage|postEphemeral|update)|views\.(?:open|update|push|publish))\(|(?<![\w.])(?:args\.)?respond\(/;
     const offenders = files
       .filter((f) => f.rel.startsWith("slack/") && f.rel !== path.join("slack", "send.ts"))
       .flatMap((f) => f.text.split("\n").flatMap((l, i) => (raw.test(l) ? [`${f.rel}:${i + 1}: ${l.trim()}`] : [])));
@@ -86,7 +87,9 @@ describe("mrkdwn", () => {
   const hostile = "<!channel> Acme <https://evil.example|click> & <@U123>";
 
   it("escapes every interpolated string and keeps its own markup", () => {
-    expect(String(mrkdwn`*${hostile}* by ${mention("U_ADMIN")}`)).toBe("*&lt;!channel&gt; Acme &lt;https://evil.example|click&gt; &amp; &lt;@U123&gt;* by <@U_ADMIN>");
+    expect(String(mrkdwn`*${hostile}* by ${mention("U_ADMIN")}`)).toBe(
+      "*&lt;!channel&gt; Acme &lt;https://evil.example|click&gt; &amp; &lt;@U123&gt;* by <@U_ADMIN>",
+    );
   });
 
   it("nests SlackText without escaping it twice", () => {
