@@ -12,11 +12,11 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import pg from "pg";
-import { openDatabase, type Database } from "../src/db/client";
-import { migrate } from "../src/db/migrate";
-import { readAccountFile, type AccountRow, type AccountStatus } from "../src/domain/account-map";
-import { importAccountList, loadAccountMap } from "../src/store/account-map";
-import { ensureProgram } from "../src/store/program";
+import { openDatabase, type Database } from "../src/platform/db/client";
+import { migrate } from "../src/platform/db/migrate";
+import { readAccountFile, type AccountRow, type AccountStatus } from "../src/features/account-map/rules";
+import { importAccountList, loadAccountMap } from "../src/features/account-map/account-map";
+import { ensureProgram } from "../src/features/program/program";
 import { prng } from "./lib";
 
 function argNumber(name: string, fallback: number): number {

@@ -1,4 +1,4 @@
-import type { Database } from "../src/db/client";
+import type { Database } from "../src/platform/db/client";
 
 // Generates a program of `pairings` pairings and `deals` deals in SQL (deterministic: every
 // "random" choice is a hash of the row number), with participants, touchpoints, stage changes

@@ -5,9 +5,9 @@
 // digests again.
 
 import { parseFlags, parseNowFlag, UsageError, withDatabase } from "../src/cli";
-import { DEMO_PAIRINGS, seedDemo } from "../src/demo/seed";
-import { UserError } from "../src/errors";
-import { previewDigests } from "../src/text/digest-preview";
+import { DEMO_PAIRINGS, seedDemo } from "../dev/demo/seed";
+import { UserError } from "../src/platform/errors";
+import { previewDigests } from "../src/features/digests/preview";
 
 async function main(): Promise<number> {
   const { flags } = parseFlags(process.argv.slice(2), { now: "value", seed: "value" });

@@ -1,7 +1,7 @@
 // npm run db:migrate — applies pending migrations to DATABASE_URL, or to the embedded
 // database under COSELL_DATA_DIR (default .data/) when DATABASE_URL is unset.
-import { openDatabase } from "../src/db/client";
-import { migrate } from "../src/db/migrate";
+import { openDatabase } from "../src/platform/db/client";
+import { migrate } from "../src/platform/db/migrate";
 
 const db = await openDatabase({ databaseUrl: process.env.DATABASE_URL || undefined, dataDir: process.env.COSELL_DATA_DIR || ".data" });
 try {

@@ -1,12 +1,18 @@
 import type { Server } from "node:http";
 import { App, HTTPReceiver, LogLevel, SocketModeReceiver, type Receiver } from "@slack/bolt";
-import type { AppDeps } from "./deps";
-import { registerCosellCommand, type Subcommand } from "./slack/commands/index";
-import { Inflight, type ListenerContext } from "./slack/listener";
-import { registerListeners } from "./slack/register";
-import { guardSlackRequests } from "./slack/request-guard";
-import { DEFAULT_SLACK_API_URL, DEFAULT_SLACK_STARTUP_TIMEOUT_MS, SlackUnreachableError, waitForSlack, type SlackStartupStatus } from "./slack/startup";
-import { claimSlackRequest, pruneSlackRequests } from "./store/slack-requests";
+import type { AppDeps } from "./platform/deps";
+import { registerCosellCommand, type Subcommand } from "./platform/slack/commands";
+import { Inflight, type ListenerContext } from "./platform/slack/listener";
+import { registerListeners } from "./listeners";
+import { guardSlackRequests } from "./platform/slack/request-guard";
+import {
+  DEFAULT_SLACK_API_URL,
+  DEFAULT_SLACK_STARTUP_TIMEOUT_MS,
+  SlackUnreachableError,
+  waitForSlack,
+  type SlackStartupStatus,
+} from "./platform/slack/startup";
+import { claimSlackRequest, pruneSlackRequests } from "./platform/slack/replay-cache";
 
 export interface CosellApp {
   app: App;

@@ -6,17 +6,17 @@ import { readFileSync, statSync, writeFileSync } from "node:fs";
 import { userInfo } from "node:os";
 import path from "node:path";
 import { pathToFileURL } from "node:url";
-import { configSchema } from "./config";
-import { openDatabase, type Database } from "./db/client";
-import { migrate } from "./db/migrate";
-import { parseInstant } from "./domain/calendar-date";
-import { describePeriod, PERIOD_EXAMPLES } from "./domain/export";
-import { IMPORT_LIMITS, parseListStatus } from "./domain/account-map";
-import { UserError } from "./errors";
-import { findOrgByName, importAccountFile, loadAccountMap, tooBigMessage } from "./store/account-map";
-import { accountMapText, importOutcomeText } from "./text/account-map";
-import { auditExport, buildAttributionExport } from "./store/export";
-import { previewDigests } from "./text/digest-preview";
+import { configSchema } from "./platform/config";
+import { openDatabase, type Database } from "./platform/db/client";
+import { migrate } from "./platform/db/migrate";
+import { parseInstant } from "./kernel/calendar-date";
+import { describePeriod, PERIOD_EXAMPLES } from "./features/attribution/export-rules";
+import { IMPORT_LIMITS, parseListStatus } from "./features/account-map/rules";
+import { UserError } from "./platform/errors";
+import { findOrgByName, importAccountFile, loadAccountMap, tooBigMessage } from "./features/account-map/account-map";
+import { accountMapText, importOutcomeText } from "./features/account-map/text";
+import { auditExport, buildAttributionExport } from "./features/attribution/export";
+import { previewDigests } from "./features/digests/preview";
 
 export interface CliIO {
   stdout: (text: string) => void;

@@ -1,19 +1,19 @@
 import { createApp } from "./app";
-import { systemClock } from "./clock";
-import { ConfigError, loadConfig, wantsPlayground } from "./config";
-import { openDatabase } from "./db/client";
-import { migrate } from "./db/migrate";
-import type { AppDeps } from "./deps";
-import { startOutboxLoop } from "./jobs/outbox";
-import { startJobs } from "./jobs/scheduler";
-import { createLogger } from "./logger";
-import { ensureProgram } from "./store/program";
+import { systemClock } from "./platform/clock";
+import { ConfigError, loadConfig, wantsPlayground } from "./platform/config";
+import { openDatabase } from "./platform/db/client";
+import { migrate } from "./platform/db/migrate";
+import type { AppDeps } from "./platform/deps";
+import { startOutboxLoop } from "./platform/outbox/deliver";
+import { startJobs } from "./scheduler";
+import { createLogger } from "./platform/logger";
+import { ensureProgram } from "./features/program/program";
 
 // config → database (migrate) → Slack app → scheduler
 async function main(): Promise<void> {
   if (wantsPlayground()) {
     // No Slack credentials: the same app behind a local, simulated Slack.
-    const { runPlayground } = await import("./playground/run");
+    const { runPlayground } = await import("../dev/playground/run");
     return runPlayground();
   }
   let config: ReturnType<typeof loadConfig>;

@@ -1,6 +1,6 @@
 import type { Browser, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import type { Playground } from "../../src/playground/server";
+import type { Playground } from "../../dev/playground/server";
 import {
   actAs,
   choose,

@@ -1,7 +1,7 @@
 import { existsSync, readFileSync } from "node:fs";
 import path from "node:path";
 import { chromium, type Browser, type Locator, type Page } from "playwright-core";
-import { startPlayground, type Playground, type PlaygroundOptions } from "../../src/playground/server";
+import { startPlayground, type Playground, type PlaygroundOptions } from "../../dev/playground/server";
 
 // Browser tests drive the playground page in headless Chromium from Debian's packages
 // (playwright-core, no browser download). `bash .ci/run` installs /usr/bin/chromium.

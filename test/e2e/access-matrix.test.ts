@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
-import { STRANGER_MESSAGE } from "../../src/domain/access";
-import { ACTION } from "../../src/slack/ids";
+import { STRANGER_MESSAGE } from "../../src/kernel/access";
+import { ACTION } from "../../src/platform/slack/ids";
 import { startTestApp, type TestApp } from "../support/app";
 import { createDeal } from "../support/deals";
 import { blockAction, type Person } from "../support/payloads";

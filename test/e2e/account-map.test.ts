@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
-import { ACTION, CALLBACK, INPUT, MAP_IMPORT_BLOCK, REGISTER_BLOCK } from "../../src/slack/ids";
-import { importAccountFile } from "../../src/store/account-map";
+import { ACTION, CALLBACK, INPUT, MAP_IMPORT_BLOCK, REGISTER_BLOCK } from "../../src/platform/slack/ids";
+import { importAccountFile } from "../../src/features/account-map/account-map";
 import { startTestApp, type TestApp } from "../support/app";
 import { blockAction, stateValues, viewSubmission, type Person } from "../support/payloads";
 import { PEOPLE, seedProgram, type SeededProgram } from "../support/seed";

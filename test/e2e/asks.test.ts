@@ -1,8 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import type { fixedClock } from "../../src/clock";
-import { deliverOutbox, deliveryClient } from "../../src/jobs/outbox";
-import { runSlaSweep } from "../../src/jobs/sla-sweep";
-import { ACTION, ASK_BLOCK as B, CALLBACK } from "../../src/slack/ids";
+import type { fixedClock } from "../../src/platform/clock";
+import { deliverOutbox, deliveryClient } from "../../src/platform/outbox/deliver";
+import { runSlaSweep } from "../../src/features/asks/sla-sweep";
+import { ACTION, ASK_BLOCK as B, CALLBACK } from "../../src/platform/slack/ids";
 import { startTestApp, type TestApp } from "../support/app";
 import { createDeal } from "../support/deals";
 import type { FakeSlack, RecordedCall } from "../support/fake-slack";

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
-import { ROLES } from "../../src/domain/attribution";
-import { CSV_HEADER, parseCsv } from "../../src/domain/export";
-import { ATTRIBUTION_CONFIG_BLOCK as B, CALLBACK } from "../../src/slack/ids";
+import { ROLES } from "../../src/features/attribution/engine";
+import { CSV_HEADER, parseCsv } from "../../src/features/attribution/export-rules";
+import { ATTRIBUTION_CONFIG_BLOCK as B, CALLBACK } from "../../src/platform/slack/ids";
 import { startTestApp, type TestApp } from "../support/app";
 import { createDeal } from "../support/deals";
 import { stateValues, viewSubmission, type Person } from "../support/payloads";

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import type { PrismaClient } from "../../src/generated/prisma/client";
-import type { Stage } from "../../src/domain/stages";
-import { STRANGER_MESSAGE } from "../../src/domain/access";
+import type { Stage } from "../../src/kernel/stages";
+import { STRANGER_MESSAGE } from "../../src/kernel/access";
 import { startTestApp, type TestApp } from "../support/app";
 import { PEOPLE, seedProgram, type SeededProgram } from "../support/seed";
 

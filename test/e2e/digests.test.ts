@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
-import { fixedClock } from "../../src/clock";
-import { runWeeklyDigests } from "../../src/jobs/digests";
-import { changeStage } from "../../src/store/stages";
+import { fixedClock } from "../../src/platform/clock";
+import { runWeeklyDigests } from "../../src/features/digests/job";
+import { changeStage } from "../../src/features/stages/change-stage";
 import { startTestApp, type TestApp } from "../support/app";
 import { createDeal } from "../support/deals";
 import { PEOPLE, seedProgram, type SeededProgram } from "../support/seed";

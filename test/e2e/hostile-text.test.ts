@@ -1,9 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
-import { fixedClock } from "../../src/clock";
-import { runWeeklyDigests } from "../../src/jobs/digests";
-import { runMapRefresh } from "../../src/jobs/map-refresh";
-import { runSlaSweep } from "../../src/jobs/sla-sweep";
-import { NEW_PARTNER } from "../../src/slack/blocks/setup-modal";
+import { fixedClock } from "../../src/platform/clock";
+import { runWeeklyDigests } from "../../src/features/digests/job";
+import { runMapRefresh } from "../../src/features/account-map/refresh-job";
+import { runSlaSweep } from "../../src/features/asks/sla-sweep";
+import { NEW_PARTNER } from "../../src/features/program/setup-modal";
 import {
   ACTION,
   ASK_BLOCK,
@@ -16,7 +16,7 @@ import {
   SETUP_BLOCK as SB,
   STAGE_BLOCK,
   TOUCHPOINT_BLOCK as TB,
-} from "../../src/slack/ids";
+} from "../../src/platform/slack/ids";
 import { SIGNING_SECRET, startTestApp, type TestApp } from "../support/app";
 import {
   DOUBLE_ESCAPED,

@@ -3,8 +3,8 @@ import { mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { openDatabase } from "../../src/db/client";
-import { migrate } from "../../src/db/migrate";
+import { openDatabase } from "../../src/platform/db/client";
+import { migrate } from "../../src/platform/db/migrate";
 import { FakeSlack } from "../support/fake-slack";
 import { commandBody, postSigned } from "../support/signing";
 

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
-import { CALLBACK, REGISTER_BLOCK as B } from "../../src/slack/ids";
-import { loadManagerDigest } from "../../src/store/digests";
+import { CALLBACK, REGISTER_BLOCK as B } from "../../src/platform/slack/ids";
+import { loadManagerDigest } from "../../src/features/digests/load";
 import { startTestApp, type TestApp } from "../support/app";
 import { stateValues, viewSubmission, type Person } from "../support/payloads";
 import { PEOPLE, seedProgram, type SeededProgram } from "../support/seed";

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { openDatabase } from "../../src/db/client";
+import { openDatabase } from "../../src/platform/db/client";
 import { startTestApp, SIGNING_SECRET, type TestApp } from "../support/app";
 import { onPostgres, type TestDatabase } from "../support/db";
 import { commandBody, interactionBody, postSigned, type SlackPost } from "../support/signing";

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { ACTION, CALLBACK, ROLES_BLOCK as B } from "../../src/slack/ids";
+import { ACTION, CALLBACK, ROLES_BLOCK as B } from "../../src/platform/slack/ids";
 import { startTestApp, type TestApp } from "../support/app";
 import { createDeal } from "../support/deals";
 import { blockAction, stateValues, viewSubmission } from "../support/payloads";

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { NEW_PARTNER } from "../../src/slack/blocks/setup-modal";
-import { CALLBACK, INPUT, SETUP_BLOCK as B } from "../../src/slack/ids";
+import { NEW_PARTNER } from "../../src/features/program/setup-modal";
+import { CALLBACK, INPUT, SETUP_BLOCK as B } from "../../src/platform/slack/ids";
 import { startTestApp, type TestApp } from "../support/app";
 import { stateValues, viewSubmission } from "../support/payloads";
 import { PEOPLE } from "../support/seed";

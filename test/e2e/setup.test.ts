@@ -1,4 +1,4 @@
-import { unescapeSlack } from "../../src/slack/text";
+import { unescapeSlack } from "../../src/platform/slack/command-text";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startTestApp, type TestApp } from "../support/app";
 

@@ -1,10 +1,10 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { DEFAULT_ATTRIBUTION_CONFIG, type AttributionConfig, type AttributionResult } from "../../src/domain/attribution";
-import { CSV_HEADER, parseCsv } from "../../src/domain/export";
-import { currentAttributionConfig, saveAttributionConfig } from "../../src/store/attribution-config";
-import { buildAttributionExport } from "../../src/store/export";
-import { ensureProgram } from "../../src/store/program";
-import { changeStage } from "../../src/store/stages";
+import { DEFAULT_ATTRIBUTION_CONFIG, type AttributionConfig, type AttributionResult } from "../../src/features/attribution/engine";
+import { CSV_HEADER, parseCsv } from "../../src/features/attribution/export-rules";
+import { currentAttributionConfig, saveAttributionConfig } from "../../src/features/attribution/config";
+import { buildAttributionExport } from "../../src/features/attribution/export";
+import { ensureProgram } from "../../src/features/program/program";
+import { changeStage } from "../../src/features/stages/change-stage";
 import { createDeal } from "../support/deals";
 import { createTestDatabase, type TestDatabase } from "../support/db";
 import { seedProgram, type SeededProgram } from "../support/seed";

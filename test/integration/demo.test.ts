@@ -5,15 +5,15 @@ import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { promisify } from "node:util";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { openDatabase, type Database } from "../../src/db/client";
-import { migrate } from "../../src/db/migrate";
-import { DEMO_MARKER, DEMO_PAIRINGS, seedDemo } from "../../src/demo/seed";
-import { UserError } from "../../src/errors";
-import { ensureProgram } from "../../src/store/program";
+import { openDatabase, type Database } from "../../src/platform/db/client";
+import { migrate } from "../../src/platform/db/migrate";
+import { DEMO_MARKER, DEMO_PAIRINGS, seedDemo } from "../../dev/demo/seed";
+import { UserError } from "../../src/platform/errors";
+import { ensureProgram } from "../../src/features/program/program";
 import { createTestDatabase, onPostgres, type TestDatabase } from "../support/db";
 import { seedProgram } from "../support/seed";
 
-// The demo program (src/demo/seed.ts) through the real use cases, and the CLI's digest preview
+// The demo program (dev/demo/seed.ts) through the real use cases, and the CLI's digest preview
 // (`npm run cosell -- digest --preview`) printing it from the database.
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../..");

@@ -1,7 +1,15 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { answerDispute, findDispute, idFromKey, listOpenDisputes, openDispute, recomputeAttribution, type OpenDisputeInput } from "../../src/store/disputes";
-import { ensureProgram } from "../../src/store/program";
-import { changeStage } from "../../src/store/stages";
+import {
+  answerDispute,
+  findDispute,
+  idFromKey,
+  listOpenDisputes,
+  openDispute,
+  recomputeAttribution,
+  type OpenDisputeInput,
+} from "../../src/features/disputes/disputes";
+import { ensureProgram } from "../../src/features/program/program";
+import { changeStage } from "../../src/features/stages/change-stage";
 import { createTestDatabase, type TestDatabase } from "../support/db";
 import { createDeal } from "../support/deals";
 import { seedProgram, type SeededProgram } from "../support/seed";

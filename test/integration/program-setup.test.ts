@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
-import type { Tx } from "../../src/db/client";
-import { UserError } from "../../src/errors";
+import type { Tx } from "../../src/platform/db/client";
+import { UserError } from "../../src/platform/errors";
 import {
   addPairing,
   addPartner,
@@ -10,7 +10,7 @@ import {
   removePartner,
   setOurOrganization,
   setPartnerTeams,
-} from "../../src/store/program-setup";
+} from "../../src/features/program/program-setup";
 import { createTestDatabase, type TestDatabase } from "../support/db";
 
 // Program setup use cases on a real database (PGlite, or Postgres with TEST_DATABASE_URL),

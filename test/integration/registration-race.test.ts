@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import type { ValidRegistration } from "../../src/domain/registration";
-import { registerDeal, type RegisterDealInput, type RegisterDealResult } from "../../src/store/deals";
-import { ensureProgram } from "../../src/store/program";
+import type { ValidRegistration } from "../../src/kernel/registration";
+import { registerDeal, type RegisterDealInput, type RegisterDealResult } from "../../src/features/registration/register-deal";
+import { ensureProgram } from "../../src/features/program/program";
 import { createTestDatabase, onPostgres, type TestDatabase } from "../support/db";
 import { seedProgram, type SeededProgram } from "../support/seed";
 

@@ -1,10 +1,10 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
-import { ASK_ALERT, ASK_ESCALATION_DM, renderAskAlert } from "../../src/jobs/ask-alerts";
-import { toSlack } from "../../src/slack/mrkdwn";
-import { runSlaSweep, type SweepDeps, type SweepReport } from "../../src/jobs/sla-sweep";
-import { createLogger } from "../../src/logger";
-import { closeAsk, createAsk } from "../../src/store/asks";
-import { ensureProgram } from "../../src/store/program";
+import { ASK_ALERT, ASK_ESCALATION_DM, renderAskAlert } from "../../src/features/asks/alerts";
+import { toSlack } from "../../src/platform/slack/mrkdwn";
+import { runSlaSweep, type SweepDeps, type SweepReport } from "../../src/features/asks/sla-sweep";
+import { createLogger } from "../../src/platform/logger";
+import { closeAsk, createAsk } from "../../src/features/asks/asks";
+import { ensureProgram } from "../../src/features/program/program";
 import { createTestDatabase, type TestDatabase } from "../support/db";
 import { createDeal } from "../support/deals";
 import { seedProgram, type SeededProgram } from "../support/seed";

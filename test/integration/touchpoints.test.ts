@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
-import { ensureProgram } from "../../src/store/program";
-import { loggableDeals, logTouchpoint, touchpointCounts, type LogTouchpointInput } from "../../src/store/touchpoints";
+import { ensureProgram } from "../../src/features/program/program";
+import { loggableDeals, logTouchpoint, touchpointCounts, type LogTouchpointInput } from "../../src/features/touchpoints/log-touchpoint";
 import { createTestDatabase, type TestDatabase } from "../support/db";
 import { createDeal } from "../support/deals";
 import { seedProgram, type SeededProgram } from "../support/seed";

@@ -1,10 +1,10 @@
 import { createApp, type CosellApp } from "../../src/app";
-import { startOutboxLoop, type OutboxLoop } from "../../src/jobs/outbox";
-import { fixedClock, type Clock } from "../../src/clock";
-import type { Config } from "../../src/config";
-import type { AppDeps } from "../../src/deps";
-import { createLogger } from "../../src/logger";
-import { ensureProgram } from "../../src/store/program";
+import { startOutboxLoop, type OutboxLoop } from "../../src/platform/outbox/deliver";
+import { fixedClock, type Clock } from "../../src/platform/clock";
+import type { Config } from "../../src/platform/config";
+import type { AppDeps } from "../../src/platform/deps";
+import { createLogger } from "../../src/platform/logger";
+import { ensureProgram } from "../../src/features/program/program";
 import { createTestDatabase, type TestDatabase } from "./db";
 import { FakeSlack } from "./fake-slack";
 import { PEOPLE } from "./seed";

@@ -1,7 +1,7 @@
 import { randomBytes } from "node:crypto";
 import pg from "pg";
-import { openDatabase, type Database } from "../../src/db/client";
-import { migrate } from "../../src/db/migrate";
+import { openDatabase, type Database } from "../../src/platform/db/client";
+import { migrate } from "../../src/platform/db/migrate";
 
 // Database tests run on embedded PGlite by default, and on a real Postgres server when
 // TEST_DATABASE_URL is set: each test database is created fresh and dropped afterwards.

@@ -1,6 +1,6 @@
 import type { PrismaClient } from "../../src/generated/prisma/client";
-import type { ValidRegistration } from "../../src/domain/registration";
-import { registerDeal } from "../../src/store/deals";
+import type { ValidRegistration } from "../../src/kernel/registration";
+import { registerDeal } from "../../src/features/registration/register-deal";
 import type { SeededProgram } from "./seed";
 
 let seq = 0;

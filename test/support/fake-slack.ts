@@ -1,2 +1,2 @@
 // The fake Slack grew into the playground's Slack; tests keep importing it from here.
-export * from "../../src/playground/fake-slack";
+export * from "../../dev/playground/fake-slack";

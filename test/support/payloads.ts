@@ -1,4 +1,4 @@
-import { INPUT } from "../../src/slack/ids";
+import { INPUT } from "../../src/platform/slack/ids";
 
 // Interaction payloads shaped like Slack's, for signed e2e requests.
 

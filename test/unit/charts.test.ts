@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { chartDataFromMetrics, chartFontFiles, renderDigestChart, renderDigestChartImage, type DigestChartData } from "../../src/charts/digest-chart";
-import { computeProgramMetrics } from "../../src/domain/metrics";
+import { chartDataFromMetrics, chartFontFiles, renderDigestChart, renderDigestChartImage, type DigestChartData } from "../../src/features/digests/chart";
+import { computeProgramMetrics } from "../../src/features/digests/metrics";
 
 const data: DigestChartData = {
   title: "Co-sell program · 2026-W47",

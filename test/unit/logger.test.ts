@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { createLogger } from "../../src/logger";
+import { createLogger } from "../../src/platform/logger";
 
 describe("logger", () => {
   it("never writes tokens or the signing secret", () => {

@@ -1,6 +1,6 @@
 import { WebClient } from "@slack/web-api";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { FakeSlack } from "../../src/playground/fake-slack";
+import { FakeSlack } from "../../dev/playground/fake-slack";
 
 // The playground's Slack keeps a workspace: what the app's Web API calls and response_url posts
 // do to messages, modals and files, as Slack does it.

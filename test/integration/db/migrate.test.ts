@@ -4,8 +4,8 @@ import { tmpdir } from "node:os";
 import path from "node:path";
 import { promisify } from "node:util";
 import { afterEach, describe, expect, it } from "vitest";
-import { openDatabase } from "../../../src/db/client";
-import { DEFAULT_MIGRATIONS_DIR, MigrationError, migrate, readMigrations } from "../../../src/db/migrate";
+import { openDatabase } from "../../../src/platform/db/client";
+import { DEFAULT_MIGRATIONS_DIR, MigrationError, migrate, readMigrations } from "../../../src/platform/db/migrate";
 import { createTestDatabase, onPostgres, type TestDatabase } from "../../support/db";
 
 const open: TestDatabase[] = [];

@@ -16,9 +16,9 @@ import {
   scoreTarget,
   SCORE_WEIGHTS,
   type TargetCandidate,
-} from "../../../src/domain/account-map";
-import type { Actor } from "../../../src/domain/access";
-import { normalizeDomain } from "../../../src/domain/domain-name";
+} from "../../../src/features/account-map/rules";
+import type { Actor } from "../../../src/kernel/access";
+import { normalizeDomain } from "../../../src/kernel/domain-name";
 
 const ok = <T extends { ok: boolean }>(r: T) => {
   if (!r.ok) throw new Error(`expected ok: ${JSON.stringify(r)}`);

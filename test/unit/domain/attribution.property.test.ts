@@ -11,7 +11,7 @@ import {
   type CoSellModel,
   type Role,
   type TouchpointType,
-} from "../../../src/domain/attribution";
+} from "../../../src/features/attribution/engine";
 
 // ---------------------------------------------------------------------------
 // arbitraries

@@ -14,8 +14,8 @@ import {
   type CoSellModel,
   type Role,
   type TouchpointType,
-} from "../../../src/domain/attribution";
-import { largestRemainder } from "../../../src/domain/money";
+} from "../../../src/features/attribution/engine";
+import { largestRemainder } from "../../../src/kernel/money";
 
 // ---------------------------------------------------------------------------
 // helpers

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { addYears, MAX_YEARS_AHEAD, parseCalendarDate, parseInstant } from "../../../src/domain/calendar-date";
+import { addYears, MAX_YEARS_AHEAD, parseCalendarDate, parseInstant } from "../../../src/kernel/calendar-date";
 
 const today = "2026-11-16";
 const parse = (text: string, opts: Partial<Parameters<typeof parseCalendarDate>[1]> = {}) => parseCalendarDate(text, { today, ...opts });

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { CsvError, decodeCsvBytes, parseCsv, readCsv, sniffDelimiter } from "../../../src/domain/csv";
+import { CsvError, decodeCsvBytes, parseCsv, readCsv, sniffDelimiter } from "../../../src/kernel/csv";
 
 const fields = (text: string) => parseCsv(text).map((r) => r.fields);
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { dueSlot, isoWeek, latestSlot, nextSlot, previousSlot } from "../../../src/domain/digest-schedule";
+import { dueSlot, isoWeek, latestSlot, nextSlot, previousSlot } from "../../../src/features/digests/schedule";
 
 const monday9Berlin = { timezone: "Europe/Berlin", weekday: 1, hour: 9 };
 

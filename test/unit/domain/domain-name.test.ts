@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { domainOrNull, normalizeDomain } from "../../../src/domain/domain-name";
+import { domainOrNull, normalizeDomain } from "../../../src/kernel/domain-name";
 
 describe("normalizeDomain turns what people paste into one account key", () => {
   it.each<[string, string]>([

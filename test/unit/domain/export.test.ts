@@ -13,7 +13,7 @@ import {
   toCsv,
   type ExportRow,
   type Period,
-} from "../../../src/domain/export";
+} from "../../../src/features/attribution/export-rules";
 
 const NOW = new Date("2026-11-16T10:00:00Z");
 

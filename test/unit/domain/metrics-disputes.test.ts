@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { disputeRate, MIN_RECORDS } from "../../../src/domain/metrics-disputes";
+import { disputeRate, MIN_RECORDS } from "../../../src/features/disputes/metrics";
 
 describe("dispute rate", () => {
   it("is disputed records over records", () => {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { computeProgramMetrics, ninetyDayProgress, type MetricDeal, type MetricRecord, type MetricsInput } from "../../../src/domain/metrics";
+import { computeProgramMetrics, ninetyDayProgress, type MetricDeal, type MetricRecord, type MetricsInput } from "../../../src/features/digests/metrics";
 
 // A small program built by hand; every expected value below is worked out in the comments.
 //

@@ -1,6 +1,6 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { compareTieBreak, currencyExponent, formatBp, formatMoney, largestRemainder, largestRemainderWithDetail, parseAmount } from "../../../src/domain/money";
+import { compareTieBreak, currencyExponent, formatBp, formatMoney, largestRemainder, largestRemainderWithDetail, parseAmount } from "../../../src/kernel/money";
 
 const w = (key: string, weight: number | bigint, tieBreak = key) => ({ key, tieBreak, weight });
 const asObject = (m: Map<string, number>) => Object.fromEntries(m);

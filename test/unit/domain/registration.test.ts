@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { validateRegistration, type PairingContext, type RegistrationDraft } from "../../../src/domain/registration";
+import { validateRegistration, type PairingContext, type RegistrationDraft } from "../../../src/kernel/registration";
 
 const pairing: PairingContext = {
   id: "p1",

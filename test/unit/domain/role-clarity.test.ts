@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { assessRoleClarity, type RoleClarityInput } from "../../../src/domain/role-clarity";
+import { assessRoleClarity, type RoleClarityInput } from "../../../src/kernel/role-clarity";
 
 const us = { orgId: "org-us", orgName: "Cosell Inc", internal: true, responseSlaHours: null };
 const acme = { orgId: "org-acme", orgName: "Acme", internal: false, responseSlaHours: 24 };

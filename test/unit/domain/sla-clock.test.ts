@@ -12,7 +12,7 @@ import {
   staleLevel,
   zonedTimeToUtc,
   type BusinessHours,
-} from "../../../src/domain/sla-clock";
+} from "../../../src/kernel/sla-clock";
 
 // Expected instants are written as ISO strings with the local offset, worked out by hand
 // (CET = +01:00, CEST = +02:00, EST = -05:00, EDT = -04:00), never computed by the code under test.

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { OPEN_STAGES, STAGES, STAGE_LABELS, checkTransition, isClosed, nextStepHint, parseStage, type Stage } from "../../../src/domain/stages";
+import { OPEN_STAGES, STAGES, STAGE_LABELS, checkTransition, isClosed, nextStepHint, parseStage, type Stage } from "../../../src/kernel/stages";
 
 const rep = { isAdmin: false, roleGaps: [] as string[], confirmedGaps: false };
 const admin = { ...rep, isAdmin: true };

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { checkText, describeChar } from "../../../src/domain/text-input";
+import { checkText, describeChar } from "../../../src/kernel/text-input";
 
 const name = (v: string) => checkText(v, { field: "Account name", name: true });
 const note = (v: string) => checkText(v, { field: "The note", multiline: true });

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { TOUCHPOINT_TYPES } from "../../../src/domain/attribution";
+import { TOUCHPOINT_TYPES } from "../../../src/features/attribution/engine";
 import {
   checkNote,
   checkNotFuture,
@@ -9,7 +9,7 @@ import {
   parseWhen,
   TOUCHPOINT_TYPE_WORDS,
   touchpointPhrase,
-} from "../../../src/domain/touchpoints";
+} from "../../../src/features/touchpoints/rules";
 
 describe("touchpoint types as people type them", () => {
   it.each([

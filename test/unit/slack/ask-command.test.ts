@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { UserError } from "../../../src/errors";
-import { parseAskCommand } from "../../../src/slack/deals/asks";
+import { UserError } from "../../../src/platform/errors";
+import { parseAskCommand } from "../../../src/features/asks/listener";
 
 describe("parseAskCommand", () => {
   it("reads the deal, the mention and the text (quoted or not)", () => {

@@ -1,8 +1,8 @@
 import { describe, expect, it } from "vitest";
-import { DEFAULT_ATTRIBUTION_CONFIG, ROLES, TOUCHPOINT_TYPES } from "../../../src/domain/attribution";
-import { bpToPercentText, configChanges, parsePercentToBp } from "../../../src/domain/attribution-config";
-import { buildAttributionConfigModal, CONFIG_INPUT_BLOCKS, readAttributionConfigForm } from "../../../src/slack/blocks/attribution-config";
-import { ATTRIBUTION_CONFIG_BLOCK as B } from "../../../src/slack/ids";
+import { DEFAULT_ATTRIBUTION_CONFIG, ROLES, TOUCHPOINT_TYPES } from "../../../src/features/attribution/engine";
+import { bpToPercentText, configChanges, parsePercentToBp } from "../../../src/features/attribution/config-rules";
+import { buildAttributionConfigModal, CONFIG_INPUT_BLOCKS, readAttributionConfigForm } from "../../../src/features/attribution/config-modal";
+import { ATTRIBUTION_CONFIG_BLOCK as B } from "../../../src/platform/slack/ids";
 
 const info = { config: DEFAULT_ATTRIBUTION_CONFIG, createdBy: "system", createdAt: new Date("2026-01-01T00:00:00Z") };
 

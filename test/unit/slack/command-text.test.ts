@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { closestMatch, editDistance, unescapeSlack } from "../../../src/slack/text";
+import { closestMatch, editDistance, unescapeSlack } from "../../../src/platform/slack/command-text";
 
 describe("editDistance (Damerau–Levenshtein, optimal string alignment)", () => {
   it("counts a swap of two adjacent letters as one edit", () => {

@@ -1,8 +1,8 @@
 import { describe, expect, it } from "vitest";
-import { LIST_MAX_ROWS, MAX_BLOCKS, MAX_SECTION_TEXT, packLines, renderDealHistory, renderDealList } from "../../../src/slack/blocks/deal-list";
-import { toSlack, trustedMrkdwn } from "../../../src/slack/mrkdwn";
-import { STAGES } from "../../../src/domain/stages";
-import type { DealListRow } from "../../../src/store/deal-queries";
+import { LIST_MAX_ROWS, MAX_BLOCKS, MAX_SECTION_TEXT, packLines, renderDealHistory, renderDealList } from "../../../src/features/deals/list-view";
+import { toSlack, trustedMrkdwn } from "../../../src/platform/slack/mrkdwn";
+import { STAGES } from "../../../src/kernel/stages";
+import type { DealListRow } from "../../../src/features/deals/deal-queries";
 
 function row(i: number, over: Partial<DealListRow> = {}): DealListRow {
   return {

@@ -1,8 +1,8 @@
 import type { KnownBlock } from "@slack/types";
 import { describe, expect, it } from "vitest";
-import { computeProgramMetrics, ninetyDayProgress, type MetricDeal } from "../../../src/domain/metrics";
-import { OPEN_STAGES, type Stage } from "../../../src/domain/stages";
-import { localParts } from "../../../src/domain/sla-clock";
+import { computeProgramMetrics, ninetyDayProgress, type MetricDeal } from "../../../src/features/digests/metrics";
+import { OPEN_STAGES, type Stage } from "../../../src/kernel/stages";
+import { localParts } from "../../../src/kernel/sla-clock";
 import {
   localDateTime,
   MAX_BLOCKS,
@@ -13,14 +13,14 @@ import {
   renderManagerDigest as renderManager,
   renderPairingDigest as renderPairing,
   type DigestMessage,
-} from "../../../src/slack/blocks/digest";
-import { toSlack, type Wire } from "../../../src/slack/mrkdwn";
+} from "../../../src/features/digests/render";
+import { toSlack, type Wire } from "../../../src/platform/slack/mrkdwn";
 
 // What Slack receives: the messages serialized (SlackText → its markup).
 const renderPairingDigest = (...a: Parameters<typeof renderPairing>) => toSlack(renderPairing(...a));
 const renderManagerDigest = (...a: Parameters<typeof renderManager>) => toSlack(renderManager(...a));
-import type { ManagerDigestData, PairingDigestData } from "../../../src/store/digests";
-import { digestToText } from "../../../src/text/digest";
+import type { ManagerDigestData, PairingDigestData } from "../../../src/features/digests/load";
+import { digestToText } from "../../../src/features/digests/text";
 
 const now = new Date("2026-11-16T09:00:00Z");
 const week = { start: new Date("2026-11-09T09:00:00Z"), end: now };

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { renderHelpMessage } from "../../../src/slack/blocks/help";
-import { toSlack } from "../../../src/slack/mrkdwn";
+import { renderHelpMessage } from "../../../src/platform/slack/help";
+import { toSlack } from "../../../src/platform/slack/mrkdwn";
 
 describe("renderHelpMessage", () => {
   it("keeps every section within Slack's 3,000 characters however many subcommands there are", () => {

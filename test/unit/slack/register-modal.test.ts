@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { buildRegisterModal } from "../../../src/slack/blocks/register-modal";
-import { toSlack } from "../../../src/slack/mrkdwn";
+import { buildRegisterModal } from "../../../src/features/registration/modal";
+import { toSlack } from "../../../src/platform/slack/mrkdwn";
 
 describe("register modal labels", () => {
   it("never says (optional) itself: Slack adds it to optional inputs", () => {

@@ -1,6 +1,6 @@
 import { createHmac } from "node:crypto";
 import { describe, expect, it } from "vitest";
-import { checkSlackPayload, REQUEST_WINDOW_SECONDS, verifySlackSignature } from "../../../src/slack/request-guard";
+import { checkSlackPayload, REQUEST_WINDOW_SECONDS, verifySlackSignature } from "../../../src/platform/slack/request-guard";
 
 const SECRET = "unit-secret";
 const sig = (ts: number | string, body: string, secret = SECRET) => `v0=${createHmac("sha256", secret).update(`v0:${ts}:${body}`).digest("hex")}`;

@@ -1,7 +1,7 @@
 import { createServer, type Server } from "node:http";
 import { afterEach, describe, expect, it } from "vitest";
-import { createLogger } from "../../../src/logger";
-import { SlackUnreachableError, waitForSlack, type SlackStartupStatus } from "../../../src/slack/startup";
+import { createLogger } from "../../../src/platform/logger";
+import { SlackUnreachableError, waitForSlack, type SlackStartupStatus } from "../../../src/platform/slack/startup";
 
 // A tiny Slack API: answers auth.test with `status`/`body` as told, counting calls.
 async function fakeApi(answer: (n: number) => { status: number; body: unknown }): Promise<{ url: string; calls: () => number; server: Server }> {

@@ -1,7 +1,7 @@
 import { readdirSync, readFileSync } from "node:fs";
 import path from "node:path";
 import { describe, expect, it } from "vitest";
-import { escapeMrkdwn, joinMrkdwn, link, mention, mrkdwn, SlackText, toSlack, trustedMrkdwn, truncateMrkdwn } from "../../../src/slack/mrkdwn";
+import { escapeMrkdwn, joinMrkdwn, link, mention, mrkdwn, SlackText, toSlack, trustedMrkdwn, truncateMrkdwn } from "../../../src/platform/slack/mrkdwn";
 
 // The rule "user text reaches Slack only escaped" is enforced by types (SlackText is the only
 // thing message builders, outbox posts and send wrappers accept). These checks keep the two
@@ -68,7 +68,7 @@ describe("Slack text safety, by construction", () => {
     const raw =
       /\b(?:client|args\.client|ctx\.args\.client)\.(?:chat\.(?:postMessage|postEphemeral|update)|views\.(?:open|update|push|publish))\(|(?<![\w.])(?:args\.)?respond\(/;
     const offenders = files
-      .filter((f) => f.rel.startsWith("slack/") && f.rel !== path.join("slack", "send.ts"))
+      .filter((f) => f.rel !== path.join("platform", "slack", "send.ts"))
       .flatMap((f) => f.text.split("\n").flatMap((l, i) => (raw.test(l) ? [`${f.rel}:${i + 1}: ${l.trim()}`] : [])));
     expect(offenders).toEqual([]);
   });
@@ -78,8 +78,8 @@ describe("Slack text safety, by construction", () => {
     expect(offenders).toEqual([]);
   });
 
-  it("only src/slack/mrkdwn.ts constructs SlackText", () => {
-    expect(files.filter((f) => f.rel !== path.join("slack", "mrkdwn.ts") && f.text.includes("SlackText.make(")).map((f) => f.rel)).toEqual([]);
+  it("only src/platform/slack/mrkdwn.ts constructs SlackText", () => {
+    expect(files.filter((f) => f.rel !== path.join("platform", "slack", "mrkdwn.ts") && f.text.includes("SlackText.make(")).map((f) => f.rel)).toEqual([]);
   });
 });
 

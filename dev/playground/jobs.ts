@@ -1,0 +1,64 @@
+import type { AppDeps } from "../../src/platform/deps";
+import { dueSlot, nextSlot } from "../../src/features/digests/schedule";
+import { runWeeklyDigests, type DigestReport } from "../../src/features/digests/job";
+import { runSlaSweep } from "../../src/features/asks/sla-sweep";
+
+// The scheduled jobs, on a button: the same functions the scheduler calls (src/jobs/*).
+
+export interface JobContext {
+  deps: AppDeps;
+  /** the app's clock */
+  now(): Date;
+  /** moves the app's clock forward to `at` (the page shows the offset) */
+  advanceTo(at: Date): void;
+}
+
+export interface PlaygroundJob {
+  id: string;
+  label: string;
+  /** runs the job; returns a one-line report */
+  run(ctx: JobContext): Promise<string>;
+}
+
+function digestLine(r: DigestReport): string {
+  if (!r.slot) return "no digest is due";
+  const charts = r.charts.uploaded ? `, ${r.charts.uploaded} chart${r.charts.uploaded === 1 ? "" : "s"} uploaded` : "";
+  return `week ${r.slot.week}: ${r.pairings.claimed} pairing digest${r.pairings.claimed === 1 ? "" : "s"} (${r.pairings.messages} messages), manager digest ${r.manager}${charts}`;
+}
+
+export const PLAYGROUND_JOBS: PlaygroundJob[] = [
+  {
+    id: "sla-sweep",
+    label: "SLA sweep",
+    async run({ deps, now }) {
+      const r = await runSlaSweep(deps, now());
+      deps.outbox?.kick();
+      return `${r.overdue} overdue, ${r.escalated} escalated, ${r.stale} stale, ${r.closeDatePassed} past close date`;
+    },
+  },
+  {
+    id: "weekly-digest",
+    label: "Weekly digests",
+    async run(ctx) {
+      const { deps } = ctx;
+      const opts = { chartWaitMs: 10_000 };
+      // Today's digest if it is due and not sent yet; otherwise the clock jumps to the next
+      // digest time (each digest goes out once per week, as in production).
+      let report = dueSlot(ctx.now(), await schedule(deps)) ? await runWeeklyDigests(deps, ctx.now(), opts) : null;
+      let jumped = "";
+      if (!report || (report.pairings.claimed === 0 && report.manager !== "claimed")) {
+        const next = nextSlot(ctx.now(), await schedule(deps));
+        ctx.advanceTo(new Date(next.at.getTime() + 60_000));
+        jumped = `clock moved to the next digest time (${next.localDate}); `;
+        report = await runWeeklyDigests(deps, ctx.now(), opts);
+      }
+      deps.outbox?.kick();
+      return jumped + digestLine(report);
+    },
+  },
+];
+
+async function schedule(deps: AppDeps) {
+  const p = await deps.db.prisma.program.findUniqueOrThrow({ where: { id: 1 } });
+  return { timezone: p.timezone, weekday: p.digestWeekday, hour: p.digestHour };
+}

@@ -1,0 +1,302 @@
+import type { PlainTextOption } from "@slack/types";
+import { IMPORT_LIMITS, overlapTotal, statusWord, TOP_TARGETS, type MapLevel, type OverlapCounts, type RankedTarget, type RowProblem } from "./rules";
+import { currencyExponent } from "../../kernel/money";
+import type { AccountMap, ImportAccountsResult, ListChange } from "./account-map";
+import { ACTION, CALLBACK, INPUT, MAP_IMPORT_BLOCK as B } from "../../platform/slack/ids";
+import { truncate } from "../../platform/slack/command-text";
+import { slackDate } from "../../platform/slack/format";
+import {
+  joinMrkdwn,
+  mrkdwn,
+  truncateMrkdwn,
+  type MrkdwnValue,
+  type SafeBlock,
+  type SafeMessage,
+  type SafeModalView,
+  type SlackText,
+} from "../../platform/slack/mrkdwn";
+
+// Block Kit for account mapping: the map (counts and top targets), the import form and its
+// report, and the quarterly refresh reminder. Pure functions of plain data.
+
+const n = (x: number) => x.toLocaleString("en-US");
+const SYMBOLS: Record<string, string> = { USD: "$", EUR: "€", GBP: "£" };
+
+/** "$1.2M", "$350k", "$900", "€2.5M", "1.2M CHF". */
+export function compactMoney(minor: number, currency: string): string {
+  const major = minor / 10 ** currencyExponent(currency);
+  const body =
+    major >= 1e9 ? `${trim(major / 1e9)}B` : major >= 1e6 ? `${trim(major / 1e6)}M` : major >= 1e3 ? `${trim(major / 1e3)}k` : `${Math.round(major)}`;
+  const sym = SYMBOLS[currency];
+  return sym ? `${sym}${body}` : `${body} ${currency}`;
+}
+function trim(x: number): string {
+  return x >= 100 ? String(Math.round(x)) : String(Math.round(x * 10) / 10);
+}
+
+export function countsLine(c: OverlapCounts, open?: OverlapCounts, opts: { partnerView?: boolean } = {}): SlackText {
+  const deals = (k: keyof OverlapCounts) => (open && open[k] > 0 ? ` (${n(open[k])} with an open deal)` : "");
+  const prospects = opts.partnerView ? "our prospects who are your customers" : "our prospects, their customers";
+  const whitespace = opts.partnerView ? "your customers we don't work with yet" : "whitespace: their customers, not ours";
+  return joinMrkdwn([
+    `*${n(c.customerOverlap)}* customers of both${deals("customerOverlap")}`,
+    `*${n(c.prospectOverlap)}* ${prospects}${deals("prospectOverlap")}`,
+    `*${n(c.whitespace)}* ${whitespace}${deals("whitespace")}`,
+  ]);
+}
+
+function listLine(label: string, list: { rowCount: number; importedAt: Date } | null, status: "CUSTOMER" | "PROSPECT"): SlackText {
+  return list
+    ? mrkdwn`${label} ${n(list.rowCount)} ${statusWord(status)} (${slackDate(list.importedAt, "{date_short}")})`
+    : mrkdwn`${label} no ${statusWord(status, false)} list`;
+}
+
+export interface MapMessageOptions {
+  level: MapLevel;
+  /** the program's currency, for ARR */
+  currency: string;
+  limit?: number;
+}
+
+/** The map of us with one partner, as the viewer may see it. */
+export function renderAccountMap(map: AccountMap, opts: MapMessageOptions): SafeMessage & { blocks: SafeBlock[] } {
+  const partner = map.partner.name;
+  const partnerView = opts.level !== "internal";
+  const text = mrkdwn`Account map with ${map.partner.name}: ${map.counts.customerOverlap} customers of both, ${map.counts.prospectOverlap} ${partnerView ? "our prospects who are your customers" : "our prospects who are their customers"}, ${map.counts.whitespace} whitespace.`;
+  const blocks: SafeBlock[] = [
+    { type: "header", text: { type: "plain_text", text: truncate(`Account map · ${map.partner.name}`, 150) } },
+    { type: "section", text: { type: "mrkdwn", text: truncateMrkdwn(countsLine(map.counts, map.withOpenDeals, { partnerView }), 3000) } },
+  ];
+  const ours = map.ours ? map.ours.name : "Ours";
+  const lists = joinMrkdwn(
+    [
+      listLine(`${ours}:`, map.ourCustomers, "CUSTOMER"),
+      listLine("·", map.ourProspects, "PROSPECT"),
+      listLine(`· ${partner}:`, map.theirCustomers, "CUSTOMER"),
+      listLine("·", map.theirProspects, "PROSPECT"),
+    ],
+    " ",
+  );
+  blocks.push({ type: "context", elements: [{ type: "mrkdwn", text: truncateMrkdwn(lists, 3000) }] });
+
+  if (!map.theirCustomers) {
+    blocks.push({
+      type: "section",
+      text: {
+        type: "mrkdwn",
+        text: mrkdwn`${partner} has no customer list yet, so there is nothing to map. Import it with \`/cosell map import\` (or \`npm run cosell -- map import --org "${map.partner.name}" --status customers file.csv\`); ${partnerView ? "you can use the *Import a list* button in your pairing channel" : "their people can use the *Import a list* button in the pairing channel"}.`,
+      },
+    });
+    return { text, blocks };
+  }
+  if (opts.level === "counts") {
+    blocks.push({
+      type: "context",
+      elements: [
+        { type: "mrkdwn", text: mrkdwn`The program shares overlap counts with partners; the accounts themselves are discussed with your partner manager.` },
+      ],
+    });
+    return { text, blocks };
+  }
+
+  const targets = map.targets.slice(0, opts.limit ?? TOP_TARGETS);
+  blocks.push({ type: "divider" });
+  if (targets.length === 0) {
+    blocks.push({ type: "section", text: { type: "mrkdwn", text: mrkdwn`No overlapping accounts yet.` } });
+    return { text, blocks };
+  }
+  blocks.push({
+    type: "section",
+    text: {
+      type: "mrkdwn",
+      text: mrkdwn`*Top ${targets.length} co-sell targets* — ranked by relationship depth, open pipeline, strategic flag, named owners and combined ARR.`,
+    },
+  });
+  targets.forEach((t, i) => blocks.push(...targetBlocks(t, i + 1, map.partner.id, opts)));
+  return { text, blocks: blocks.slice(0, 50) };
+}
+
+function targetBlocks(t: RankedTarget, rank: number, partnerOrgId: string, opts: MapMessageOptions): SafeBlock[] {
+  const money = (m: number | null) => (m === null ? "—" : compactMoney(m, opts.currency));
+  const details =
+    opts.level === "internal"
+      ? `ARR ours ${money(t.ourArrMinor)} · theirs ${money(t.theirArrMinor)} · owners: ${t.ourOwner ?? "—"} / ${t.theirOwner ?? "—"}`
+      : `your ARR ${money(t.theirArrMinor)} · your owner: ${t.theirOwner ?? "—"}`;
+  const line = mrkdwn`*${rank}. ${truncate(t.name, 120)}* (${t.domain}) · score ${t.score}\n${t.reasons.join(" · ")}\n${details}`;
+  const value = JSON.stringify({ p: partnerOrgId, d: t.domain });
+  const buttons = [
+    { type: "button" as const, text: { type: "plain_text" as const, text: "Register co-sell deal" }, action_id: ACTION.mapRegister, value },
+    ...(opts.level === "internal"
+      ? [{ type: "button" as const, text: { type: "plain_text" as const, text: "Request intro" }, action_id: ACTION.mapIntro, value }]
+      : []),
+  ];
+  return [
+    { type: "section", text: { type: "mrkdwn", text: truncateMrkdwn(line, 3000) } },
+    { type: "actions", block_id: `map_target_${rank}`, elements: buttons },
+  ];
+}
+
+// ---------------------------------------------------------------------------------------------
+// Import form and report
+
+export interface ImportModalData {
+  /** organizations an admin may pick; absent for a partner person (their own organization) */
+  orgs?: { id: string; name: string; internal: boolean }[];
+  /** the organization imported for (fixed for a partner person, preselected for an admin) */
+  org?: { id: string; name: string } | undefined;
+  channelId?: string | undefined;
+}
+
+const opt = (value: string, text: string): PlainTextOption => ({ text: { type: "plain_text", text: truncate(text, 75) }, value });
+
+export const STATUS_AUTO = "AUTO";
+
+export function buildImportModal(data: ImportModalData): SafeModalView {
+  const blocks: SafeBlock[] = [];
+  if (data.orgs) {
+    const options = data.orgs.slice(0, 100).map((o) => opt(o.id, o.internal ? `${o.name} (us)` : o.name));
+    const initial = options.find((o) => o.value === data.org?.id);
+    blocks.push({
+      type: "input",
+      block_id: B.org,
+      label: { type: "plain_text", text: "Whose list" },
+      element: { type: "static_select", action_id: INPUT, options, ...(initial ? { initial_option: initial } : {}) },
+    });
+  } else if (data.org) {
+    blocks.push({ type: "section", text: { type: "mrkdwn", text: mrkdwn`Importing an account list of *${data.org.name}*.` } });
+  }
+  const statusOptions = [opt("CUSTOMER", "Customers"), opt("PROSPECT", "Prospects"), opt(STATUS_AUTO, "Both — each row's Status/Type column says")];
+  blocks.push(
+    {
+      type: "input",
+      block_id: B.status,
+      label: { type: "plain_text", text: "Which list" },
+      element: { type: "static_select", action_id: INPUT, options: statusOptions, initial_option: statusOptions[0]! },
+    },
+    {
+      type: "input",
+      block_id: B.file,
+      label: { type: "plain_text", text: "CSV file" },
+      element: { type: "file_input", action_id: INPUT, filetypes: ["csv", "txt"], max_files: 1 },
+    },
+    {
+      type: "context",
+      elements: [
+        {
+          type: "mrkdwn",
+          text: mrkdwn`A header row, then one account per row: *Domain* (or Website/URL; required), Name, Status/Type, Owner, ARR (e.g. $120k, 1.2m), Strategic (yes/no). Up to ${n(IMPORT_LIMITS.maxRows)} rows and ${IMPORT_LIMITS.maxBytes / 1024 / 1024} MB. Importing *replaces* the list; you get a report of what changed and of every row that could not be imported.`,
+        },
+      ],
+    },
+  );
+  return {
+    type: "modal",
+    callback_id: CALLBACK.mapImport,
+    title: { type: "plain_text", text: "Import account list" },
+    submit: { type: "plain_text", text: "Import" },
+    close: { type: "plain_text", text: "Cancel" },
+    private_metadata: JSON.stringify({ channelId: data.channelId }),
+    blocks,
+  };
+}
+
+/** Problems listed in the Slack report; the rest go into an attached CSV. */
+export const REPORT_PROBLEM_LINES = 25;
+
+function changeLine(c: ListChange): string {
+  const what = `${statusWord(c.status, false)} list`;
+  if (c.created) return `• ${what}: ${n(c.rowCount)} accounts (new list)`;
+  return `• ${what}: ${n(c.rowCount)} accounts (was ${n(c.previousRowCount)}) — ${n(c.added)} added, ${n(c.removed)} removed, ${n(c.changed)} changed`;
+}
+
+export function problemLines(problems: readonly RowProblem[], max = REPORT_PROBLEM_LINES): string[] {
+  const lines = problems.slice(0, max).map((p) => `• Row ${p.row}: ${truncate(p.reason, 200)}`);
+  if (problems.length > max) lines.push(`…and ${n(problems.length - max)} more (all of them are in the attached CSV).`);
+  return lines;
+}
+
+export function renderImportReport(r: {
+  fileName: string;
+  result: ImportAccountsResult | null;
+  problems: readonly RowProblem[];
+  blankRows: number;
+  ignoredColumns: readonly string[];
+  /** why nothing was imported (a file-level problem) */
+  refused?: string;
+}): SlackText {
+  const file = `\`${truncate(r.fileName, 80)}\``;
+  const out: MrkdwnValue[] = [];
+  if (r.refused) out.push(`⚠️ Could not import ${file}: ${r.refused}${/Nothing was/.test(r.refused) ? "" : " Nothing was changed."}`);
+  else if (r.result) {
+    out.push(`✅ Imported ${file} for *${r.result.orgName}*:`, ...r.result.lists.map(changeLine));
+  }
+  if (r.problems.length > 0) {
+    out.push(
+      r.result
+        ? `⚠️ ${n(r.problems.length)} ${r.problems.length === 1 ? "row was" : "rows were"} not imported (row numbers as in a spreadsheet, the header is row 1); fix them and import the whole file again:`
+        : `${n(r.problems.length)} ${r.problems.length === 1 ? "row has" : "rows have"} problems (the header is row 1):`,
+      ...problemLines(r.problems),
+    );
+  }
+  if (r.blankRows > 0) out.push(`(${n(r.blankRows)} empty ${r.blankRows === 1 ? "row was" : "rows were"} skipped.)`);
+  if (r.ignoredColumns.length > 0) out.push(`Columns not used: ${r.ignoredColumns.map((c) => truncate(c, 40)).join(", ")}.`);
+  return joinMrkdwn(out);
+}
+
+// ---------------------------------------------------------------------------------------------
+// Quarterly refresh reminder (posted in the pairing channel: counts only, partner-safe)
+
+export interface RefreshPartner {
+  orgId: string;
+  name: string;
+  counts: OverlapCounts;
+  /** overlaps recorded at the previous reminder; null for the first */
+  previousOverlap: number | null;
+  hasCustomerList: boolean;
+}
+
+export function renderRefreshReminder(r: {
+  pairingName: string;
+  quarter: string;
+  ourName: string | null;
+  partners: RefreshPartner[];
+}): SafeMessage & { blocks: SafeBlock[] } {
+  const lines = r.partners.map((p) => {
+    const total = overlapTotal(p.counts);
+    if (!p.hasCustomerList) return `• *${p.name}*: no customer list yet — import it to see the overlap.`;
+    const delta =
+      p.previousOverlap === null
+        ? "first mapping"
+        : total - p.previousOverlap >= 0
+          ? `*${n(total - p.previousOverlap)} new overlaps since the last refresh* (was ${n(p.previousOverlap)})`
+          : `${n(p.previousOverlap - total)} fewer overlaps than at the last refresh (was ${n(p.previousOverlap)})`;
+    return `• *${p.name}*: ${n(total)} overlaps — ${n(p.counts.customerOverlap)} customers of both, ${n(p.counts.prospectOverlap)} ${r.ourName ? `${r.ourName} prospects` : "our prospects"} who are their customers; ${n(p.counts.whitespace)} whitespace · ${delta}`;
+  });
+  const text = mrkdwn`Quarterly account mapping for ${r.pairingName} (${r.quarter}): refresh your lists and pick the accounts to pursue together.`;
+  const buttons = [
+    ...r.partners.slice(0, 4).map((p) => ({
+      type: "button" as const,
+      text: { type: "plain_text" as const, text: truncate(`Account map · ${p.name}`, 75) },
+      action_id: ACTION.mapShow,
+      value: p.orgId,
+    })),
+    { type: "button" as const, text: { type: "plain_text" as const, text: "Import a list" }, action_id: ACTION.mapImport, value: "import" },
+  ];
+  return {
+    text,
+    blocks: [
+      { type: "header", text: { type: "plain_text", text: truncate(`Quarterly account mapping · ${r.quarter}`, 150) } },
+      {
+        type: "section",
+        text: {
+          type: "mrkdwn",
+          text: truncateMrkdwn(
+            mrkdwn`Account maps go stale: customers churn, prospects close, new logos arrive. Re-import your customer and prospect lists, then use this as the co-sell planning session — which of the new overlaps should we pursue together?\n${joinMrkdwn(lines)}`,
+            3000,
+          ),
+        },
+      },
+      { type: "actions", block_id: "map_refresh", elements: buttons },
+    ],
+  };
+}

@@ -1,0 +1,234 @@
+import { z } from "zod";
+import type { AppDeps } from "../../platform/deps";
+import { closeDatePassed, DEFAULT_STALE_DAYS, isValidTimezone, localDate, staleDaysFor, staleLevel } from "../../kernel/sla-clock";
+import { OPEN_STAGES, type Stage } from "../../kernel/stages";
+import type { Tx } from "../../platform/db/client";
+import { renderCloseDateAlert, renderStaleAlert } from "./render";
+import { ASK_ALERT, ASK_ESCALATION_DM, channelTarget, dealTargetSelect } from "./alerts";
+import { enqueueMany, type OutboxPost } from "../../platform/outbox/enqueue";
+
+// The SLA sweep: overdue asks (level 1 at the due time, level 2 = escalation at 2 × SLA), stale
+// deals and passed close dates. A plain function of (deps, now); the scheduler runs it every few
+// minutes and tests call it directly.
+//
+// Set-based: each kind is one indexed query for exactly the rows that need an alert now — open
+// asks past their next threshold (Ask(status, dueAt)), open deals past their stage's staleness
+// cutoff (Deal(stage, lastActivityAt)), open deals past their expected close date.
+//
+// Exactly once, also with two sweepers at once or after a restart: an ask's level is raised by a
+// conditional update (`alertLevel < level`) in the same transaction that queues its messages, and
+// every message has an outbox dedupe key (`ask:<id>:<level>`, `stale:<deal>:<lastActivity>:<level>`,
+// `closedate:<deal>:<date>`), so a second insert is a no-op.
+//
+// Where alerts go: into the deal card's thread in the pairing channel when the card is posted
+// (context right under the card, which lists the open asks; the channel stays readable with many
+// deals; the mention notifies the person), with escalations also broadcast to the channel; as a
+// top-level channel post when the deal has no card yet (the outbox would otherwise wait for it).
+// Alerts are partner-safe: reference, title, people, ask text — never amounts or internal notes.
+
+export interface SweepReport {
+  /** asks raised to level 1 (overdue) */
+  overdue: number;
+  /** asks raised to level 2 (escalated to the relationship owner) */
+  escalated: number;
+  /** stale-deal alerts queued */
+  stale: number;
+  /** passed-close-date alerts queued */
+  closeDatePassed: number;
+  /** rows that failed and will be tried again at the next sweep */
+  failed: number;
+}
+
+export type SweepDeps = Pick<AppDeps, "db" | "logger">;
+
+export interface SweepOptions {
+  /** rows per query page */
+  batch?: number;
+}
+
+const DAY_MS = 86_400_000;
+/** batches per sweep; a backlog beyond batch × rounds is picked up by the next sweep */
+const MAX_ASK_ROUNDS = 1000;
+
+export async function runSlaSweep(deps: SweepDeps, now: Date, opts: SweepOptions = {}): Promise<SweepReport> {
+  const report: SweepReport = { overdue: 0, escalated: 0, stale: 0, closeDatePassed: 0, failed: 0 };
+  const batch = opts.batch ?? 5000;
+  await sweepAsks(deps, now, batch, report);
+  const program = await deps.db.prisma.program.findUnique({ where: { id: 1 } });
+  const settings = {
+    timezone: program && isValidTimezone(program.timezone) ? program.timezone : "UTC",
+    staleDays: program && program.staleDays > 0 ? program.staleDays : DEFAULT_STALE_DAYS,
+    staleDaysByStage: parseStaleDaysByStage(program?.staleDaysByStage),
+  };
+  await sweepStaleDeals(deps, now, batch, settings, report);
+  await sweepCloseDates(deps, now, batch, settings.timezone, report);
+  const total = report.overdue + report.escalated + report.stale + report.closeDatePassed;
+  const line = `SLA sweep: ${report.overdue} overdue, ${report.escalated} escalated, ${report.stale} stale, ${report.closeDatePassed} past close date${report.failed ? `, ${report.failed} failed (retried next sweep)` : ""}`;
+  if (total > 0 || report.failed > 0) deps.logger.info(line);
+  else deps.logger.debug(line);
+  return report;
+}
+
+// ---------------------------------------------------------------------------
+// Asks.
+
+async function sweepAsks(deps: SweepDeps, now: Date, batch: number, report: SweepReport): Promise<void> {
+  const prisma = deps.db.prisma;
+  for (let round = 0; round < MAX_ASK_ROUNDS; round++) {
+    let claimed = 0;
+    try {
+      claimed = await prisma.$transaction((tx) => raiseAskBatch(tx, now, batch, report), { timeout: 60_000 });
+    } catch (err) {
+      // The whole batch rolled back: nothing was sent, the next sweep tries again.
+      report.failed++;
+      deps.logger.error("SLA sweep: a batch of ask alerts failed:", err);
+      return;
+    }
+    if (claimed < batch) return;
+  }
+}
+
+/**
+ * One batch, one statement: claim up to `batch` due asks (FOR UPDATE SKIP LOCKED: a concurrent
+ * sweeper takes other rows or none), raise their level, and queue their alerts — the channel
+ * alert, the escalation DM to the relationship owner, one card refresh per deal — as small
+ * outbox rows rendered at delivery (jobs/ask-alerts.ts). The dedupe keys `ask:<id>:<level>`
+ * make each alert exactly once. The partial index "Ask_sweep_due_idx" (dueAt, only open asks
+ * below level 2) keeps the cost proportional to the asks that need an alert.
+ */
+async function raiseAskBatch(tx: Tx, now: Date, batch: number, report: SweepReport): Promise<number> {
+  const [counts] = await tx.$queryRaw<{ overdue: number; escalated: number }[]>`
+    WITH due AS (
+      SELECT x.id
+        FROM "Ask" x JOIN "Deal" d ON d.id = x."dealId"
+       WHERE x.status = 'OPEN' AND x."alertLevel" < 2 AND x."dueAt" <= ${now}
+         AND (x."alertLevel" < 1 OR x."escalateAt" <= ${now})
+         AND d.stage NOT IN ('CLOSED_WON', 'CLOSED_LOST')
+       ORDER BY x."dueAt", x.id
+       LIMIT ${batch}
+       FOR UPDATE OF x SKIP LOCKED
+    ), raised AS (
+      UPDATE "Ask" a SET "alertLevel" = CASE WHEN a."escalateAt" <= ${now} THEN 2 ELSE 1 END
+        FROM due WHERE a.id = due.id
+      RETURNING a.id, a."alertLevel" AS level, a."dealId"
+    ), alerts AS (
+      INSERT INTO "OutboxMessage" (id, "dedupeKey", method, payload, status, attempts, "nextAttemptAt", "createdAt")
+      SELECT gen_random_uuid()::text, 'ask:' || r.id || ':' || r.level, ${ASK_ALERT}, jsonb_build_object('askId', r.id, 'level', r.level), 'PENDING', 0, ${now}, ${now}
+        FROM raised r
+      ON CONFLICT ("dedupeKey") DO NOTHING
+      RETURNING 1
+    ), dms AS (
+      INSERT INTO "OutboxMessage" (id, "dedupeKey", method, payload, status, attempts, "nextAttemptAt", "createdAt")
+      SELECT gen_random_uuid()::text, 'ask:' || r.id || ':2:dm', ${ASK_ESCALATION_DM}, jsonb_build_object('askId', r.id), 'PENDING', 0, ${now}, ${now}
+        FROM raised r JOIN "Deal" d ON d.id = r."dealId"
+       WHERE r.level = 2 AND d."relationshipOwnerUserId" IS NOT NULL
+      ON CONFLICT ("dedupeKey") DO NOTHING
+      RETURNING 1
+    ), cards AS (
+      -- the card marks overdue asks when rendered: refresh it once per deal (once it exists)
+      INSERT INTO "OutboxMessage" (id, method, payload, status, attempts, "nextAttemptAt", "createdAt")
+      SELECT gen_random_uuid()::text, 'deal.card', jsonb_build_object('dealId', d.id), 'PENDING', 0, ${now}, ${now}
+        FROM (SELECT DISTINCT "dealId" FROM raised) r JOIN "Deal" d ON d.id = r."dealId"
+       WHERE d."cardTs" IS NOT NULL
+      RETURNING 1
+    )
+    SELECT count(*) FILTER (WHERE level = 1)::int AS overdue, count(*) FILTER (WHERE level = 2)::int AS escalated FROM raised`;
+  report.overdue += Number(counts?.overdue ?? 0);
+  report.escalated += Number(counts?.escalated ?? 0);
+  return Number(counts?.overdue ?? 0) + Number(counts?.escalated ?? 0);
+}
+
+// ---------------------------------------------------------------------------
+// Stale deals and passed close dates: one alert per key, the outbox's dedupe key is the memory.
+
+const staleDaysByStageSchema = z.record(z.string(), z.unknown());
+
+function parseStaleDaysByStage(raw: unknown): Partial<Record<Stage, number>> {
+  const parsed = staleDaysByStageSchema.safeParse(raw ?? {});
+  if (!parsed.success) return {};
+  const out: Partial<Record<Stage, number>> = {};
+  for (const [k, v] of Object.entries(parsed.data)) if (typeof v === "number") out[k as Stage] = v;
+  return out;
+}
+
+/** Queues the messages whose keys are not used yet (one insert); returns how many were queued. */
+async function enqueueNew(deps: SweepDeps, now: Date, msgs: { key: string; payload: OutboxPost }[], report: SweepReport): Promise<number> {
+  if (msgs.length === 0) return 0;
+  try {
+    return await enqueueMany(
+      deps.db.prisma,
+      msgs.map((m) => ({ method: "chat.postMessage" as const, payload: m.payload, dedupeKey: m.key })),
+      now,
+    );
+  } catch (err) {
+    report.failed++;
+    deps.logger.error("SLA sweep: queueing alerts failed:", err);
+    return 0;
+  }
+}
+
+async function sweepStaleDeals(
+  deps: SweepDeps,
+  now: Date,
+  batch: number,
+  settings: { staleDays: number; staleDaysByStage: Partial<Record<Stage, number>> },
+  report: SweepReport,
+): Promise<void> {
+  const prisma = deps.db.prisma;
+  for (const stage of OPEN_STAGES) {
+    const days = staleDaysFor(stage, settings.staleDaysByStage, settings.staleDays);
+    const cutoff = new Date(now.getTime() - days * DAY_MS);
+    let cursor: string | undefined;
+    for (;;) {
+      const deals = await prisma.deal.findMany({
+        where: { stage, lastActivityAt: { lte: cutoff } },
+        select: { ...dealTargetSelect, title: true, lastActivityAt: true },
+        orderBy: { id: "asc" },
+        take: batch,
+        ...(cursor ? { cursor: { id: cursor }, skip: 1 } : {}),
+      });
+      const msgs = deals.flatMap((d) => {
+        const level = staleLevel(now, d.lastActivityAt, days);
+        if (level < 1) return [];
+        // Keyed by the last activity too: a touchpoint resets the clock, and the next silence alerts again.
+        const key = `stale:${d.id}:${d.lastActivityAt.getTime()}:${level}`;
+        const quietDays = Math.floor((now.getTime() - d.lastActivityAt.getTime()) / DAY_MS);
+        const msg = renderStaleAlert({ ref: d.ref, title: d.title, stage, days: quietDays, relationshipOwnerUserId: d.relationshipOwnerUserId });
+        return [{ key, payload: { ...channelTarget(d), text: msg.text, unfurl_links: false } }];
+      });
+      report.stale += await enqueueNew(deps, now, msgs, report);
+      if (deals.length < batch) break;
+      cursor = deals[deals.length - 1]!.id;
+    }
+  }
+}
+
+async function sweepCloseDates(deps: SweepDeps, now: Date, batch: number, timezone: string, report: SweepReport): Promise<void> {
+  const prisma = deps.db.prisma;
+  const today = localDate(now, timezone);
+  let cursor: string | undefined;
+  for (;;) {
+    const deals = await prisma.deal.findMany({
+      where: { stage: { in: [...OPEN_STAGES] }, expectedCloseDate: { lt: new Date(`${today}T00:00:00Z`) } },
+      select: { ...dealTargetSelect, title: true, stage: true, expectedCloseDate: true },
+      orderBy: { id: "asc" },
+      take: batch,
+      ...(cursor ? { cursor: { id: cursor }, skip: 1 } : {}),
+    });
+    const msgs = deals.flatMap((d) => {
+      const date = d.expectedCloseDate.toISOString().slice(0, 10);
+      if (!closeDatePassed(now, date, timezone)) return [];
+      const msg = renderCloseDateAlert({
+        ref: d.ref,
+        title: d.title,
+        stage: d.stage,
+        expectedCloseDate: date,
+        relationshipOwnerUserId: d.relationshipOwnerUserId,
+      });
+      return [{ key: `closedate:${d.id}:${date}`, payload: { ...channelTarget(d), text: msg.text, unfurl_links: false } }];
+    });
+    report.closeDatePassed += await enqueueNew(deps, now, msgs, report);
+    if (deals.length < batch) break;
+    cursor = deals[deals.length - 1]!.id;
+  }
+}

@@ -1,0 +1,92 @@
+import type { Tx } from "../../platform/db/client";
+import type { AttributionResult } from "./engine";
+import { buildAttributionCsv, parsePeriod, rowsFromRecord, type ExportRow, type Period } from "./export-rules";
+import { UserError } from "../../platform/errors";
+
+// The finance export's query. Records are immutable, so an export of a past period gives the
+// same file every time it is run, whatever was recomputed later.
+
+export interface AttributionExport {
+  period: Period;
+  rows: ExportRow[];
+  /** deals (= records) in the export */
+  deals: number;
+  csv: string;
+}
+
+/** The program's timezone (Program.timezone), or the fallback when the program row is missing. */
+export async function programTimezone(db: Tx, fallback = "UTC"): Promise<string> {
+  const program = await db.program.findUnique({ where: { id: 1 }, select: { timezone: true } });
+  return program?.timezone ?? fallback;
+}
+
+/**
+ * For each deal, the LATEST attribution record among those computed in [period.start, period.end):
+ * a deal closed in the period gives its record; a deal recomputed in the period gives the
+ * recompute (seq 2, 3 …), even when it was first closed in an earlier period.
+ */
+export async function latestRecordsInPeriod(db: Tx, period: Pick<Period, "start" | "end">) {
+  const records = await db.attributionRecord.findMany({
+    where: { computedAt: { gte: period.start, lt: period.end } },
+    orderBy: [{ dealId: "asc" }, { seq: "desc" }],
+    select: {
+      dealId: true,
+      seq: true,
+      configVersion: true,
+      computedAt: true,
+      reason: true,
+      result: true,
+      deal: { select: { ref: true, accountName: true, accountDomain: true } },
+    },
+  });
+  const latest = new Map<string, (typeof records)[number]>();
+  for (const r of records) if (!latest.has(r.dealId)) latest.set(r.dealId, r);
+  return [...latest.values()].sort((a, b) => a.computedAt.getTime() - b.computedAt.getTime() || a.deal.ref - b.deal.ref);
+}
+
+export async function exportRowsForPeriod(db: Tx, period: Period): Promise<{ rows: ExportRow[]; deals: number }> {
+  const records = await latestRecordsInPeriod(db, period);
+  const rows = records.flatMap((r) =>
+    rowsFromRecord({
+      dealRef: r.deal.ref,
+      accountName: r.deal.accountName,
+      accountDomain: r.deal.accountDomain,
+      seq: r.seq,
+      configVersion: r.configVersion,
+      computedAt: r.computedAt,
+      reason: r.reason,
+      result: r.result as unknown as AttributionResult,
+    }),
+  );
+  return { rows, deals: records.length };
+}
+
+/** Parses the period in the program's timezone and builds the CSV. A period nobody can read is a UserError. */
+export async function buildAttributionExport(db: Tx, opts: { period: string; now: Date; fallbackTimezone?: string }): Promise<AttributionExport> {
+  const timezone = await programTimezone(db, opts.fallbackTimezone);
+  const parsed = parsePeriod(opts.period, { timezone, now: opts.now });
+  if (!parsed.ok) throw new UserError(parsed.reason);
+  const { rows, deals } = await exportRowsForPeriod(db, parsed.period);
+  return { period: parsed.period, rows, deals, csv: buildAttributionCsv(rows) };
+}
+
+/** Who exported which period: commission data leaving the system is audited. */
+export async function auditExport(db: Tx, e: { actor: string; period: Period; rows: number; deals: number; via: "slack" | "cli"; now: Date }) {
+  await db.auditEvent.create({
+    data: {
+      actor: e.actor,
+      action: "attribution.export",
+      subject: `attribution-export:${e.period.label}`,
+      detail: {
+        period: e.period.label,
+        timezone: e.period.timezone,
+        start: e.period.start.toISOString(),
+        end: e.period.end.toISOString(),
+        rows: e.rows,
+        deals: e.deals,
+        via: e.via,
+      },
+      createdAt: e.now,
+    },
+  });
+}

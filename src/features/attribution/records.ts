@@ -1,0 +1,82 @@
+import type { Prisma } from "../../generated/prisma/client";
+import type { Tx } from "../../platform/db/client";
+import { computeAttribution, validateAttributionConfig, type AttributionInput, type AttributionResult, type Role, type TouchpointType } from "./engine";
+import { NotFound } from "../../platform/errors";
+
+// Attribution records are immutable: computing again (an admin's explicit, logged action)
+// adds a record with the next seq; nothing is ever updated.
+
+/** The inputs as of now: current roles and touchpoints, the amount, the registration's config version. */
+export async function attributionInputs(db: Tx, dealId: string): Promise<{ input: AttributionInput; configVersion: number }> {
+  const deal = await db.deal.findUniqueOrThrow({
+    where: { id: dealId },
+    include: { participants: { include: { org: { select: { name: true, kind: true } } } } },
+  });
+  const counts = await db.touchpoint.groupBy({ by: ["orgId", "type"], where: { dealId }, _count: { _all: true } });
+  return {
+    // The config in force at registration protects every partner on the deal.
+    configVersion: deal.configVersion,
+    input: {
+      amountMinor: Number(deal.amountMinor),
+      currency: deal.currency,
+      coSellModel: deal.coSellModel,
+      explicitModel: deal.explicitModel,
+      participants: deal.participants.map((p) => ({ orgId: p.orgId, orgName: p.org.name, internal: p.org.kind === "INTERNAL", roles: p.roles as Role[] })),
+      touchpoints: counts.map((c) => ({ orgId: c.orgId, type: c.type as TouchpointType, count: c._count._all })),
+    },
+  };
+}
+
+export async function configVersion(db: Tx, version: number) {
+  const row = await db.attributionConfigVersion.findUniqueOrThrow({ where: { version } });
+  const parsed = validateAttributionConfig(row.config);
+  if (!parsed.ok) throw new Error(`attribution config v${version} is invalid: ${parsed.errors.map((e) => e.message).join("; ")}`);
+  return { ...parsed.config, version };
+}
+
+/** Computes from the current inputs without storing (the `--preview` before close). */
+export async function previewAttribution(db: Tx, dealId: string): Promise<AttributionResult> {
+  const { input, configVersion: v } = await attributionInputs(db, dealId);
+  return computeAttribution(input, await configVersion(db, v));
+}
+
+/** Computes and stores a new immutable record. */
+export async function recordAttribution(tx: Tx, dealId: string, by: { computedBy: string; reason: string; now: Date }) {
+  const { input, configVersion: v } = await attributionInputs(tx, dealId);
+  const result = computeAttribution(input, await configVersion(tx, v));
+  const last = await tx.attributionRecord.findFirst({ where: { dealId }, orderBy: { seq: "desc" }, select: { seq: true } });
+  return tx.attributionRecord.create({
+    data: {
+      dealId,
+      seq: (last?.seq ?? 0) + 1,
+      model: result.model,
+      modelReason: result.modelReason,
+      configVersion: result.configVersion,
+      inputs: input as unknown as Prisma.InputJsonValue,
+      result: result as unknown as Prisma.InputJsonValue,
+      computedAt: by.now,
+      computedBy: by.computedBy,
+      reason: by.reason,
+    },
+  });
+}
+
+/** A stored record as the receipt and "See my numbers" render it. */
+export async function loadReceipt(db: Tx, recordId: string) {
+  const r = await db.attributionRecord.findUnique({
+    where: { id: recordId },
+    include: { deal: { select: { id: true, ref: true, title: true, pairingId: true } } },
+  });
+  if (!r) throw new NotFound("That attribution record no longer exists.");
+  return {
+    recordId: r.id,
+    seq: r.seq,
+    dealId: r.deal.id,
+    dealRef: r.deal.ref,
+    dealTitle: r.deal.title,
+    pairingId: r.deal.pairingId,
+    configVersion: r.configVersion,
+    reason: r.reason,
+    result: r.result as unknown as AttributionResult,
+  };
+}

@@ -1,0 +1,14 @@
+import type { Prisma } from "../../generated/prisma/client";
+import type { Tx } from "../../platform/db/client";
+import { DEFAULT_ATTRIBUTION_CONFIG } from "../attribution/engine";
+
+/** Creates the program row and the first attribution config version on first start. */
+export async function ensureProgram(db: Tx, opts: { timezone: string }) {
+  await db.program.upsert({ where: { id: 1 }, update: {}, create: { id: 1, timezone: opts.timezone } });
+  await db.attributionConfigVersion.upsert({
+    where: { version: 1 },
+    update: {},
+    create: { version: 1, config: DEFAULT_ATTRIBUTION_CONFIG as unknown as Prisma.InputJsonValue, createdBy: "system" },
+  });
+  return db.program.findUniqueOrThrow({ where: { id: 1 } });
+}

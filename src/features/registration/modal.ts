@@ -1,0 +1,205 @@
+import type { PlainTextOption } from "@slack/types";
+import { ATTRIBUTION_MODELS, MODEL_LABELS, ROLES, type AttributionModel, type CoSellModel, type Role } from "../attribution/engine";
+import { CURRENCIES, LIMITS, roleWord } from "../../kernel/registration";
+import { CALLBACK, INPUT, REGISTER_BLOCK as B } from "../../platform/slack/ids";
+import { option, textInput } from "../../platform/slack/inputs";
+import { formatDealRef, slackDate } from "../../platform/slack/format";
+import { mention, mrkdwn, truncateMrkdwn, type SafeBlock, type SafeModalView } from "../../platform/slack/mrkdwn";
+
+export interface RegisterModalData {
+  pairings: { id: string; name: string }[];
+  /** organizations of the selected pairing */
+  orgs: { id: string; name: string; internal: boolean }[];
+  initial: Partial<{
+    accountName: string;
+    accountDomain: string;
+    title: string;
+    amount: string;
+    currency: string;
+    expectedCloseDate: string;
+    pairingId: string;
+    coSellModel: CoSellModel;
+    explicitModel: AttributionModel | null;
+    roles: Partial<Record<Role, string[]>>;
+    relationshipOwnerUserId: string;
+    postSaleOwnerOrgId: string;
+    notes: string;
+  }>;
+  /** an existing open registration on the same account with other partners */
+  conflict?: { ref: number; registeredBy: string; registeredAt: Date; partners: string[] } | undefined;
+  metadata: RegisterMetadata;
+}
+
+/** Carried in private_metadata; re-checked on submit (never trusted). */
+export interface RegisterMetadata {
+  /** the channel the modal was opened from, for the confirmation */
+  channelId?: string | undefined;
+  /** the open deal shown as a conflict; ticking the box then acknowledges that deal */
+  conflictDealId?: string | undefined;
+}
+
+const ROLE_HINT: Record<Role, string> = {
+  SOURCING: "identified the opportunity",
+  SELLING: "leads the sales process",
+  TECHNICAL_VALIDATION: "demos, POCs, integration support",
+  IMPLEMENTATION: "post-sale delivery",
+  INFLUENCE: "brand, warm intro or executive sponsorship",
+};
+
+const MODEL_OPTIONS: { value: CoSellModel; text: string }[] = [
+  { value: "SELL_WITH", text: "Sell-with — both partners sell together" },
+  { value: "SELL_THROUGH", text: "Sell-through — one sells, the other is included" },
+  { value: "SELL_TO", text: "Sell-to — warm intro, the other sells alone" },
+];
+
+const opt = option;
+
+export function buildRegisterModal(data: RegisterModalData): SafeModalView {
+  const i = data.initial;
+  const orgOptions = data.orgs.slice(0, 100).map((o) => opt(o.id, o.internal ? `${o.name} (us)` : o.name));
+  const pairingOptions = data.pairings.slice(0, 100).map((p) => opt(p.id, p.name));
+  const selected = (options: PlainTextOption[], value: string | undefined | null) => options.find((o) => o.value === value);
+
+  const blocks: SafeBlock[] = [];
+  if (data.conflict) {
+    const c = data.conflict;
+    blocks.push(
+      {
+        type: "section",
+        block_id: "conflict_notice",
+        text: {
+          type: "mrkdwn",
+          text: truncateMrkdwn(
+            mrkdwn`⚠️ *${formatDealRef(c.ref)} already covers this account* — registered by ${mention(c.registeredBy)} ${slackDate(c.registeredAt, "{date_short_pretty}")} with ${c.partners.join(", ") || "no partner"}. The first registration wins.\nYou can still register this deal as a *conflict*: program admins are told and decide.`,
+            3000,
+          ),
+        },
+      },
+      {
+        type: "input",
+        block_id: B.conflict,
+        label: { type: "plain_text", text: "Register anyway?" },
+        element: {
+          type: "checkboxes",
+          action_id: INPUT,
+          options: [opt("yes", `Yes, register as a conflict with ${formatDealRef(c.ref)}`)],
+        },
+      },
+      { type: "divider" },
+    );
+  }
+
+  const currencyOptions = CURRENCIES.map((c) => opt(c, c));
+  const modelOptions = MODEL_OPTIONS.map((m) => opt(m.value, m.text));
+  const explicitOptions = ATTRIBUTION_MODELS.map((m) => opt(m, MODEL_LABELS[m]));
+  blocks.push(
+    textInput(B.accountName, "Account name", { initial: i.accountName, max: LIMITS.accountName, placeholder: "Northwind Traders" }),
+    textInput(B.accountDomain, "Account web domain", {
+      initial: i.accountDomain,
+      placeholder: "northwind.com",
+      hint: "Used to find existing registrations on the same account.",
+    }),
+    textInput(B.title, "Deal title", { initial: i.title, max: LIMITS.title, placeholder: "Data platform rollout, 400 seats" }),
+    textInput(B.amount, "Amount", { initial: i.amount, placeholder: "48,000 or 48k", hint: "Expected deal value in the currency below." }),
+    {
+      type: "input",
+      block_id: B.currency,
+      label: { type: "plain_text", text: "Currency" },
+      element: {
+        type: "static_select",
+        action_id: INPUT,
+        options: currencyOptions,
+        ...(selected(currencyOptions, i.currency ?? "USD") ? { initial_option: selected(currencyOptions, i.currency ?? "USD") } : {}),
+      },
+    },
+    {
+      type: "input",
+      block_id: B.closeDate,
+      label: { type: "plain_text", text: "Expected close date" },
+      element: { type: "datepicker", action_id: INPUT, ...(i.expectedCloseDate ? { initial_date: i.expectedCloseDate } : {}) },
+    },
+    {
+      type: "input",
+      block_id: B.pairing,
+      dispatch_action: true,
+      label: { type: "plain_text", text: "Partner pairing" },
+      hint: { type: "plain_text", text: "Changing it refreshes the organizations below." },
+      element: {
+        type: "static_select",
+        action_id: INPUT,
+        options: pairingOptions,
+        ...(selected(pairingOptions, i.pairingId) ? { initial_option: selected(pairingOptions, i.pairingId) } : {}),
+      },
+    },
+    {
+      type: "input",
+      block_id: B.coSellModel,
+      label: { type: "plain_text", text: "Co-sell model" },
+      element: {
+        type: "static_select",
+        action_id: INPUT,
+        options: modelOptions,
+        ...(selected(modelOptions, i.coSellModel) ? { initial_option: selected(modelOptions, i.coSellModel) } : {}),
+      },
+    },
+    {
+      type: "input",
+      block_id: B.explicitModel,
+      optional: true,
+      label: { type: "plain_text", text: "Attribution model" },
+      hint: { type: "plain_text", text: "Leave empty to follow the co-sell model (sell-with → Role Split, sell-through → Sell-through, sell-to → Sell-to)." },
+      element: {
+        type: "static_select",
+        action_id: INPUT,
+        options: explicitOptions,
+        ...(selected(explicitOptions, i.explicitModel) ? { initial_option: selected(explicitOptions, i.explicitModel) } : {}),
+      },
+    },
+    {
+      type: "section",
+      text: { type: "mrkdwn", text: mrkdwn`*Who does what* — pick the organization(s) for each role. Roles nobody holds are left out of the attribution.` },
+    },
+  );
+  for (const role of ROLES) {
+    const initial = orgOptions.filter((o) => (i.roles?.[role] ?? []).includes(o.value!));
+    blocks.push({
+      type: "input",
+      block_id: `${B.rolePrefix}${role}`,
+      optional: true,
+      label: { type: "plain_text", text: `${roleWord(role)} — ${ROLE_HINT[role]}` },
+      element: { type: "multi_static_select", action_id: INPUT, options: orgOptions, ...(initial.length > 0 ? { initial_options: initial } : {}) },
+    });
+  }
+  blocks.push(
+    {
+      type: "input",
+      block_id: B.relationshipOwner,
+      optional: true,
+      label: { type: "plain_text", text: "Relationship owner (one person, the quarterback)" },
+      element: { type: "users_select", action_id: INPUT, ...(i.relationshipOwnerUserId ? { initial_user: i.relationshipOwnerUserId } : {}) },
+    },
+    {
+      type: "input",
+      block_id: B.postSaleOwner,
+      optional: true,
+      label: { type: "plain_text", text: "Post-sale owner (onboarding, support, renewal)" },
+      element: {
+        type: "static_select",
+        action_id: INPUT,
+        options: orgOptions,
+        ...(selected(orgOptions, i.postSaleOwnerOrgId) ? { initial_option: selected(orgOptions, i.postSaleOwnerOrgId) } : {}),
+      },
+    },
+    textInput(B.notes, "Notes (internal only, never shown to partners)", { initial: i.notes, max: LIMITS.notes, optional: true, multiline: true }),
+  );
+
+  return {
+    type: "modal",
+    callback_id: CALLBACK.registerDeal,
+    title: { type: "plain_text", text: "Register co-sell deal" },
+    submit: { type: "plain_text", text: data.conflict ? "Register conflict" : "Register" },
+    close: { type: "plain_text", text: "Cancel" },
+    private_metadata: JSON.stringify(data.metadata),
+    blocks,
+  };
+}

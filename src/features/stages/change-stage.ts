@@ -1,0 +1,80 @@
+import type { PrismaClient } from "../../generated/prisma/client";
+import { formatMoney } from "../../kernel/money";
+import { formatDealRef } from "../../kernel/registration";
+import { checkTransition, isClosed, nextStepHint, stageLabel, type Stage } from "../../kernel/stages";
+import { UserError } from "../../platform/errors";
+import { recordAttribution } from "../attribution/records";
+import { loadDealView } from "../deals/deal-view";
+import { enqueue } from "../../platform/outbox/enqueue";
+import { joinMrkdwn, mention, mrkdwn } from "../../platform/slack/mrkdwn";
+
+export interface ChangeStageInput {
+  dealId: string;
+  to: Stage;
+  by: string;
+  isAdmin: boolean;
+  /** the person saw the role-clarity gaps and chose to move on */
+  confirmedGaps: boolean;
+  now: Date;
+}
+
+export type ChangeStageResult =
+  | { ok: true; from: Stage; to: Stage; ref: number; attributionRecordId: string | null; gapOverride: string[] }
+  | { ok: false; reason: string; gaps: string[]; needsConfirmation: boolean };
+
+/**
+ * Moves a deal in one transaction: the stage (only if nobody moved it meanwhile), the history
+ * row with any role-clarity override, the card refresh and the stage-change alert (outbox),
+ * and at CLOSED_WON the attribution record and its receipt in the deal's thread.
+ */
+export async function changeStage(prisma: PrismaClient, input: ChangeStageInput): Promise<ChangeStageResult> {
+  return prisma.$transaction(async (tx) => {
+    const deal = await loadDealView(tx, { id: input.dealId });
+    const check = checkTransition(deal.stage, input.to, {
+      isAdmin: input.isAdmin,
+      roleGaps: deal.clarity.gaps,
+      confirmedGaps: input.confirmedGaps,
+      dealRef: formatDealRef(deal.ref),
+    });
+    if (!check.ok) {
+      const needsConfirmation =
+        deal.clarity.gaps.length > 0 && checkTransition(deal.stage, input.to, { isAdmin: input.isAdmin, roleGaps: deal.clarity.gaps, confirmedGaps: true }).ok;
+      return { ok: false, reason: check.reason, gaps: deal.clarity.gaps, needsConfirmation };
+    }
+    const reopen = check.kind === "reopen";
+    const moved = await tx.deal.updateMany({
+      where: { id: deal.id, stage: deal.stage },
+      data: { stage: input.to, closedAt: isClosed(input.to) ? input.now : null },
+    });
+    if (moved.count === 0) throw new UserError(`${formatDealRef(deal.ref)} was just moved by someone else; look at the card and try again.`);
+    const gapOverride = check.needsGapOverride ? deal.clarity.gaps : [];
+    await tx.stageChange.create({
+      data: { dealId: deal.id, fromStage: deal.stage, toStage: input.to, changedBy: input.by, changedAt: input.now, gapOverride, reopen },
+    });
+    if (reopen)
+      await tx.auditEvent.create({
+        data: { actor: input.by, action: "deal.reopen", subject: deal.id, detail: { from: deal.stage, to: input.to }, createdAt: input.now },
+      });
+
+    await enqueue(tx, { method: "deal.card", payload: { dealId: deal.id } }, input.now);
+    const lines = [
+      mrkdwn`${reopen ? "♻️ Reopened" : input.to === "CLOSED_WON" ? "🏆 Won" : input.to === "CLOSED_LOST" ? "Closed lost" : "➡️ Moved"}: *${formatDealRef(deal.ref)} · ${deal.title}* (${deal.accountName}) — ${stageLabel(deal.stage)} → *${stageLabel(input.to)}* by ${mention(input.by)}`,
+      `${formatMoney(deal.amountMinor, deal.currency)} · expected close ${deal.expectedCloseDate}`,
+      `Next step: ${nextStepHint(input.to)}`,
+    ];
+    if (gapOverride.length > 0) lines.push(`⚠️ Moved on without agreed roles for: ${gapOverride.join(", ")}`);
+    await enqueue(tx, { method: "chat.postMessage", payload: { channel: deal.pairing.channelId, text: joinMrkdwn(lines), unfurl_links: false } }, input.now);
+
+    let attributionRecordId: string | null = null;
+    if (input.to === "CLOSED_WON") {
+      const record = await recordAttribution(tx, deal.id, { computedBy: input.by, reason: "closed won", now: input.now });
+      attributionRecordId = record.id;
+      await enqueue(
+        tx,
+        { method: "attribution.receipt", payload: { recordId: record.id, threadOfDealId: deal.id }, dedupeKey: `receipt:${record.id}` },
+        input.now,
+      );
+    }
+    return { ok: true, from: deal.stage, to: input.to, ref: deal.ref, attributionRecordId, gapOverride };
+  });
+}

@@ -1,0 +1,52 @@
+// Who may do what. Pure: the caller resolves the person (identity) and the deal's pairing.
+//
+// Kinds of people: an internal admin (COSELL_ADMINS), an internal rep (our Slack team), a
+// partner person (a Slack team recorded on a partner organization), and a stranger. A
+// partner person acts only on deals of pairings their organization belongs to.
+
+import { joinMrkdwn, mention, mrkdwn, type SlackText } from "../platform/slack/mrkdwn";
+
+export type Actor =
+  | { kind: "internal"; userId: string; teamId: string; isAdmin: boolean; orgId: string | null }
+  | { kind: "partner"; userId: string; teamId: string; orgId: string; orgName: string }
+  | { kind: "stranger"; userId: string; teamId: string };
+
+export type DealAction = "deal.view" | "deal.logTouchpoint" | "deal.changeStage" | "deal.editRoles" | "deal.ask" | "deal.attribution" | "deal.dispute";
+
+export type AdminAction = "program.configure" | "deal.reopen" | "attribution.recompute" | "dispute.resolve" | "panel.post";
+
+/** A refusal's message is plain text, or SlackText when it mentions people. */
+export type Decision = { allowed: true } | { allowed: false; message: string | SlackText };
+
+export const STRANGER_MESSAGE =
+  "cosell works for the people of the organizations in this co-sell program, and your Slack workspace isn't one of them yet. Ask the program's partner manager to add your company.";
+
+const ALLOW: Decision = { allowed: true };
+
+/** May the actor do this on a deal (or register a deal) in a pairing with these member organizations? */
+export function decideDealAction(actor: Actor, _action: DealAction | "deal.register", pairingOrgIds: readonly string[]): Decision {
+  if (actor.kind === "stranger") return { allowed: false, message: STRANGER_MESSAGE };
+  if (actor.kind === "internal") return ALLOW;
+  if (pairingOrgIds.includes(actor.orgId)) return ALLOW;
+  // Do not confirm that the deal exists: the partner may not know about it.
+  return { allowed: false, message: "That deal isn't in a co-sell pairing your organization belongs to." };
+}
+
+export function decideAdminAction(actor: Actor, _action: AdminAction, admins: readonly string[]): Decision {
+  if (actor.kind === "internal" && actor.isAdmin) return ALLOW;
+  if (actor.kind === "stranger") return { allowed: false, message: STRANGER_MESSAGE };
+  const who = admins.length > 0 ? mrkdwn` (${joinMrkdwn(admins.map(mention), ", ")})` : "";
+  return { allowed: false, message: mrkdwn`Only a program admin can do that. Ask one of the admins${who}.` };
+}
+
+/** Internal-only data (our notes, commission view, other pairings) is for internal people only. */
+export function seesInternalData(actor: Actor): boolean {
+  return actor.kind === "internal";
+}
+
+/** A partner person only ever sees payouts of their own organization. */
+export function visiblePayoutOrgIds(actor: Actor, partnerOrgIds: readonly string[]): readonly string[] {
+  if (actor.kind === "internal") return partnerOrgIds;
+  if (actor.kind === "partner") return partnerOrgIds.filter((id) => id === actor.orgId);
+  return [];
+}

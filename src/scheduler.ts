@@ -1,0 +1,112 @@
+import cron from "node-cron";
+import type { AppDeps } from "./platform/deps";
+import { catchUpDigests, digestClient, runWeeklyDigests } from "./features/digests/job";
+import { runMapRefresh } from "./features/account-map/refresh-job";
+import { runSlaSweep } from "./features/asks/sla-sweep";
+
+export interface Scheduler {
+  stop(): Promise<void>;
+}
+
+/** Every 5 minutes: overdue asks, escalations, stale deals, passed close dates. */
+export const SLA_SWEEP_CRON = "*/5 * * * *";
+
+/**
+ * Every 5 minutes: the weekly digests when due (the program's day and hour in its timezone, read
+ * at each run so setup changes apply at once), and pending digest charts. See jobs/digests.ts.
+ */
+export const DIGEST_CRON = "*/5 * * * *";
+
+/**
+ * Every 15 minutes: the quarterly account-mapping reminder when due (from 09:00 on the first
+ * Monday of Jan/Apr/Jul/Oct in the program's timezone, read at each run; once per pairing and
+ * quarter by the JobRun claim). See jobs/map-refresh.ts.
+ */
+export const MAP_REFRESH_CRON = "*/15 * * * *";
+
+export interface SchedulerOptions {
+  /** cron expression of the SLA sweep (default SLA_SWEEP_CRON) */
+  slaSweepCron?: string;
+  /** cron expression of the digest check (default DIGEST_CRON) */
+  digestCron?: string;
+  /** cron expression of the account-map refresh check (default MAP_REFRESH_CRON) */
+  mapRefreshCron?: string;
+}
+
+/** The one place that schedules recurring work. Each job is a plain function tests call directly. */
+export function startJobs(deps: AppDeps, opts: SchedulerOptions = {}): Scheduler {
+  const expression = opts.slaSweepCron ?? SLA_SWEEP_CRON;
+  if (!cron.validate(expression)) throw new Error(`Invalid cron expression for the SLA sweep: "${expression}"`);
+
+  // One sweep at a time in this process; several processes are safe (exactly-once by the
+  // conditional level update and the outbox dedupe keys), they only duplicate the reading.
+  let running: Promise<void> | null = null;
+  const sweep = () => {
+    if (running) return running;
+    running = (async () => {
+      try {
+        const r = await runSlaSweep(deps, deps.clock.now());
+        if (r.overdue + r.escalated + r.stale + r.closeDatePassed > 0) deps.outbox?.kick();
+      } catch (err) {
+        deps.logger.error("SLA sweep failed:", err);
+      }
+    })().finally(() => {
+      running = null;
+    });
+    return running;
+  };
+  const task = cron.schedule(expression, sweep, { name: "sla-sweep", noOverlap: true });
+
+  // Weekly digests: exactly once per pairing and week by the JobRun claim (jobs/digests.ts), so
+  // several processes are safe. At start, a digest missed earlier today is caught up.
+  const digestExpression = opts.digestCron ?? DIGEST_CRON;
+  if (!cron.validate(digestExpression)) throw new Error(`Invalid cron expression for the digests: "${digestExpression}"`);
+  const slack = digestClient(deps);
+  let digesting: Promise<void> | null = null;
+  const digests = (first = false) => {
+    if (digesting) return digesting;
+    digesting = (async () => {
+      try {
+        await (first ? catchUpDigests : runWeeklyDigests)(deps, deps.clock.now(), { client: slack });
+      } catch (err) {
+        deps.logger.error("weekly digests failed:", err);
+      }
+    })().finally(() => {
+      digesting = null;
+    });
+    return digesting;
+  };
+  const digestTask = cron.schedule(digestExpression, () => digests(), { name: "weekly-digests", noOverlap: true });
+  void digests(true);
+
+  const mapExpression = opts.mapRefreshCron ?? MAP_REFRESH_CRON;
+  if (!cron.validate(mapExpression)) throw new Error(`Invalid cron expression for the account-map refresh: "${mapExpression}"`);
+  let mapping: Promise<void> | null = null;
+  const mapRefresh = () => {
+    if (mapping) return mapping;
+    mapping = runMapRefresh(deps, deps.clock.now())
+      .then(
+        () => undefined,
+        (err) => deps.logger.error("account-map refresh failed:", err),
+      )
+      .finally(() => {
+        mapping = null;
+      });
+    return mapping;
+  };
+  const mapTask = cron.schedule(mapExpression, mapRefresh, { name: "account-map-refresh", noOverlap: true });
+
+  return {
+    async stop() {
+      await task.stop();
+      await task.destroy();
+      await digestTask.stop();
+      await digestTask.destroy();
+      await mapTask.stop();
+      await mapTask.destroy();
+      await running;
+      await digesting;
+      await mapping;
+    },
+  };
+}
