@@ -4,7 +4,7 @@ import { formatMoney } from "../../kernel/money";
 import { localParts } from "../../kernel/sla-clock";
 import type { DigestDealLine, ManagerDigestData, PairingDigestData } from "./load";
 import { truncate } from "../../platform/slack/command-text";
-import { packLines } from "../deals/list-view";
+import { packLines } from "../../platform/slack/mrkdwn";
 import { formatDealRef, STAGE_EMOJI, stageLabel } from "../../platform/slack/format";
 import { asMrkdwn, mention, mrkdwn, truncateMrkdwn, type SafeBlock, type SlackText, type MrkdwnValue } from "../../platform/slack/mrkdwn";
 

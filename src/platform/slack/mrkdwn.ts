@@ -147,3 +147,23 @@ export function channelLink(channelId: string): SlackText {
 export function asMrkdwn(value: MrkdwnValue): SlackText {
   return SlackText.make(piece(value));
 }
+
+/** Slack allows 3,000 characters in one section text. */
+export const MAX_SECTION_TEXT = 3000;
+
+/** Packs lines into as few section texts as fit Slack's 3,000 characters each. */
+export function packLines(lines: readonly SlackText[], max = MAX_SECTION_TEXT): SlackText[] {
+  const out: SlackText[] = [];
+  let current: SlackText | null = null;
+  for (const raw of lines) {
+    const line = truncateMrkdwn(raw, max);
+    if (current === null) current = line;
+    else if (current.length + 1 + line.length <= max) current = joinMrkdwn([current, line]);
+    else {
+      out.push(current);
+      current = line;
+    }
+  }
+  if (current !== null) out.push(current);
+  return out;
+}
