@@ -5,6 +5,7 @@ import type { AccountMap, ImportAccountsResult, ListChange } from "./account-map
 import { ACTION, CALLBACK, INPUT, MAP_IMPORT_BLOCK as B } from "../../platform/slack/ids";
 import { truncate } from "../../platform/slack/command-text";
 import { slackDate } from "../../platform/slack/format";
+import { modalView } from "../../platform/slack/inputs";
 import {
   joinMrkdwn,
   mrkdwn,
@@ -189,15 +190,14 @@ export function buildImportModal(data: ImportModalData): SafeModalView {
       ],
     },
   );
-  return {
-    type: "modal",
-    callback_id: CALLBACK.mapImport,
-    title: { type: "plain_text", text: "Import account list" },
-    submit: { type: "plain_text", text: "Import" },
-    close: { type: "plain_text", text: "Cancel" },
-    private_metadata: JSON.stringify({ channelId: data.channelId }),
+  return modalView({
+    callbackId: CALLBACK.mapImport,
+    title: "Import account list",
+    submit: "Import",
+    close: "Cancel",
+    metadata: { channelId: data.channelId },
     blocks,
-  };
+  });
 }
 
 /** Problems listed in the Slack report; the rest go into an attached CSV. */

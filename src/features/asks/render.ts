@@ -3,6 +3,7 @@ import { ACTION, ASK_BLOCK as B, CALLBACK, INPUT } from "../../platform/slack/id
 import { truncate } from "../../platform/slack/command-text";
 import { formatDealRef, mention, slackDate, stageLabel } from "../../platform/slack/format";
 import type { Stage } from "../../kernel/stages";
+import { modalView } from "../../platform/slack/inputs";
 
 // Asks: the modal, the owner's DM with its Done button, and the sweep's alerts. Pure renderers.
 // Alerts go into shared channels: they carry the deal reference, the people and the ask text
@@ -30,13 +31,12 @@ export function buildAskModal(
   deal: { id: string; ref: number; title: string },
   opts: { channelId?: string | undefined; ownerUserId?: string | undefined } = {},
 ): SafeModalView {
-  return {
-    type: "modal",
-    callback_id: CALLBACK.createAsk,
-    title: { type: "plain_text", text: "Ask" },
-    submit: { type: "plain_text", text: "Ask" },
-    close: { type: "plain_text", text: "Cancel" },
-    private_metadata: JSON.stringify({ dealId: deal.id, ...(opts.channelId ? { channelId: opts.channelId } : {}) }),
+  return modalView({
+    callbackId: CALLBACK.createAsk,
+    title: "Ask",
+    submit: "Ask",
+    close: "Cancel",
+    metadata: { dealId: deal.id, ...(opts.channelId ? { channelId: opts.channelId } : {}) },
     blocks: [
       {
         type: "section",
@@ -67,7 +67,7 @@ export function buildAskModal(
         },
       },
     ],
-  };
+  });
 }
 
 /** The owner's DM: who asked what, when it is due, and the Done button. */

@@ -3,6 +3,7 @@ import { ACTION, CALLBACK, DISPUTE_BLOCK as B, INPUT } from "../../platform/slac
 import { truncate } from "../../platform/slack/command-text";
 import { formatDealRef, slackDate } from "../../platform/slack/format";
 import { mention, mrkdwn, truncateMrkdwn, type SafeBlock, type SafeMessage, type SafeModalView } from "../../platform/slack/mrkdwn";
+import { modalView } from "../../platform/slack/inputs";
 
 // Attribution disputes: the partner's modal, the admins' DM with Resolve / Reject, the resolve
 // modal, the notes in the deal's thread and the admins' list. Pure renderers.
@@ -35,13 +36,12 @@ export interface DisputeModalData {
 
 /** "Dispute" on a receipt: why the clicker's organization contests this record. */
 export function buildDisputeModal(d: DisputeModalData): SafeModalView {
-  return {
-    type: "modal",
-    callback_id: CALLBACK.dispute,
-    title: { type: "plain_text", text: "Dispute attribution" },
-    submit: { type: "plain_text", text: "Send to admins" },
-    close: { type: "plain_text", text: "Cancel" },
-    private_metadata: JSON.stringify({ recordId: d.recordId }),
+  return modalView({
+    callbackId: CALLBACK.dispute,
+    title: "Dispute attribution",
+    submit: "Send to admins",
+    close: "Cancel",
+    metadata: { recordId: d.recordId },
     blocks: [
       {
         type: "section",
@@ -68,15 +68,14 @@ export function buildDisputeModal(d: DisputeModalData): SafeModalView {
         },
       },
     ],
-  };
+  });
 }
 
 /** What the modal turns into once the dispute is recorded (partners may not get DMs from us). */
 export function buildDisputeSentView(d: { dealRef: number; seq: number; orgName: string; shortId: string }): SafeModalView {
-  return {
-    type: "modal",
-    title: { type: "plain_text", text: "Dispute sent" },
-    close: { type: "plain_text", text: "Done" },
+  return modalView({
+    title: "Dispute sent",
+    close: "Done",
     blocks: [
       {
         type: "section",
@@ -86,7 +85,7 @@ export function buildDisputeSentView(d: { dealRef: number; seq: number; orgName:
         },
       },
     ],
-  };
+  });
 }
 
 export interface DisputeMessageData {
@@ -169,13 +168,12 @@ export interface ResolveModalData {
 /** An admin's Resolve / Reject: the note (required) goes to the partner in the deal's thread. */
 export function buildResolveModal(d: ResolveModalData): SafeModalView {
   const verb = d.outcome === "RESOLVED" ? "Resolve" : "Reject";
-  return {
-    type: "modal",
-    callback_id: CALLBACK.resolveDispute,
-    title: { type: "plain_text", text: `${verb} dispute` },
-    submit: { type: "plain_text", text: verb },
-    close: { type: "plain_text", text: "Cancel" },
-    private_metadata: JSON.stringify({ disputeId: d.disputeId, outcome: d.outcome }),
+  return modalView({
+    callbackId: CALLBACK.resolveDispute,
+    title: `${verb} dispute`,
+    submit: verb,
+    close: "Cancel",
+    metadata: { disputeId: d.disputeId, outcome: d.outcome },
     blocks: [
       {
         type: "section",
@@ -198,7 +196,7 @@ export function buildResolveModal(d: ResolveModalData): SafeModalView {
         element: { type: "plain_text_input", action_id: INPUT, multiline: true, max_length: NOTE_MAX },
       },
     ],
-  };
+  });
 }
 
 export interface OpenDisputeRow {

@@ -1,6 +1,6 @@
 import type { ProgramSettings } from "../../kernel/program-settings";
 import { CALLBACK, INPUT, SETUP_BLOCK as B } from "../../platform/slack/ids";
-import { option, textInput, type TextInputOptions } from "../../platform/slack/inputs";
+import { option, textInput, type TextInputOptions, modalView } from "../../platform/slack/inputs";
 import type { SafeBlock, SafeModalView } from "../../platform/slack/mrkdwn";
 
 export const NEW_PARTNER = "__new_partner__";
@@ -137,12 +137,5 @@ export function buildSetupModal(d: SetupModalData): SafeModalView {
       element: { type: "static_select", action_id: INPUT, options: MODELS.map(([v, t]) => opt(v, t)), initial_option: opt("SELL_WITH", "Sell-with") },
     },
   ];
-  return {
-    type: "modal",
-    callback_id: CALLBACK.setup,
-    title: { type: "plain_text", text: "Co-sell program setup" },
-    submit: { type: "plain_text", text: "Save" },
-    close: { type: "plain_text", text: "Cancel" },
-    blocks,
-  };
+  return modalView({ callbackId: CALLBACK.setup, title: "Co-sell program setup", submit: "Save", close: "Cancel", blocks });
 }
