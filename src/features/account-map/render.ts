@@ -190,14 +190,7 @@ export function buildImportModal(data: ImportModalData): SafeModalView {
       ],
     },
   );
-  return modalView({
-    callbackId: CALLBACK.mapImport,
-    title: "Import account list",
-    submit: "Import",
-    close: "Cancel",
-    metadata: { channelId: data.channelId },
-    blocks,
-  });
+  return modalView({ callbackId: CALLBACK.mapImport, title: "Import account list", submit: "Import", metadata: { channelId: data.channelId } }, blocks);
 }
 
 /** Problems listed in the Slack report; the rest go into an attached CSV. */

@@ -31,13 +31,9 @@ export function buildAskModal(
   deal: { id: string; ref: number; title: string },
   opts: { channelId?: string | undefined; ownerUserId?: string | undefined } = {},
 ): SafeModalView {
-  return modalView({
-    callbackId: CALLBACK.createAsk,
-    title: "Ask",
-    submit: "Ask",
-    close: "Cancel",
-    metadata: { dealId: deal.id, ...(opts.channelId ? { channelId: opts.channelId } : {}) },
-    blocks: [
+  return modalView(
+    { callbackId: CALLBACK.createAsk, title: "Ask", submit: "Ask", metadata: { dealId: deal.id, ...(opts.channelId ? { channelId: opts.channelId } : {}) } },
+    [
       {
         type: "section",
         text: {
@@ -67,7 +63,7 @@ export function buildAskModal(
         },
       },
     ],
-  });
+  );
 }
 
 /** The owner's DM: who asked what, when it is due, and the Done button. */

@@ -112,14 +112,10 @@ export function buildAttributionConfigModal(current: ConfigInfo, counts: readonl
       },
     },
   );
-  return modalView({
-    callbackId: CALLBACK.attributionConfig,
-    title: "Attribution config",
-    submit: "Save new version",
-    close: "Cancel",
-    metadata: { baseVersion: c.version },
+  return modalView(
+    { callbackId: CALLBACK.attributionConfig, title: "Attribution config", submit: "Save new version", metadata: { baseVersion: c.version } },
     blocks,
-  });
+  );
 }
 
 /** Block ids of every input, in order (the first one takes errors that belong nowhere else). */
@@ -224,21 +220,16 @@ export function buildConfigResultView(
     r.kind === "saved"
       ? mrkdwn`Saved *version ${r.version}* of the attribution config (was v${r.previousVersion}). Deals registered from now on use it.\n\n*Changes*\n${r.changes.map((x) => `• ${x}`).join("\n")}`
       : mrkdwn`Nothing changed: the values are the same as *version ${r.version}*, so no new version was made.`;
-  return modalView({
-    callbackId: `${CALLBACK.attributionConfig}_done`,
-    title: "Attribution config",
-    close: "Done",
-    blocks: [
-      { type: "section", text: { type: "mrkdwn", text } },
-      {
-        type: "context",
-        elements: [
-          {
-            type: "mrkdwn",
-            text: mrkdwn`Existing deals keep the config version they were registered with (${versionsLine(counts)}), and every attribution record keeps the version it used — a recompute uses the deal's own version too.`,
-          },
-        ],
-      },
-    ],
-  });
+  return modalView({ callbackId: `${CALLBACK.attributionConfig}_done`, title: "Attribution config", close: "Done" }, [
+    { type: "section", text: { type: "mrkdwn", text } },
+    {
+      type: "context",
+      elements: [
+        {
+          type: "mrkdwn",
+          text: mrkdwn`Existing deals keep the config version they were registered with (${versionsLine(counts)}), and every attribution record keeps the version it used — a recompute uses the deal's own version too.`,
+        },
+      ],
+    },
+  ]);
 }

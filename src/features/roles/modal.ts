@@ -82,5 +82,5 @@ export function buildRolesModal(deal: DealView, pairingOrgs: { id: string; name:
       },
     });
   }
-  return modalView({ callbackId: CALLBACK.editRoles, title: "Edit roles", submit: "Save", close: "Cancel", metadata: { dealId: deal.id }, blocks });
+  return modalView({ callbackId: CALLBACK.editRoles, title: "Edit roles", submit: "Save", metadata: { dealId: deal.id } }, blocks);
 }

@@ -46,5 +46,5 @@ export function buildStageModal(deal: DealView, isAdmin: boolean): SafeModalView
       },
     });
   }
-  return modalView({ callbackId: CALLBACK.changeStage, title: "Change stage", submit: "Move", close: "Cancel", metadata: { dealId: deal.id }, blocks });
+  return modalView({ callbackId: CALLBACK.changeStage, title: "Change stage", submit: "Move", metadata: { dealId: deal.id } }, blocks);
 }

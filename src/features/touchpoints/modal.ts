@@ -127,5 +127,5 @@ export function buildTouchpointModal(data: TouchpointModalData): SafeModalView {
   }
 
   const metadata: TouchpointMetadata = { dealId: data.deal?.id, link: data.messageLink ?? undefined, channelId: data.channelId };
-  return modalView({ callbackId: CALLBACK.logTouchpoint, title: "Log touchpoint", submit: "Log", close: "Cancel", metadata: metadata, blocks });
+  return modalView({ callbackId: CALLBACK.logTouchpoint, title: "Log touchpoint", submit: "Log", metadata: metadata }, blocks);
 }

@@ -40,22 +40,23 @@ export function textInput(block_id: string, label: string, opts: TextInputOption
 export interface ModalOptions {
   callbackId?: string;
   title: string;
+  /** the submit button; a form with one also gets a close button ("Cancel" unless named) */
   submit?: string;
   close?: string;
   /** kept in private_metadata (≤ 3,000 characters), re-checked on submit: never trusted */
   metadata?: unknown;
-  blocks: SafeBlock[];
 }
 
 /** A modal view: title, submit and close buttons, private metadata, blocks. */
-export function modalView(o: ModalOptions): SafeModalView {
+export function modalView(o: ModalOptions, blocks: SafeBlock[]): SafeModalView {
+  const close = o.close ?? (o.submit ? "Cancel" : undefined);
   return {
     type: "modal",
     ...(o.callbackId ? { callback_id: o.callbackId } : {}),
     title: { type: "plain_text", text: o.title },
     ...(o.submit ? { submit: { type: "plain_text", text: o.submit } } : {}),
-    ...(o.close ? { close: { type: "plain_text", text: o.close } } : {}),
+    ...(close ? { close: { type: "plain_text", text: close } } : {}),
     ...(o.metadata !== undefined ? { private_metadata: JSON.stringify(o.metadata) } : {}),
-    blocks: o.blocks,
+    blocks,
   };
 }

@@ -123,15 +123,7 @@ export interface SafeMessage {
 }
 
 /** Safe<T> turned back into what the Web API takes: every SlackText becomes its markup. */
-export type Wire<T> = T extends SlackText
-  ? string
-  : T extends string | number | boolean | null | undefined
-    ? T
-    : T extends readonly (infer U)[]
-      ? Wire<U>[]
-      : T extends object
-        ? { [K in keyof T]: Wire<T[K]> }
-        : T;
+export type Wire<T> = T extends SlackText ? string : T extends object ? { [K in keyof T]: Wire<T[K]> } : T;
 
 /** The edge to Slack: a built message, view or argument object, serialized as Slack reads it. */
 export function toSlack<T>(value: T): Wire<T> {
