@@ -153,7 +153,6 @@ describe("pacing by the channel a message is sent to", () => {
     await enqueue(db.prisma, { method: "chat.postMessage", payload: { channel: "C_GLOBEX", text: mrkdwn`meanwhile, elsewhere` } }, new Date(base + N));
 
     const loop = startOutboxLoop(deps, { perChannelGapMs: GAP, batch: 10 });
-    const started = Date.now();
     try {
       loop.kick();
       await untilDelivered(60_000);
