@@ -2,8 +2,11 @@ import type { Tx } from "../../platform/db/client";
 import type { Actor } from "../../kernel/access";
 import type { PairingContext } from "../../kernel/registration";
 
+/** A pairing's members, with its channel and default co-sell model. */
+export type PairingInfo = PairingContext & { channelId: string; defaultModel: string };
+
 /** Pairings the person may register deals in: all for our people, their own for partners. */
-export async function visiblePairings(db: Tx, actor: Actor): Promise<PairingContext[]> {
+export async function visiblePairings(db: Tx, actor: Actor): Promise<PairingInfo[]> {
   if (actor.kind === "stranger") return [];
   const rows = await db.pairing.findMany({
     where: actor.kind === "partner" ? { members: { some: { orgId: actor.orgId } } } : {},
@@ -13,7 +16,7 @@ export async function visiblePairings(db: Tx, actor: Actor): Promise<PairingCont
   return rows.map(toContext);
 }
 
-export async function pairingContext(db: Tx, where: { id: string } | { channelId: string }): Promise<PairingContext | null> {
+export async function pairingContext(db: Tx, where: { id: string } | { channelId: string }): Promise<PairingInfo | null> {
   const row = await db.pairing.findUnique({
     where,
     include: { members: { include: { org: { select: { id: true, name: true, kind: true } } } } },
@@ -27,7 +30,7 @@ function toContext(p: {
   channelId: string;
   defaultModel: string;
   members: { org: { id: string; name: string; kind: string } }[];
-}): PairingContext & { channelId: string; defaultModel: string } {
+}): PairingInfo {
   return {
     id: p.id,
     name: p.name,

@@ -65,7 +65,7 @@ export interface RegisterDealInput {
    * Registering flags the conflict only if it is still that deal; another one is a new conflict.
    */
   acknowledgedConflictWithDealId?: string | null;
-  admins: string[];
+  admins: readonly string[];
   now: Date;
 }
 
