@@ -25,5 +25,3 @@ export function orgRepo(db: Tx) {
     },
   };
 }
-
-export type OrgRepo = ReturnType<typeof orgRepo>;

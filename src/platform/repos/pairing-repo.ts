@@ -20,7 +20,7 @@ export function withMember(orgId: string): Prisma.PairingWhereInput {
 }
 
 /** Where-fragment: pairings this person may see (all for our people, their organization's for a partner's), or null for none. */
-export function visibleWhere(actor: Actor): Prisma.PairingWhereInput | null {
+function visibleWhere(actor: Actor): Prisma.PairingWhereInput | null {
   if (actor.kind === "stranger") return null;
   return actor.kind === "partner" ? withMember(actor.orgId) : {};
 }
@@ -70,5 +70,3 @@ export function pairingRepo(db: Tx) {
     },
   };
 }
-
-export type PairingRepo = ReturnType<typeof pairingRepo>;

@@ -6,7 +6,7 @@ import type { Tx } from "../db/client";
 // The program row (there is one, id 1): every read goes through here, so the JSON settings are
 // parsed (zod) in one place instead of cast where they are used.
 
-export const PROGRAM_ID = 1;
+const PROGRAM_ID = 1;
 
 /** Program.businessHours: the SLA clock counts only these hours (in the program's timezone). */
 export interface BusinessHoursSetting {
@@ -15,7 +15,7 @@ export interface BusinessHoursSetting {
   workdays: number[];
 }
 
-export const businessHoursSchema = z.object({
+const businessHoursSchema = z.object({
   startHour: z.number().int().min(0).max(23),
   endHour: z.number().int().min(1).max(24),
   workdays: z.array(z.number().int().min(1).max(7)).min(1),
@@ -31,13 +31,13 @@ export interface ProgramRecord extends Omit<Program, "businessHours" | "staleDay
   staleDaysByStage: Partial<Record<Stage, number>>;
 }
 
-export function parseBusinessHours(raw: unknown): BusinessHoursSetting | null {
+function parseBusinessHours(raw: unknown): BusinessHoursSetting | null {
   if (raw == null) return null;
   const parsed = businessHoursSchema.safeParse(raw);
   return parsed.success ? parsed.data : null;
 }
 
-export function parseStaleDaysByStage(raw: unknown): Partial<Record<Stage, number>> {
+function parseStaleDaysByStage(raw: unknown): Partial<Record<Stage, number>> {
   const parsed = staleDaysByStageSchema.safeParse(raw ?? {});
   if (!parsed.success) return {};
   const out: Partial<Record<Stage, number>> = {};
@@ -72,5 +72,3 @@ export function programRepo(db: Tx) {
     },
   };
 }
-
-export type ProgramRepo = ReturnType<typeof programRepo>;
