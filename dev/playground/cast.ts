@@ -1,4 +1,5 @@
 import type { Database } from "../../src/platform/db/client";
+import { programRepo } from "../../src/platform/repos/program-repo";
 import type { FakeChannel, FakeSlack } from "./fake-slack";
 
 // Who is in the playground's Slack and which channels they see. Read from the program in the
@@ -106,7 +107,7 @@ export class Cast {
     const [orgs, pairings, program] = await Promise.all([
       prisma.organization.findMany({ orderBy: { createdAt: "asc" } }),
       prisma.pairing.findMany({ orderBy: { createdAt: "asc" }, include: { members: { include: { org: true } } } }),
-      prisma.program.findUnique({ where: { id: 1 } }),
+      programRepo(prisma).find(),
     ]);
     const ours = orgs.find((o) => o.kind === "INTERNAL");
     this.ourTeam = ours?.slackTeamIds[0] ?? spec.ourTeam;

@@ -2,12 +2,14 @@ import type { Prisma, PrismaClient } from "../../generated/prisma/client";
 import type { Tx } from "../../platform/db/client";
 import {
   IMPORT_LIMITS,
+  mapSharingOf,
   OVERLAP_KINDS,
   rankTargets,
   readAccountFile,
   TOP_TARGETS,
   type AccountRow,
   type AccountStatus,
+  type MapSharing,
   type OverlapCounts,
   type OverlapKind,
   type RankedTarget,
@@ -23,6 +25,9 @@ import { truncate } from "../../platform/slack/command-text";
 import { createAsk } from "../asks/asks";
 import { enqueue } from "../../platform/outbox/enqueue";
 import { mention, mrkdwn } from "../../platform/slack/mrkdwn";
+import { programRepo } from "../../platform/repos/program-repo";
+import { withMember } from "../../platform/repos/pairing-repo";
+import { programCurrency } from "../attribution/config";
 
 // Account lists and their overlaps. An import replaces an organization's list(s) in one
 // transaction and records what changed; overlaps are set-based joins on the domain (never a
@@ -424,7 +429,7 @@ export async function findMapAccount(db: Tx, input: { partnerOrgId: string; doma
     accounts.find((a) => a.orgId !== input.partnerOrgId && a.status === "CUSTOMER")?.name ?? accounts.find((a) => a.orgId !== input.partnerOrgId)?.name;
   const pairings = await db.pairing.findMany({
     where: {
-      AND: [{ members: { some: { orgId: input.partnerOrgId } } }, ...(lists.ours ? [{ members: { some: { orgId: lists.ours.id } } }] : [])],
+      AND: [withMember(input.partnerOrgId), ...(lists.ours ? [withMember(lists.ours.id)] : [])],
     },
     select: { id: true, name: true, channelId: true },
     orderBy: { createdAt: "asc" },
@@ -453,7 +458,7 @@ export async function requestIntro(
   const day = localDate(input.now, input.timezone);
   const key = `map-intro:${input.partnerOrgId}:${input.domain}:${input.requestedBy}:${day}`;
   const deal = await prisma.deal.findFirst({
-    where: { accountDomain: input.domain, stage: { notIn: ["CLOSED_WON", "CLOSED_LOST"] }, pairing: { members: { some: { orgId: input.partnerOrgId } } } },
+    where: { accountDomain: input.domain, stage: { notIn: ["CLOSED_WON", "CLOSED_LOST"] }, pairing: withMember(input.partnerOrgId) },
     orderBy: [{ stage: "desc" }, { ref: "asc" }],
     select: { id: true, ref: true, pairing: { select: { channelId: true } } },
   });
@@ -513,4 +518,36 @@ export async function findOrgByName(
   throw new UserError(
     `No ${opts.partnersOnly ? "partner " : ""}organization is called "${name}" (${opts.partnersOnly ? "partners" : "organizations"}: ${names}).`,
   );
+}
+
+export interface MapSettings {
+  sharing: MapSharing;
+  /** the attribution config's currency (target ARR is shown in it) */
+  currency: string;
+  timezone: string;
+}
+
+/** What the account map needs of the program: its sharing with partners, currency and timezone. */
+export async function mapSettings(db: Tx, fallbackTimezone: string): Promise<MapSettings> {
+  const [program, currency] = await Promise.all([programRepo(db).find(), programCurrency(db)]);
+  return { sharing: mapSharingOf(program?.mapSharing), currency, timezone: program?.timezone ?? fallbackTimezone };
+}
+
+/** Sets Program.mapSharing, with an audit event, in one transaction. */
+export async function setMapSharing(prisma: PrismaClient, input: { from: MapSharing; to: MapSharing; actor: string; now: Date }): Promise<void> {
+  await prisma.$transaction(async (tx) => {
+    await programRepo(tx).update({ mapSharing: input.to });
+    await tx.auditEvent.create({
+      data: { actor: input.actor, action: "program.map-sharing", subject: "program", detail: { from: input.from, to: input.to }, createdAt: input.now },
+    });
+  });
+}
+
+/** Claims an import submission (a modal view id) once: false when it was already claimed (a double click or Slack's retry). */
+export async function claimImport(db: Tx, input: { viewId: string; now: Date }): Promise<boolean> {
+  const fresh = await db.idempotencyKey.createMany({
+    data: [{ key: `map-import:view:${input.viewId}`, scope: "account-map.import", createdAt: input.now }],
+    skipDuplicates: true,
+  });
+  return fresh.count > 0;
 }

@@ -5,6 +5,7 @@ import { localParts } from "../../kernel/sla-clock";
 import { renderRefreshReminder, type RefreshPartner } from "./render";
 import { loadAccountMap } from "./account-map";
 import { enqueue } from "../../platform/outbox/enqueue";
+import { programRepo } from "../../platform/repos/program-repo";
 
 // The quarterly account-mapping refresh ("run account mapping exercises every quarter with your
 // top co-sell partners … 'Here are 15 new overlaps since last quarter'"): from 09:00 on the
@@ -28,8 +29,7 @@ export interface MapRefreshReport {
 
 export async function runMapRefresh(deps: AppDeps, now: Date): Promise<MapRefreshReport> {
   const prisma = deps.db.prisma;
-  const program = await prisma.program.findUnique({ where: { id: 1 }, select: { timezone: true } });
-  const quarter = refreshQuarterDue(localParts(now, program?.timezone ?? deps.config.timezone));
+  const quarter = refreshQuarterDue(localParts(now, await programRepo(prisma).timezone(deps.config.timezone)));
   if (!quarter) return { quarter: null, posted: 0 };
 
   const done = new Set(

@@ -1,6 +1,6 @@
-import { z } from "zod";
 import { Prisma, type PrismaClient } from "../../generated/prisma/client";
 import type { Tx } from "../../platform/db/client";
+import { programRepo, type BusinessHoursSetting } from "../../platform/repos/program-repo";
 import { askDueAt, askEscalatesAt, type BusinessHours } from "../../kernel/sla-clock";
 import { formatDealRef } from "../../kernel/registration";
 import { renderAskDm } from "./render";
@@ -13,18 +13,9 @@ import { mention, mrkdwn } from "../../platform/slack/mrkdwn";
 
 export const DEFAULT_RESPONSE_SLA_HOURS = 24;
 
-const businessHoursSchema = z.object({
-  startHour: z.number().int().min(0).max(23),
-  endHour: z.number().int().min(1).max(24),
-  workdays: z.array(z.number().int().min(1).max(7)).min(1),
-});
-
-/** Program.businessHours (Json) in Program.timezone → a business-hours clock, or null (wall clock). */
-export function programBusinessHours(program: { businessHours: unknown; timezone: string }): BusinessHours | null {
-  if (program.businessHours == null) return null;
-  const parsed = businessHoursSchema.safeParse(program.businessHours);
-  if (!parsed.success) return null;
-  return { timezone: program.timezone, ...parsed.data };
+/** Program.businessHours (parsed by the program repository) in Program.timezone → a business-hours clock, or null (wall clock). */
+export function programBusinessHours(program: { businessHours: BusinessHoursSetting | null; timezone: string }): BusinessHours | null {
+  return program.businessHours ? { timezone: program.timezone, ...program.businessHours } : null;
 }
 
 /**
@@ -35,7 +26,7 @@ export async function responseSlaFor(
   db: Tx,
   input: { dealId: string; ownerOrgId: string | null },
 ): Promise<{ slaHours: number; businessHours: BusinessHours | null }> {
-  const program = await db.program.findUnique({ where: { id: 1 } });
+  const program = await programRepo(db).find();
   const committed = input.ownerOrgId
     ? (await db.participant.findUnique({ where: { dealId_orgId: { dealId: input.dealId, orgId: input.ownerOrgId } }, select: { responseSlaHours: true } }))
         ?.responseSlaHours

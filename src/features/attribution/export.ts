@@ -1,4 +1,5 @@
 import type { Tx } from "../../platform/db/client";
+import { programRepo } from "../../platform/repos/program-repo";
 import type { AttributionResult } from "./engine";
 import { buildAttributionCsv, parsePeriod, rowsFromRecord, type ExportRow, type Period } from "./export-rules";
 import { UserError } from "../../platform/errors";
@@ -16,8 +17,7 @@ export interface AttributionExport {
 
 /** The program's timezone (Program.timezone), or the fallback when the program row is missing. */
 export async function programTimezone(db: Tx, fallback = "UTC"): Promise<string> {
-  const program = await db.program.findUnique({ where: { id: 1 }, select: { timezone: true } });
-  return program?.timezone ?? fallback;
+  return programRepo(db).timezone(fallback);
 }
 
 /**

@@ -61,6 +61,12 @@ export async function recordAttribution(tx: Tx, dealId: string, by: { computedBy
   });
 }
 
+/** The id of the deal's latest attribution record, or null before its first. */
+export async function latestRecordId(db: Tx, dealId: string): Promise<string | null> {
+  const latest = await db.attributionRecord.findFirst({ where: { dealId }, orderBy: { seq: "desc" }, select: { id: true } });
+  return latest?.id ?? null;
+}
+
 /** A stored record as the receipt and "See my numbers" render it. */
 export async function loadReceipt(db: Tx, recordId: string) {
   const r = await db.attributionRecord.findUnique({

@@ -1,5 +1,5 @@
-import type { Tx } from "../../platform/db/client";
-import type { AppDeps } from "../../platform/deps";
+import { inTransaction, type Tx } from "../../platform/db/client";
+import { dbOf, type AppDeps } from "../../platform/deps";
 import { AccessDenied, UserError } from "../../platform/errors";
 import type { CoSellModel, PartnerType } from "../../generated/prisma/client";
 import { addPairing, addPartner, isOurTeam, listProgram, removePairing, removePartner, setOurOrganization, setPartnerTeams } from "./program-setup";
@@ -109,7 +109,7 @@ const teamList = (ids: readonly string[]) => (ids.length > 0 ? ids.map((t) => `\
 
 export function setupSubcommands(deps: AppDeps): Subcommand[] {
   // Every write (and the overview's reads) is one transaction.
-  const inTx = <T>(fn: (tx: Tx) => Promise<T>): Promise<T> => deps.db.prisma.$transaction((tx) => fn(tx));
+  const inTx = <T>(fn: (tx: Tx) => Promise<T>): Promise<T> => inTransaction(dbOf(deps), fn);
 
   const org: Subcommand = {
     name: "org",

@@ -51,3 +51,9 @@ async function teamOf(deps: AppDeps, client: WebClient, userId: string): Promise
   await deps.db.prisma.slackUserCache.upsert({ where: { userId }, update: data, create: { userId, ...data } });
   return teamId;
 }
+
+/** Whether Slack said (users.info, as cached by resolveActor) that this user is a bot. */
+export async function isKnownBot(deps: Pick<AppDeps, "db">, userId: string): Promise<boolean> {
+  const cached = await deps.db.prisma.slackUserCache.findUnique({ where: { userId }, select: { isBot: true } });
+  return cached?.isBot === true;
+}
