@@ -1,7 +1,7 @@
 import { decideDealAction, type Actor, type Decision } from "../../kernel/access";
 import type { Tx } from "../../platform/db/client";
 import { pairingContext, visiblePairings } from "../program/pairings";
-import { defaultCurrency } from "./queries";
+import { programCurrency } from "../attribution/config";
 import type { DeniedMessage, RegistrationDeps, RegistrationDraft } from "./submit-registration";
 
 // What the registration form offers a person: the pairings they may register in, the
@@ -49,7 +49,7 @@ export async function prepareRegistrationForm(
   const byChannel = req.channelId ? pairings.find((p) => p.channelId === req.channelId) : undefined;
   const selected = pairings.find((p) => p.id === req.pairingId) ?? byChannel ?? (pairings.length === 1 ? pairings[0] : undefined);
   const orgs = selected ? selected.orgs : [...new Map(pairings.flatMap((p) => p.orgs).map((o) => [o.id, o])).values()];
-  const currency = await defaultCurrency(deps.db.prisma);
+  const currency = await programCurrency(deps.db.prisma);
   return {
     kind: "form",
     form: {

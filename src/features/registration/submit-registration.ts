@@ -7,7 +7,7 @@ import type { Clock } from "../../platform/clock";
 import type { Database } from "../../platform/db/client";
 import { ATTRIBUTION_MODELS, CO_SELL_MODELS, ROLES, type AttributionModel, type CoSellModel } from "../attribution/engine";
 import { pairingContext } from "../program/pairings";
-import { programTimezone } from "./queries";
+import { programRepo } from "../../platform/repos/program-repo";
 import { registerDeal } from "./register-deal";
 
 // Registering a deal, the one use case behind every way in (the Slack modal, the CLI, the
@@ -104,7 +104,7 @@ export async function submitRegistration(
   if (!decision.allowed) return { kind: "denied", message: decision.message };
 
   const now = deps.clock.now();
-  const result = validateRegistration(typed(draft), { pairing, today: localDate(now, await programTimezone(deps.db.prisma)) });
+  const result = validateRegistration(typed(draft), { pairing, today: localDate(now, (await programRepo(deps.db.prisma).get()).timezone) });
   if (!result.ok) return { kind: "fieldErrors", errors: result.errors };
   const registeredByOrgId = actor.kind === "stranger" ? null : actor.orgId;
   if (!registeredByOrgId) return { kind: "denied", message: NO_OWN_ORGANIZATION };
