@@ -20,7 +20,7 @@ import {
 } from "./account-map";
 import { buildImportModal, REPORT_PROBLEM_LINES, renderAccountMap, renderImportReport, STATUS_AUTO } from "./render";
 import type { Subcommand, SubcommandContext } from "../../platform/slack/commands";
-import { openRegisterModal } from "../registration/listener";
+import { openRegisterModal } from "../registration/api";
 import { ACTION, CALLBACK, INPUT, MAP_IMPORT_BLOCK as B } from "../../platform/slack/ids";
 import { resolveActor } from "../../platform/slack/identity";
 import { actionListener, viewListener, type ListenerContext } from "../../platform/slack/listener";

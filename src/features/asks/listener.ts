@@ -17,7 +17,7 @@ import { actionListener, viewListener, type ListenerContext } from "../../platfo
 import { truncate } from "../../platform/slack/command-text";
 import { parseMetadata, StateReader } from "../../platform/slack/view-state";
 import { authorizeDeal } from "../deals/guard";
-import { parseUserMention } from "../deals/commands";
+import { parseUserMention } from "../../platform/slack/command-text";
 import { reply, slackOut } from "../../platform/slack/send";
 import { mention, mrkdwn, slackDate, type SlackText } from "../../platform/slack/mrkdwn";
 

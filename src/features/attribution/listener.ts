@@ -11,7 +11,7 @@ import { ACTION } from "../../platform/slack/ids";
 import { resolveActor, type Who } from "../../platform/slack/identity";
 import { actionListener, type ListenerContext } from "../../platform/slack/listener";
 import { authorizeDeal } from "../deals/guard";
-import { runRecompute } from "../disputes/listener";
+import { runRecompute } from "../disputes/api";
 import { reply } from "../../platform/slack/send";
 import { pairingRepo } from "../../platform/repos/pairing-repo";
 

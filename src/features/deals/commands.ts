@@ -1,3 +1,4 @@
+import { parseUserMention } from "../../platform/slack/command-text";
 import { dbOf, type AppDeps } from "../../platform/deps";
 import { decideDealAction, type Actor } from "../../kernel/access";
 import { parseDealRef } from "../../kernel/registration";
@@ -28,12 +29,6 @@ export interface ListArgs {
   stageGiven: boolean;
   ownerUserId: string | undefined;
   mine: boolean;
-}
-
-/** `<@U123|name>` or `<@U123>` (how Slack sends a picked person in command text) → U123. */
-export function parseUserMention(word: string): string | undefined {
-  const m = word.trim().match(/^<@([UW][A-Z0-9_]+)(?:\|[^>]*)?>$/i);
-  return m ? m[1]!.toUpperCase() : undefined;
 }
 
 /** Reads the words after `list`: a stage phrase (possibly several words), a person, `mine`. */

@@ -7,7 +7,7 @@ import { pairingContext } from "./pairings";
 import { renderMyAsks, renderPairingPanel, renderPipeline } from "./panel";
 import { pairingAsksOf, pairingPipeline } from "./panel-queries";
 import type { Subcommand } from "../../platform/slack/commands";
-import { openWithDealPicker } from "../touchpoints/listener";
+import { openWithDealPicker } from "../touchpoints/api";
 import { ACTION } from "../../platform/slack/ids";
 import { resolveActor, type Who } from "../../platform/slack/identity";
 import { actionListener, type ListenerContext } from "../../platform/slack/listener";
