@@ -9,7 +9,7 @@ const ADAPTERS = "^src/features/[^/]+/(listener|commands|command|admin-commands|
 // pure rules inside a feature (no I/O): renderers may use them
 const RULES = "^src/features/[^/]+/(rules|engine|config-rules|export-rules|metrics|schedule)\\.ts$";
 // jobs that post, renderers run at outbox delivery, and the CLI's previews: they render, by design
-const EDGES = "job|[a-z-]+-job|sla-sweep|alerts|preview|intents|[a-z-]+-intents|delivery";
+const EDGES = "job|[a-z-]+-job|sla-sweep|alerts|preview|intents|[a-z-]+-intents|delivery|outbox";
 const USE_CASES = `^src/features/[^/]+/(?!(render|card|list-view|modal|receipt|overview|panel|setup-modal|config-modal|text|chart|listener|commands|command|admin-commands|setup-commands|panel-listener|setup-listener|open|api|rules|engine|config-rules|export-rules|metrics|schedule|${EDGES})\\.ts$)[^/]+\\.ts$`;
 
 module.exports = {

@@ -4,6 +4,7 @@ import { systemClock } from "../../src/platform/clock";
 import type { AppDeps } from "../../src/platform/deps";
 import { ASK_ALERT } from "../../src/features/asks/alerts";
 import { deliverOutbox, deliveryClient, resetChannelPacing, startOutboxLoop } from "../../src/platform/outbox/deliver";
+import { outboxRenderers } from "../../src/outbox-renderers";
 import { createLogger } from "../../src/platform/logger";
 import { createAsk } from "../../src/features/asks/asks";
 import { enqueue } from "../../src/platform/outbox/enqueue";
@@ -59,7 +60,7 @@ const gaps = (calls: RecordedCall[]) => calls.slice(1).map((c, i) => c.at - call
 async function postCards(): Promise<void> {
   const client = deliveryClient(deps);
   for (let i = 0; i < 5 && (await db.prisma.outboxMessage.count({ where: { status: "PENDING" } })) > 0; i++)
-    await deliverOutbox(deps, client, { perChannelGapMs: 0 });
+    await deliverOutbox(deps, client, outboxRenderers, { perChannelGapMs: 0 });
   expect(await db.prisma.deal.count({ where: { cardTs: null } })).toBe(0);
   fake.reset();
   resetChannelPacing();
@@ -102,12 +103,12 @@ describe("pacing by the channel a message is sent to", () => {
     });
     await enqueue(db.prisma, { method: ASK_ALERT, payload: { askId: ask.askId, level: 1 }, dedupeKey: `ask:${ask.askId}:1` }, new Date());
     await changeStage(db.prisma, { dealId: d2.dealId, to: "CLOSED_WON", by: "U_REP", isAdmin: false, confirmedGaps: true, now: new Date() });
-    await enqueue(db.prisma, { method: "chat.postMessage", payload: { threadOfDealId: d1.dealId, text: mrkdwn`a note in the thread` } }, new Date());
+    await enqueue(db.prisma, { method: "message", payload: { threadOfDealId: d1.dealId, text: mrkdwn`a note in the thread` } }, new Date());
     // Then C_GLOBEX: a stage move (card refresh and announcement), queued after all of them.
     await new Promise((r) => setTimeout(r, 5));
     await changeStage(db.prisma, { dealId: d3.dealId, to: "DISCOVERY", by: "U_REP", isAdmin: false, confirmedGaps: true, now: new Date() });
 
-    const loop = startOutboxLoop(deps, { perChannelGapMs: GAP, intervalMs: 1000 });
+    const loop = startOutboxLoop(deps, outboxRenderers, { perChannelGapMs: GAP, intervalMs: 1000 });
     try {
       loop.kick();
       await untilDelivered(30_000);
@@ -149,10 +150,10 @@ describe("pacing by the channel a message is sent to", () => {
     // Thread replies name the deal, not the channel: their channel is resolved at delivery.
     const base = Date.now() - 1000;
     for (let i = 0; i < N; i++)
-      await enqueue(db.prisma, { method: "chat.postMessage", payload: { threadOfDealId: d1.dealId, text: mrkdwn`note ${i}` } }, new Date(base + i));
-    await enqueue(db.prisma, { method: "chat.postMessage", payload: { channel: "C_GLOBEX", text: mrkdwn`meanwhile, elsewhere` } }, new Date(base + N));
+      await enqueue(db.prisma, { method: "message", payload: { threadOfDealId: d1.dealId, text: mrkdwn`note ${i}` } }, new Date(base + i));
+    await enqueue(db.prisma, { method: "message", payload: { channel: "C_GLOBEX", text: mrkdwn`meanwhile, elsewhere` } }, new Date(base + N));
 
-    const loop = startOutboxLoop(deps, { perChannelGapMs: GAP, batch: 10 });
+    const loop = startOutboxLoop(deps, outboxRenderers, { perChannelGapMs: GAP, batch: 10 });
     try {
       loop.kick();
       await untilDelivered(60_000);

@@ -1,5 +1,6 @@
 import { createApp, type CosellApp } from "../../src/app";
 import { startOutboxLoop, type OutboxLoop } from "../../src/platform/outbox/deliver";
+import { outboxRenderers } from "../../src/outbox-renderers";
 import { fixedClock, type Clock } from "../../src/platform/clock";
 import type { Config } from "../../src/platform/config";
 import type { AppDeps } from "../../src/platform/deps";
@@ -56,7 +57,7 @@ export async function startTestApp(opts: { clock?: Clock; config?: Partial<Confi
   const clock = opts.clock ?? fixedClock("2026-11-16T10:00:00Z");
   const logger = createLogger({ level: process.env.TEST_LOG_LEVEL ?? "error", secrets: [BOT_TOKEN, SIGNING_SECRET] });
   const deps: AppDeps = { config, db, clock, logger };
-  const outbox = opts.outbox === false ? undefined : startOutboxLoop(deps, { intervalMs: 50, perChannelGapMs: 0 });
+  const outbox = opts.outbox === false ? undefined : startOutboxLoop(deps, outboxRenderers, { intervalMs: 50, perChannelGapMs: 0 });
   deps.outbox = outbox;
   const cosell = createApp(deps);
   const { port } = await cosell.start(0);

@@ -24,7 +24,6 @@ import { NotFound, UserError } from "../../platform/errors";
 import { truncate } from "../../platform/slack/command-text";
 import { createAsk } from "../asks/asks";
 import { enqueue } from "../../platform/outbox/enqueue";
-import { mention, mrkdwn } from "../../platform/slack/mrkdwn";
 import { programRepo } from "../../platform/repos/program-repo";
 import { withMember } from "../../platform/repos/pairing-repo";
 import { programCurrency } from "../attribution/config";
@@ -470,7 +469,6 @@ export async function requestIntro(
         select: { userId: true },
       }))) ??
     (await prisma.touchpoint.findFirst({ where: { orgId: input.partnerOrgId }, orderBy: { occurredAt: "desc" }, select: { userId: true } }));
-  const who = `${truncate(account.name, 120)} (${account.domain})`;
   if (deal && author) {
     const ask = await createAsk(prisma, {
       dealId: deal.id,
@@ -487,10 +485,16 @@ export async function requestIntro(
   if (!channelId) {
     throw new UserError(`There is no pairing channel with ${account.partner.name} to ask in. An admin adds one with \`/cosell pairing add\`.`);
   }
-  const text = mrkdwn`🤝 ${mention(input.requestedBy)} asks *${account.partner.name}* for a warm introduction to ${who}, one of your customers${deal ? ` (open deal CS-${deal.ref})` : ""}. ${author ? mrkdwn`${mention(author.userId)}, could you help or point to the right person?` : "Who on your side knows them best?"}`;
-  const created = await prisma.$transaction((tx) =>
-    enqueue(tx, { method: "chat.postMessage", payload: { channel: channelId, text, unfurl_links: false }, dedupeKey: key }, input.now),
-  );
+  const intro = {
+    channel: channelId,
+    requestedBy: input.requestedBy,
+    partnerName: account.partner.name,
+    accountName: account.name,
+    accountDomain: account.domain,
+    dealRef: deal?.ref ?? null,
+    contactUserId: author?.userId ?? null,
+  };
+  const created = await prisma.$transaction((tx) => enqueue(tx, { method: "intro.requested", payload: intro, dedupeKey: key }, input.now));
   return { kind: "channel", channelId, mentioned: author?.userId ?? null, created };
 }
 

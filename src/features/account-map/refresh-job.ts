@@ -80,7 +80,7 @@ export async function runMapRefresh(deps: AppDeps, now: Date): Promise<MapRefres
       if (claimed.count === 0) return false; // another process got there first
       await enqueue(
         tx,
-        { method: "chat.postMessage", payload: { channel: pairing.channelId, text: msg.text, blocks: msg.blocks }, dedupeKey: `map-refresh:${periodKey}` },
+        { method: "message", payload: { channel: pairing.channelId, text: msg.text, blocks: msg.blocks }, dedupeKey: `map-refresh:${periodKey}` },
         now,
       );
       return true;

@@ -8,6 +8,7 @@ import { slackDate } from "../../platform/slack/format";
 import { modalView } from "../../platform/slack/inputs";
 import {
   joinMrkdwn,
+  mention,
   mrkdwn,
   truncateMrkdwn,
   type MrkdwnValue,
@@ -291,5 +292,26 @@ export function renderRefreshReminder(r: {
       },
       { type: "actions", block_id: "map_refresh", elements: buttons },
     ],
+  };
+}
+
+// ---------------------------------------------------------------------------------------------
+// "Request intro" without a deal and a person to ask: a post in the pairing channel
+
+export interface IntroRequestData {
+  requestedBy: string;
+  partnerName: string;
+  accountName: string;
+  accountDomain: string;
+  /** the open deal with this partner on the account, if any */
+  dealRef: number | null;
+  /** the partner's person asked to help, if one is known */
+  contactUserId: string | null;
+}
+
+export function renderIntroRequest(d: IntroRequestData): SafeMessage {
+  const who = `${truncate(d.accountName, 120)} (${d.accountDomain})`;
+  return {
+    text: mrkdwn`🤝 ${mention(d.requestedBy)} asks *${d.partnerName}* for a warm introduction to ${who}, one of your customers${d.dealRef !== null ? ` (open deal CS-${d.dealRef})` : ""}. ${d.contactUserId ? mrkdwn`${mention(d.contactUserId)}, could you help or point to the right person?` : "Who on your side knows them best?"}`,
   };
 }

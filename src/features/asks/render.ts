@@ -78,6 +78,11 @@ export function renderAskDm(a: AskMessageData): SafeMessage & { blocks: SafeBloc
   };
 }
 
+/** To who asked, when someone else marked their ask done. */
+export function renderAskDoneDm(d: { by: string; dealRef: number; text: string }): SafeMessage {
+  return { text: mrkdwn`✅ ${mention(d.by)} marked your ask on ${formatDealRef(d.dealRef)} done: “${truncate(d.text, 300)}”` };
+}
+
 /** Level 1, in the pairing channel: the owner is mentioned; anyone allowed can close it from here. */
 export function renderOverdueAlert(a: AskMessageData): SafeMessage & { blocks: SafeBlock[] } {
   const text = mrkdwn`⏰ Overdue: ${mention(a.ownerUserId)} owes ${quote(a.text)} on ${formatDealRef(a.dealRef)} (asked by ${mention(a.fromUserId)}, due ${slackDate(a.dueAt)})`;

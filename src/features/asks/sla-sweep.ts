@@ -92,7 +92,7 @@ async function sweepAsks(deps: SweepDeps, now: Date, batch: number, report: Swee
  * One batch, one statement: claim up to `batch` due asks (FOR UPDATE SKIP LOCKED: a concurrent
  * sweeper takes other rows or none), raise their level, and queue their alerts — the channel
  * alert, the escalation DM to the relationship owner, one card refresh per deal — as small
- * outbox rows rendered at delivery (jobs/ask-alerts.ts). The dedupe keys `ask:<id>:<level>`
+ * outbox rows rendered at delivery (alerts.ts). The dedupe keys `ask:<id>:<level>`
  * make each alert exactly once. The partial index "Ask_sweep_due_idx" (dueAt, only open asks
  * below level 2) keeps the cost proportional to the asks that need an alert.
  */
@@ -147,7 +147,7 @@ async function enqueueNew(deps: SweepDeps, now: Date, msgs: { key: string; paylo
   try {
     return await enqueueMany(
       deps.db.prisma,
-      msgs.map((m) => ({ method: "chat.postMessage" as const, payload: m.payload, dedupeKey: m.key })),
+      msgs.map((m) => ({ method: "message" as const, payload: m.payload, dedupeKey: m.key })),
       now,
     );
   } catch (err) {

@@ -4,7 +4,7 @@ import type { Prisma } from "../../generated/prisma/client";
 import { chartDataFromMetrics, renderDigestChart, type DigestChartData } from "./chart";
 import { dueSlot, previousSlot, type DigestSlot } from "./schedule";
 import { renderManagerDigest, renderPairingDigest, type DigestMessage } from "./render";
-import { toSlack } from "../../platform/slack/mrkdwn";
+import { storedIntent } from "../../platform/outbox/intents";
 import { loadDigestProgram, loadManagerDigest, loadPairingDigests, type DigestProgram } from "./load";
 
 // The weekly digests: one standup digest per pairing into its channel, and one manager digest
@@ -199,10 +199,11 @@ async function claimPairingDigests(
 /** An outbox row; parts of one digest are ordered by their creation time (1 ms apart). */
 function outboxRow(channel: string, m: DigestMessage, dedupeKey: string, now: Date, part: number): Prisma.OutboxMessageCreateManyInput {
   const at = new Date(now.getTime() + part);
+  // A `message` intent, serialized here (SlackText → its markup): Prisma stores plain JSON.
+  const { method, payload } = storedIntent({ kind: "message", channel, text: m.text, blocks: m.blocks, unfurl_links: false, unfurl_media: false });
   return {
-    method: "chat.postMessage",
-    // Serialized here (SlackText → its markup): Prisma stores plain JSON.
-    payload: toSlack({ channel, text: m.text, blocks: m.blocks, unfurl_links: false, unfurl_media: false }) as unknown as Prisma.InputJsonValue,
+    method,
+    payload: payload as Prisma.InputJsonValue,
     dedupeKey,
     createdAt: at,
     nextAttemptAt: at,

@@ -4,6 +4,7 @@ import { truncate } from "../../platform/slack/command-text";
 import { formatDealRef, slackDate } from "../../platform/slack/format";
 import { mention, mrkdwn, truncateMrkdwn, type SafeBlock, type SafeMessage, type SafeModalView } from "../../platform/slack/mrkdwn";
 import { modalView } from "../../platform/slack/inputs";
+import { shortDisputeId } from "./rules";
 
 // Attribution disputes: the partner's modal, the admins' DM with Resolve / Reject, the resolve
 // modal, the notes in the deal's thread and the admins' list. Pure renderers.
@@ -17,10 +18,7 @@ export const NOTE_MAX = 1000;
 
 export type DisputeOutcome = "RESOLVED" | "REJECTED";
 
-/** The first 8 characters of a dispute id: enough to name it in `/cosell dispute resolve`. */
-export function shortDisputeId(id: string): string {
-  return id.slice(0, 8);
-}
+export { shortDisputeId };
 
 const quote = (text: string, max: number) => mrkdwn`“${truncate(text.trim(), max)}”`;
 const outcomeWord = (o: DisputeOutcome) => (o === "RESOLVED" ? "resolved" : "rejected");

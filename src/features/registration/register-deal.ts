@@ -1,8 +1,7 @@
 import { Prisma, type PrismaClient } from "../../generated/prisma/client";
 import type { Tx } from "../../platform/db/client";
-import { findConflict, formatDealRef, type ValidRegistration } from "../../kernel/registration";
+import { findConflict, type ValidRegistration } from "../../kernel/registration";
 import { enqueue } from "../../platform/outbox/enqueue";
-import { mention, mrkdwn } from "../../platform/slack/mrkdwn";
 
 export interface OpenDealOnAccount {
   id: string;
@@ -151,11 +150,8 @@ export async function registerDeal(prisma: PrismaClient, input: RegisterDealInpu
           await enqueue(
             tx,
             {
-              method: "chat.postMessage",
-              payload: {
-                channel: admin,
-                text: mrkdwn`⚠️ Registration conflict: ${mention(input.registeredBy)} registered ${formatDealRef(ref)} (${r.accountName}, ${r.accountDomain}) although ${formatDealRef(conflict.ref)} is open on the same account with other partners. First registration wins unless you decide otherwise.`,
-              },
+              method: "registration.conflict",
+              payload: { dealId: deal.id, conflictWithDealId: conflict.id, admin },
               dedupeKey: `conflict:${deal.id}:${admin}`,
             },
             input.now,
