@@ -7,7 +7,7 @@ import type { FakeChannel, FakeSlack } from "./fake-slack";
 // plus four people to switch between: our admin, our rep, a partner's rep and a person from an
 // unrelated company.
 
-export type PersonKind = "internal" | "partner" | "stranger";
+type PersonKind = "internal" | "partner" | "stranger";
 
 export interface PlaygroundPerson {
   id: string;
@@ -210,7 +210,7 @@ export class Cast {
   }
 }
 
-export function slug(name: string): string {
+function slug(name: string): string {
   return (
     name
       .toLowerCase()

@@ -6,7 +6,7 @@ import { runSlaSweep } from "../../src/features/asks/sla-sweep";
 
 // The scheduled jobs, on a button: the same functions the scheduler calls (src/jobs/*).
 
-export interface JobContext {
+interface JobContext {
   deps: AppDeps;
   /** the app's clock */
   now(): Date;

@@ -13,7 +13,7 @@ import { commandBody, interactionBody, postSigned, type SlackPost } from "./sign
 
 export const SIGNING_SECRET = "test-signing-secret-0123456789";
 export const BOT_TOKEN = "xoxb-test-token-0000";
-export const OUR_TEAM = "T_OURS";
+const OUR_TEAM = "T_OURS";
 
 export interface TestApp {
   url: string;

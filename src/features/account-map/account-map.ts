@@ -243,13 +243,13 @@ export async function importAccountFile(
 // ---------------------------------------------------------------------------------------------
 // Overlaps
 
-export interface ListInfo {
+interface ListInfo {
   status: AccountStatus;
   rowCount: number;
   importedAt: Date;
 }
 
-export interface MapLists {
+interface MapLists {
   ours: { id: string; name: string } | null;
   partner: { id: string; name: string };
   ourCustomers: (ListInfo & { id: string }) | null;
@@ -266,7 +266,7 @@ export interface AccountMap extends MapLists {
   targets: RankedTarget[];
 }
 
-export async function mapLists(db: Tx, partnerOrgId: string): Promise<MapLists> {
+async function mapLists(db: Tx, partnerOrgId: string): Promise<MapLists> {
   const [ours, partner] = await Promise.all([
     db.organization.findFirst({ where: { kind: "INTERNAL" }, select: { id: true, name: true } }),
     db.organization.findUnique({ where: { id: partnerOrgId }, select: { id: true, name: true, kind: true } }),

@@ -17,7 +17,7 @@ import { programRepo } from "../../platform/repos/program-repo";
 
 export const MAP_REFRESH_JOB = "account-map-refresh";
 
-export interface RefreshDetail {
+interface RefreshDetail {
   channelId: string;
   partners: Record<string, OverlapCounts & { overlap: number }>;
 }

@@ -36,7 +36,7 @@ function trim(x: number): string {
   return x >= 100 ? String(Math.round(x)) : String(Math.round(x * 10) / 10);
 }
 
-export function countsLine(c: OverlapCounts, open?: OverlapCounts, opts: { partnerView?: boolean } = {}): SlackText {
+function countsLine(c: OverlapCounts, open?: OverlapCounts, opts: { partnerView?: boolean } = {}): SlackText {
   const deals = (k: keyof OverlapCounts) => (open && open[k] > 0 ? ` (${n(open[k])} with an open deal)` : "");
   const prospects = opts.partnerView ? "our prospects who are your customers" : "our prospects, their customers";
   const whitespace = opts.partnerView ? "your customers we don't work with yet" : "whitespace: their customers, not ours";
@@ -203,7 +203,7 @@ function changeLine(c: ListChange): string {
   return `• ${what}: ${n(c.rowCount)} accounts (was ${n(c.previousRowCount)}) — ${n(c.added)} added, ${n(c.removed)} removed, ${n(c.changed)} changed`;
 }
 
-export function problemLines(problems: readonly RowProblem[], max = REPORT_PROBLEM_LINES): string[] {
+function problemLines(problems: readonly RowProblem[], max = REPORT_PROBLEM_LINES): string[] {
   const lines = problems.slice(0, max).map((p) => `• Row ${p.row}: ${truncate(p.reason, 200)}`);
   if (problems.length > max) lines.push(`…and ${n(problems.length - max)} more (all of them are in the attached CSV).`);
   return lines;

@@ -7,10 +7,10 @@ import { enqueue } from "../../platform/outbox/enqueue";
 // Asks: a request from one person to another on a deal, due after the owner's response SLA.
 // Creating and closing write the ask and its Slack posts (outbox) in one transaction.
 
-export const DEFAULT_RESPONSE_SLA_HOURS = 24;
+const DEFAULT_RESPONSE_SLA_HOURS = 24;
 
 /** Program.businessHours (parsed by the program repository) in Program.timezone → a business-hours clock, or null (wall clock). */
-export function programBusinessHours(program: { businessHours: BusinessHoursSetting | null; timezone: string }): BusinessHours | null {
+function programBusinessHours(program: { businessHours: BusinessHoursSetting | null; timezone: string }): BusinessHours | null {
   return program.businessHours ? { timezone: program.timezone, ...program.businessHours } : null;
 }
 
@@ -18,7 +18,7 @@ export function programBusinessHours(program: { businessHours: BusinessHoursSett
  * The response SLA for an ask owned by someone of `ownerOrgId` (a partner organization; null
  * for our own people): that organization's committed SLA on the deal, else the program's.
  */
-export async function responseSlaFor(
+async function responseSlaFor(
   db: Tx,
   input: { dealId: string; ownerOrgId: string | null },
 ): Promise<{ slaHours: number; businessHours: BusinessHours | null }> {

@@ -93,7 +93,7 @@ export interface AttributionInput {
   touchpoints: { orgId: string; type: TouchpointType; count: number }[];
 }
 
-export interface OrgCredit {
+interface OrgCredit {
   orgId: string;
   orgName: string;
   internal: boolean;
@@ -102,7 +102,7 @@ export interface OrgCredit {
   weightedTouchpoints: number;
 }
 
-export interface Payout {
+interface Payout {
   orgId: string;
   orgName: string;
   amountMinor: number;

@@ -7,7 +7,7 @@ import { NotFound } from "../../platform/errors";
 // adds a record with the next seq; nothing is ever updated.
 
 /** The inputs as of now: current roles and touchpoints, the amount, the registration's config version. */
-export async function attributionInputs(db: Tx, dealId: string): Promise<{ input: AttributionInput; configVersion: number }> {
+async function attributionInputs(db: Tx, dealId: string): Promise<{ input: AttributionInput; configVersion: number }> {
   const deal = await db.deal.findUniqueOrThrow({
     where: { id: dealId },
     include: { participants: { include: { org: { select: { name: true, kind: true } } } } },

@@ -21,7 +21,7 @@ const USAGE = {
   show: "/cosell show CS-12",
 } as const;
 
-export interface ListArgs {
+interface ListArgs {
   stages: readonly Stage[];
   /** how the stage filter reads in a title: "open deals", "closed deals", "deals in Proposal" */
   stagesNoun: string;
@@ -32,7 +32,7 @@ export interface ListArgs {
 }
 
 /** Reads the words after `list`: a stage phrase (possibly several words), a person, `mine`. */
-export function parseListArgs(words: readonly string[]): ListArgs {
+function parseListArgs(words: readonly string[]): ListArgs {
   let ownerUserId: string | undefined;
   let mine = false;
   const stageWords: string[] = [];

@@ -39,7 +39,7 @@ export interface DealListRow {
   openAskCount: number;
 }
 
-export function dealListWhere(f: DealListFilter): Prisma.DealWhereInput {
+function dealListWhere(f: DealListFilter): Prisma.DealWhereInput {
   const and: Prisma.DealWhereInput[] = [{ stage: { in: [...f.stages] } }];
   if (f.pairingId !== undefined) and.push({ pairingId: f.pairingId });
   if (f.memberOrgId !== undefined) and.push({ pairing: withMember(f.memberOrgId) });
@@ -96,7 +96,7 @@ export function countDeals(db: Tx, filter: DealListFilter): Promise<number> {
   return db.deal.count({ where: dealListWhere(filter) });
 }
 
-export interface StageChangeRow {
+interface StageChangeRow {
   fromStage: Stage | null;
   toStage: Stage;
   changedBy: string;
@@ -104,7 +104,7 @@ export interface StageChangeRow {
   reopen: boolean;
 }
 
-export interface TouchpointRow {
+interface TouchpointRow {
   type: TouchpointType;
   orgName: string;
   userId: string;

@@ -17,7 +17,7 @@ const ACCOUNT_CHARS = 60;
 const NOTE_CHARS = 140;
 
 /** One line per deal: `🔎 *CS-12* · title — account · $48,000.00 · Discovery · close 2027-01-31 · 2 open asks`. */
-export function dealLine(d: DealListRow): SlackText {
+function dealLine(d: DealListRow): SlackText {
   const asks = d.openAskCount > 0 ? ` · ${d.openAskCount} open ask${d.openAskCount === 1 ? "" : "s"}` : "";
   // Truncate before escaping, so an entity (&amp;) is never cut in half.
   return mrkdwn`${STAGE_EMOJI[d.stage]} *${formatDealRef(d.ref)}* · ${truncate(d.title, TITLE_CHARS)} — ${truncate(d.accountName, ACCOUNT_CHARS)} · ${formatMoney(d.amountMinor, d.currency)} · ${stageLabel(d.stage)} · close ${d.expectedCloseDate}${asks}`;
@@ -63,7 +63,7 @@ const TOUCHPOINT_WORDS: Record<TouchpointType, string> = {
   OTHER: "Other",
 };
 
-export function touchpointWord(type: TouchpointType): string {
+function touchpointWord(type: TouchpointType): string {
   return TOUCHPOINT_WORDS[type];
 }
 

@@ -33,7 +33,7 @@ import { loadDigestProgram, loadManagerDigest, loadPairingDigests, type DigestPr
 
 export const PAIRING_DIGEST_JOB = "pairing-digest";
 export const MANAGER_DIGEST_JOB = "manager-digest";
-export const CHART_MAX_ATTEMPTS = 10;
+const CHART_MAX_ATTEMPTS = 10;
 const CHART_LEASE_MS = 5 * 60_000;
 const DAY_MS = 86_400_000;
 
@@ -85,9 +85,9 @@ export function digestClient(deps: Pick<AppDeps, "config" | "logger">): WebClien
   });
 }
 
-export const pairingPeriodKey = (pairingId: string, week: string) => `${pairingId}:${week}`;
-export const digestDedupeKey = (pairingId: string, week: string, part: number) => `digest:${pairingId}:${week}:${part}`;
-export const managerDedupeKey = (week: string, channel: string, part: number) => `manager-digest:${week}:${channel}:${part}`;
+const pairingPeriodKey = (pairingId: string, week: string) => `${pairingId}:${week}`;
+const digestDedupeKey = (pairingId: string, week: string, part: number) => `digest:${pairingId}:${week}:${part}`;
+const managerDedupeKey = (week: string, channel: string, part: number) => `manager-digest:${week}:${channel}:${part}`;
 
 function emptyReport(slot: DigestSlot | null): DigestReport {
   return { slot, pairings: { claimed: 0, alreadyDone: 0, messages: 0 }, manager: "not due", charts: { uploaded: 0, waiting: 0, failed: 0 } };
@@ -218,7 +218,7 @@ function outboxRow(channel: string, m: DigestMessage, dedupeKey: string, now: Da
  * shared with another organization (conversations.info `is_ext_shared`), otherwise each admin
  * by DM. Without a Slack client the channel cannot be checked, so the admins get it.
  */
-export async function managerDestinations(
+async function managerDestinations(
   deps: DigestDeps,
   program: Pick<DigestProgram, "managerChannelId">,
   client: WebClient | null,

@@ -10,7 +10,7 @@ import { slackOut } from "../../platform/slack/send";
 import { programRepo } from "../../platform/repos/program-repo";
 
 /** Renders and publishes one person's App Home. */
-export async function publishHome(deps: AppDeps, client: import("@slack/web-api").WebClient, userId: string): Promise<void> {
+async function publishHome(deps: AppDeps, client: import("@slack/web-api").WebClient, userId: string): Promise<void> {
   const actor = await resolveActor(deps, client, { userId });
   const program = await programRepo(dbOf(deps)).get();
   const now = deps.clock.now();

@@ -4,7 +4,7 @@ import type { Actor } from "../../kernel/access";
 import { OPEN_STAGES } from "../../kernel/stages";
 import { countDeals, listDeals, type DealListRow } from "../deals/deal-queries";
 
-export interface HomeAsk {
+interface HomeAsk {
   id: string;
   dealRef: number;
   dealTitle: string;

@@ -2,9 +2,6 @@ import type { Tx } from "../../platform/db/client";
 import type { Actor } from "../../kernel/access";
 import { pairingRepo, type PairingRecord } from "../../platform/repos/pairing-repo";
 
-/** A pairing's members, with its channel and default co-sell model. */
-export type PairingInfo = PairingRecord;
-
 /** Pairings the person may register deals in: all for our people, their own for partners. */
 export async function visiblePairings(db: Tx, actor: Actor): Promise<PairingRecord[]> {
   return pairingRepo(db).visibleTo(actor);

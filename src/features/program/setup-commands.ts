@@ -44,12 +44,12 @@ const PARTNER_TYPES: Record<string, PartnerType> = {
 };
 
 /** "technology", "ISV", "var", "SI", … → the partner type; undefined when it is none of them. */
-export function parsePartnerType(word: string): PartnerType | undefined {
+function parsePartnerType(word: string): PartnerType | undefined {
   return PARTNER_TYPES[word.trim().toLowerCase()];
 }
 
 /** "sell-with", "Sell_Through", "sellto", "with" … → the co-sell model; undefined otherwise. */
-export function parseCoSellModel(word: string): CoSellModel | undefined {
+function parseCoSellModel(word: string): CoSellModel | undefined {
   const w = word
     .trim()
     .toLowerCase()
@@ -59,7 +59,7 @@ export function parseCoSellModel(word: string): CoSellModel | undefined {
 }
 
 /** `<#C123ABC|name>`, `<#C123ABC>` (how Slack sends a picked channel) or a raw `C123ABC`. */
-export function parseChannel(word: string): string {
+function parseChannel(word: string): string {
   const w = word.trim();
   const link = w.match(/^<#([A-Z0-9]+)(?:\|[^>]*)?>$/i);
   if (link) return link[1]!.toUpperCase();

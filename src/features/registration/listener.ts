@@ -74,20 +74,20 @@ export function newSubcommand(deps: AppDeps): Subcommand {
   };
 }
 
-export async function openRegistrationFromShortcut(deps: AppDeps, { shortcut, client }: ShortcutArgs): Promise<void> {
+async function openRegistrationFromShortcut(deps: AppDeps, { shortcut, client }: ShortcutArgs): Promise<void> {
   const actor = await resolveActor(deps, client, who(shortcut.user as SlackUser));
   await openRegisterModal(deps, client, { actor, triggerId: shortcut.trigger_id });
 }
 
 /** "Register deal" on the pairing panel: how partner people (Slack Connect) register; only that pairing's people. */
-export async function openRegistrationFromPanel(deps: AppDeps, { body, client }: ActionArgs): Promise<void> {
+async function openRegistrationFromPanel(deps: AppDeps, { body, client }: ActionArgs): Promise<void> {
   const b = body as { user: SlackUser; trigger_id: string; channel?: { id: string } };
   const actor = await resolveActor(deps, client, who(b.user));
   await openRegisterModal(deps, client, { actor, triggerId: b.trigger_id, channelId: b.channel?.id, channelPairingOnly: true });
 }
 
 /** Picking another pairing refreshes the organizations offered for each role; what was typed stays. */
-export async function refreshRegistrationPairing(deps: AppDeps, { body, client }: ActionArgs): Promise<void> {
+async function refreshRegistrationPairing(deps: AppDeps, { body, client }: ActionArgs): Promise<void> {
   const b = body as { user: SlackUser; view?: { id: string; hash: string; state: { values: unknown }; private_metadata: string } };
   if (!b.view) return;
   const actor = await resolveActor(deps, client, who(b.user));
@@ -98,7 +98,7 @@ export async function refreshRegistrationPairing(deps: AppDeps, { body, client }
   await slackOut(client).updateView({ view_id: b.view.id, hash: b.view.hash, view });
 }
 
-export async function submitRegistrationModal(deps: AppDeps, { ack, body, view, client }: ViewArgs): Promise<void> {
+async function submitRegistrationModal(deps: AppDeps, { ack, body, view, client }: ViewArgs): Promise<void> {
   const actor = await resolveActor(deps, client, who(body.user as SlackUser));
   const meta = parseMetadata(metadataSchema, view.private_metadata);
   const draft = readDraft(StateReader.parse(view.state.values), meta);

@@ -15,7 +15,7 @@ export interface RegisterModalData extends RegistrationForm {
 }
 
 /** Carried in private_metadata; re-checked on submit (never trusted). */
-export interface RegisterMetadata {
+interface RegisterMetadata {
   /** the channel the modal was opened from, for the confirmation */
   channelId?: string | undefined;
   /** the open deal shown as a conflict; ticking the box then acknowledges that deal */

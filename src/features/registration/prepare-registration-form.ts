@@ -9,7 +9,7 @@ import type { DeniedMessage, RegistrationDeps, RegistrationDraft } from "./submi
 // rendered from this by the adapter.
 
 /** Values the form starts from: a draft, or part of one. */
-export type RegistrationFormValues = Partial<Omit<RegistrationDraft, "acknowledgedConflictDealId">>;
+type RegistrationFormValues = Partial<Omit<RegistrationDraft, "acknowledgedConflictDealId">>;
 
 export interface RegistrationForm {
   /** the pairings the actor may register deals in */

@@ -3,7 +3,7 @@ import type { Tx } from "../../platform/db/client";
 import { findConflict, type ValidRegistration } from "../../kernel/registration";
 import { enqueue } from "../../platform/outbox/enqueue";
 
-export interface OpenDealOnAccount {
+interface OpenDealOnAccount {
   id: string;
   ref: number;
   registeredBy: string;
@@ -13,7 +13,7 @@ export interface OpenDealOnAccount {
 }
 
 /** Open deals on the same normalized domain, with their partner organizations. */
-export async function openDealsOnDomain(db: Tx, domain: string): Promise<OpenDealOnAccount[]> {
+async function openDealsOnDomain(db: Tx, domain: string): Promise<OpenDealOnAccount[]> {
   const deals = await db.deal.findMany({
     where: { accountDomain: domain, stage: { notIn: ["CLOSED_WON", "CLOSED_LOST"] } },
     include: { participants: { include: { org: { select: { kind: true, name: true } } } } },
@@ -36,7 +36,7 @@ export async function openDealsOnDomain(db: Tx, domain: string): Promise<OpenDea
  * The earliest open deal on the same normalized domain with another set of partner organizations.
  * Only meaningful inside a transaction that holds the domain's lock (see `lockAccountDomain`).
  */
-export async function detectConflict(db: Tx, reg: ValidRegistration): Promise<OpenDealOnAccount | null> {
+async function detectConflict(db: Tx, reg: ValidRegistration): Promise<OpenDealOnAccount | null> {
   const partnerIds = await db.organization.findMany({ where: { id: { in: reg.participants.map((p) => p.orgId) }, kind: "PARTNER" }, select: { id: true } });
   return findConflict(
     partnerIds.map((p) => p.id),
@@ -49,7 +49,7 @@ export async function detectConflict(db: Tx, reg: ValidRegistration): Promise<Op
  * check and the write of the deal happen under it, so two registrations submitted at the same
  * moment cannot both miss each other. Must be the transaction's first statement.
  */
-export async function lockAccountDomain(tx: Tx, domain: string): Promise<void> {
+async function lockAccountDomain(tx: Tx, domain: string): Promise<void> {
   await tx.$executeRaw`SELECT pg_advisory_xact_lock(hashtext(${domain}))`;
 }
 

@@ -60,7 +60,7 @@ export interface SubmitRegistrationOptions {
 }
 
 /** The first registration on the account, for display. */
-export interface ConflictingRegistration {
+interface ConflictingRegistration {
   dealId: string;
   ref: number;
   registeredBy: string;
@@ -84,7 +84,7 @@ export type SubmitRegistrationResult =
   | { kind: "fieldErrors"; errors: Partial<Record<RegistrationField, string>> }
   | { kind: "denied"; message: DeniedMessage };
 
-export const NO_OWN_ORGANIZATION = 'Set up our own organization first: an admin runs `/cosell org "Our Company"`.';
+const NO_OWN_ORGANIZATION = 'Set up our own organization first: an admin runs `/cosell org "Our Company"`.';
 
 /**
  * Authorizes (the pairing named in the draft must be one the actor may use), validates, then

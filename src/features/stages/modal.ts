@@ -7,7 +7,7 @@ import { mrkdwn, type SafeBlock, type SafeModalView } from "../../platform/slack
 import { modalView } from "../../platform/slack/inputs";
 
 /** Stages this person may move the deal to (gaps aside: those are confirmed in the modal). */
-export function allowedTargets(deal: DealView, isAdmin: boolean): Stage[] {
+function allowedTargets(deal: DealView, isAdmin: boolean): Stage[] {
   return STAGES.filter((to) => checkTransition(deal.stage, to, { isAdmin, roleGaps: [], confirmedGaps: true }).ok);
 }
 

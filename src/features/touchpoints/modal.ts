@@ -15,7 +15,7 @@ export interface TouchpointDealChoice {
 }
 
 /** Carried in private_metadata; re-checked on submit (never trusted). */
-export interface TouchpointMetadata {
+interface TouchpointMetadata {
   /** the deal, when it was fixed by the card button or the command (re-authorized on submit) */
   dealId?: string | undefined;
   /** the Slack message the touchpoint comes from (message shortcut) */

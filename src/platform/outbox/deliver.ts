@@ -36,7 +36,7 @@ import { renderIntent, type OutboxRenderers, type Posted } from "./renderers";
 // channel's line), so one busy channel never holds a batch — or the lock of a row — hostage.
 // The loop wakes when the next handed-back row is due. Pacing state is per process.
 
-export const MAX_ATTEMPTS = 50;
+const MAX_ATTEMPTS = 50;
 
 /** The metadata event type of every outbox post; its event_payload is { id: <outbox row id> }. */
 export const OUTBOX_EVENT_TYPE = "cosell_outbox";

@@ -1,12 +1,9 @@
 import type { Tx } from "../db/client";
 import type { SafeMessage } from "../slack/mrkdwn";
 import { storedIntent, type IntentOf, type OutboxIntent, type OutboxIntentKind } from "./intents";
-
 // Transactional outbox: an intent (intents.ts) is written in the same transaction as the change
 // it announces and delivered afterwards by deliver.ts — rendered then, retried until Slack
 // accepts it.
-
-export type { OutboxIntent } from "./intents";
 
 /** A post as a renderer returns it: Safe text (escaped user input) only; `threadOfDealId` replies in the deal's thread. */
 export interface OutboxPost extends SafeMessage {

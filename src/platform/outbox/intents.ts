@@ -28,7 +28,7 @@ const storedText = z.string().transform((markup): SlackText => trustedMrkdwn(mar
 const storedBlocks = z.array(z.record(z.string(), z.unknown())).transform((blocks) => reviveSafe(blocks) as SafeBlock[]);
 
 /** A message rendered when it was queued; `threadOfDealId` replies in the deal card's thread (once the card is posted). */
-export const messageIntent = z
+const messageIntent = z
   .object({
     kind: z.literal("message"),
     channel: z.string().min(1).optional(),

@@ -10,7 +10,7 @@ const USER_CACHE_MS = 24 * 60 * 60 * 1000;
 const installTeams = new WeakMap<WebClient, Promise<string>>();
 
 /** The team that installed the app (auth.test), cached per client. */
-export function installTeamId(client: WebClient): Promise<string> {
+function installTeamId(client: WebClient): Promise<string> {
   let p = installTeams.get(client);
   if (!p) {
     p = client.auth.test().then((r) => String(r.team_id ?? ""));

@@ -1,4 +1,4 @@
-import type { HomeView, KnownBlock, ModalView, PlainTextElement, View } from "@slack/types";
+import type { HomeView, KnownBlock, ModalView, PlainTextElement } from "@slack/types";
 
 // The one typed path from text into Slack. Slack parses `<!channel>`, `<@U…>` and `<url|label>`
 // in every message `text` and mrkdwn field, so anything a person typed must reach Slack with
@@ -101,7 +101,7 @@ export function link(url: string, label: string): SlackText {
 // --- Block Kit with SlackText where Slack parses markup ----------------------------------
 // `Safe<T>` is T with every mrkdwn-capable `text` a SlackText. plain_text objects are shown
 // literally by Slack (no mentions, no links), so they keep plain strings.
-export type Safe<T> = T extends PlainTextElement
+type Safe<T> = T extends PlainTextElement
   ? T
   : T extends string | number | boolean | null | undefined
     ? T
@@ -112,7 +112,6 @@ export type Safe<T> = T extends PlainTextElement
         : T;
 
 export type SafeBlock = Safe<KnownBlock>;
-export type SafeView = Safe<View>;
 export type SafeModalView = Safe<ModalView>;
 export type SafeHomeView = Safe<HomeView>;
 
