@@ -25,32 +25,19 @@ import { panelSubcommand, registerPanelListeners } from "./features/program/pane
  */
 export function registerListeners(app: App, deps: AppDeps, ctx: ListenerContext): Subcommand[] {
   registerEventDedupe(app, deps);
-  registerHome(app, deps, ctx);
-  registerRegistrationListeners(app, deps, ctx);
-  registerSetupModal(app, deps, ctx);
-  registerPanelListeners(app, deps, ctx);
-  registerRolesListeners(app, deps, ctx);
-  registerStageListeners(app, deps, ctx);
-  registerAttributionListeners(app, deps, ctx);
-  registerTouchpointListeners(app, deps, ctx);
-  registerAskListeners(app, deps, ctx);
-  registerDisputeListeners(app, deps, ctx);
-  registerAttributionConfigListeners(app, deps, ctx);
-  registerMapListeners(app, deps, ctx);
-  return [
-    newSubcommand(deps),
-    rolesSubcommand(deps),
-    stageSubcommand(deps),
-    logSubcommand(deps),
-    askSubcommand(deps),
-    attributionSubcommand(deps),
-    setupModalSubcommand(deps),
-    panelSubcommand(deps),
-    ...setupSubcommands(deps),
-    ...dealQuerySubcommands(deps),
-    ...disputeSubcommands(deps),
-    ...attributionAdminSubcommands(deps),
-    mapSubcommand(deps),
-    digestSubcommand(deps),
+  // every feature's actions, views and shortcuts
+  const deals = [
+    registerHome,
+    registerRegistrationListeners,
+    registerRolesListeners,
+    registerStageListeners,
+    registerTouchpointListeners,
+    registerAskListeners,
   ];
+  const program = [registerSetupModal, registerPanelListeners, registerAttributionListeners, registerDisputeListeners, registerAttributionConfigListeners];
+  for (const register of [...deals, ...program, registerMapListeners]) register(app, deps, ctx);
+  // the /cosell subcommands, in the order `/cosell help` lists them
+  const single = [newSubcommand, rolesSubcommand, stageSubcommand, logSubcommand, askSubcommand, attributionSubcommand, setupModalSubcommand, panelSubcommand];
+  const groups = [setupSubcommands, dealQuerySubcommands, disputeSubcommands, attributionAdminSubcommands];
+  return [...single.map((s) => s(deps)), ...groups.flatMap((g) => g(deps)), mapSubcommand(deps), digestSubcommand(deps)];
 }

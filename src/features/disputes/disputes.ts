@@ -163,6 +163,12 @@ function toRow(d: Prisma.DisputeGetPayload<{ include: typeof rowInclude }>): Dis
   };
 }
 
+/** A dispute by its full id, or null when it is gone (outbox delivery). */
+export async function disputeById(db: Tx, id: string): Promise<DisputeRow | null> {
+  const d = await db.dispute.findUnique({ where: { id }, include: rowInclude });
+  return d ? toRow(d) : null;
+}
+
 /** A dispute by its id or the start of it (at least 6 characters, as shown: `3f2a9c1b`). */
 export async function findDispute(db: Tx, idOrShort: string): Promise<DisputeRow> {
   const s = idOrShort.trim().toLowerCase().replace(/^`|`$/g, "");

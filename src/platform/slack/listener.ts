@@ -65,24 +65,17 @@ type ShortcutArgs = SlackShortcutMiddlewareArgs & AllMiddlewareArgs;
 /** Slash commands: the handler acks (with or without a body); errors become an ephemeral reply. */
 export function commandListener(ctx: ListenerContext, fn: (args: CommandArgs) => Promise<void>) {
   return async (args: CommandArgs) => {
-    let acked = false;
+    const { tracked, acked } = trackAck(args);
     const ack = args.ack;
-    const tracked = {
-      ...args,
-      ack: (async (r?: Parameters<typeof ack>[0]) => {
-        acked = true;
-        await ack(r);
-      }) as typeof ack,
-    };
     ctx.inflight.enter();
     try {
       await fn(tracked);
     } catch (err) {
       const text = messageOf(err, ctx.logger, `${args.command.command} ${args.command.text}`);
-      if (!acked) await ack(toSlack({ response_type: "ephemeral" as const, text }));
+      if (!acked()) await ack(toSlack({ response_type: "ephemeral" as const, text }));
       else await safeRespond(args.respond, text, ctx.logger);
     } finally {
-      if (!acked) await ack().catch(() => undefined);
+      if (!acked()) await ack().catch(() => undefined);
       ctx.inflight.leave();
     }
   };
@@ -90,30 +83,23 @@ export function commandListener(ctx: ListenerContext, fn: (args: CommandArgs) =>
 
 /** Block actions: acked at once (Slack wants nothing in the ack); errors go back to the clicker only. */
 export function actionListener(ctx: ListenerContext, fn: (args: ActionArgs) => Promise<void>) {
-  return async (args: ActionArgs) => {
-    ctx.inflight.enter();
-    try {
-      await args.ack();
-      await fn(args);
-    } catch (err) {
-      const actionId = "action_id" in args.action ? args.action.action_id : args.body.type;
-      const text = messageOf(err, ctx.logger, `action ${actionId}`);
-      await replyPrivately(args.client, args.body as unknown as PayloadLike, args.respond, text, ctx.logger);
-    } finally {
-      ctx.inflight.leave();
-    }
-  };
+  return ackedFirst(ctx, fn, (args) => `action ${"action_id" in args.action ? args.action.action_id : args.body.type}`);
 }
 
 /** Shortcuts: acked at once; errors DM the person. */
 export function shortcutListener(ctx: ListenerContext, fn: (args: ShortcutArgs) => Promise<void>) {
-  return async (args: ShortcutArgs) => {
+  return ackedFirst(ctx, fn, (args) => `shortcut ${args.shortcut.callback_id}`);
+}
+
+/** Acks at once, then runs; an error goes back to the person privately. */
+function ackedFirst<A extends ActionArgs | ShortcutArgs>(ctx: ListenerContext, fn: (args: A) => Promise<void>, where: (args: A) => string) {
+  return async (args: A) => {
     ctx.inflight.enter();
     try {
       await args.ack();
       await fn(args);
     } catch (err) {
-      const text = messageOf(err, ctx.logger, `shortcut ${args.shortcut.callback_id}`);
+      const text = messageOf(err, ctx.logger, where(args));
       await replyPrivately(args.client, args.body as unknown as PayloadLike, args.respond, text, ctx.logger);
     } finally {
       ctx.inflight.leave();
@@ -127,15 +113,8 @@ export function shortcutListener(ctx: ListenerContext, fn: (args: ShortcutArgs) 
  */
 export function viewListener(ctx: ListenerContext, fn: (args: ViewArgs) => Promise<void>) {
   return async (args: ViewArgs) => {
-    let acked = false;
+    const { tracked, acked } = trackAck(args);
     const ack = args.ack;
-    const tracked = {
-      ...args,
-      ack: (async (r?: Parameters<typeof ack>[0]) => {
-        acked = true;
-        await ack(r as never);
-      }) as typeof ack,
-    };
     ctx.inflight.enter();
     try {
       await fn(tracked);
@@ -149,16 +128,16 @@ export function viewListener(ctx: ListenerContext, fn: (args: ViewArgs) => Promi
         // Field errors are plain text: the plain message, not its mrkdwn.
         if (blockId) errors = { [blockId]: err instanceof UserError ? err.message : APOLOGY };
       }
-      if (!acked && errors) {
+      if (!acked() && errors) {
         await ack({ response_action: "errors", errors } as never);
       } else {
-        if (!acked) await ack();
+        if (!acked()) await ack();
         await slackOut(args.client)
           .postMessage({ channel: args.body.user.id, text })
           .catch((e) => ctx.logger.warn("DM failed", e));
       }
     } finally {
-      if (!acked) await ack().catch(() => undefined);
+      if (!acked()) await ack().catch(() => undefined);
       ctx.inflight.leave();
     }
   };
@@ -193,4 +172,18 @@ async function safeRespond(respond: RespondFn, text: SlackText, logger: Logger):
   } catch (e) {
     logger.warn("respond failed", e);
   }
+}
+
+/** The listener's args with an ack that remembers it was called (an error then replies instead). */
+function trackAck<A extends { ack: (...a: never[]) => Promise<void> }>(args: A): { tracked: A; acked: () => boolean } {
+  let called = false;
+  const ack = args.ack as (r?: unknown) => Promise<void>;
+  const tracked = {
+    ...args,
+    ack: async (r?: unknown) => {
+      called = true;
+      await ack(r);
+    },
+  } as A;
+  return { tracked, acked: () => called };
 }
