@@ -16,6 +16,7 @@ import { UserError } from "./platform/errors";
 import { findOrgByName, importAccountFile, loadAccountMap, tooBigMessage } from "./features/account-map/account-map";
 import { accountMapText, importOutcomeText } from "./features/account-map/text";
 import { auditExport, buildAttributionExport } from "./features/attribution/export";
+import { programCurrency } from "./features/attribution/config";
 import { previewDigests } from "./features/digests/preview";
 
 export interface CliIO {
@@ -199,9 +200,7 @@ const mapShow: CliCommand = {
     const text = await withDatabase(io.env, async (db) => {
       const partner = await findOrgByName(db.prisma, positional.join(" "), { partnersOnly: true });
       const map = await loadAccountMap(db.prisma, { partnerOrgId: partner.id, targets: true, limit: top });
-      const program = await db.prisma.program.findUnique({ where: { id: 1 } });
-      const config = program ? await db.prisma.attributionConfigVersion.findUnique({ where: { version: program.attributionVersion } }) : null;
-      return accountMapText(map, (config?.config as { currency?: string } | undefined)?.currency ?? "USD");
+      return accountMapText(map, await programCurrency(db.prisma));
     });
     io.stdout(text);
     return 0;

@@ -5,6 +5,7 @@ import { openDatabase } from "./platform/db/client";
 import { migrate } from "./platform/db/migrate";
 import type { AppDeps } from "./platform/deps";
 import { startOutboxLoop } from "./platform/outbox/deliver";
+import { outboxRenderers } from "./outbox-renderers";
 import { startJobs } from "./scheduler";
 import { createLogger } from "./platform/logger";
 import { ensureProgram } from "./features/program/program";
@@ -51,7 +52,7 @@ async function main(): Promise<void> {
 
   const deps: AppDeps = { config, db, clock: systemClock, logger };
   // The outbox delivers every Slack post written by a use case; safe to run in every process.
-  const outbox = startOutboxLoop(deps);
+  const outbox = startOutboxLoop(deps, outboxRenderers);
   deps.outbox = outbox;
   const cosell = createApp(deps);
   let jobs: { stop(): Promise<void> } = { stop: async () => undefined };

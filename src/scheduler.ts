@@ -9,20 +9,20 @@ export interface Scheduler {
 }
 
 /** Every 5 minutes: overdue asks, escalations, stale deals, passed close dates. */
-export const SLA_SWEEP_CRON = "*/5 * * * *";
+const SLA_SWEEP_CRON = "*/5 * * * *";
 
 /**
  * Every 5 minutes: the weekly digests when due (the program's day and hour in its timezone, read
  * at each run so setup changes apply at once), and pending digest charts. See jobs/digests.ts.
  */
-export const DIGEST_CRON = "*/5 * * * *";
+const DIGEST_CRON = "*/5 * * * *";
 
 /**
  * Every 15 minutes: the quarterly account-mapping reminder when due (from 09:00 on the first
  * Monday of Jan/Apr/Jul/Oct in the program's timezone, read at each run; once per pairing and
  * quarter by the JobRun claim). See jobs/map-refresh.ts.
  */
-export const MAP_REFRESH_CRON = "*/15 * * * *";
+const MAP_REFRESH_CRON = "*/15 * * * *";
 
 export interface SchedulerOptions {
   /** cron expression of the SLA sweep (default SLA_SWEEP_CRON) */

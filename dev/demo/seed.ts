@@ -25,7 +25,7 @@ import { logTouchpoint } from "../../src/features/touchpoints/log-touchpoint";
 // data, not posted") unless `keepOutbox` — the demo's channels do not exist in any workspace.
 
 export const DEMO_MARKER = "demo.seed";
-export const DEMO_ORG = "Northwind Cloud";
+const DEMO_ORG = "Northwind Cloud";
 export const DEMO_PAIRINGS = {
   acmeGlobex: "Northwind + Acme + Globex",
   initech: "Northwind + Initech",

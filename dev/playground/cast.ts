@@ -1,4 +1,5 @@
 import type { Database } from "../../src/platform/db/client";
+import { programRepo } from "../../src/platform/repos/program-repo";
 import type { FakeChannel, FakeSlack } from "./fake-slack";
 
 // Who is in the playground's Slack and which channels they see. Read from the program in the
@@ -6,7 +7,7 @@ import type { FakeChannel, FakeSlack } from "./fake-slack";
 // plus four people to switch between: our admin, our rep, a partner's rep and a person from an
 // unrelated company.
 
-export type PersonKind = "internal" | "partner" | "stranger";
+type PersonKind = "internal" | "partner" | "stranger";
 
 export interface PlaygroundPerson {
   id: string;
@@ -106,7 +107,7 @@ export class Cast {
     const [orgs, pairings, program] = await Promise.all([
       prisma.organization.findMany({ orderBy: { createdAt: "asc" } }),
       prisma.pairing.findMany({ orderBy: { createdAt: "asc" }, include: { members: { include: { org: true } } } }),
-      prisma.program.findUnique({ where: { id: 1 } }),
+      programRepo(prisma).find(),
     ]);
     const ours = orgs.find((o) => o.kind === "INTERNAL");
     this.ourTeam = ours?.slackTeamIds[0] ?? spec.ourTeam;
@@ -209,7 +210,7 @@ export class Cast {
   }
 }
 
-export function slug(name: string): string {
+function slug(name: string): string {
   return (
     name
       .toLowerCase()

@@ -683,7 +683,7 @@ export class FakeSlack {
 }
 
 /** The file in an upload_url POST: @slack/web-api sends a Buffer as multipart/form-data, a string form-encoded, as `body`. */
-export function uploadedFile(contentType: string, raw: Buffer): Buffer {
+function uploadedFile(contentType: string, raw: Buffer): Buffer {
   const boundary = /boundary=(?:"([^"]+)"|([^;]+))/i.exec(contentType);
   if (contentType.startsWith("multipart/form-data") && boundary) {
     const sep = Buffer.from(`--${boundary[1] ?? boundary[2]}`);
@@ -787,7 +787,7 @@ const MIME: Record<string, string> = {
   json: "application/json",
 };
 
-export function mimeOf(name: string): string {
+function mimeOf(name: string): string {
   return MIME[name.split(".").pop()?.toLowerCase() ?? ""] ?? "application/octet-stream";
 }
 

@@ -1,11 +1,12 @@
 import type { AppDeps } from "../../src/platform/deps";
+import { programRepo } from "../../src/platform/repos/program-repo";
 import { dueSlot, nextSlot } from "../../src/features/digests/schedule";
 import { runWeeklyDigests, type DigestReport } from "../../src/features/digests/job";
 import { runSlaSweep } from "../../src/features/asks/sla-sweep";
 
 // The scheduled jobs, on a button: the same functions the scheduler calls (src/jobs/*).
 
-export interface JobContext {
+interface JobContext {
   deps: AppDeps;
   /** the app's clock */
   now(): Date;
@@ -59,6 +60,6 @@ export const PLAYGROUND_JOBS: PlaygroundJob[] = [
 ];
 
 async function schedule(deps: AppDeps) {
-  const p = await deps.db.prisma.program.findUniqueOrThrow({ where: { id: 1 } });
+  const p = await programRepo(deps.db.prisma).get();
   return { timezone: p.timezone, weekday: p.digestWeekday, hour: p.digestHour };
 }

@@ -1,5 +1,6 @@
 import type { Database } from "../../src/platform/db/client";
 import { deliverOutbox, deliveryClient } from "../../src/platform/outbox/deliver";
+import { outboxRenderers } from "../../src/outbox-renderers";
 import type { AppDeps } from "../../src/platform/deps";
 import { seedDemo } from "../demo/seed";
 import type { FakeSlack } from "./fake-slack";
@@ -42,7 +43,7 @@ export async function deliverHistory(deps: AppDeps, fake: FakeSlack, opts: { lim
       });
       if (!next) break;
       fake.tsOverride = next.createdAt.getTime();
-      const r = await deliverOutbox(deps, client, { batch: 1, perChannelGapMs: 0 });
+      const r = await deliverOutbox(deps, client, outboxRenderers, { batch: 1, perChannelGapMs: 0 });
       sent += r.sent;
       if (r.sent + r.retried + r.dead + r.deferred === 0) break;
     }

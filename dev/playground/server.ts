@@ -9,6 +9,7 @@ import { openDatabase, type Database } from "../../src/platform/db/client";
 import { migrate } from "../../src/platform/db/migrate";
 import type { AppDeps } from "../../src/platform/deps";
 import { startOutboxLoop, type OutboxLoop } from "../../src/platform/outbox/deliver";
+import { outboxRenderers } from "../../src/outbox-renderers";
 import { startJobs, type Scheduler } from "../../src/scheduler";
 import { createLogger } from "../../src/platform/logger";
 import { ensureProgram } from "../../src/features/program/program";
@@ -105,7 +106,7 @@ export async function startPlayground(opts: PlaygroundOptions): Promise<Playgrou
     const n = await deliverHistory(deps, fake);
     logger.info(`playground: seeded the demo program; ${n} Slack posts of its history delivered`);
   }
-  const outbox: OutboxLoop = startOutboxLoop(deps, { intervalMs: 500, perChannelGapMs: 100 });
+  const outbox: OutboxLoop = startOutboxLoop(deps, outboxRenderers, { intervalMs: 500, perChannelGapMs: 100 });
   deps.outbox = outbox;
   const cosell: CosellApp = createApp(deps);
   const { port: appPort } = await cosell.start(0);

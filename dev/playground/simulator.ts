@@ -11,11 +11,11 @@ import type { Cast, PlaygroundPerson } from "./cast";
 // shortcuts (the app isn't installed in their workspace) — Slack answers them itself and the app
 // never hears of it. They can click the app's buttons; their payloads carry their own team ID.
 
-export const APP_ID = "A_COSELL";
-export const COMMAND = "/cosell";
+const APP_ID = "A_COSELL";
+const COMMAND = "/cosell";
 const VERIFICATION_TOKEN = "playground-legacy-token";
 
-export function signSlackRequest(secret: string, body: string, timestamp = Math.floor(Date.now() / 1000)): Record<string, string> {
+function signSlackRequest(secret: string, body: string, timestamp = Math.floor(Date.now() / 1000)): Record<string, string> {
   const sig = createHmac("sha256", secret).update(`v0:${timestamp}:${body}`).digest("hex");
   return { "x-slack-request-timestamp": String(timestamp), "x-slack-signature": `v0=${sig}` };
 }

@@ -38,15 +38,3 @@ export function decideAdminAction(actor: Actor, _action: AdminAction, admins: re
   const who = admins.length > 0 ? mrkdwn` (${joinMrkdwn(admins.map(mention), ", ")})` : "";
   return { allowed: false, message: mrkdwn`Only a program admin can do that. Ask one of the admins${who}.` };
 }
-
-/** Internal-only data (our notes, commission view, other pairings) is for internal people only. */
-export function seesInternalData(actor: Actor): boolean {
-  return actor.kind === "internal";
-}
-
-/** A partner person only ever sees payouts of their own organization. */
-export function visiblePayoutOrgIds(actor: Actor, partnerOrgIds: readonly string[]): readonly string[] {
-  if (actor.kind === "internal") return partnerOrgIds;
-  if (actor.kind === "partner") return partnerOrgIds.filter((id) => id === actor.orgId);
-  return [];
-}

@@ -8,7 +8,7 @@
 /** No date may lie further ahead than this (a close date in 2099 is a typo, not a plan). */
 export const MAX_YEARS_AHEAD = 10;
 /** …or further back (a touchpoint from 1970 is a typo too). */
-export const MAX_YEARS_BACK = 10;
+const MAX_YEARS_BACK = 10;
 
 export type CalendarDateResult = { ok: true; date: string } | { ok: false; message: string };
 
@@ -27,15 +27,15 @@ const MONTHS = ["January", "February", "March", "April", "May", "June", "July", 
 
 const pad = (n: number, w = 2) => String(n).padStart(w, "0");
 
-export function isLeapYear(y: number): boolean {
+function isLeapYear(y: number): boolean {
   return (y % 4 === 0 && y % 100 !== 0) || y % 400 === 0;
 }
 
-export function daysInMonth(y: number, m: number): number {
+function daysInMonth(y: number, m: number): number {
   return m === 2 ? (isLeapYear(y) ? 29 : 28) : [4, 6, 9, 11].includes(m) ? 30 : 31;
 }
 
-export function formatCalendarDate(y: number, m: number, d: number): string {
+function formatCalendarDate(y: number, m: number, d: number): string {
   return `${pad(y, 4)}-${pad(m)}-${pad(d)}`;
 }
 

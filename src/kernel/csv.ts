@@ -54,7 +54,7 @@ function decodeWindows1252(bytes: Uint8Array): string {
   return stripBom(out);
 }
 
-export function stripBom(text: string): string {
+function stripBom(text: string): string {
   return text.charCodeAt(0) === 0xfeff ? text.slice(1) : text;
 }
 

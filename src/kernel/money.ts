@@ -169,7 +169,7 @@ export function formatBp(bp: number): string {
 }
 
 /** Largest amount accepted by {@link parseAmount}, in major units. */
-export const MAX_AMOUNT_MAJOR = 1_000_000_000;
+const MAX_AMOUNT_MAJOR = 1_000_000_000;
 
 export type ParseAmountResult = { ok: true; minor: number } | { ok: false; reason: string };
 

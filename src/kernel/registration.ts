@@ -1,4 +1,4 @@
-import { ROLES, type AttributionModel, type CoSellModel, type Role } from "../features/attribution/engine";
+import { ROLES, type AttributionModel, type CoSellModel, type Role } from "./vocabulary";
 import { parseCalendarDate } from "./calendar-date";
 import { normalizeDomain } from "./domain-name";
 import { parseAmount } from "./money";

@@ -12,7 +12,7 @@ import { STAGE_LABELS } from "./stages";
 export const LEAD_STAGES = ["DISCOVERY", "TECHNICAL_VALIDATION", "PROPOSAL", "NEGOTIATION"] as const;
 export type LeadStage = (typeof LEAD_STAGES)[number];
 
-export interface RoleClarityParticipant {
+interface RoleClarityParticipant {
   orgId: string;
   orgName: string;
   /** Our own organization (it has no partner commitment to make). */
@@ -27,7 +27,7 @@ export interface RoleClarityInput {
   participants: RoleClarityParticipant[];
 }
 
-export interface ClarityItem {
+interface ClarityItem {
   /** Stable key: "relationship_owner", "lead:DISCOVERY", …, "post_sale_owner", "sla:<orgId>". */
   key: string;
   /** What is (or would be) settled; the gap text when not done. */
@@ -45,7 +45,7 @@ export interface RoleClarityAssessment {
 }
 
 /** The usual minimum from the reference: 24 hours for deal-related requests. */
-export const SUGGESTED_RESPONSE_SLA_HOURS = 24;
+const SUGGESTED_RESPONSE_SLA_HOURS = 24;
 
 function present(value: string | null | undefined): value is string {
   return typeof value === "string" && value.trim() !== "";

@@ -31,12 +31,8 @@ export function isClosed(stage: Stage): stage is ClosedStage {
   return stage === "CLOSED_WON" || stage === "CLOSED_LOST";
 }
 
-export function isOpen(stage: Stage): stage is OpenStage {
-  return !isClosed(stage);
-}
-
 /** Position in the pipeline (REGISTERED = 0 … CLOSED_LOST = 6). */
-export function stageIndex(stage: Stage): number {
+function stageIndex(stage: Stage): number {
   return STAGES.indexOf(stage);
 }
 
@@ -110,7 +106,7 @@ export interface TransitionOptions {
   dealRef?: string;
 }
 
-export type TransitionKind = "advance" | "back" | "close" | "reopen";
+type TransitionKind = "advance" | "back" | "close" | "reopen";
 
 export type TransitionResult = { ok: true; kind: TransitionKind; needsGapOverride: boolean } | { ok: false; reason: string };
 

@@ -1,7 +1,7 @@
 import type { Logger } from "@slack/bolt";
 import type { Clock } from "./clock";
 import type { Config } from "./config";
-import type { Database } from "./db/client";
+import type { Database, Db } from "./db/client";
 
 /** What the app's listeners, use cases and jobs are given; tests pass a test database and a fixed clock. */
 export interface AppDeps {
@@ -11,4 +11,13 @@ export interface AppDeps {
   logger: Logger;
   /** Wakes the outbox worker after a write, so posts go out at once (the worker also polls). */
   outbox?: { kick(): void };
+}
+
+/**
+ * The store handle that use cases and repositories take (`createAsk(dbOf(deps), …)`). Listeners
+ * only pass it on: every query lives in a feature's use case or repository module (a test
+ * checks that no listener file queries it).
+ */
+export function dbOf(deps: Pick<AppDeps, "db">): Db {
+  return deps.db.prisma;
 }

@@ -3,7 +3,7 @@ import { LogLevel, type Logger } from "@slack/bolt";
 // Tokens and secrets must never reach the logs, whatever object is being logged.
 const SECRET_PATTERNS: RegExp[] = [/xox[abposr]-[A-Za-z0-9-]+/g, /xapp-[A-Za-z0-9-]+/g];
 
-export function redact(text: string, secrets: string[] = []): string {
+function redact(text: string, secrets: string[] = []): string {
   let out = text;
   for (const p of SECRET_PATTERNS) out = out.replace(p, "[redacted]");
   for (const s of secrets) if (s && s.length >= 6) out = out.split(s).join("[redacted]");

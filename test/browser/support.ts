@@ -6,7 +6,7 @@ import { startPlayground, type Playground, type PlaygroundOptions } from "../../
 // Browser tests drive the playground page in headless Chromium from Debian's packages
 // (playwright-core, no browser download). `bash .ci/run` installs /usr/bin/chromium.
 
-export const CHROMIUM = "/usr/bin/chromium";
+const CHROMIUM = "/usr/bin/chromium";
 export const HAS_CHROMIUM = existsSync(CHROMIUM);
 export const MISSING_CHROMIUM = `${CHROMIUM} is missing: install Debian's chromium (apt-get install -y chromium; bash .ci/run does) to run the browser tests`;
 

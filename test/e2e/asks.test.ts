@@ -1,6 +1,7 @@
 import { beforeAll, describe, expect, it } from "vitest";
 import type { fixedClock } from "../../src/platform/clock";
 import { deliverOutbox, deliveryClient } from "../../src/platform/outbox/deliver";
+import { outboxRenderers } from "../../src/outbox-renderers";
 import { runSlaSweep } from "../../src/features/asks/sla-sweep";
 import { ACTION, ASK_BLOCK as B, CALLBACK } from "../../src/platform/slack/ids";
 import { createDeal, postedDeal } from "../support/deals";
@@ -202,7 +203,7 @@ describe("an overdue alert while Slack fails", () => {
     const client = deliveryClient(t.deps);
     const deliverAll = async () => {
       for (let i = 0; i < 10 && (await t.db.prisma.outboxMessage.count({ where: { status: "PENDING" } })) > 0; i++) {
-        await deliverOutbox(t.deps, client, { perChannelGapMs: 0 });
+        await deliverOutbox(t.deps, client, outboxRenderers, { perChannelGapMs: 0 });
         clock.advance(60_000);
       }
     };
@@ -221,7 +222,7 @@ describe("an overdue alert while Slack fails", () => {
     expect(await runSlaSweep(t.deps, clock.now())).toMatchObject({ overdue: 1, escalated: 0 });
     t.fake.failNext("chat.postMessage", { kind: "http", status: 500 }, { kind: "ratelimit", retryAfter: 1 }, { kind: "http", status: 503 });
     for (let round = 0; round < 12; round++) {
-      await deliverOutbox(t.deps, client, { perChannelGapMs: 0 });
+      await deliverOutbox(t.deps, client, outboxRenderers, { perChannelGapMs: 0 });
       // Another sweeper (or a restart) in the middle of the retries changes nothing.
       expect(await runSlaSweep(t.deps, clock.now())).toMatchObject({ overdue: 0, escalated: 0 });
       clock.advance(30_000);

@@ -18,6 +18,7 @@ import { testConfig } from "../support/app";
 import { createTestDatabase, onPostgres, type TestDatabase } from "../support/db";
 import { createDeal } from "../support/deals";
 import { useTestDb } from "../support/fixtures";
+import { renderedPayload } from "../support/outbox";
 import { seedProgram } from "../support/seed";
 
 // Account lists and overlaps on a real database (PGlite, or Postgres with TEST_DATABASE_URL).
@@ -212,7 +213,9 @@ describe("overlaps, targets, intros and the quarterly refresh", () => {
   it("Request intro: an ask on the open deal to the partner's latest touchpoint author, else a post in the pairing channel", async () => {
     const inChannel = await requestIntro(db.prisma, { partnerOrgId: p.acme.id, domain: "space1.com", requestedBy: "U_REP", timezone: "UTC", now });
     expect(inChannel).toEqual({ kind: "channel", channelId: "C_ACME", mentioned: null, created: true });
-    const msg = await db.prisma.outboxMessage.findFirstOrThrow({ where: { dedupeKey: { startsWith: "map-intro:" } } });
+    const row = await db.prisma.outboxMessage.findFirstOrThrow({ where: { dedupeKey: { startsWith: "map-intro:" } } });
+    expect(row.method).toBe("intro.requested");
+    const msg = { payload: await renderedPayload(db.prisma, row) };
     expect((msg.payload as { channel: string; text: string }).channel).toBe("C_ACME");
     expect((msg.payload as { text: string }).text).toMatch(/<@U_REP> asks \*Acme Data\* for a warm introduction to Space One \(space1\.com\)/);
     // the same request the same day: one post

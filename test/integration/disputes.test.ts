@@ -11,6 +11,7 @@ import {
 import { changeStage } from "../../src/features/stages/change-stage";
 import { createDeal } from "../support/deals";
 import { useTestDb } from "../support/fixtures";
+import { withRendered } from "../support/outbox";
 
 // Disputes and recompute on a real database (PGlite, or Postgres with TEST_DATABASE_URL).
 
@@ -40,7 +41,7 @@ const input = (recordId: string, over: Partial<OpenDisputeInput> = {}): OpenDisp
 });
 
 const outboxFor = async (pred: (payload: Record<string, unknown>, dedupeKey: string | null) => boolean) =>
-  (await db.prisma.outboxMessage.findMany({ orderBy: { createdAt: "asc" } })).filter((m) => pred(m.payload as Record<string, unknown>, m.dedupeKey));
+  (await withRendered(db.prisma, await db.prisma.outboxMessage.findMany({ orderBy: { createdAt: "asc" } }))).filter((m) => pred(m.payload, m.dedupeKey));
 
 describe("opening a dispute", () => {
   it("writes the dispute, an audit event, a DM to every admin and a reason-free note in the deal's thread", async () => {

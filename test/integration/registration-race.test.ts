@@ -3,6 +3,7 @@ import type { ValidRegistration } from "../../src/kernel/registration";
 import { registerDeal, type RegisterDealInput, type RegisterDealResult } from "../../src/features/registration/register-deal";
 import { onPostgres } from "../support/db";
 import { useTestDb } from "../support/fixtures";
+import { withRendered } from "../support/outbox";
 
 // The registration race: two registrations of one account with different partners, submitted
 // at the same moment. The conflict check and the write share one transaction serialized on the
@@ -42,7 +43,8 @@ function registration(domain: string, partner: "acme" | "globex", key: string, o
   return { reg, registeredBy: partner === "acme" ? "U_REP" : "U_REP2", registeredByOrgId: p.ours.id, key, admins: ADMINS, now, ...over };
 }
 
-const conflictDms = (dealId: string) => db.prisma.outboxMessage.findMany({ where: { dedupeKey: { startsWith: `conflict:${dealId}:` } } });
+const conflictDms = async (dealId: string) =>
+  withRendered(db.prisma, await db.prisma.outboxMessage.findMany({ where: { dedupeKey: { startsWith: `conflict:${dealId}:` } } }));
 
 describe("two registrations of one account with different partners at the same moment", () => {
   it(`in every pair one is registered and the other is shown the conflict; resubmitted acknowledging it, it is flagged (${PAIRS} pairs)`, async () => {

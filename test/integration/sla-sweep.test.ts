@@ -1,11 +1,10 @@
 import { beforeEach, describe, expect, it } from "vitest";
-import { ASK_ALERT, ASK_ESCALATION_DM, renderAskAlert } from "../../src/features/asks/alerts";
-import { toSlack } from "../../src/platform/slack/mrkdwn";
 import { runSlaSweep, type SweepDeps, type SweepReport } from "../../src/features/asks/sla-sweep";
 import { createLogger } from "../../src/platform/logger";
 import { closeAsk, createAsk } from "../../src/features/asks/asks";
 import { createDeal } from "../support/deals";
 import { useTestDb } from "../support/fixtures";
+import { withRendered } from "../support/outbox";
 
 // The SLA sweep on a real database (PGlite, or Postgres with TEST_DATABASE_URL), with fixed
 // times. Expected times are written by hand.
@@ -26,17 +25,9 @@ beforeEach(async () => {
 });
 
 const sweep = (at: Date | number | string) => runSlaSweep(deps, new Date(at));
-/** Outbox rows by key prefix, with what they will send: ask alerts are rendered at delivery. */
-const rowsWith = async (prefix: string) => {
-  const rows = await db.prisma.outboxMessage.findMany({ where: { dedupeKey: { startsWith: prefix } }, orderBy: { dedupeKey: "asc" } });
-  return Promise.all(
-    rows.map(async (r) =>
-      r.method === ASK_ALERT || r.method === ASK_ESCALATION_DM
-        ? { ...r, payload: toSlack(await renderAskAlert(db.prisma, r.method, r.payload as Record<string, unknown>)) }
-        : r,
-    ),
-  );
-};
+/** Outbox rows by key prefix, with what they will send: intents are rendered at delivery. */
+const rowsWith = async (prefix: string) =>
+  withRendered(db.prisma, await db.prisma.outboxMessage.findMany({ where: { dedupeKey: { startsWith: prefix } }, orderBy: { dedupeKey: "asc" } }));
 const empty: SweepReport = { overdue: 0, escalated: 0, stale: 0, closeDatePassed: 0, failed: 0 };
 
 let keySeq = 0;

@@ -1,5 +1,6 @@
 import { createApp, type CosellApp } from "../../src/app";
 import { startOutboxLoop, type OutboxLoop } from "../../src/platform/outbox/deliver";
+import { outboxRenderers } from "../../src/outbox-renderers";
 import { fixedClock, type Clock } from "../../src/platform/clock";
 import type { Config } from "../../src/platform/config";
 import type { AppDeps } from "../../src/platform/deps";
@@ -13,7 +14,7 @@ import { commandBody, interactionBody, postSigned, type SlackPost } from "./sign
 
 export const SIGNING_SECRET = "test-signing-secret-0123456789";
 export const BOT_TOKEN = "xoxb-test-token-0000";
-export const OUR_TEAM = "T_OURS";
+const OUR_TEAM = "T_OURS";
 
 export interface TestApp {
   url: string;
@@ -75,7 +76,7 @@ export async function startTestApp(opts: TestAppOptions = {}): Promise<TestApp> 
   const clock = opts.clock ?? fixedClock("2026-11-16T10:00:00Z");
   const logger = createLogger({ level: process.env.TEST_LOG_LEVEL ?? "error", secrets: [BOT_TOKEN, SIGNING_SECRET] });
   const deps: AppDeps = { config, db, clock, logger };
-  const outbox = opts.outbox === false ? undefined : startOutboxLoop(deps, { intervalMs: 50, perChannelGapMs: 0 });
+  const outbox = opts.outbox === false ? undefined : startOutboxLoop(deps, outboxRenderers, { intervalMs: 50, perChannelGapMs: 0 });
   deps.outbox = outbox;
   const cosell = createApp(deps);
   // Every request Bolt takes goes through processEvent, which acks it and awaits its listeners;

@@ -93,18 +93,6 @@ export function blockAction(p: {
   };
 }
 
-export function globalShortcut(p: { as: Person; callbackId: string }) {
-  return {
-    type: "shortcut",
-    callback_id: p.callbackId,
-    trigger_id: `trig.${Math.random().toString(36).slice(2)}`,
-    team: { id: "T_OURS" },
-    user: { id: p.as.user, team_id: p.as.team, username: p.as.user },
-    token: "x",
-    action_ts: "1.1",
-  };
-}
-
 export function messageShortcut(p: { as: Person; callbackId: string; channel: string; message: { ts: string; text: string; user?: string } }) {
   return {
     type: "message_action",

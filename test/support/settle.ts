@@ -1,4 +1,5 @@
 import type { WebClient } from "@slack/web-api";
+import { outboxRenderers } from "../../src/outbox-renderers";
 import { systemClock, type Clock } from "../../src/platform/clock";
 import type { Database } from "../../src/platform/db/client";
 import type { AppDeps } from "../../src/platform/deps";
@@ -54,7 +55,7 @@ export async function outboxDrained(db: Database, opts: { clock?: Clock; timeout
 export async function deliverUntilIdle(deps: AppDeps, opts: DeliveryOptions & { client?: WebClient; maxRuns?: number } = {}): Promise<number> {
   const { client = deliveryClient(deps), maxRuns = 20, ...delivery } = opts;
   for (let run = 1; run <= maxRuns; run++) {
-    const report = await deliverOutbox(deps, client, { perChannelGapMs: 0, ...delivery });
+    const report = await deliverOutbox(deps, client, outboxRenderers, { perChannelGapMs: 0, ...delivery });
     if (report.claimed === 0) return run;
   }
   throw new Error(`the outbox still had rows to claim after ${maxRuns} delivery runs`);

@@ -2,12 +2,14 @@ import type { Prisma, PrismaClient } from "../../generated/prisma/client";
 import type { Tx } from "../../platform/db/client";
 import {
   IMPORT_LIMITS,
+  mapSharingOf,
   OVERLAP_KINDS,
   rankTargets,
   readAccountFile,
   TOP_TARGETS,
   type AccountRow,
   type AccountStatus,
+  type MapSharing,
   type OverlapCounts,
   type OverlapKind,
   type RankedTarget,
@@ -22,7 +24,9 @@ import { NotFound, UserError } from "../../platform/errors";
 import { truncate } from "../../platform/slack/command-text";
 import { createAsk } from "../asks/asks";
 import { enqueue } from "../../platform/outbox/enqueue";
-import { mention, mrkdwn } from "../../platform/slack/mrkdwn";
+import { programRepo } from "../../platform/repos/program-repo";
+import { withMember } from "../../platform/repos/pairing-repo";
+import { programCurrency } from "../attribution/config";
 
 // Account lists and their overlaps. An import replaces an organization's list(s) in one
 // transaction and records what changed; overlaps are set-based joins on the domain (never a
@@ -239,13 +243,13 @@ export async function importAccountFile(
 // ---------------------------------------------------------------------------------------------
 // Overlaps
 
-export interface ListInfo {
+interface ListInfo {
   status: AccountStatus;
   rowCount: number;
   importedAt: Date;
 }
 
-export interface MapLists {
+interface MapLists {
   ours: { id: string; name: string } | null;
   partner: { id: string; name: string };
   ourCustomers: (ListInfo & { id: string }) | null;
@@ -262,7 +266,7 @@ export interface AccountMap extends MapLists {
   targets: RankedTarget[];
 }
 
-export async function mapLists(db: Tx, partnerOrgId: string): Promise<MapLists> {
+async function mapLists(db: Tx, partnerOrgId: string): Promise<MapLists> {
   const [ours, partner] = await Promise.all([
     db.organization.findFirst({ where: { kind: "INTERNAL" }, select: { id: true, name: true } }),
     db.organization.findUnique({ where: { id: partnerOrgId }, select: { id: true, name: true, kind: true } }),
@@ -424,7 +428,7 @@ export async function findMapAccount(db: Tx, input: { partnerOrgId: string; doma
     accounts.find((a) => a.orgId !== input.partnerOrgId && a.status === "CUSTOMER")?.name ?? accounts.find((a) => a.orgId !== input.partnerOrgId)?.name;
   const pairings = await db.pairing.findMany({
     where: {
-      AND: [{ members: { some: { orgId: input.partnerOrgId } } }, ...(lists.ours ? [{ members: { some: { orgId: lists.ours.id } } }] : [])],
+      AND: [withMember(input.partnerOrgId), ...(lists.ours ? [withMember(lists.ours.id)] : [])],
     },
     select: { id: true, name: true, channelId: true },
     orderBy: { createdAt: "asc" },
@@ -453,7 +457,7 @@ export async function requestIntro(
   const day = localDate(input.now, input.timezone);
   const key = `map-intro:${input.partnerOrgId}:${input.domain}:${input.requestedBy}:${day}`;
   const deal = await prisma.deal.findFirst({
-    where: { accountDomain: input.domain, stage: { notIn: ["CLOSED_WON", "CLOSED_LOST"] }, pairing: { members: { some: { orgId: input.partnerOrgId } } } },
+    where: { accountDomain: input.domain, stage: { notIn: ["CLOSED_WON", "CLOSED_LOST"] }, pairing: withMember(input.partnerOrgId) },
     orderBy: [{ stage: "desc" }, { ref: "asc" }],
     select: { id: true, ref: true, pairing: { select: { channelId: true } } },
   });
@@ -465,7 +469,6 @@ export async function requestIntro(
         select: { userId: true },
       }))) ??
     (await prisma.touchpoint.findFirst({ where: { orgId: input.partnerOrgId }, orderBy: { occurredAt: "desc" }, select: { userId: true } }));
-  const who = `${truncate(account.name, 120)} (${account.domain})`;
   if (deal && author) {
     const ask = await createAsk(prisma, {
       dealId: deal.id,
@@ -482,10 +485,16 @@ export async function requestIntro(
   if (!channelId) {
     throw new UserError(`There is no pairing channel with ${account.partner.name} to ask in. An admin adds one with \`/cosell pairing add\`.`);
   }
-  const text = mrkdwn`🤝 ${mention(input.requestedBy)} asks *${account.partner.name}* for a warm introduction to ${who}, one of your customers${deal ? ` (open deal CS-${deal.ref})` : ""}. ${author ? mrkdwn`${mention(author.userId)}, could you help or point to the right person?` : "Who on your side knows them best?"}`;
-  const created = await prisma.$transaction((tx) =>
-    enqueue(tx, { method: "chat.postMessage", payload: { channel: channelId, text, unfurl_links: false }, dedupeKey: key }, input.now),
-  );
+  const intro = {
+    channel: channelId,
+    requestedBy: input.requestedBy,
+    partnerName: account.partner.name,
+    accountName: account.name,
+    accountDomain: account.domain,
+    dealRef: deal?.ref ?? null,
+    contactUserId: author?.userId ?? null,
+  };
+  const created = await prisma.$transaction((tx) => enqueue(tx, { method: "intro.requested", payload: intro, dedupeKey: key }, input.now));
   return { kind: "channel", channelId, mentioned: author?.userId ?? null, created };
 }
 
@@ -513,4 +522,36 @@ export async function findOrgByName(
   throw new UserError(
     `No ${opts.partnersOnly ? "partner " : ""}organization is called "${name}" (${opts.partnersOnly ? "partners" : "organizations"}: ${names}).`,
   );
+}
+
+export interface MapSettings {
+  sharing: MapSharing;
+  /** the attribution config's currency (target ARR is shown in it) */
+  currency: string;
+  timezone: string;
+}
+
+/** What the account map needs of the program: its sharing with partners, currency and timezone. */
+export async function mapSettings(db: Tx, fallbackTimezone: string): Promise<MapSettings> {
+  const [program, currency] = await Promise.all([programRepo(db).find(), programCurrency(db)]);
+  return { sharing: mapSharingOf(program?.mapSharing), currency, timezone: program?.timezone ?? fallbackTimezone };
+}
+
+/** Sets Program.mapSharing, with an audit event, in one transaction. */
+export async function setMapSharing(prisma: PrismaClient, input: { from: MapSharing; to: MapSharing; actor: string; now: Date }): Promise<void> {
+  await prisma.$transaction(async (tx) => {
+    await programRepo(tx).update({ mapSharing: input.to });
+    await tx.auditEvent.create({
+      data: { actor: input.actor, action: "program.map-sharing", subject: "program", detail: { from: input.from, to: input.to }, createdAt: input.now },
+    });
+  });
+}
+
+/** Claims an import submission (a modal view id) once: false when it was already claimed (a double click or Slack's retry). */
+export async function claimImport(db: Tx, input: { viewId: string; now: Date }): Promise<boolean> {
+  const fresh = await db.idempotencyKey.createMany({
+    data: [{ key: `map-import:view:${input.viewId}`, scope: "account-map.import", createdAt: input.now }],
+    skipDuplicates: true,
+  });
+  return fresh.count > 0;
 }

@@ -1,20 +1,34 @@
 import type { App } from "@slack/bolt";
 import type { WebClient } from "@slack/web-api";
 import { z } from "zod";
-import type { AppDeps } from "../../platform/deps";
-import { decideImport, decideMapView, IMPORT_LIMITS, mapSharingOf, parseListStatus, type MapLevel } from "./rules";
+import { dbOf, type AppDeps } from "../../platform/deps";
+import { decideImport, decideMapView, IMPORT_LIMITS, parseListStatus, type MapLevel } from "./rules";
 import { decideAdminAction, type Actor } from "../../kernel/access";
 import { AccessDenied, assertAllowed, UserError } from "../../platform/errors";
-import { findMapAccount, findOrgByName, importAccountFile, loadAccountMap, problemsCsv, requestIntro, tooBigMessage, type ImportOutcome } from "./account-map";
+import {
+  claimImport,
+  findMapAccount,
+  findOrgByName,
+  importAccountFile,
+  loadAccountMap,
+  mapSettings,
+  problemsCsv,
+  requestIntro,
+  setMapSharing,
+  tooBigMessage,
+  type ImportOutcome,
+} from "./account-map";
 import { buildImportModal, REPORT_PROBLEM_LINES, renderAccountMap, renderImportReport, STATUS_AUTO } from "./render";
 import type { Subcommand, SubcommandContext } from "../../platform/slack/commands";
-import { openRegisterModal } from "../registration/listener";
+import { openRegisterModal } from "../registration/api";
 import { ACTION, CALLBACK, INPUT, MAP_IMPORT_BLOCK as B } from "../../platform/slack/ids";
 import { resolveActor } from "../../platform/slack/identity";
 import { actionListener, viewListener, type ListenerContext } from "../../platform/slack/listener";
 import { parseMetadata, StateReader } from "../../platform/slack/view-state";
 import { reply, slackOut } from "../../platform/slack/send";
 import { channelLink, mention, mrkdwn } from "../../platform/slack/mrkdwn";
+import { orgRepo } from "../../platform/repos/org-repo";
+import { pairingRepo } from "../../platform/repos/pairing-repo";
 
 // `/cosell map <partner>`: the account map of us with one partner (counts and the top co-sell
 // targets with Register / Request intro buttons); `/cosell map import`: the import form (a CSV
@@ -28,16 +42,7 @@ const metadataSchema = z.object({ channelId: z.string().optional() });
 
 type Body = { user: { id: string; team_id?: string }; trigger_id: string; channel?: { id: string }; actions?: { value?: string }[] };
 
-async function programSettings(deps: AppDeps): Promise<{ sharing: "COUNTS" | "DETAILS"; currency: string; timezone: string }> {
-  const prisma = deps.db.prisma;
-  const program = await prisma.program.findUnique({ where: { id: 1 } });
-  const config = program ? await prisma.attributionConfigVersion.findUnique({ where: { version: program.attributionVersion } }) : null;
-  return {
-    sharing: mapSharingOf(program?.mapSharing),
-    currency: (config?.config as { currency?: string } | undefined)?.currency ?? "USD",
-    timezone: program?.timezone ?? deps.config.timezone,
-  };
-}
+const programSettings = (deps: AppDeps) => mapSettings(dbOf(deps), deps.config.timezone);
 
 /** The map message for this viewer (counts only, or with targets). */
 async function mapMessage(deps: AppDeps, actor: Actor, partnerOrgId: string) {
@@ -45,26 +50,23 @@ async function mapMessage(deps: AppDeps, actor: Actor, partnerOrgId: string) {
   const decision = decideMapView(actor, partnerOrgId, settings.sharing);
   assertAllowed(decision);
   const level = (decision as { level: MapLevel }).level;
-  const map = await loadAccountMap(deps.db.prisma, { partnerOrgId, targets: level !== "counts" });
+  const map = await loadAccountMap(dbOf(deps), { partnerOrgId, targets: level !== "counts" });
   return renderAccountMap(map, { level, currency: settings.currency });
 }
 
 /** The partner a `/cosell map` without a name means: a partner person's own; in a pairing channel with one partner, that one. */
 async function defaultPartner(deps: AppDeps, actor: Actor, channelId: string): Promise<string | null> {
   if (actor.kind === "partner") return actor.orgId;
-  const pairing = await deps.db.prisma.pairing.findUnique({
-    where: { channelId },
-    include: { members: { include: { org: { select: { id: true, kind: true } } } } },
-  });
-  const partners = pairing?.members.filter((m) => m.org.kind === "PARTNER") ?? [];
-  return partners.length === 1 ? partners[0]!.org.id : null;
+  const pairing = await pairingRepo(dbOf(deps)).forChannel(channelId);
+  const partners = pairing?.orgs.filter((o) => !o.internal) ?? [];
+  return partners.length === 1 ? partners[0]!.id : null;
 }
 
 async function importModalData(deps: AppDeps, actor: Actor, opts: { orgId?: string | undefined; channelId?: string | undefined }) {
   if (actor.kind === "stranger") assertAllowed(decideImport(actor, "", deps.config.admins));
   if (actor.kind === "partner") return { org: { id: actor.orgId, name: actor.orgName }, channelId: opts.channelId };
   assertAllowed(decideImport(actor, opts.orgId ?? "", deps.config.admins));
-  const orgs = await deps.db.prisma.organization.findMany({ select: { id: true, name: true, kind: true }, orderBy: [{ kind: "asc" }, { name: "asc" }] });
+  const orgs = await orgRepo(dbOf(deps)).listOursFirst();
   const org = orgs.find((o) => o.id === opts.orgId);
   return { orgs: orgs.map((o) => ({ id: o.id, name: o.name, internal: o.kind === "INTERNAL" })), org, channelId: opts.channelId };
 }
@@ -101,7 +103,7 @@ export function mapSubcommand(deps: AppDeps): Subcommand {
       if (first.toLowerCase() === "import") {
         const rest = ctx.words.slice(1).join(" ");
         // Partner people import for their own organization; names are resolved for our people only.
-        const org = rest && actor.kind === "internal" ? await findOrgByName(deps.db.prisma, rest) : undefined;
+        const org = rest && actor.kind === "internal" ? await findOrgByName(dbOf(deps), rest) : undefined;
         const data = await importModalData(deps, actor, {
           orgId: org?.id ?? (actor.kind === "internal" ? (actor.orgId ?? undefined) : undefined),
           channelId: args.command.channel_id,
@@ -121,7 +123,7 @@ export function mapSubcommand(deps: AppDeps): Subcommand {
         if (name && !actor.orgName.toLowerCase().startsWith(name.toLowerCase()))
           throw new AccessDenied("You can see the account map of your own organization only.");
         partnerOrgId = actor.orgId;
-      } else if (name) partnerOrgId = (await findOrgByName(deps.db.prisma, name, { partnersOnly: true })).id;
+      } else if (name) partnerOrgId = (await findOrgByName(dbOf(deps), name, { partnersOnly: true })).id;
       else partnerOrgId = await defaultPartner(deps, actor, args.command.channel_id);
       if (!partnerOrgId) throw new UserError(`Which partner? Usage: \`${USAGE.map}\` (e.g. \`/cosell map Acme Data\`).`);
       // Decide before answering, so a refusal is the answer; the joins run after the ack.
@@ -154,12 +156,7 @@ async function sharing(ctx: SubcommandContext, actor: Actor): Promise<void> {
   if (!next) throw new UserError(`Usage: \`${USAGE.sharing}\``);
   assertAllowed(decideAdminAction(actor, "program.configure", deps.config.admins));
   const now = deps.clock.now();
-  await deps.db.prisma.$transaction([
-    deps.db.prisma.program.update({ where: { id: 1 }, data: { mapSharing: next } }),
-    deps.db.prisma.auditEvent.create({
-      data: { actor: actor.userId, action: "program.map-sharing", subject: "program", detail: { from: current, to: next }, createdAt: now },
-    }),
-  ]);
+  await setMapSharing(dbOf(deps), { from: current, to: next, actor: actor.userId, now });
   await args.ack({ response_type: "ephemeral", text: mrkdwn`Account-map sharing with partners is now ${describe(next)}.` });
 }
 
@@ -191,7 +188,7 @@ async function downloadFile(deps: AppDeps, file: SlackFileInfo): Promise<Uint8Ar
 }
 
 export function registerMapListeners(app: App, deps: AppDeps, ctx: ListenerContext): void {
-  const prisma = deps.db.prisma;
+  const db = dbOf(deps);
   const actorOf = (client: WebClient, b: Body) => resolveActor(deps, client, { userId: b.user.id, teamId: b.user.team_id });
   const buttonValue = (b: Body) => b.actions?.[0]?.value ?? "";
   const target = (b: Body) => {
@@ -222,7 +219,7 @@ export function registerMapListeners(app: App, deps: AppDeps, ctx: ListenerConte
       const { p, d } = target(b);
       const actor = await actorOf(client, b);
       await authorizeTarget(actor, p);
-      const account = await findMapAccount(prisma, { partnerOrgId: p, domain: d });
+      const account = await findMapAccount(db, { partnerOrgId: p, domain: d });
       if (!account) throw new UserError(`${d} is no longer on the partner's lists.`);
       await openRegisterModal(deps, client, {
         actor,
@@ -243,7 +240,7 @@ export function registerMapListeners(app: App, deps: AppDeps, ctx: ListenerConte
       const actor = await actorOf(client, b);
       if ((await authorizeTarget(actor, p)) !== "internal") throw new AccessDenied("Intro requests are for our own people.");
       const settings = await programSettings(deps);
-      const r = await requestIntro(prisma, { partnerOrgId: p, domain: d, requestedBy: actor.userId, timezone: settings.timezone, now: deps.clock.now() });
+      const r = await requestIntro(db, { partnerOrgId: p, domain: d, requestedBy: actor.userId, timezone: settings.timezone, now: deps.clock.now() });
       deps.outbox?.kick();
       const text =
         r.kind === "ask"
@@ -297,17 +294,14 @@ export function registerMapListeners(app: App, deps: AppDeps, ctx: ListenerConte
       if (!file) throw new UserError("Slack could not find that file; upload it again.", B.file);
       if ((file.size ?? 0) > IMPORT_LIMITS.maxBytes) throw new UserError(tooBigMessage(file.size ?? 0), B.file);
       // A double click or Slack's retry submits the same view twice: the first one imports.
-      const fresh = await prisma.idempotencyKey.createMany({
-        data: [{ key: `map-import:view:${view.id}`, scope: "account-map.import", createdAt: deps.clock.now() }],
-        skipDuplicates: true,
-      });
+      const fresh = await claimImport(db, { viewId: view.id, now: deps.clock.now() });
       await ack(); // the download and the import can take longer than Slack's 3 seconds
-      if (fresh.count === 0) return;
+      if (!fresh) return;
       const fileName = file.name ?? picked[0]!.name ?? "upload.csv";
       let outcome: ImportOutcome;
       try {
         const bytes = await downloadFile(deps, file);
-        outcome = await importAccountFile(deps.db.prisma, { orgId, status, bytes, fileName, actor: actor.userId, source: "slack", now: deps.clock.now() });
+        outcome = await importAccountFile(db, { orgId, status, bytes, fileName, actor: actor.userId, source: "slack", now: deps.clock.now() });
       } catch (err) {
         if (!(err instanceof UserError)) throw err;
         outcome = { result: null, problems: [], blankRows: 0, ignoredColumns: [], refused: err.message };

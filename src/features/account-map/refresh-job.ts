@@ -5,6 +5,7 @@ import { localParts } from "../../kernel/sla-clock";
 import { renderRefreshReminder, type RefreshPartner } from "./render";
 import { loadAccountMap } from "./account-map";
 import { enqueue } from "../../platform/outbox/enqueue";
+import { programRepo } from "../../platform/repos/program-repo";
 
 // The quarterly account-mapping refresh ("run account mapping exercises every quarter with your
 // top co-sell partners … 'Here are 15 new overlaps since last quarter'"): from 09:00 on the
@@ -16,7 +17,7 @@ import { enqueue } from "../../platform/outbox/enqueue";
 
 export const MAP_REFRESH_JOB = "account-map-refresh";
 
-export interface RefreshDetail {
+interface RefreshDetail {
   channelId: string;
   partners: Record<string, OverlapCounts & { overlap: number }>;
 }
@@ -28,8 +29,7 @@ export interface MapRefreshReport {
 
 export async function runMapRefresh(deps: AppDeps, now: Date): Promise<MapRefreshReport> {
   const prisma = deps.db.prisma;
-  const program = await prisma.program.findUnique({ where: { id: 1 }, select: { timezone: true } });
-  const quarter = refreshQuarterDue(localParts(now, program?.timezone ?? deps.config.timezone));
+  const quarter = refreshQuarterDue(localParts(now, await programRepo(prisma).timezone(deps.config.timezone)));
   if (!quarter) return { quarter: null, posted: 0 };
 
   const done = new Set(
@@ -80,7 +80,7 @@ export async function runMapRefresh(deps: AppDeps, now: Date): Promise<MapRefres
       if (claimed.count === 0) return false; // another process got there first
       await enqueue(
         tx,
-        { method: "chat.postMessage", payload: { channel: pairing.channelId, text: msg.text, blocks: msg.blocks }, dedupeKey: `map-refresh:${periodKey}` },
+        { method: "message", payload: { channel: pairing.channelId, text: msg.text, blocks: msg.blocks }, dedupeKey: `map-refresh:${periodKey}` },
         now,
       );
       return true;

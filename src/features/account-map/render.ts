@@ -5,8 +5,10 @@ import type { AccountMap, ImportAccountsResult, ListChange } from "./account-map
 import { ACTION, CALLBACK, INPUT, MAP_IMPORT_BLOCK as B } from "../../platform/slack/ids";
 import { truncate } from "../../platform/slack/command-text";
 import { slackDate } from "../../platform/slack/format";
+import { modalView } from "../../platform/slack/inputs";
 import {
   joinMrkdwn,
+  mention,
   mrkdwn,
   truncateMrkdwn,
   type MrkdwnValue,
@@ -34,7 +36,7 @@ function trim(x: number): string {
   return x >= 100 ? String(Math.round(x)) : String(Math.round(x * 10) / 10);
 }
 
-export function countsLine(c: OverlapCounts, open?: OverlapCounts, opts: { partnerView?: boolean } = {}): SlackText {
+function countsLine(c: OverlapCounts, open?: OverlapCounts, opts: { partnerView?: boolean } = {}): SlackText {
   const deals = (k: keyof OverlapCounts) => (open && open[k] > 0 ? ` (${n(open[k])} with an open deal)` : "");
   const prospects = opts.partnerView ? "our prospects who are your customers" : "our prospects, their customers";
   const whitespace = opts.partnerView ? "your customers we don't work with yet" : "whitespace: their customers, not ours";
@@ -189,15 +191,7 @@ export function buildImportModal(data: ImportModalData): SafeModalView {
       ],
     },
   );
-  return {
-    type: "modal",
-    callback_id: CALLBACK.mapImport,
-    title: { type: "plain_text", text: "Import account list" },
-    submit: { type: "plain_text", text: "Import" },
-    close: { type: "plain_text", text: "Cancel" },
-    private_metadata: JSON.stringify({ channelId: data.channelId }),
-    blocks,
-  };
+  return modalView({ callbackId: CALLBACK.mapImport, title: "Import account list", submit: "Import", metadata: { channelId: data.channelId } }, blocks);
 }
 
 /** Problems listed in the Slack report; the rest go into an attached CSV. */
@@ -209,7 +203,7 @@ function changeLine(c: ListChange): string {
   return `• ${what}: ${n(c.rowCount)} accounts (was ${n(c.previousRowCount)}) — ${n(c.added)} added, ${n(c.removed)} removed, ${n(c.changed)} changed`;
 }
 
-export function problemLines(problems: readonly RowProblem[], max = REPORT_PROBLEM_LINES): string[] {
+function problemLines(problems: readonly RowProblem[], max = REPORT_PROBLEM_LINES): string[] {
   const lines = problems.slice(0, max).map((p) => `• Row ${p.row}: ${truncate(p.reason, 200)}`);
   if (problems.length > max) lines.push(`…and ${n(problems.length - max)} more (all of them are in the attached CSV).`);
   return lines;
@@ -298,5 +292,26 @@ export function renderRefreshReminder(r: {
       },
       { type: "actions", block_id: "map_refresh", elements: buttons },
     ],
+  };
+}
+
+// ---------------------------------------------------------------------------------------------
+// "Request intro" without a deal and a person to ask: a post in the pairing channel
+
+export interface IntroRequestData {
+  requestedBy: string;
+  partnerName: string;
+  accountName: string;
+  accountDomain: string;
+  /** the open deal with this partner on the account, if any */
+  dealRef: number | null;
+  /** the partner's person asked to help, if one is known */
+  contactUserId: string | null;
+}
+
+export function renderIntroRequest(d: IntroRequestData): SafeMessage {
+  const who = `${truncate(d.accountName, 120)} (${d.accountDomain})`;
+  return {
+    text: mrkdwn`🤝 ${mention(d.requestedBy)} asks *${d.partnerName}* for a warm introduction to ${who}, one of your customers${d.dealRef !== null ? ` (open deal CS-${d.dealRef})` : ""}. ${d.contactUserId ? mrkdwn`${mention(d.contactUserId)}, could you help or point to the right person?` : "Who on your side knows them best?"}`,
   };
 }

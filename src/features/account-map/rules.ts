@@ -14,7 +14,7 @@ import { checkText } from "../../kernel/text-input";
 import type { OpenStage } from "../../kernel/stages";
 
 export type AccountStatus = "CUSTOMER" | "PROSPECT";
-export const ACCOUNT_STATUSES: readonly AccountStatus[] = ["CUSTOMER", "PROSPECT"];
+const ACCOUNT_STATUSES: readonly AccountStatus[] = ["CUSTOMER", "PROSPECT"];
 
 /** What one import may hold: a file above these is refused as a whole, with this message. */
 export const IMPORT_LIMITS = {
@@ -25,7 +25,7 @@ export const IMPORT_LIMITS = {
 } as const;
 
 /** ARR above this many major units is taken for a typo. */
-export const MAX_ARR_MAJOR = 1_000_000_000_000;
+const MAX_ARR_MAJOR = 1_000_000_000_000;
 
 export function statusWord(s: AccountStatus, plural = true): string {
   return s === "CUSTOMER" ? (plural ? "customers" : "customer") : plural ? "prospects" : "prospect";
@@ -42,8 +42,8 @@ export function parseListStatus(word: string): AccountStatus | undefined {
 // ---------------------------------------------------------------------------------------------
 // Headers
 
-export type AccountField = "name" | "domain" | "status" | "owner" | "arr" | "strategic";
-export const ACCOUNT_FIELDS: readonly AccountField[] = ["name", "domain", "status", "owner", "arr", "strategic"];
+type AccountField = "name" | "domain" | "status" | "owner" | "arr" | "strategic";
+const ACCOUNT_FIELDS: readonly AccountField[] = ["name", "domain", "status", "owner", "arr", "strategic"];
 
 /** Header words people use for each field (compared after {@link normalizeHeader}). */
 const HEADER_ALIASES: Record<AccountField, readonly string[]> = {
@@ -136,7 +136,7 @@ const HEADER_ALIASES: Record<AccountField, readonly string[]> = {
 };
 
 /** "ARR (USD)" → "arr"; "Account_Owner" → "account owner"; "Web-Site" → "web site". */
-export function normalizeHeader(h: string): string {
+function normalizeHeader(h: string): string {
   return h
     .normalize("NFKC")
     .toLowerCase()
@@ -175,7 +175,7 @@ function wordScore(field: AccountField, h: string): number {
   }
 }
 
-export interface HeaderMatch {
+interface HeaderMatch {
   /** column index per detected field */
   columns: Partial<Record<AccountField, number>>;
   /** the header text of each detected field, as written */
@@ -328,7 +328,7 @@ export function parseStatusCell(text: string): AccountStatus | undefined {
 const TRUE_WORDS = new Set(["yes", "y", "true", "t", "1", "x", "✓", "✔", "strategic", "key", "key account", "tier 1", "t1"]);
 const FALSE_WORDS = new Set(["", "no", "n", "false", "f", "0", "-", "non strategic", "not strategic", "tier 2", "tier 3", "t2", "t3"]);
 
-export function parseStrategicCell(text: string): boolean | undefined {
+function parseStrategicCell(text: string): boolean | undefined {
   const w = text.trim().toLowerCase().replace(/[-_]/g, " ");
   if (TRUE_WORDS.has(w)) return true;
   if (FALSE_WORDS.has(w)) return false;
@@ -355,7 +355,7 @@ export interface RowProblem {
   reason: string;
 }
 
-export interface AccountFile {
+interface AccountFile {
   rows: AccountRow[];
   problems: RowProblem[];
   /** data rows read (empty rows not counted) */
@@ -547,7 +547,7 @@ export function decideImport(actor: Actor, orgId: string, admins: readonly strin
 export type OverlapKind = "CUSTOMER_OVERLAP" | "PROSPECT_OVERLAP" | "WHITESPACE";
 export const OVERLAP_KINDS: readonly OverlapKind[] = ["CUSTOMER_OVERLAP", "PROSPECT_OVERLAP", "WHITESPACE"];
 
-export const OVERLAP_LABELS: Record<OverlapKind, string> = {
+const OVERLAP_LABELS: Record<OverlapKind, string> = {
   CUSTOMER_OVERLAP: "customers of both",
   PROSPECT_OVERLAP: "our prospects, their customers",
   WHITESPACE: "whitespace (their customers, not ours)",
@@ -601,11 +601,11 @@ export interface RankedTarget extends TargetCandidate {
   reasons: string[];
 }
 
-export function combinedArrMinor(c: Pick<TargetCandidate, "ourArrMinor" | "theirArrMinor">): number {
+function combinedArrMinor(c: Pick<TargetCandidate, "ourArrMinor" | "theirArrMinor">): number {
   return (c.ourArrMinor ?? 0) + (c.theirArrMinor ?? 0);
 }
 
-export function ownersKnown(c: Pick<TargetCandidate, "ourOwner" | "theirOwner">): number {
+function ownersKnown(c: Pick<TargetCandidate, "ourOwner" | "theirOwner">): number {
   return (c.ourOwner ? 1 : 0) + (c.theirOwner ? 1 : 0);
 }
 
@@ -633,7 +633,7 @@ export function scoreTarget(c: TargetCandidate): number {
  * group with the same features: the database preselects that way (a window per group) and the
  * ranking below is exact without reading the whole overlap.
  */
-export function scoreGroupKey(c: TargetCandidate): string {
+function scoreGroupKey(c: TargetCandidate): string {
   return `${c.kind}|${c.openDeal?.stage ?? "-"}|${c.strategic}|${ownersKnown(c)}`;
 }
 
@@ -685,7 +685,7 @@ function reasonsFor(c: TargetCandidate): string[] {
 // Quarterly refresh
 
 /** The quarter of a local date: "2027-Q1". */
-export function quarterKey(y: number, m: number): string {
+function quarterKey(y: number, m: number): string {
   return `${y}-Q${Math.floor((m - 1) / 3) + 1}`;
 }
 

@@ -1,13 +1,15 @@
 import type { Tx } from "../../platform/db/client";
 import type { OutboxPost } from "../../platform/outbox/enqueue";
+import type { OutboxIntentKind } from "../../platform/outbox/intents";
 import { renderEscalationChannel, renderEscalationDm, renderOverdueAlert, type AskMessageData } from "./render";
 
 // Ask alerts are queued by the SLA sweep as small outbox rows ({ askId, level }) and rendered
 // here when they are delivered: the sweep stays one set-based statement however many asks fall
 // due, and an ask answered before its alert goes out is not announced as overdue.
 
-export const ASK_ALERT = "ask.alert";
-export const ASK_ESCALATION_DM = "ask.escalationDm";
+// Kinds of outbox intents (the sweep inserts their rows itself, in one statement).
+export const ASK_ALERT = "ask.alert" satisfies OutboxIntentKind;
+export const ASK_ESCALATION_DM = "ask.escalationDm" satisfies OutboxIntentKind;
 
 interface DealTarget {
   id: string;

@@ -1,41 +1,28 @@
-import { z } from "zod";
 import { Prisma, type PrismaClient } from "../../generated/prisma/client";
 import type { Tx } from "../../platform/db/client";
+import { programRepo, type BusinessHoursSetting } from "../../platform/repos/program-repo";
 import { askDueAt, askEscalatesAt, type BusinessHours } from "../../kernel/sla-clock";
-import { formatDealRef } from "../../kernel/registration";
-import { renderAskDm } from "./render";
-import { truncate } from "../../platform/slack/command-text";
 import { enqueue } from "../../platform/outbox/enqueue";
-import { mention, mrkdwn } from "../../platform/slack/mrkdwn";
 
 // Asks: a request from one person to another on a deal, due after the owner's response SLA.
 // Creating and closing write the ask and its Slack posts (outbox) in one transaction.
 
-export const DEFAULT_RESPONSE_SLA_HOURS = 24;
+const DEFAULT_RESPONSE_SLA_HOURS = 24;
 
-const businessHoursSchema = z.object({
-  startHour: z.number().int().min(0).max(23),
-  endHour: z.number().int().min(1).max(24),
-  workdays: z.array(z.number().int().min(1).max(7)).min(1),
-});
-
-/** Program.businessHours (Json) in Program.timezone → a business-hours clock, or null (wall clock). */
-export function programBusinessHours(program: { businessHours: unknown; timezone: string }): BusinessHours | null {
-  if (program.businessHours == null) return null;
-  const parsed = businessHoursSchema.safeParse(program.businessHours);
-  if (!parsed.success) return null;
-  return { timezone: program.timezone, ...parsed.data };
+/** Program.businessHours (parsed by the program repository) in Program.timezone → a business-hours clock, or null (wall clock). */
+function programBusinessHours(program: { businessHours: BusinessHoursSetting | null; timezone: string }): BusinessHours | null {
+  return program.businessHours ? { timezone: program.timezone, ...program.businessHours } : null;
 }
 
 /**
  * The response SLA for an ask owned by someone of `ownerOrgId` (a partner organization; null
  * for our own people): that organization's committed SLA on the deal, else the program's.
  */
-export async function responseSlaFor(
+async function responseSlaFor(
   db: Tx,
   input: { dealId: string; ownerOrgId: string | null },
 ): Promise<{ slaHours: number; businessHours: BusinessHours | null }> {
-  const program = await db.program.findUnique({ where: { id: 1 } });
+  const program = await programRepo(db).find();
   const committed = input.ownerOrgId
     ? (await db.participant.findUnique({ where: { dealId_orgId: { dealId: input.dealId, orgId: input.ownerOrgId } }, select: { responseSlaHours: true } }))
         ?.responseSlaHours
@@ -92,16 +79,7 @@ export async function createAsk(prisma: PrismaClient, input: CreateAskInput): Pr
           idempotencyKey: input.key,
         },
       });
-      const dm = renderAskDm({ askId: ask.id, dealRef: deal.ref, fromUserId: ask.fromUserId, ownerUserId: ask.ownerUserId, text: ask.text, dueAt });
-      await enqueue(
-        tx,
-        {
-          method: "chat.postMessage",
-          payload: { channel: ask.ownerUserId, text: dm.text, blocks: dm.blocks, unfurl_links: false },
-          dedupeKey: `ask-dm:${ask.id}`,
-        },
-        input.now,
-      );
+      await enqueue(tx, { method: "ask.requested", payload: { askId: ask.id }, dedupeKey: `ask-dm:${ask.id}` }, input.now);
       await enqueue(tx, { method: "deal.card", payload: { dealId: deal.id } }, input.now);
       return { askId: ask.id, created: true, ref: deal.ref, slaHours, dueAt, escalateAt };
     });
@@ -153,19 +131,7 @@ export async function closeAsk(prisma: PrismaClient, input: { askId: string; by:
     if (res.count === 0) return { closed: false, ask };
     await enqueue(tx, { method: "deal.card", payload: { dealId: ask.dealId } }, input.now);
     if (input.by !== ask.fromUserId) {
-      const deal = await tx.deal.findUniqueOrThrow({ where: { id: ask.dealId }, select: { ref: true } });
-      await enqueue(
-        tx,
-        {
-          method: "chat.postMessage",
-          payload: {
-            channel: ask.fromUserId,
-            text: mrkdwn`✅ ${mention(input.by)} marked your ask on ${formatDealRef(deal.ref)} done: “${truncate(ask.text, 300)}”`,
-          },
-          dedupeKey: `ask-done:${ask.id}`,
-        },
-        input.now,
-      );
+      await enqueue(tx, { method: "ask.done", payload: { askId: ask.id, by: input.by }, dedupeKey: `ask-done:${ask.id}` }, input.now);
     }
     return { closed: true, ask };
   });

@@ -1,7 +1,7 @@
 import type { App, RespondFn } from "@slack/bolt";
 import { ErrorCode, type WebClient } from "@slack/web-api";
 import { z } from "zod";
-import type { AppDeps } from "../../platform/deps";
+import { dbOf, type AppDeps } from "../../platform/deps";
 import { decideDealAction, type Actor } from "../../kernel/access";
 import { formatDealRef, parseDealRef } from "../../kernel/registration";
 import { isClosed } from "../../kernel/stages";
@@ -12,12 +12,12 @@ import type { DealView } from "../deals/deal-view";
 import { ASK_TEXT_MAX, buildAskModal } from "./render";
 import type { Subcommand } from "../../platform/slack/commands";
 import { ACTION, ASK_BLOCK as B, CALLBACK } from "../../platform/slack/ids";
-import { resolveActor, type Who } from "../../platform/slack/identity";
+import { isKnownBot, resolveActor, type Who } from "../../platform/slack/identity";
 import { actionListener, viewListener, type ListenerContext } from "../../platform/slack/listener";
 import { truncate } from "../../platform/slack/command-text";
 import { parseMetadata, StateReader } from "../../platform/slack/view-state";
 import { authorizeDeal } from "../deals/guard";
-import { parseUserMention } from "../deals/commands";
+import { parseUserMention } from "../../platform/slack/command-text";
 import { reply, slackOut } from "../../platform/slack/send";
 import { mention, mrkdwn, slackDate, type SlackText } from "../../platform/slack/mrkdwn";
 
@@ -77,8 +77,7 @@ async function resolveOwner(deps: AppDeps, client: WebClient, ownerUserId: strin
       throw new UserError(mrkdwn`I couldn't look up ${mention(ownerUserId)} in Slack. Pick the person from the @ suggestions.`, blockId);
     throw err;
   }
-  const cached = await deps.db.prisma.slackUserCache.findUnique({ where: { userId: ownerUserId }, select: { isBot: true } });
-  if (cached?.isBot) throw new UserError(mrkdwn`${mention(ownerUserId)} is a bot; ask a person.`, blockId);
+  if (await isKnownBot(deps, ownerUserId)) throw new UserError(mrkdwn`${mention(ownerUserId)} is a bot; ask a person.`, blockId);
   if (owner.kind === "stranger")
     throw new UserError(mrkdwn`${mention(ownerUserId)} isn't with an organization in this co-sell program, so they can't be asked here.`, blockId);
   if (!decideDealAction(owner, "deal.view", deal.pairing.orgIds).allowed) {
@@ -137,7 +136,7 @@ export function askSubcommand(deps: AppDeps): Subcommand {
       const { actor, deal } = await authorizeDeal(deps, args.client, who, { ref: parsed.ref }, "deal.ask");
       assertOpen(deal);
       const { ownerOrgId } = await resolveOwner(deps, args.client, parsed.ownerUserId, deal);
-      const result = await createAsk(deps.db.prisma, {
+      const result = await createAsk(dbOf(deps), {
         dealId: deal.id,
         fromUserId: actor.userId,
         ownerUserId: parsed.ownerUserId,
@@ -207,7 +206,7 @@ export function registerAskListeners(app: App, deps: AppDeps, ctx: ListenerConte
       else if (text.length > ASK_TEXT_MAX) errors[B.text] = `Keep it to ${ASK_TEXT_MAX} characters (it has ${text.length}).`;
       if (Object.keys(errors).length > 0) throw new FieldErrors(errors);
       const { ownerOrgId } = await resolveOwner(deps, client, ownerUserId!, deal, B.owner);
-      const result = await createAsk(deps.db.prisma, {
+      const result = await createAsk(dbOf(deps), {
         dealId: deal.id,
         fromUserId: actor.userId,
         ownerUserId: ownerUserId!,
@@ -237,7 +236,7 @@ export function registerAskListeners(app: App, deps: AppDeps, ctx: ListenerConte
       const clicker = await resolveActor(deps, client, who);
       // Strangers learn nothing, not even whether the ask exists.
       if (clicker.kind === "stranger") assertAllowed(decideDealAction(clicker, "deal.ask", []));
-      const ask = await findAsk(deps.db.prisma, (action as { value?: string }).value ?? "");
+      const ask = await findAsk(dbOf(deps), (action as { value?: string }).value ?? "");
       if (!ask) throw new UserError("That ask no longer exists.");
       const { actor, deal } = await authorizeDeal(deps, client, who, { id: ask.dealId }, "deal.ask");
       if (actor.kind !== "internal" && actor.userId !== ask.ownerUserId && actor.userId !== ask.fromUserId) {
@@ -251,7 +250,7 @@ export function registerAskListeners(app: App, deps: AppDeps, ctx: ListenerConte
         await tellClicker(deps, client, b, respond, alreadyClosed(ask, ref));
         return;
       }
-      const result = await closeAsk(deps.db.prisma, { askId: ask.id, by: actor.userId, now: deps.clock.now() });
+      const result = await closeAsk(dbOf(deps), { askId: ask.id, by: actor.userId, now: deps.clock.now() });
       if (!result.closed) {
         await tellClicker(deps, client, b, respond, alreadyClosed(result.ask, ref));
         return;

@@ -3,6 +3,7 @@ import { ACTION, ASK_BLOCK as B, CALLBACK, INPUT } from "../../platform/slack/id
 import { truncate } from "../../platform/slack/command-text";
 import { formatDealRef, mention, slackDate, stageLabel } from "../../platform/slack/format";
 import type { Stage } from "../../kernel/stages";
+import { modalView } from "../../platform/slack/inputs";
 
 // Asks: the modal, the owner's DM with its Done button, and the sweep's alerts. Pure renderers.
 // Alerts go into shared channels: they carry the deal reference, the people and the ask text
@@ -30,14 +31,9 @@ export function buildAskModal(
   deal: { id: string; ref: number; title: string },
   opts: { channelId?: string | undefined; ownerUserId?: string | undefined } = {},
 ): SafeModalView {
-  return {
-    type: "modal",
-    callback_id: CALLBACK.createAsk,
-    title: { type: "plain_text", text: "Ask" },
-    submit: { type: "plain_text", text: "Ask" },
-    close: { type: "plain_text", text: "Cancel" },
-    private_metadata: JSON.stringify({ dealId: deal.id, ...(opts.channelId ? { channelId: opts.channelId } : {}) }),
-    blocks: [
+  return modalView(
+    { callbackId: CALLBACK.createAsk, title: "Ask", submit: "Ask", metadata: { dealId: deal.id, ...(opts.channelId ? { channelId: opts.channelId } : {}) } },
+    [
       {
         type: "section",
         text: {
@@ -67,7 +63,7 @@ export function buildAskModal(
         },
       },
     ],
-  };
+  );
 }
 
 /** The owner's DM: who asked what, when it is due, and the Done button. */
@@ -80,6 +76,11 @@ export function renderAskDm(a: AskMessageData): SafeMessage & { blocks: SafeBloc
       { type: "actions", block_id: `ask_${a.askId}`, elements: [doneButton(a.askId)] },
     ],
   };
+}
+
+/** To who asked, when someone else marked their ask done. */
+export function renderAskDoneDm(d: { by: string; dealRef: number; text: string }): SafeMessage {
+  return { text: mrkdwn`✅ ${mention(d.by)} marked your ask on ${formatDealRef(d.dealRef)} done: “${truncate(d.text, 300)}”` };
 }
 
 /** Level 1, in the pairing channel: the owner is mentioned; anyone allowed can close it from here. */

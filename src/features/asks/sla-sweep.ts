@@ -1,8 +1,8 @@
-import { z } from "zod";
 import type { AppDeps } from "../../platform/deps";
 import { closeDatePassed, DEFAULT_STALE_DAYS, isValidTimezone, localDate, staleDaysFor, staleLevel } from "../../kernel/sla-clock";
 import { OPEN_STAGES, type Stage } from "../../kernel/stages";
 import type { Tx } from "../../platform/db/client";
+import { programRepo } from "../../platform/repos/program-repo";
 import { renderCloseDateAlert, renderStaleAlert } from "./render";
 import { ASK_ALERT, ASK_ESCALATION_DM, channelTarget, dealTargetSelect } from "./alerts";
 import { enqueueMany, type OutboxPost } from "../../platform/outbox/enqueue";
@@ -54,11 +54,11 @@ export async function runSlaSweep(deps: SweepDeps, now: Date, opts: SweepOptions
   const report: SweepReport = { overdue: 0, escalated: 0, stale: 0, closeDatePassed: 0, failed: 0 };
   const batch = opts.batch ?? 5000;
   await sweepAsks(deps, now, batch, report);
-  const program = await deps.db.prisma.program.findUnique({ where: { id: 1 } });
+  const program = await programRepo(deps.db.prisma).find();
   const settings = {
     timezone: program && isValidTimezone(program.timezone) ? program.timezone : "UTC",
     staleDays: program && program.staleDays > 0 ? program.staleDays : DEFAULT_STALE_DAYS,
-    staleDaysByStage: parseStaleDaysByStage(program?.staleDaysByStage),
+    staleDaysByStage: program?.staleDaysByStage ?? {},
   };
   await sweepStaleDeals(deps, now, batch, settings, report);
   await sweepCloseDates(deps, now, batch, settings.timezone, report);
@@ -92,7 +92,7 @@ async function sweepAsks(deps: SweepDeps, now: Date, batch: number, report: Swee
  * One batch, one statement: claim up to `batch` due asks (FOR UPDATE SKIP LOCKED: a concurrent
  * sweeper takes other rows or none), raise their level, and queue their alerts — the channel
  * alert, the escalation DM to the relationship owner, one card refresh per deal — as small
- * outbox rows rendered at delivery (jobs/ask-alerts.ts). The dedupe keys `ask:<id>:<level>`
+ * outbox rows rendered at delivery (alerts.ts). The dedupe keys `ask:<id>:<level>`
  * make each alert exactly once. The partial index "Ask_sweep_due_idx" (dueAt, only open asks
  * below level 2) keeps the cost proportional to the asks that need an alert.
  */
@@ -141,23 +141,13 @@ async function raiseAskBatch(tx: Tx, now: Date, batch: number, report: SweepRepo
 // ---------------------------------------------------------------------------
 // Stale deals and passed close dates: one alert per key, the outbox's dedupe key is the memory.
 
-const staleDaysByStageSchema = z.record(z.string(), z.unknown());
-
-function parseStaleDaysByStage(raw: unknown): Partial<Record<Stage, number>> {
-  const parsed = staleDaysByStageSchema.safeParse(raw ?? {});
-  if (!parsed.success) return {};
-  const out: Partial<Record<Stage, number>> = {};
-  for (const [k, v] of Object.entries(parsed.data)) if (typeof v === "number") out[k as Stage] = v;
-  return out;
-}
-
 /** Queues the messages whose keys are not used yet (one insert); returns how many were queued. */
 async function enqueueNew(deps: SweepDeps, now: Date, msgs: { key: string; payload: OutboxPost }[], report: SweepReport): Promise<number> {
   if (msgs.length === 0) return 0;
   try {
     return await enqueueMany(
       deps.db.prisma,
-      msgs.map((m) => ({ method: "chat.postMessage" as const, payload: m.payload, dedupeKey: m.key })),
+      msgs.map((m) => ({ method: "message" as const, payload: m.payload, dedupeKey: m.key })),
       now,
     );
   } catch (err) {

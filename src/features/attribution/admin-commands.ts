@@ -1,6 +1,6 @@
 import type { App } from "@slack/bolt";
 import { z } from "zod";
-import type { AppDeps } from "../../platform/deps";
+import { dbOf, type AppDeps } from "../../platform/deps";
 import { decideAdminAction } from "../../kernel/access";
 import { decideExport, describePeriod, exportFilename, PERIOD_EXAMPLES } from "./export-rules";
 import { assertAllowed, FieldErrors, UserError } from "../../platform/errors";
@@ -31,7 +31,7 @@ const metadataSchema = z.object({ baseVersion: z.coerce.number().int().default(0
 const who = (ctx: SubcommandContext) => ({ userId: ctx.args.command.user_id, teamId: ctx.args.command.team_id });
 
 export function attributionAdminSubcommands(deps: AppDeps): Subcommand[] {
-  const prisma = deps.db.prisma;
+  const db = dbOf(deps);
 
   const config: Subcommand = {
     name: "config",
@@ -54,14 +54,14 @@ export function attributionAdminSubcommands(deps: AppDeps): Subcommand[] {
       const actor = await resolveActor(deps, ctx.args.client, who(ctx));
       if (verb === "show") {
         if (actor.kind === "stranger") assertAllowed(decideAdminAction(actor, "program.configure", deps.config.admins));
-        const [current, counts] = await Promise.all([currentAttributionConfig(prisma), dealsByConfigVersion(prisma)]);
+        const [current, counts] = await Promise.all([currentAttributionConfig(db), dealsByConfigVersion(db)]);
         await ctx.args.ack({ response_type: "ephemeral", text: renderConfigSummary(current, counts) });
         return;
       }
       assertAllowed(decideAdminAction(actor, "program.configure", deps.config.admins));
       // The trigger expires 3 s after the command: ack, then open at once.
       await ctx.args.ack();
-      const [current, counts] = await Promise.all([currentAttributionConfig(prisma), dealsByConfigVersion(prisma)]);
+      const [current, counts] = await Promise.all([currentAttributionConfig(db), dealsByConfigVersion(db)]);
       await slackOut(ctx.args.client).openView({ trigger_id: ctx.args.command.trigger_id, view: buildAttributionConfigModal(current, counts) });
     },
   };
@@ -87,7 +87,7 @@ export function attributionAdminSubcommands(deps: AppDeps): Subcommand[] {
       assertAllowed(decideExport(actor));
       // Parse the period before answering, so a typo is the answer; the query and upload follow the ack.
       const now = deps.clock.now();
-      const exp = await buildAttributionExport(prisma, { period: periodWords.join(" "), now, fallbackTimezone: deps.config.timezone });
+      const exp = await buildAttributionExport(db, { period: periodWords.join(" "), now, fallbackTimezone: deps.config.timezone });
       if (exp.rows.length === 0) {
         await ctx.args.ack({
           response_type: "ephemeral",
@@ -113,7 +113,7 @@ export function attributionAdminSubcommands(deps: AppDeps): Subcommand[] {
           "One row per organization per deal, from the deal's latest attribution record computed in the period. " +
           "Pay the rows with `payable` = yes; our own organization's credit is reported, never paid.",
       });
-      await auditExport(prisma, { actor: userId, period: exp.period, rows: exp.rows.length, deals: exp.deals, via: "slack", now });
+      await auditExport(db, { actor: userId, period: exp.period, rows: exp.rows.length, deals: exp.deals, via: "slack", now });
     },
   };
 
@@ -136,14 +136,14 @@ export function registerAttributionConfigListeners(app: App, deps: AppDeps, ctx:
       const form = readAttributionConfigForm(values, Math.max(1, meta.baseVersion));
       if (!form.ok) throw new FieldErrors(form.errors);
 
-      const result = await saveAttributionConfig(deps.db.prisma, { config: form.config, baseVersion: meta.baseVersion, actor: user.id, now: deps.clock.now() });
+      const result = await saveAttributionConfig(dbOf(deps), { config: form.config, baseVersion: meta.baseVersion, actor: user.id, now: deps.clock.now() });
       if (result.kind === "conflict") {
         throw new UserError(
           `Version ${result.currentVersion} was saved (by ${result.createdBy}) while this editor was open, so nothing was saved. Cancel, then run \`/cosell config attribution\` again to start from version ${result.currentVersion}.`,
           firstBlock,
         );
       }
-      const counts = await dealsByConfigVersion(deps.db.prisma);
+      const counts = await dealsByConfigVersion(dbOf(deps));
       await ack(toSlack({ response_action: "update" as const, view: buildConfigResultView(result, counts) }));
     }),
   );

@@ -7,6 +7,7 @@ import { touchpointLabel } from "../touchpoints/rules";
 import { ATTRIBUTION_CONFIG_BLOCK as B, CALLBACK, INPUT } from "../../platform/slack/ids";
 import { slackDate } from "../../platform/slack/format";
 import { joinMrkdwn, mention, mrkdwn, type SafeBlock, type SafeModalView, type SlackText } from "../../platform/slack/mrkdwn";
+import { modalView } from "../../platform/slack/inputs";
 
 // The attribution config editor (an admin's modal), reading it back, and the plain-text
 // summary of a version. Pure: plain data in, Block Kit out.
@@ -111,15 +112,10 @@ export function buildAttributionConfigModal(current: ConfigInfo, counts: readonl
       },
     },
   );
-  return {
-    type: "modal",
-    callback_id: CALLBACK.attributionConfig,
-    title: { type: "plain_text", text: "Attribution config" },
-    submit: { type: "plain_text", text: "Save new version" },
-    close: { type: "plain_text", text: "Cancel" },
-    private_metadata: JSON.stringify({ baseVersion: c.version }),
+  return modalView(
+    { callbackId: CALLBACK.attributionConfig, title: "Attribution config", submit: "Save new version", metadata: { baseVersion: c.version } },
     blocks,
-  };
+  );
 }
 
 /** Block ids of every input, in order (the first one takes errors that belong nowhere else). */
@@ -224,22 +220,16 @@ export function buildConfigResultView(
     r.kind === "saved"
       ? mrkdwn`Saved *version ${r.version}* of the attribution config (was v${r.previousVersion}). Deals registered from now on use it.\n\n*Changes*\n${r.changes.map((x) => `• ${x}`).join("\n")}`
       : mrkdwn`Nothing changed: the values are the same as *version ${r.version}*, so no new version was made.`;
-  return {
-    type: "modal",
-    callback_id: `${CALLBACK.attributionConfig}_done`,
-    title: { type: "plain_text", text: "Attribution config" },
-    close: { type: "plain_text", text: "Done" },
-    blocks: [
-      { type: "section", text: { type: "mrkdwn", text } },
-      {
-        type: "context",
-        elements: [
-          {
-            type: "mrkdwn",
-            text: mrkdwn`Existing deals keep the config version they were registered with (${versionsLine(counts)}), and every attribution record keeps the version it used — a recompute uses the deal's own version too.`,
-          },
-        ],
-      },
-    ],
-  };
+  return modalView({ callbackId: `${CALLBACK.attributionConfig}_done`, title: "Attribution config", close: "Done" }, [
+    { type: "section", text: { type: "mrkdwn", text } },
+    {
+      type: "context",
+      elements: [
+        {
+          type: "mrkdwn",
+          text: mrkdwn`Existing deals keep the config version they were registered with (${versionsLine(counts)}), and every attribution record keeps the version it used — a recompute uses the deal's own version too.`,
+        },
+      ],
+    },
+  ]);
 }

@@ -1,5 +1,7 @@
+import { z } from "zod";
 import type { Prisma, PrismaClient } from "../../generated/prisma/client";
 import type { Tx } from "../../platform/db/client";
+import { programRepo } from "../../platform/repos/program-repo";
 import { validateAttributionConfig, type AttributionConfig } from "./engine";
 import { configChanges } from "./config-rules";
 import { UserError } from "../../platform/errors";
@@ -16,12 +18,25 @@ export interface CurrentConfig {
 }
 
 export async function currentAttributionConfig(db: Tx): Promise<CurrentConfig> {
-  const program = await db.program.findUniqueOrThrow({ where: { id: 1 }, select: { attributionVersion: true } });
+  const program = await programRepo(db).get();
   const row = await db.attributionConfigVersion.findUniqueOrThrow({
     where: { version: program.attributionVersion },
     select: { createdBy: true, createdAt: true },
   });
   return { config: await configVersion(db, program.attributionVersion), ...row };
+}
+
+const currencySchema = z.object({ currency: z.string() });
+
+/**
+ * The currency of the attribution config in force (what amounts default to), "USD" when the
+ * program or its config is missing.
+ */
+export async function programCurrency(db: Tx): Promise<string> {
+  const program = await programRepo(db).find();
+  const row = program ? await db.attributionConfigVersion.findUnique({ where: { version: program.attributionVersion }, select: { config: true } }) : null;
+  const parsed = currencySchema.safeParse(row?.config);
+  return parsed.success ? parsed.data.currency : "USD";
 }
 
 /** How many deals were registered under each config version (what a change will not touch). */
@@ -60,7 +75,7 @@ export async function saveAttributionConfig(
   if (!checked.ok) throw new UserError(`The attribution config was not saved: ${checked.errors.map((e) => e.message).join("; ")}`);
   try {
     return await prisma.$transaction(async (tx) => {
-      const program = await tx.program.findUniqueOrThrow({ where: { id: 1 }, select: { attributionVersion: true } });
+      const program = await programRepo(tx).get();
       const current = await configVersion(tx, program.attributionVersion);
       const changes = configChanges(current, checked.config);
       // A double-clicked submit (or a second admin saving the same values) lands here too.

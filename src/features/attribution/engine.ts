@@ -13,26 +13,20 @@
 
 import { compareTieBreak, formatBp, formatMoney, largestRemainderWithDetail, type RemainderWeight } from "../../kernel/money";
 
-export const ROLES = ["SOURCING", "SELLING", "TECHNICAL_VALIDATION", "IMPLEMENTATION", "INFLUENCE"] as const;
-export type Role = (typeof ROLES)[number];
-
-export const TOUCHPOINT_TYPES = ["MEETING", "DEMO", "EMAIL", "PROPOSAL_REVIEW", "INTRO", "INTEGRATION_MENTION", "EXEC_ALIGNMENT", "POC", "OTHER"] as const;
-export type TouchpointType = (typeof TOUCHPOINT_TYPES)[number];
-
-export type CoSellModel = "SELL_WITH" | "SELL_THROUGH" | "SELL_TO";
-export type AttributionModel = "ROLE_SPLIT" | "SELL_THROUGH" | "SELL_TO" | "SOURCE_WINS" | "INFLUENCE";
-
-export const CO_SELL_MODELS: readonly CoSellModel[] = ["SELL_WITH", "SELL_THROUGH", "SELL_TO"];
-export const ATTRIBUTION_MODELS: readonly AttributionModel[] = ["ROLE_SPLIT", "SELL_THROUGH", "SELL_TO", "SOURCE_WINS", "INFLUENCE"];
-
-/** Names shown to people. */
-export const MODEL_LABELS: Record<AttributionModel, string> = {
-  ROLE_SPLIT: "Role Split",
-  SELL_THROUGH: "Sell-through",
-  SELL_TO: "Sell-to",
-  SOURCE_WINS: "Source Wins",
-  INFLUENCE: "Influence",
-};
+// The deal vocabulary lives in the kernel; re-exported here for the engine's callers.
+export { ATTRIBUTION_MODELS, CO_SELL_MODELS, MODEL_LABELS, ROLES, TOUCHPOINT_TYPES } from "../../kernel/vocabulary";
+export type { AttributionModel, CoSellModel, Role, TouchpointType } from "../../kernel/vocabulary";
+import {
+  ATTRIBUTION_MODELS,
+  CO_SELL_MODELS,
+  MODEL_LABELS,
+  ROLES,
+  TOUCHPOINT_TYPES,
+  type AttributionModel,
+  type CoSellModel,
+  type Role,
+  type TouchpointType,
+} from "../../kernel/vocabulary";
 
 const CO_SELL_LABELS: Record<CoSellModel, string> = {
   SELL_WITH: "sell-with",
@@ -99,7 +93,7 @@ export interface AttributionInput {
   touchpoints: { orgId: string; type: TouchpointType; count: number }[];
 }
 
-export interface OrgCredit {
+interface OrgCredit {
   orgId: string;
   orgName: string;
   internal: boolean;
@@ -108,7 +102,7 @@ export interface OrgCredit {
   weightedTouchpoints: number;
 }
 
-export interface Payout {
+interface Payout {
   orgId: string;
   orgName: string;
   amountMinor: number;

@@ -53,13 +53,13 @@ function periodOf(y: number, m0: number, months: number, kind: Period["kind"], l
   };
 }
 
-export function quarterPeriod(y: number, q: number, timezone: string): Period {
+function quarterPeriod(y: number, q: number, timezone: string): Period {
   return periodOf(y, (q - 1) * 3 + 1, 3, "quarter", `${y}-Q${q}`, timezone);
 }
-export function monthPeriod(y: number, m: number, timezone: string): Period {
+function monthPeriod(y: number, m: number, timezone: string): Period {
   return periodOf(y, m, 1, "month", `${y}-${pad(m)}`, timezone);
 }
-export function yearPeriod(y: number, timezone: string): Period {
+function yearPeriod(y: number, timezone: string): Period {
   return periodOf(y, 1, 12, "year", String(y), timezone);
 }
 
@@ -264,7 +264,7 @@ export function toCsv(rows: readonly (readonly string[])[]): string {
   return `${rows.map((r) => r.map(csvField).join(",")).join("\r\n")}\r\n`;
 }
 
-export function exportRowCells(r: ExportRow): string[] {
+function exportRowCells(r: ExportRow): string[] {
   return [
     formatDealRef(r.dealRef),
     neutralizeFormula(r.accountName),

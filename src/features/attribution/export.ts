@@ -1,4 +1,5 @@
 import type { Tx } from "../../platform/db/client";
+import { programRepo } from "../../platform/repos/program-repo";
 import type { AttributionResult } from "./engine";
 import { buildAttributionCsv, parsePeriod, rowsFromRecord, type ExportRow, type Period } from "./export-rules";
 import { UserError } from "../../platform/errors";
@@ -15,9 +16,8 @@ export interface AttributionExport {
 }
 
 /** The program's timezone (Program.timezone), or the fallback when the program row is missing. */
-export async function programTimezone(db: Tx, fallback = "UTC"): Promise<string> {
-  const program = await db.program.findUnique({ where: { id: 1 }, select: { timezone: true } });
-  return program?.timezone ?? fallback;
+async function programTimezone(db: Tx, fallback = "UTC"): Promise<string> {
+  return programRepo(db).timezone(fallback);
 }
 
 /**
@@ -25,7 +25,7 @@ export async function programTimezone(db: Tx, fallback = "UTC"): Promise<string>
  * a deal closed in the period gives its record; a deal recomputed in the period gives the
  * recompute (seq 2, 3 …), even when it was first closed in an earlier period.
  */
-export async function latestRecordsInPeriod(db: Tx, period: Pick<Period, "start" | "end">) {
+async function latestRecordsInPeriod(db: Tx, period: Pick<Period, "start" | "end">) {
   const records = await db.attributionRecord.findMany({
     where: { computedAt: { gte: period.start, lt: period.end } },
     orderBy: [{ dealId: "asc" }, { seq: "desc" }],
@@ -44,7 +44,7 @@ export async function latestRecordsInPeriod(db: Tx, period: Pick<Period, "start"
   return [...latest.values()].sort((a, b) => a.computedAt.getTime() - b.computedAt.getTime() || a.deal.ref - b.deal.ref);
 }
 
-export async function exportRowsForPeriod(db: Tx, period: Period): Promise<{ rows: ExportRow[]; deals: number }> {
+async function exportRowsForPeriod(db: Tx, period: Period): Promise<{ rows: ExportRow[]; deals: number }> {
   const records = await latestRecordsInPeriod(db, period);
   const rows = records.flatMap((r) =>
     rowsFromRecord({

@@ -1,30 +1,31 @@
 import type { App } from "@slack/bolt";
 import type { WebClient } from "@slack/web-api";
-import type { AppDeps } from "../../platform/deps";
+import { dbOf, type AppDeps } from "../../platform/deps";
 import { decideDealAction, type Actor } from "../../kernel/access";
 import { formatDealRef, parseDealRef } from "../../kernel/registration";
 import { assertAllowed, UserError } from "../../platform/errors";
-import { loadReceipt, previewAttribution } from "./records";
+import { latestRecordId, loadReceipt, previewAttribution } from "./records";
 import { renderAttributionMath, type ReceiptData } from "./receipt";
 import type { Subcommand } from "../../platform/slack/commands";
 import { ACTION } from "../../platform/slack/ids";
 import { resolveActor, type Who } from "../../platform/slack/identity";
 import { actionListener, type ListenerContext } from "../../platform/slack/listener";
 import { authorizeDeal } from "../deals/guard";
-import { runRecompute } from "../disputes/listener";
+import { runRecompute } from "../disputes/api";
 import { reply } from "../../platform/slack/send";
+import { pairingRepo } from "../../platform/repos/pairing-repo";
 
 const viewerOf = (actor: Actor) => (actor.kind === "partner" ? { kind: "partner" as const, orgId: actor.orgId } : { kind: "internal" as const });
 
 /** The latest stored record, or (before close, or with preview) a computation from the current roles and touchpoints. */
 async function attributionFor(deps: AppDeps, client: WebClient, who: Who, deal: { id: string } | { ref: number }, preview: boolean) {
   const { actor, deal: view } = await authorizeDeal(deps, client, who, deal, "deal.attribution");
-  const prisma = deps.db.prisma;
-  const latest = preview ? null : await prisma.attributionRecord.findFirst({ where: { dealId: view.id }, orderBy: { seq: "desc" }, select: { id: true } });
+  const db = dbOf(deps);
+  const latest = preview ? null : await latestRecordId(db, view.id);
   let data: ReceiptData;
-  if (latest) data = await loadReceipt(prisma, latest.id);
+  if (latest) data = await loadReceipt(db, latest);
   else {
-    const result = await previewAttribution(prisma, view.id);
+    const result = await previewAttribution(db, view.id);
     data = {
       recordId: "",
       seq: 0,
@@ -85,15 +86,9 @@ export function registerAttributionListeners(app: App, deps: AppDeps, ctx: Liste
     actionListener(ctx, async ({ body, action, client, respond }) => {
       const b = body as { user: { id: string; team_id?: string } };
       const actor = await resolveActor(deps, client, { userId: b.user.id, teamId: b.user.team_id });
-      const data = await loadReceipt(deps.db.prisma, (action as { value?: string }).value ?? "");
-      const members = await deps.db.prisma.pairingMember.findMany({ where: { pairingId: data.pairingId }, select: { orgId: true } });
-      assertAllowed(
-        decideDealAction(
-          actor,
-          "deal.attribution",
-          members.map((m) => m.orgId),
-        ),
-      );
+      const data = await loadReceipt(dbOf(deps), (action as { value?: string }).value ?? "");
+      const memberOrgIds = await pairingRepo(dbOf(deps)).memberOrgIds(data.pairingId);
+      assertAllowed(decideDealAction(actor, "deal.attribution", memberOrgIds));
       await reply(respond, { response_type: "ephemeral", replace_original: false, ...renderAttributionMath(data, viewerOf(actor)) });
     }),
   );

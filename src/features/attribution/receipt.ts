@@ -108,6 +108,6 @@ export function renderAttributionMath(
 const ROLE_NAME = new RegExp(`\\b(${ROLES.join("|")})\\b`, "g");
 
 /** Steps are stored as computed (older records name roles by their enum); people read role words. */
-export function humanizeStep(step: string): string {
+function humanizeStep(step: string): string {
   return step.replace(ROLE_NAME, (r) => roleWord(r as Role));
 }

@@ -7,7 +7,7 @@ import { NotFound } from "../../platform/errors";
 // adds a record with the next seq; nothing is ever updated.
 
 /** The inputs as of now: current roles and touchpoints, the amount, the registration's config version. */
-export async function attributionInputs(db: Tx, dealId: string): Promise<{ input: AttributionInput; configVersion: number }> {
+async function attributionInputs(db: Tx, dealId: string): Promise<{ input: AttributionInput; configVersion: number }> {
   const deal = await db.deal.findUniqueOrThrow({
     where: { id: dealId },
     include: { participants: { include: { org: { select: { name: true, kind: true } } } } },
@@ -59,6 +59,12 @@ export async function recordAttribution(tx: Tx, dealId: string, by: { computedBy
       reason: by.reason,
     },
   });
+}
+
+/** The id of the deal's latest attribution record, or null before its first. */
+export async function latestRecordId(db: Tx, dealId: string): Promise<string | null> {
+  const latest = await db.attributionRecord.findFirst({ where: { dealId }, orderBy: { seq: "desc" }, select: { id: true } });
+  return latest?.id ?? null;
 }
 
 /** A stored record as the receipt and "See my numbers" render it. */

@@ -1,4 +1,5 @@
-import type { AppDeps } from "../../platform/deps";
+import { parseUserMention } from "../../platform/slack/command-text";
+import { dbOf, type AppDeps } from "../../platform/deps";
 import { decideDealAction, type Actor } from "../../kernel/access";
 import { parseDealRef } from "../../kernel/registration";
 import { CLOSED_STAGES, OPEN_STAGES, parseStage, STAGES, stageLabel, type Stage } from "../../kernel/stages";
@@ -10,6 +11,7 @@ import type { Subcommand, SubcommandContext } from "../../platform/slack/command
 import { resolveActor } from "../../platform/slack/identity";
 import { authorizeDeal } from "./guard";
 import { mention, mrkdwn } from "../../platform/slack/mrkdwn";
+import { pairingRepo } from "../../platform/repos/pairing-repo";
 
 // `/cosell list [stage] [@owner|mine]` and `/cosell show CS-12`: read-only, fast, answered
 // ephemerally in the ack. Listeners stay thin: parse → authorize → query → render.
@@ -19,7 +21,7 @@ const USAGE = {
   show: "/cosell show CS-12",
 } as const;
 
-export interface ListArgs {
+interface ListArgs {
   stages: readonly Stage[];
   /** how the stage filter reads in a title: "open deals", "closed deals", "deals in Proposal" */
   stagesNoun: string;
@@ -29,14 +31,8 @@ export interface ListArgs {
   mine: boolean;
 }
 
-/** `<@U123|name>` or `<@U123>` (how Slack sends a picked person in command text) → U123. */
-export function parseUserMention(word: string): string | undefined {
-  const m = word.trim().match(/^<@([UW][A-Z0-9_]+)(?:\|[^>]*)?>$/i);
-  return m ? m[1]!.toUpperCase() : undefined;
-}
-
 /** Reads the words after `list`: a stage phrase (possibly several words), a person, `mine`. */
-export function parseListArgs(words: readonly string[]): ListArgs {
+function parseListArgs(words: readonly string[]): ListArgs {
   let ownerUserId: string | undefined;
   let mine = false;
   const stageWords: string[] = [];
@@ -80,13 +76,10 @@ async function runList(ctx: SubcommandContext): Promise<void> {
   const { args, deps } = ctx;
   const parsed = parseListArgs(ctx.words);
   const actor = await actorOf(ctx);
-  const prisma = deps.db.prisma;
+  const db = dbOf(deps);
   const userId = args.command.user_id;
 
-  const pairing = await prisma.pairing.findUnique({
-    where: { channelId: args.command.channel_id },
-    select: { id: true, name: true, members: { select: { orgId: true } } },
-  });
+  const pairing = await pairingRepo(db).forChannel(args.command.channel_id);
   const filter: DealListFilter = { stages: parsed.stages, ownerUserId: parsed.ownerUserId, limit: LIST_MAX_ROWS };
   if (actor.kind === "partner") filter.memberOrgId = actor.orgId; // never another pairing's deals
   let mine = parsed.mine;
@@ -95,7 +88,7 @@ async function runList(ctx: SubcommandContext): Promise<void> {
       !decideDealAction(
         actor,
         "deal.view",
-        pairing.members.map((m) => m.orgId),
+        pairing.orgs.map((o) => o.id),
       ).allowed
     ) {
       throw new AccessDenied("This channel's pairing doesn't include your organization, so its deals aren't listed for you.");
@@ -107,7 +100,7 @@ async function runList(ctx: SubcommandContext): Promise<void> {
   if (mine) filter.involvingUserId = userId;
 
   const title = mrkdwn`${capitalize(`${mine ? "your " : ""}${parsed.stagesNoun}`)}${parsed.ownerUserId ? mrkdwn` of ${mention(parsed.ownerUserId)}` : ""}${pairing ? ` — ${pairing.name}` : ""}`;
-  const [rows, total] = await Promise.all([listDeals(prisma, filter), countDeals(prisma, filter)]);
+  const [rows, total] = await Promise.all([listDeals(db, filter), countDeals(db, filter)]);
 
   const hints: string[] = [];
   if (parsed.stages !== STAGES) hints.push("`/cosell list all` includes every stage");
@@ -124,10 +117,9 @@ async function runShow(ctx: SubcommandContext): Promise<void> {
   if (!word) throw new UserError(`Which deal? Usage: \`${USAGE.show}\``);
   const ref = parseDealRef(word);
   if (ref === null) throw new UserError(`"${word}" is not a deal reference: use CS-12 (or just 12). Usage: \`${USAGE.show}\``);
-  const prisma = deps.db.prisma;
   // A partner person sees only deals of their own pairings; unknown and not-theirs read the same.
   const { actor, deal: view } = await authorizeDeal(deps, args.client, { userId: args.command.user_id, teamId: args.command.team_id }, { ref }, "deal.view");
-  const history = await dealHistory(prisma, view.id);
+  const history = await dealHistory(dbOf(deps), view.id);
   const card = renderDealCard(view, { audience: actor.kind === "internal" ? "internal" : "channel", now: deps.clock.now() });
   await args.ack({ response_type: "ephemeral", text: card.text, blocks: [...card.blocks, ...renderDealHistory(history)] });
 }

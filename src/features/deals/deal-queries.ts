@@ -1,4 +1,5 @@
 import type { Tx } from "../../platform/db/client";
+import { withMember } from "../../platform/repos/pairing-repo";
 import type { TouchpointType } from "../attribution/engine";
 import type { Stage } from "../../kernel/stages";
 import type { Prisma } from "../../generated/prisma/client";
@@ -38,10 +39,10 @@ export interface DealListRow {
   openAskCount: number;
 }
 
-export function dealListWhere(f: DealListFilter): Prisma.DealWhereInput {
+function dealListWhere(f: DealListFilter): Prisma.DealWhereInput {
   const and: Prisma.DealWhereInput[] = [{ stage: { in: [...f.stages] } }];
   if (f.pairingId !== undefined) and.push({ pairingId: f.pairingId });
-  if (f.memberOrgId !== undefined) and.push({ pairing: { members: { some: { orgId: f.memberOrgId } } } });
+  if (f.memberOrgId !== undefined) and.push({ pairing: withMember(f.memberOrgId) });
   if (f.involvingUserId !== undefined) {
     const u = f.involvingUserId;
     and.push({ OR: [{ registeredBy: u }, { relationshipOwnerUserId: u }, { asks: { some: { ownerUserId: u, status: "OPEN" } } }] });
@@ -95,7 +96,7 @@ export function countDeals(db: Tx, filter: DealListFilter): Promise<number> {
   return db.deal.count({ where: dealListWhere(filter) });
 }
 
-export interface StageChangeRow {
+interface StageChangeRow {
   fromStage: Stage | null;
   toStage: Stage;
   changedBy: string;
@@ -103,7 +104,7 @@ export interface StageChangeRow {
   reopen: boolean;
 }
 
-export interface TouchpointRow {
+interface TouchpointRow {
   type: TouchpointType;
   orgName: string;
   userId: string;
@@ -140,4 +141,10 @@ export async function dealHistory(db: Tx, dealId: string, limit = 5): Promise<De
     stageChanges: d.stageChanges.map((s) => ({ fromStage: s.fromStage, toStage: s.toStage, changedBy: s.changedBy, changedAt: s.changedAt, reopen: s.reopen })),
     touchpoints: d.touchpoints.map((t) => ({ type: t.type, orgName: t.org.name, userId: t.userId, occurredAt: t.occurredAt, note: t.note })),
   };
+}
+
+/** The id of the deal with this reference (CS-12 → 12), or null. */
+export async function dealIdByRef(db: Tx, ref: number): Promise<string | null> {
+  const deal = await db.deal.findUnique({ where: { ref }, select: { id: true } });
+  return deal?.id ?? null;
 }

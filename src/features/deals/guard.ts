@@ -34,6 +34,6 @@ export async function authorizeDeal(
 }
 
 /** The same words whether the deal does not exist or belongs to other pairings. */
-export function notVisible(ref: number, blockId?: string): NotFound {
+function notVisible(ref: number, blockId?: string): NotFound {
   return new NotFound(`There is no deal ${formatDealRef(ref)} among your organization's co-sell deals.`, blockId);
 }

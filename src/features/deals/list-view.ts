@@ -2,7 +2,7 @@ import type { TouchpointType } from "../attribution/engine";
 import type { DealHistory, DealListRow } from "./deal-queries";
 import { truncate } from "../../platform/slack/command-text";
 import { formatDealRef, formatMoney, mention, slackDate, STAGE_EMOJI, stageLabel } from "../../platform/slack/format";
-import { joinMrkdwn, mrkdwn, truncateMrkdwn, type SafeBlock, type SafeMessage, type SlackText } from "../../platform/slack/mrkdwn";
+import { joinMrkdwn, MAX_SECTION_TEXT, mrkdwn, packLines, truncateMrkdwn, type SafeBlock, type SafeMessage, type SlackText } from "../../platform/slack/mrkdwn";
 
 // `/cosell list` and the history under `/cosell show`. Pure: plain rows in, Block Kit out.
 
@@ -10,34 +10,17 @@ import { joinMrkdwn, mrkdwn, truncateMrkdwn, type SafeBlock, type SafeMessage, t
 export const LIST_MAX_ROWS = 40;
 /** Slack's limits for one message. */
 export const MAX_BLOCKS = 50;
-export const MAX_SECTION_TEXT = 3000;
+export { MAX_SECTION_TEXT } from "../../platform/slack/mrkdwn";
 const MAX_TITLE = 300;
 const TITLE_CHARS = 80;
 const ACCOUNT_CHARS = 60;
 const NOTE_CHARS = 140;
 
 /** One line per deal: `🔎 *CS-12* · title — account · $48,000.00 · Discovery · close 2027-01-31 · 2 open asks`. */
-export function dealLine(d: DealListRow): SlackText {
+function dealLine(d: DealListRow): SlackText {
   const asks = d.openAskCount > 0 ? ` · ${d.openAskCount} open ask${d.openAskCount === 1 ? "" : "s"}` : "";
   // Truncate before escaping, so an entity (&amp;) is never cut in half.
   return mrkdwn`${STAGE_EMOJI[d.stage]} *${formatDealRef(d.ref)}* · ${truncate(d.title, TITLE_CHARS)} — ${truncate(d.accountName, ACCOUNT_CHARS)} · ${formatMoney(d.amountMinor, d.currency)} · ${stageLabel(d.stage)} · close ${d.expectedCloseDate}${asks}`;
-}
-
-/** Packs lines into as few section texts as fit Slack's 3,000 characters each. */
-export function packLines(lines: readonly SlackText[], max = MAX_SECTION_TEXT): SlackText[] {
-  const out: SlackText[] = [];
-  let current: SlackText | null = null;
-  for (const raw of lines) {
-    const line = truncateMrkdwn(raw, max);
-    if (current === null) current = line;
-    else if (current.length + 1 + line.length <= max) current = joinMrkdwn([current, line]);
-    else {
-      out.push(current);
-      current = line;
-    }
-  }
-  if (current !== null) out.push(current);
-  return out;
 }
 
 export interface DealListOptions {
@@ -80,7 +63,7 @@ const TOUCHPOINT_WORDS: Record<TouchpointType, string> = {
   OTHER: "Other",
 };
 
-export function touchpointWord(type: TouchpointType): string {
+function touchpointWord(type: TouchpointType): string {
   return TOUCHPOINT_WORDS[type];
 }
 

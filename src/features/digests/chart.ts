@@ -20,7 +20,7 @@ export interface DigestChartData {
 }
 
 /** How many pairings the ranking chart shows (the digest text lists them all). */
-export const CHART_PAIRINGS = 12;
+const CHART_PAIRINGS = 12;
 
 /** The chart's data from the program metrics (small and JSON-safe: stored with the job run for retries). */
 export function chartDataFromMetrics(m: ProgramMetrics, title: string): DigestChartData {
@@ -55,7 +55,7 @@ export function chartFontFiles(): string[] {
 }
 
 /** The vega-lite spec: pipeline by stage on top, the pairing ranking below. */
-export function digestChartSpec(data: DigestChartData): Record<string, unknown> {
+function digestChartSpec(data: DigestChartData): Record<string, unknown> {
   const money = { format: ",.0f" };
   return {
     $schema: "https://vega.github.io/schema/vega-lite/v6.json",

@@ -1,12 +1,12 @@
-import type { AppDeps } from "../../platform/deps";
-import { decideDealAction, type Actor } from "../../kernel/access";
+import { dbOf, type AppDeps } from "../../platform/deps";
+import { decideDealAction } from "../../kernel/access";
 import { nextSlot } from "./schedule";
 import { AccessDenied, assertAllowed, UserError } from "../../platform/errors";
 import { loadDigestProgram, loadManagerDigest, loadPairingDigests, matchPairing, trailingWeek } from "./load";
 import { localDateTime, renderManagerDigest, renderPairingDigest, type DigestMessage } from "./render";
 import type { Subcommand } from "../../platform/slack/commands";
 import { resolveActor } from "../../platform/slack/identity";
-import type { Tx } from "../../platform/db/client";
+import { pairingRepo, type PairingRecord } from "../../platform/repos/pairing-repo";
 import { reply } from "../../platform/slack/send";
 import { channelLink, mrkdwn, type SlackText } from "../../platform/slack/mrkdwn";
 
@@ -20,21 +20,6 @@ import { channelLink, mrkdwn, type SlackText } from "../../platform/slack/mrkdwn
 
 const USAGE = '/cosell digest ["pairing name"]';
 const MAX_RESPONSES = 5;
-
-interface PairingRow {
-  id: string;
-  name: string;
-  channelId: string;
-  members: { orgId: string }[];
-}
-
-async function pairingsVisibleTo(db: Tx, actor: Actor): Promise<PairingRow[]> {
-  return db.pairing.findMany({
-    where: actor.kind === "partner" ? { members: { some: { orgId: actor.orgId } } } : {},
-    select: { id: true, name: true, channelId: true, members: { select: { orgId: true } } },
-    orderBy: { name: "asc" },
-  });
-}
 
 function withNote(msgs: DigestMessage[], note: SlackText): DigestMessage[] {
   const [first, ...rest] = msgs;
@@ -61,16 +46,17 @@ export function digestSubcommand(deps: AppDeps): Subcommand {
       await args.ack();
       const actor = await resolveActor(deps, args.client, { userId: args.command.user_id, teamId: args.command.team_id });
       if (actor.kind === "stranger") assertAllowed(decideDealAction(actor, "deal.view", []));
-      const prisma = deps.db.prisma;
+      const db = dbOf(deps);
+      const pairings = pairingRepo(db);
       const now = deps.clock.now();
-      const program = await loadDigestProgram(prisma, deps.config.timezone);
+      const program = await loadDigestProgram(db, deps.config.timezone);
       const window = trailingWeek(now);
       const next = nextSlot(now, { timezone: program.timezone, weekday: program.digestWeekday, hour: program.digestHour });
       const name = words.join(" ").trim();
 
-      let pairing: PairingRow | null = null;
+      let pairing: PairingRecord | null = null;
       if (name) {
-        const visible = await pairingsVisibleTo(prisma, actor);
+        const visible = await pairings.visibleTo(actor);
         const found = matchPairing(visible, name);
         if (!found) {
           throw new UserError(
@@ -82,22 +68,19 @@ export function digestSubcommand(deps: AppDeps): Subcommand {
         if ("ambiguous" in found) throw new UserError(`"${name}" could be ${found.ambiguous.map((p) => `*${p.name}*`).join(" or ")}; give more of the name.`);
         pairing = found;
       } else {
-        pairing = await prisma.pairing.findUnique({
-          where: { channelId: args.command.channel_id },
-          select: { id: true, name: true, channelId: true, members: { select: { orgId: true } } },
-        });
+        pairing = await pairings.forChannel(args.command.channel_id);
         if (
           pairing &&
           !decideDealAction(
             actor,
             "deal.view",
-            pairing.members.map((m) => m.orgId),
+            pairing.orgs.map((o) => o.id),
           ).allowed
         ) {
           throw new AccessDenied("This channel's pairing doesn't include your organization, so its digest isn't shown to you.");
         }
         if (!pairing && actor.kind === "partner") {
-          const mine = await pairingsVisibleTo(prisma, actor);
+          const mine = await pairings.visibleTo(actor);
           if (mine.length === 1) pairing = mine[0]!;
           else {
             throw new UserError(
@@ -112,14 +95,14 @@ export function digestSubcommand(deps: AppDeps): Subcommand {
       let msgs: DigestMessage[];
       const when = `posted every week on ${["", "Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday"][program.digestWeekday]} at ${String(program.digestHour).padStart(2, "0")}:00 (${program.timezone}); next ${localDateTime(next.at, program.timezone)}`;
       if (pairing) {
-        const [data] = await loadPairingDigests(prisma, { now, window, timezone: program.timezone, pairingIds: [pairing.id] });
+        const [data] = await loadPairingDigests(db, { now, window, timezone: program.timezone, pairingIds: [pairing.id] });
         if (!data) throw new UserError("That pairing no longer exists.");
         msgs = withNote(
           renderPairingDigest(data),
           mrkdwn`👀 Preview of the last 7 days, only you see it. The digest is ${when}, in ${channelLink(pairing.channelId)}.`,
         );
       } else {
-        const data = await loadManagerDigest(prisma, { now, window, fallbackTimezone: program.timezone });
+        const data = await loadManagerDigest(db, { now, window, fallbackTimezone: program.timezone });
         msgs = withNote(
           renderManagerDigest(data),
           mrkdwn`👀 Preview of the last 7 days, only you see it. The manager digest is ${when}, ${program.managerChannelId ? mrkdwn`in ${channelLink(program.managerChannelId)} (or to the admins by DM if that channel is shared with another organization)` : "to the admins by DM"}.`,

@@ -4,7 +4,7 @@ import type { Prisma } from "../../generated/prisma/client";
 import { chartDataFromMetrics, renderDigestChart, type DigestChartData } from "./chart";
 import { dueSlot, previousSlot, type DigestSlot } from "./schedule";
 import { renderManagerDigest, renderPairingDigest, type DigestMessage } from "./render";
-import { toSlack } from "../../platform/slack/mrkdwn";
+import { storedIntent } from "../../platform/outbox/intents";
 import { loadDigestProgram, loadManagerDigest, loadPairingDigests, type DigestProgram } from "./load";
 
 // The weekly digests: one standup digest per pairing into its channel, and one manager digest
@@ -33,7 +33,7 @@ import { loadDigestProgram, loadManagerDigest, loadPairingDigests, type DigestPr
 
 export const PAIRING_DIGEST_JOB = "pairing-digest";
 export const MANAGER_DIGEST_JOB = "manager-digest";
-export const CHART_MAX_ATTEMPTS = 10;
+const CHART_MAX_ATTEMPTS = 10;
 const CHART_LEASE_MS = 5 * 60_000;
 const DAY_MS = 86_400_000;
 
@@ -85,9 +85,9 @@ export function digestClient(deps: Pick<AppDeps, "config" | "logger">): WebClien
   });
 }
 
-export const pairingPeriodKey = (pairingId: string, week: string) => `${pairingId}:${week}`;
-export const digestDedupeKey = (pairingId: string, week: string, part: number) => `digest:${pairingId}:${week}:${part}`;
-export const managerDedupeKey = (week: string, channel: string, part: number) => `manager-digest:${week}:${channel}:${part}`;
+const pairingPeriodKey = (pairingId: string, week: string) => `${pairingId}:${week}`;
+const digestDedupeKey = (pairingId: string, week: string, part: number) => `digest:${pairingId}:${week}:${part}`;
+const managerDedupeKey = (week: string, channel: string, part: number) => `manager-digest:${week}:${channel}:${part}`;
 
 function emptyReport(slot: DigestSlot | null): DigestReport {
   return { slot, pairings: { claimed: 0, alreadyDone: 0, messages: 0 }, manager: "not due", charts: { uploaded: 0, waiting: 0, failed: 0 } };
@@ -199,10 +199,11 @@ async function claimPairingDigests(
 /** An outbox row; parts of one digest are ordered by their creation time (1 ms apart). */
 function outboxRow(channel: string, m: DigestMessage, dedupeKey: string, now: Date, part: number): Prisma.OutboxMessageCreateManyInput {
   const at = new Date(now.getTime() + part);
+  // A `message` intent, serialized here (SlackText → its markup): Prisma stores plain JSON.
+  const { method, payload } = storedIntent({ kind: "message", channel, text: m.text, blocks: m.blocks, unfurl_links: false, unfurl_media: false });
   return {
-    method: "chat.postMessage",
-    // Serialized here (SlackText → its markup): Prisma stores plain JSON.
-    payload: toSlack({ channel, text: m.text, blocks: m.blocks, unfurl_links: false, unfurl_media: false }) as unknown as Prisma.InputJsonValue,
+    method,
+    payload: payload as Prisma.InputJsonValue,
     dedupeKey,
     createdAt: at,
     nextAttemptAt: at,
@@ -217,7 +218,7 @@ function outboxRow(channel: string, m: DigestMessage, dedupeKey: string, now: Da
  * shared with another organization (conversations.info `is_ext_shared`), otherwise each admin
  * by DM. Without a Slack client the channel cannot be checked, so the admins get it.
  */
-export async function managerDestinations(
+async function managerDestinations(
   deps: DigestDeps,
   program: Pick<DigestProgram, "managerChannelId">,
   client: WebClient | null,

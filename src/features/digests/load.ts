@@ -1,5 +1,6 @@
 import { Prisma } from "../../generated/prisma/client";
 import type { Tx } from "../../platform/db/client";
+import { programRepo } from "../../platform/repos/program-repo";
 import type { AttributionResult } from "../attribution/engine";
 import { computeProgramMetrics, ninetyDayProgress, type MetricDeal, type MetricRecord, type NinetyDayProgress, type ProgramMetrics } from "./metrics";
 import { assessRoleClarity, LEAD_STAGES } from "../../kernel/role-clarity";
@@ -64,7 +65,7 @@ export interface DigestProgram {
 }
 
 export async function loadDigestProgram(db: Tx, fallbackTimezone = "UTC"): Promise<DigestProgram> {
-  const p = await db.program.findUnique({ where: { id: 1 } });
+  const p = await programRepo(db).find();
   const timezone = p && isValidTimezone(p.timezone) ? p.timezone : fallbackTimezone;
   return {
     name: p?.name ?? "Co-sell program",

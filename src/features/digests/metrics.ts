@@ -31,7 +31,7 @@ import { isClosed, OPEN_STAGES, type OpenStage, type Stage } from "../../kernel/
 
 export type Mark = "good" | "watch" | "bad" | "none";
 
-export const DAY_MS = 86_400_000;
+const DAY_MS = 86_400_000;
 /** Below this many deals in a group (closed deals for win rate, won deals for size and speed) a comparison is not marked. */
 export const MIN_SAMPLE = 3;
 
@@ -48,13 +48,13 @@ export const TARGETS = {
   activeDeals60: { low: 3, high: 5 },
 } as const;
 
-export interface MetricOrg {
+interface MetricOrg {
   id: string;
   name: string;
   internal: boolean;
 }
 
-export interface MetricPairing {
+interface MetricPairing {
   id: string;
   name: string;
   createdAt: Date;
@@ -73,7 +73,7 @@ export interface MetricDeal {
   orgIds: string[];
 }
 
-export interface MetricTouchpoint {
+interface MetricTouchpoint {
   dealId: string;
   orgId: string;
   /** touchpoints of that organization on that deal (1 for a single row) */
@@ -90,7 +90,7 @@ export interface MetricRecord {
   payouts: { orgId: string; orgName: string; amountMinor: number }[];
 }
 
-export interface MetricDispute {
+interface MetricDispute {
   dealId: string;
   recordId?: string;
   orgId: string;
@@ -111,7 +111,7 @@ export interface MetricsInput {
   period: { start: Date; end: Date };
 }
 
-export interface ShareMetric {
+interface ShareMetric {
   deals: number;
   amountMinor: number;
   /** of the partner pipeline; null when there is none */
@@ -119,7 +119,7 @@ export interface ShareMetric {
   mark: Mark;
 }
 
-export interface GroupStats {
+interface GroupStats {
   won: number;
   lost: number;
   /** won ÷ (won + lost); null with no closed deal */
@@ -132,7 +132,7 @@ export interface GroupStats {
   avgDaysToClose: number | null;
 }
 
-export interface PairingRank {
+interface PairingRank {
   pairingId: string;
   name: string;
   rank: number;
@@ -146,7 +146,7 @@ export interface PairingRank {
   call: "invest" | "review" | null;
 }
 
-export interface FirstDeal {
+interface FirstDeal {
   pairingId: string;
   name: string;
   ageDays: number;
@@ -155,7 +155,7 @@ export interface FirstDeal {
   mark: Mark;
 }
 
-export interface ScaleOrKill {
+interface ScaleOrKill {
   pairingId: string;
   name: string;
   ageDays: number;
@@ -164,14 +164,14 @@ export interface ScaleOrKill {
   won: number;
 }
 
-export interface PartnerRevenue {
+interface PartnerRevenue {
   orgId: string;
   name: string;
   revenueMinor: number;
   share: number;
 }
 
-export interface AttributionLine {
+interface AttributionLine {
   orgId: string;
   name: string;
   internal: boolean;
@@ -182,7 +182,7 @@ export interface AttributionLine {
   commissionMinor: number;
 }
 
-export interface AttributionSummary {
+interface AttributionSummary {
   currency: string;
   deals: number;
   amountMinor: number;
@@ -241,7 +241,7 @@ function groupStats(deals: MetricDeal[], currency: string): GroupStats {
 }
 
 /** The latest record (highest seq) per deal among `records`. */
-export function latestPerDeal<R extends { dealId: string; seq: number }>(records: readonly R[]): Map<string, R> {
+function latestPerDeal<R extends { dealId: string; seq: number }>(records: readonly R[]): Map<string, R> {
   const out = new Map<string, R>();
   for (const r of records) {
     const cur = out.get(r.dealId);
@@ -450,7 +450,7 @@ export function computeProgramMetrics(input: MetricsInput): ProgramMetrics {
  * Credit and commission per organization from the latest record per deal computed in the period
  * (the finance export's rule), one summary per currency.
  */
-export function attributionSummary(
+function attributionSummary(
   records: readonly MetricRecord[],
   period: { start: Date; end: Date },
   orgById: ReadonlyMap<string, MetricOrg>,

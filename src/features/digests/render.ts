@@ -4,7 +4,7 @@ import { formatMoney } from "../../kernel/money";
 import { localParts } from "../../kernel/sla-clock";
 import type { DigestDealLine, ManagerDigestData, PairingDigestData } from "./load";
 import { truncate } from "../../platform/slack/command-text";
-import { packLines } from "../deals/list-view";
+import { packLines } from "../../platform/slack/mrkdwn";
 import { formatDealRef, STAGE_EMOJI, stageLabel } from "../../platform/slack/format";
 import { asMrkdwn, mention, mrkdwn, truncateMrkdwn, type SafeBlock, type SlackText, type MrkdwnValue } from "../../platform/slack/mrkdwn";
 
@@ -35,26 +35,26 @@ export interface DigestMessage {
 
 // Lines are mrkdwn: a plain string is escaped when packed (our *bold* survives, a person's
 // `<!channel>` does not); SlackText (mentions, dates) passes as it is.
-export interface DigestSection {
+interface DigestSection {
   heading: MrkdwnValue;
   lines: MrkdwnValue[];
   /** shown in small print under the section */
   note?: MrkdwnValue;
 }
 
-export interface DigestDoc {
+interface DigestDoc {
   /** plain text: the header (and the notification text, escaped) */
   title: string;
   intro: MrkdwnValue;
   sections: DigestSection[];
 }
 
-export const MARK_EMOJI: Record<Mark, string> = { good: "✅", watch: "⚠️", bad: "❌", none: "➖" };
+const MARK_EMOJI: Record<Mark, string> = { good: "✅", watch: "⚠️", bad: "❌", none: "➖" };
 
 // ---------------------------------------------------------------------------
 // Packing a document into messages.
 
-export function packDigest(doc: DigestDoc): DigestMessage[] {
+function packDigest(doc: DigestDoc): DigestMessage[] {
   const title = truncate(doc.title, MAX_HEADER);
   const units: SafeBlock[][] = [];
   for (const s of doc.sections) {
@@ -112,7 +112,7 @@ function blockChars(blocks: readonly SafeBlock[]): number {
 // ---------------------------------------------------------------------------
 // Small formatters.
 
-export function pct(x: number | null, digits = 1): string {
+function pct(x: number | null, digits = 1): string {
   return x === null ? "n/a" : `${(x * 100).toFixed(digits)}%`;
 }
 
@@ -170,7 +170,7 @@ function dealLineText(d: DigestDealLine): string {
 // ---------------------------------------------------------------------------
 // The pairing digest: the weekly 15-minute standup of one pairing (partner-safe).
 
-export function pairingDigestDoc(d: PairingDigestData): DigestDoc {
+function pairingDigestDoc(d: PairingDigestData): DigestDoc {
   const tz = d.timezone;
   const orgs = d.pairing.orgs.map((o) => o.name).join(" · ");
   const intro =
@@ -260,7 +260,7 @@ export function renderPairingDigest(d: PairingDigestData): DigestMessage[] {
 // ---------------------------------------------------------------------------
 // The manager digest: every program metric with its definition, value, target and mark.
 
-export interface MetricRow {
+interface MetricRow {
   key: string;
   label: string;
   mark: Mark;
@@ -269,7 +269,7 @@ export interface MetricRow {
   definition: string;
 }
 
-export function metricRows(m: ProgramMetrics): MetricRow[] {
+function metricRows(m: ProgramMetrics): MetricRow[] {
   const c = m.currency;
   const money = (x: number | null) => (x === null ? "n/a" : formatMoney(x, c));
   const wr = m.winRate;
@@ -363,7 +363,7 @@ export function metricRows(m: ProgramMetrics): MetricRow[] {
   ];
 }
 
-export function managerDigestDoc(d: ManagerDigestData, opts: { week?: string } = {}): DigestDoc {
+function managerDigestDoc(d: ManagerDigestData, opts: { week?: string } = {}): DigestDoc {
   const m = d.metrics;
   const tz = d.program.timezone;
   const rows = metricRows(m);

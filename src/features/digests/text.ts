@@ -5,7 +5,7 @@ import type { SafeBlock, SlackText, Wire } from "../../platform/slack/mrkdwn";
 // the very messages that would be posted, with Slack's mrkdwn turned into readable text.
 
 /** Slack mrkdwn → plain text: mentions, links and dates readable, bold/italic markers dropped. */
-export function mrkdwnToText(markup: string | SlackText): string {
+function mrkdwnToText(markup: string | SlackText): string {
   return String(markup)
     .replace(/<!date\^\d+\^[^|>]*\|([^>]*)>/g, "$1")
     .replace(/<@([A-Z0-9_]+)(?:\|[^>]*)?>/gi, "@$1")

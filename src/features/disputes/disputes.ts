@@ -4,7 +4,8 @@ import type { Tx } from "../../platform/db/client";
 import type { AttributionResult } from "../attribution/engine";
 import { formatDealRef } from "../../kernel/registration";
 import { NotFound, UserError } from "../../platform/errors";
-import { renderDisputeAdminDm, renderDisputeAnsweredNote, renderDisputeOpenedNote, shortDisputeId, type DisputeOutcome, type OpenDisputeRow } from "./render";
+import type { DisputeOutcome, OpenDisputeRow } from "./render";
+import { shortDisputeId } from "./rules";
 import { recordAttribution } from "../attribution/records";
 import { enqueue } from "../../platform/outbox/enqueue";
 
@@ -109,39 +110,10 @@ export async function openDispute(prisma: PrismaClient, input: OpenDisputeInput)
           createdAt: input.now,
         },
       });
-      const credits = (record.result as unknown as AttributionResult).credits.map((c) => ({ orgName: c.orgName, creditBp: c.creditBp }));
-      const dm = renderDisputeAdminDm({
-        disputeId: dispute.id,
-        dealRef: record.deal.ref,
-        dealTitle: record.deal.title,
-        seq: record.seq,
-        orgName: input.orgName,
-        raisedBy: input.raisedBy,
-        reason: input.reason,
-        createdAt: input.now,
-        credits,
-      });
       for (const admin of new Set(input.admins)) {
-        await enqueue(
-          tx,
-          {
-            method: "chat.postMessage",
-            payload: { channel: admin, text: dm.text, blocks: dm.blocks, unfurl_links: false },
-            dedupeKey: `dispute-dm:${dispute.id}:${admin}`,
-          },
-          input.now,
-        );
+        await enqueue(tx, { method: "dispute.adminDm", payload: { disputeId: dispute.id, admin }, dedupeKey: `dispute-dm:${dispute.id}:${admin}` }, input.now);
       }
-      const note = renderDisputeOpenedNote({ orgName: input.orgName, dealRef: record.deal.ref, seq: record.seq });
-      await enqueue(
-        tx,
-        {
-          method: "chat.postMessage",
-          payload: { threadOfDealId: record.dealId, text: note.text, unfurl_links: false },
-          dedupeKey: `dispute-note:${dispute.id}`,
-        },
-        input.now,
-      );
+      await enqueue(tx, { method: "dispute.opened", payload: { disputeId: dispute.id }, dedupeKey: `dispute-note:${dispute.id}` }, input.now);
       return { disputeId: dispute.id, shortId: shortDisputeId(dispute.id), created: true, dealId: record.dealId, dealRef: record.deal.ref, seq: record.seq };
     });
   } catch (err) {
@@ -242,22 +214,7 @@ export async function answerDispute(
         createdAt: input.now,
       },
     });
-    const note = renderDisputeAnsweredNote({
-      orgName: dispute.orgName,
-      dealRef: dispute.dealRef,
-      raisedBy: dispute.raisedBy,
-      outcome: input.outcome,
-      note: input.note,
-    });
-    await enqueue(
-      tx,
-      {
-        method: "chat.postMessage",
-        payload: { threadOfDealId: dispute.dealId, text: note.text, unfurl_links: false },
-        dedupeKey: `dispute-answer:${dispute.id}`,
-      },
-      input.now,
-    );
+    await enqueue(tx, { method: "dispute.answered", payload: { disputeId: dispute.id }, dedupeKey: `dispute-answer:${dispute.id}` }, input.now);
     return { answered: true, dispute };
   });
 }

@@ -1,7 +1,7 @@
 import type { App } from "@slack/bolt";
 import type { WebClient } from "@slack/web-api";
 import { z } from "zod";
-import type { AppDeps } from "../../platform/deps";
+import { dbOf, type AppDeps } from "../../platform/deps";
 import { decideAdminAction, decideDealAction, type Actor, type AdminAction } from "../../kernel/access";
 import { formatBp } from "../../kernel/money";
 import { formatDealRef, parseDealRef } from "../../kernel/registration";
@@ -29,6 +29,9 @@ import { truncate } from "../../platform/slack/command-text";
 import { parseMetadata, StateReader } from "../../platform/slack/view-state";
 import { slackOut } from "../../platform/slack/send";
 import { mention, mrkdwn, toSlack, type SlackText } from "../../platform/slack/mrkdwn";
+import { orgRepo } from "../../platform/repos/org-repo";
+import { pairingRepo } from "../../platform/repos/pairing-repo";
+import { dealIdByRef } from "../deals/deal-queries";
 
 // Attribution disputes: the receipt's Dispute button (a modal, so partner people in Slack
 // Connect can use it), the admins' Resolve / Reject (DM buttons → modal, or
@@ -56,39 +59,29 @@ async function authorizeRecord(deps: AppDeps, client: WebClient, who: Who, recor
   const actor = await resolveActor(deps, client, who);
   // Strangers learn nothing, not even whether the record exists.
   if (actor.kind === "stranger") assertAllowed(decideDealAction(actor, "deal.dispute", []), blockId);
-  const prisma = deps.db.prisma;
+  const db = dbOf(deps);
   let data: Awaited<ReturnType<typeof loadReceipt>>;
   try {
-    data = await loadReceipt(prisma, recordId);
+    data = await loadReceipt(db, recordId);
   } catch (err) {
     if (err instanceof NotFound && blockId) throw new UserError(err.message, blockId);
     throw err;
   }
-  const members = await prisma.pairingMember.findMany({ where: { pairingId: data.pairingId }, select: { orgId: true } });
-  assertAllowed(
-    decideDealAction(
-      actor,
-      "deal.dispute",
-      members.map((m) => m.orgId),
-    ),
-    blockId,
-  );
+  const memberOrgIds = await pairingRepo(db).memberOrgIds(data.pairingId);
+  assertAllowed(decideDealAction(actor, "deal.dispute", memberOrgIds), blockId);
   const org = await organizationOf(deps, actor, blockId);
   return { actor, data, org };
 }
 
 async function organizationOf(deps: AppDeps, actor: Actor, blockId?: string): Promise<{ id: string; name: string }> {
   if (actor.kind === "partner") return { id: actor.orgId, name: actor.orgName };
-  const ours =
-    actor.kind === "internal" && actor.orgId
-      ? await deps.db.prisma.organization.findUnique({ where: { id: actor.orgId }, select: { id: true, name: true } })
-      : null;
+  const ours = actor.kind === "internal" && actor.orgId ? await orgRepo(dbOf(deps)).byId(actor.orgId) : null;
   if (!ours)
     throw new UserError(
       'Our own organization isn\'t set up yet (an admin runs `/cosell org "Our Company"`), so there is nobody to raise the dispute for.',
       blockId,
     );
-  return ours;
+  return { id: ours.id, name: ours.name };
 }
 
 async function requireAdmin(deps: AppDeps, client: WebClient, who: Who, action: AdminAction, blockId?: string): Promise<Actor> {
@@ -147,10 +140,10 @@ export async function runRecompute(deps: AppDeps, ctx: SubcommandContext): Promi
   if (reason.length < RECOMPUTE_REASON_MIN)
     throw new UserError(`Say why you recompute (it is logged and shown on the new receipt in the pairing channel). Usage: \`${USAGE.recompute}\`.`);
   if (reason.length > RECOMPUTE_REASON_MAX) throw new UserError(`Keep the reason to ${RECOMPUTE_REASON_MAX} characters (it has ${reason.length}).`);
-  const deal = await deps.db.prisma.deal.findUnique({ where: { ref }, select: { id: true } });
-  if (!deal) throw new NotFound(`There is no deal ${formatDealRef(ref)}.`);
-  const r = await recomputeAttribution(deps.db.prisma, {
-    dealId: deal.id,
+  const dealId = await dealIdByRef(dbOf(deps), ref);
+  if (!dealId) throw new NotFound(`There is no deal ${formatDealRef(ref)}.`);
+  const r = await recomputeAttribution(dbOf(deps), {
+    dealId,
     by: actor.userId,
     reason,
     key: `cmd:${args.command.trigger_id}`,
@@ -174,9 +167,9 @@ async function answerFromCommand(deps: AppDeps, ctx: SubcommandContext, outcome:
   const rawNote = words.slice(2).join(" ");
   if (rawNote.trim() === "") throw new UserError(`Add a note for the partner (it is posted in the deal's thread). Usage: \`${usage}\`.`);
   const note = validateNote(rawNote);
-  const dispute = await findDispute(deps.db.prisma, idWord);
+  const dispute = await findDispute(dbOf(deps), idWord);
   if (dispute.status !== "OPEN") throw new UserError(alreadyAnswered(dispute));
-  const res = await answerDispute(deps.db.prisma, { disputeId: dispute.id, outcome, note, by: actor.userId, now: deps.clock.now() });
+  const res = await answerDispute(dbOf(deps), { disputeId: dispute.id, outcome, note, by: actor.userId, now: deps.clock.now() });
   if (!res.answered) throw new UserError(alreadyAnswered(res.dispute));
   deps.outbox?.kick();
   await args.ack({ response_type: "ephemeral", text: answeredConfirmation(res.dispute, outcome) });
@@ -208,7 +201,7 @@ export function disputeSubcommands(deps: AppDeps): Subcommand[] {
     help: [{ usage: USAGE.list, example: USAGE.list, summary: "open attribution disputes, oldest first, with Resolve / Reject", adminOnly: true }],
     async run({ args }) {
       await requireAdmin(deps, args.client, { userId: args.command.user_id, teamId: args.command.team_id }, "dispute.resolve");
-      const { rows, total } = await listOpenDisputes(deps.db.prisma, { take: LIST_LIMIT });
+      const { rows, total } = await listOpenDisputes(dbOf(deps), { take: LIST_LIMIT });
       await args.ack({ response_type: "ephemeral", ...renderOpenDisputes(rows, total) });
     },
   };
@@ -227,7 +220,7 @@ export function registerDisputeListeners(app: App, deps: AppDeps, ctx: ListenerC
     actionListener(ctx, async ({ body, action, client }) => {
       const b = body as ClickBody;
       const { data, org } = await authorizeRecord(deps, client, { userId: b.user.id, teamId: b.user.team_id }, (action as { value?: string }).value ?? "");
-      await assertDisputable(deps.db.prisma, { recordId: data.recordId, orgId: org.id, orgName: org.name });
+      await assertDisputable(dbOf(deps), { recordId: data.recordId, orgId: org.id, orgName: org.name });
       await slackOut(client).openView({
         trigger_id: b.trigger_id,
         view: buildDisputeModal({ recordId: data.recordId, seq: data.seq, dealRef: data.dealRef, dealTitle: data.dealTitle, orgName: org.name }),
@@ -250,7 +243,7 @@ export function registerDisputeListeners(app: App, deps: AppDeps, ctx: ListenerC
       if (reason.length > REASON_MAX) throw new FieldErrors({ [B.reason]: `Keep it to ${REASON_MAX} characters (it has ${reason.length}).` });
       let result: Awaited<ReturnType<typeof openDispute>>;
       try {
-        result = await openDispute(deps.db.prisma, {
+        result = await openDispute(dbOf(deps), {
           recordId: data.recordId,
           orgId: org.id,
           orgName: org.name,
@@ -282,7 +275,7 @@ export function registerDisputeListeners(app: App, deps: AppDeps, ctx: ListenerC
     actionListener(ctx, async ({ body, action, client }) => {
       const b = body as ClickBody;
       await requireAdmin(deps, client, { userId: b.user.id, teamId: b.user.team_id }, "dispute.resolve");
-      const d = await findDispute(deps.db.prisma, (action as { value?: string }).value ?? "");
+      const d = await findDispute(dbOf(deps), (action as { value?: string }).value ?? "");
       if (d.status !== "OPEN") throw new UserError(alreadyAnswered(d));
       await slackOut(client).openView({
         trigger_id: b.trigger_id,
@@ -302,8 +295,8 @@ export function registerDisputeListeners(app: App, deps: AppDeps, ctx: ListenerC
       const note = validateNote(StateReader.parse(view.state.values).text(B.note), B.note);
       let res: Awaited<ReturnType<typeof answerDispute>>;
       try {
-        const d = await findDispute(deps.db.prisma, meta.disputeId);
-        res = await answerDispute(deps.db.prisma, { disputeId: d.id, outcome: meta.outcome, note, by: actor.userId, now: deps.clock.now() });
+        const d = await findDispute(dbOf(deps), meta.disputeId);
+        res = await answerDispute(dbOf(deps), { disputeId: d.id, outcome: meta.outcome, note, by: actor.userId, now: deps.clock.now() });
       } catch (err) {
         if (err instanceof UserError && !err.blockId) throw new UserError(err.message, B.note);
         throw err;

@@ -19,8 +19,8 @@
 
 /** Below this many records the rate is reported but not banded; at or above it, 0 disputes means nobody is looking. */
 export const MIN_RECORDS = 20;
-export const HEALTHY_BELOW = 0.05;
-export const UNCLEAR_ABOVE = 0.1;
+const HEALTHY_BELOW = 0.05;
+const UNCLEAR_ABOVE = 0.1;
 
 export type DisputeBand = "healthy" | "watch" | "unclear rules" | "nobody looking" | "too few";
 

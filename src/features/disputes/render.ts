@@ -3,6 +3,8 @@ import { ACTION, CALLBACK, DISPUTE_BLOCK as B, INPUT } from "../../platform/slac
 import { truncate } from "../../platform/slack/command-text";
 import { formatDealRef, slackDate } from "../../platform/slack/format";
 import { mention, mrkdwn, truncateMrkdwn, type SafeBlock, type SafeMessage, type SafeModalView } from "../../platform/slack/mrkdwn";
+import { modalView } from "../../platform/slack/inputs";
+import { shortDisputeId } from "./rules";
 
 // Attribution disputes: the partner's modal, the admins' DM with Resolve / Reject, the resolve
 // modal, the notes in the deal's thread and the admins' list. Pure renderers.
@@ -16,10 +18,7 @@ export const NOTE_MAX = 1000;
 
 export type DisputeOutcome = "RESOLVED" | "REJECTED";
 
-/** The first 8 characters of a dispute id: enough to name it in `/cosell dispute resolve`. */
-export function shortDisputeId(id: string): string {
-  return id.slice(0, 8);
-}
+export { shortDisputeId };
 
 const quote = (text: string, max: number) => mrkdwn`“${truncate(text.trim(), max)}”`;
 const outcomeWord = (o: DisputeOutcome) => (o === "RESOLVED" ? "resolved" : "rejected");
@@ -35,58 +34,45 @@ export interface DisputeModalData {
 
 /** "Dispute" on a receipt: why the clicker's organization contests this record. */
 export function buildDisputeModal(d: DisputeModalData): SafeModalView {
-  return {
-    type: "modal",
-    callback_id: CALLBACK.dispute,
-    title: { type: "plain_text", text: "Dispute attribution" },
-    submit: { type: "plain_text", text: "Send to admins" },
-    close: { type: "plain_text", text: "Cancel" },
-    private_metadata: JSON.stringify({ recordId: d.recordId }),
-    blocks: [
-      {
-        type: "section",
-        text: {
-          type: "mrkdwn",
-          text: truncateMrkdwn(
-            mrkdwn`*${formatDealRef(d.dealRef)} · ${d.dealTitle}* — attribution record #${d.seq}.\nYou are disputing it for *${d.orgName}*. The program admins get your reason in a DM; the deal's thread only says that ${d.orgName} disputed it.`,
-            3000,
-          ),
-        },
+  return modalView({ callbackId: CALLBACK.dispute, title: "Dispute attribution", submit: "Send to admins", metadata: { recordId: d.recordId } }, [
+    {
+      type: "section",
+      text: {
+        type: "mrkdwn",
+        text: truncateMrkdwn(
+          mrkdwn`*${formatDealRef(d.dealRef)} · ${d.dealTitle}* — attribution record #${d.seq}.\nYou are disputing it for *${d.orgName}*. The program admins get your reason in a DM; the deal's thread only says that ${d.orgName} disputed it.`,
+          3000,
+        ),
       },
-      {
-        type: "input",
-        block_id: B.reason,
-        label: { type: "plain_text", text: "What is wrong with it?" },
-        hint: { type: "plain_text", text: `${REASON_MIN}–${REASON_MAX} characters. Only the program admins see this.` },
-        element: {
-          type: "plain_text_input",
-          action_id: INPUT,
-          multiline: true,
-          min_length: REASON_MIN,
-          max_length: REASON_MAX,
-          placeholder: { type: "plain_text", text: "e.g. our SE ran the technical validation, but we are only credited for sourcing" },
-        },
+    },
+    {
+      type: "input",
+      block_id: B.reason,
+      label: { type: "plain_text", text: "What is wrong with it?" },
+      hint: { type: "plain_text", text: `${REASON_MIN}–${REASON_MAX} characters. Only the program admins see this.` },
+      element: {
+        type: "plain_text_input",
+        action_id: INPUT,
+        multiline: true,
+        min_length: REASON_MIN,
+        max_length: REASON_MAX,
+        placeholder: { type: "plain_text", text: "e.g. our SE ran the technical validation, but we are only credited for sourcing" },
       },
-    ],
-  };
+    },
+  ]);
 }
 
 /** What the modal turns into once the dispute is recorded (partners may not get DMs from us). */
 export function buildDisputeSentView(d: { dealRef: number; seq: number; orgName: string; shortId: string }): SafeModalView {
-  return {
-    type: "modal",
-    title: { type: "plain_text", text: "Dispute sent" },
-    close: { type: "plain_text", text: "Done" },
-    blocks: [
-      {
-        type: "section",
-        text: {
-          type: "mrkdwn",
-          text: mrkdwn`✅ ${d.orgName}'s dispute of record #${d.seq} on ${formatDealRef(d.dealRef)} is with the program admins (dispute \`${d.shortId}\`). Their answer will be posted in the deal's thread.`,
-        },
+  return modalView({ title: "Dispute sent", close: "Done" }, [
+    {
+      type: "section",
+      text: {
+        type: "mrkdwn",
+        text: mrkdwn`✅ ${d.orgName}'s dispute of record #${d.seq} on ${formatDealRef(d.dealRef)} is with the program admins (dispute \`${d.shortId}\`). Their answer will be posted in the deal's thread.`,
       },
-    ],
-  };
+    },
+  ]);
 }
 
 export interface DisputeMessageData {
@@ -169,48 +155,32 @@ export interface ResolveModalData {
 /** An admin's Resolve / Reject: the note (required) goes to the partner in the deal's thread. */
 export function buildResolveModal(d: ResolveModalData): SafeModalView {
   const verb = d.outcome === "RESOLVED" ? "Resolve" : "Reject";
-  return {
-    type: "modal",
-    callback_id: CALLBACK.resolveDispute,
-    title: { type: "plain_text", text: `${verb} dispute` },
-    submit: { type: "plain_text", text: verb },
-    close: { type: "plain_text", text: "Cancel" },
-    private_metadata: JSON.stringify({ disputeId: d.disputeId, outcome: d.outcome }),
-    blocks: [
-      {
-        type: "section",
-        text: {
-          type: "mrkdwn",
-          text: truncateMrkdwn(
-            mrkdwn`*${d.orgName}* on *${formatDealRef(d.dealRef)}* (record #${d.seq}), raised by ${mention(d.raisedBy)}:\n${quote(d.reason, REASON_MAX)}`,
-            3000,
-          ),
-        },
+  return modalView({ callbackId: CALLBACK.resolveDispute, title: `${verb} dispute`, submit: verb, metadata: { disputeId: d.disputeId, outcome: d.outcome } }, [
+    {
+      type: "section",
+      text: {
+        type: "mrkdwn",
+        text: truncateMrkdwn(
+          mrkdwn`*${d.orgName}* on *${formatDealRef(d.dealRef)}* (record #${d.seq}), raised by ${mention(d.raisedBy)}:\n${quote(d.reason, REASON_MAX)}`,
+          3000,
+        ),
       },
-      {
-        type: "input",
-        block_id: B.note,
-        label: { type: "plain_text", text: "Note for the partner" },
-        hint: {
-          type: "plain_text",
-          text: "Posted in the deal's thread in the pairing channel, which every organization in the pairing reads. A recompute is a separate step.",
-        },
-        element: { type: "plain_text_input", action_id: INPUT, multiline: true, max_length: NOTE_MAX },
+    },
+    {
+      type: "input",
+      block_id: B.note,
+      label: { type: "plain_text", text: "Note for the partner" },
+      hint: {
+        type: "plain_text",
+        text: "Posted in the deal's thread in the pairing channel, which every organization in the pairing reads. A recompute is a separate step.",
       },
-    ],
-  };
+      element: { type: "plain_text_input", action_id: INPUT, multiline: true, max_length: NOTE_MAX },
+    },
+  ]);
 }
 
-export interface OpenDisputeRow {
-  id: string;
-  dealRef: number;
-  dealTitle: string;
-  seq: number;
-  orgName: string;
-  raisedBy: string;
-  reason: string;
-  createdAt: Date;
-}
+/** A row of `/cosell disputes`: the DM's data without the credit shares. */
+export type OpenDisputeRow = Omit<DisputeMessageData, "disputeId" | "credits"> & { id: string };
 
 /** Messages hold 50 blocks: a header, 2 per dispute and a footer. */
 export const LIST_LIMIT = 20;

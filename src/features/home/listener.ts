@@ -1,5 +1,5 @@
 import type { App } from "@slack/bolt";
-import type { AppDeps } from "../../platform/deps";
+import { dbOf, type AppDeps } from "../../platform/deps";
 import { STRANGER_MESSAGE } from "../../kernel/access";
 import { localDate } from "../../kernel/sla-clock";
 import { loadHome } from "./load";
@@ -7,13 +7,14 @@ import { renderHome } from "./render";
 import { resolveActor } from "../../platform/slack/identity";
 import type { ListenerContext } from "../../platform/slack/listener";
 import { slackOut } from "../../platform/slack/send";
+import { programRepo } from "../../platform/repos/program-repo";
 
 /** Renders and publishes one person's App Home. */
-export async function publishHome(deps: AppDeps, client: import("@slack/web-api").WebClient, userId: string): Promise<void> {
+async function publishHome(deps: AppDeps, client: import("@slack/web-api").WebClient, userId: string): Promise<void> {
   const actor = await resolveActor(deps, client, { userId });
-  const program = await deps.db.prisma.program.findUniqueOrThrow({ where: { id: 1 } });
+  const program = await programRepo(dbOf(deps)).get();
   const now = deps.clock.now();
-  const data = await loadHome(deps.db.prisma, actor);
+  const data = await loadHome(dbOf(deps), actor);
   await slackOut(client).publishHome({
     user_id: userId,
     view: renderHome(data, { now, today: localDate(now, program.timezone), who: actor.kind, strangerMessage: STRANGER_MESSAGE }),

@@ -1,9 +1,10 @@
 import type { Tx } from "../../platform/db/client";
+import { withMember } from "../../platform/repos/pairing-repo";
 import type { Actor } from "../../kernel/access";
 import { OPEN_STAGES } from "../../kernel/stages";
 import { countDeals, listDeals, type DealListRow } from "../deals/deal-queries";
 
-export interface HomeAsk {
+interface HomeAsk {
   id: string;
   dealRef: number;
   dealTitle: string;
@@ -27,7 +28,7 @@ export async function loadHome(db: Tx, actor: Actor): Promise<HomeData> {
   if (actor.kind === "stranger") return { deals: [], dealCount: 0, asksIOwe: [], asksOwedToMe: [] };
   const me = actor.userId;
   // A partner person only ever sees deals of their own organization's pairings.
-  const scope = actor.kind === "partner" ? { pairing: { members: { some: { orgId: actor.orgId } } } } : {};
+  const scope = actor.kind === "partner" ? { pairing: withMember(actor.orgId) } : {};
   const filter = { involvingUserId: me, memberOrgId: actor.kind === "partner" ? actor.orgId : undefined, stages: OPEN_STAGES, limit: LIMIT };
   const askSelect = { id: true, text: true, ownerUserId: true, fromUserId: true, dueAt: true, deal: { select: { ref: true, title: true } } } as const;
   const [deals, dealCount, iOwe, owedToMe] = await Promise.all([

@@ -5,9 +5,9 @@ import { channelLink, joinMrkdwn, mrkdwn, type SafeBlock, type SlackText } from 
 // out. Long programs paginate (`/cosell partners 2`) so a message stays within Slack's limits:
 // 50 blocks per message and 3,000 characters per section text.
 
-export const LINES_PER_PAGE = 40;
+const LINES_PER_PAGE = 40;
 /** Keeps one page a readable message (and far below Slack's message size limits). */
-export const CHARS_PER_PAGE = 12_000;
+const CHARS_PER_PAGE = 12_000;
 const SECTION_MAX = 3000;
 /** Budget for a list inside one line (team IDs, pairing members), so one line stays far below a section. */
 const LIST_BUDGET = 1200;

@@ -1,38 +1,12 @@
 import type { Tx } from "../../platform/db/client";
 import type { Actor } from "../../kernel/access";
-import type { PairingContext } from "../../kernel/registration";
+import { pairingRepo, type PairingRecord } from "../../platform/repos/pairing-repo";
 
 /** Pairings the person may register deals in: all for our people, their own for partners. */
-export async function visiblePairings(db: Tx, actor: Actor): Promise<PairingContext[]> {
-  if (actor.kind === "stranger") return [];
-  const rows = await db.pairing.findMany({
-    where: actor.kind === "partner" ? { members: { some: { orgId: actor.orgId } } } : {},
-    include: { members: { include: { org: { select: { id: true, name: true, kind: true } } } } },
-    orderBy: { name: "asc" },
-  });
-  return rows.map(toContext);
+export async function visiblePairings(db: Tx, actor: Actor): Promise<PairingRecord[]> {
+  return pairingRepo(db).visibleTo(actor);
 }
 
-export async function pairingContext(db: Tx, where: { id: string } | { channelId: string }): Promise<PairingContext | null> {
-  const row = await db.pairing.findUnique({
-    where,
-    include: { members: { include: { org: { select: { id: true, name: true, kind: true } } } } },
-  });
-  return row ? toContext(row) : null;
-}
-
-function toContext(p: {
-  id: string;
-  name: string;
-  channelId: string;
-  defaultModel: string;
-  members: { org: { id: string; name: string; kind: string } }[];
-}): PairingContext & { channelId: string; defaultModel: string } {
-  return {
-    id: p.id,
-    name: p.name,
-    channelId: p.channelId,
-    defaultModel: p.defaultModel,
-    orgs: p.members.map((m) => ({ id: m.org.id, name: m.org.name, internal: m.org.kind === "INTERNAL" })).sort((a, b) => a.name.localeCompare(b.name)),
-  };
+export async function pairingContext(db: Tx, where: { id: string } | { channelId: string }): Promise<PairingRecord | null> {
+  return "id" in where ? pairingRepo(db).byId(where.id) : pairingRepo(db).forChannel(where.channelId);
 }

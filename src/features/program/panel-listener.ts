@@ -1,22 +1,24 @@
 import type { App } from "@slack/bolt";
 import type { WebClient } from "@slack/web-api";
-import type { AppDeps } from "../../platform/deps";
+import { dbOf, type AppDeps } from "../../platform/deps";
 import { decideAdminAction, decideDealAction } from "../../kernel/access";
 import { assertAllowed, UserError } from "../../platform/errors";
 import { pairingContext } from "./pairings";
-import { renderMyAsks, renderPairingPanel, renderPipeline, type PipelineStage } from "./panel";
+import { renderMyAsks, renderPairingPanel, renderPipeline } from "./panel";
+import { pairingAsksOf, pairingPipeline } from "./panel-queries";
 import type { Subcommand } from "../../platform/slack/commands";
-import { openWithDealPicker } from "../touchpoints/listener";
+import { openWithDealPicker } from "../touchpoints/api";
 import { ACTION } from "../../platform/slack/ids";
 import { resolveActor, type Who } from "../../platform/slack/identity";
 import { actionListener, type ListenerContext } from "../../platform/slack/listener";
 import { reply, slackOut } from "../../platform/slack/send";
 import { mrkdwn } from "../../platform/slack/mrkdwn";
+import { pairingRepo } from "../../platform/repos/pairing-repo";
 
 /** The clicker and the pairing of the channel the panel is in; a partner of another pairing is refused. */
 async function panelContext(deps: AppDeps, client: WebClient, who: Who, channelId: string | undefined) {
   const actor = await resolveActor(deps, client, who);
-  const pairing = channelId ? await pairingContext(deps.db.prisma, { channelId }) : null;
+  const pairing = channelId ? await pairingContext(dbOf(deps), { channelId }) : null;
   if (!pairing) throw new UserError("This panel's channel is no longer bound to a co-sell pairing.");
   assertAllowed(
     decideDealAction(
@@ -37,14 +39,11 @@ export function panelSubcommand(deps: AppDeps): Subcommand {
     async run({ args }) {
       const actor = await resolveActor(deps, args.client, { userId: args.command.user_id, teamId: args.command.team_id });
       assertAllowed(decideAdminAction(actor, "panel.post", deps.config.admins));
-      const prisma = deps.db.prisma;
-      const pairing = await prisma.pairing.findUnique({
-        where: { channelId: args.command.channel_id },
-        include: { members: { include: { org: { select: { name: true } } } } },
-      });
+      const pairings = pairingRepo(dbOf(deps));
+      const pairing = await pairings.forChannel(args.command.channel_id);
       if (!pairing) throw new UserError("Run `/cosell panel` in a pairing's channel (see `/cosell partners`).");
       await args.ack();
-      const panel = renderPairingPanel({ pairingName: pairing.name, orgNames: pairing.members.map((m) => m.org.name).sort() });
+      const panel = renderPairingPanel({ pairingName: pairing.name, orgNames: pairing.orgs.map((o) => o.name).sort() });
       // Refresh the existing panel in place; post (and pin) a new one only when there is none.
       if (pairing.panelTs) {
         const updated = await slackOut(args.client)
@@ -59,7 +58,7 @@ export function panelSubcommand(deps: AppDeps): Subcommand {
         }
       }
       const res = await slackOut(args.client).postMessage({ channel: pairing.channelId, text: panel.text, blocks: panel.blocks });
-      await prisma.pairing.update({ where: { id: pairing.id }, data: { panelTs: String(res.ts) } });
+      await pairings.setPanelTs(pairing.id, String(res.ts));
       await args.client.pins
         .add({ channel: pairing.channelId, timestamp: String(res.ts) })
         .catch((e) => deps.logger.warn("pinning the panel failed (is pins:write granted?)", e));
@@ -85,18 +84,8 @@ export function registerPanelListeners(app: App, deps: AppDeps, ctx: ListenerCon
     actionListener(ctx, async ({ body, client, respond }) => {
       const b = body as Body;
       const { actor, pairing } = await panelContext(deps, client, { userId: b.user.id, teamId: b.user.team_id }, b.channel?.id);
-      const select = { id: true, text: true, ownerUserId: true, fromUserId: true, dueAt: true, deal: { select: { ref: true } } } as const;
-      const where = { status: "OPEN" as const, deal: { pairingId: pairing.id } };
-      const [owe, owed] = await Promise.all([
-        deps.db.prisma.ask.findMany({ where: { ...where, ownerUserId: actor.userId }, select, orderBy: { dueAt: "asc" } }),
-        deps.db.prisma.ask.findMany({ where: { ...where, fromUserId: actor.userId }, select, orderBy: { dueAt: "asc" } }),
-      ]);
-      const line = (a: (typeof owe)[number]) => ({ ...a, dealRef: a.deal.ref });
-      await reply(respond, {
-        response_type: "ephemeral",
-        replace_original: false,
-        ...renderMyAsks({ owe: owe.map(line), owed: owed.map(line), now: deps.clock.now() }),
-      });
+      const { owe, owed } = await pairingAsksOf(dbOf(deps), { pairingId: pairing.id, userId: actor.userId });
+      await reply(respond, { response_type: "ephemeral", replace_original: false, ...renderMyAsks({ owe, owed, now: deps.clock.now() }) });
     }),
   );
 
@@ -105,24 +94,8 @@ export function registerPanelListeners(app: App, deps: AppDeps, ctx: ListenerCon
     actionListener(ctx, async ({ body, client, respond }) => {
       const b = body as Body;
       const { pairing } = await panelContext(deps, client, { userId: b.user.id, teamId: b.user.team_id }, b.channel?.id);
-      const groups = await deps.db.prisma.deal.groupBy({
-        by: ["stage", "currency"],
-        where: { pairingId: pairing.id },
-        _count: { _all: true },
-        _sum: { amountMinor: true },
-      });
-      const stages = new Map<string, PipelineStage>();
-      for (const g of groups) {
-        const s = stages.get(g.stage) ?? { stage: g.stage, count: 0, amounts: [] };
-        s.count += g._count._all;
-        s.amounts.push({ currency: g.currency, amountMinor: Number(g._sum.amountMinor ?? 0n) });
-        stages.set(g.stage, s);
-      }
-      await reply(respond, {
-        response_type: "ephemeral",
-        replace_original: false,
-        ...renderPipeline({ pairingName: pairing.name, stages: [...stages.values()] }),
-      });
+      const stages = await pairingPipeline(dbOf(deps), pairing.id);
+      await reply(respond, { response_type: "ephemeral", replace_original: false, ...renderPipeline({ pairingName: pairing.name, stages }) });
     }),
   );
 }

@@ -1,9 +1,12 @@
 import { formatMoney } from "../../kernel/money";
-import { OPEN_STAGES, stageLabel, type Stage } from "../../kernel/stages";
+import { OPEN_STAGES, stageLabel } from "../../kernel/stages";
 import { ACTION } from "../../platform/slack/ids";
 import { truncate } from "../../platform/slack/command-text";
 import { formatDealRef, mention, slackDate, STAGE_EMOJI } from "../../platform/slack/format";
 import { joinMrkdwn, mrkdwn, truncateMrkdwn, type SafeBlock, type SafeMessage } from "../../platform/slack/mrkdwn";
+import type { AskLine, PipelineStage } from "./panel-queries";
+
+export type { AskLine, PipelineStage } from "./panel-queries";
 
 /**
  * The pinned pairing panel: everything a partner person can do without our slash commands
@@ -38,12 +41,6 @@ export function renderPairingPanel(p: { pairingName: string; orgNames: string[] 
   };
 }
 
-export interface PipelineStage {
-  stage: Stage;
-  count: number;
-  amounts: { currency: string; amountMinor: number }[];
-}
-
 export function renderPipeline(p: { pairingName: string; stages: PipelineStage[] }): SafeMessage & { blocks: SafeBlock[] } {
   const lines = OPEN_STAGES.map((s) => {
     const row = p.stages.find((x) => x.stage === s);
@@ -57,15 +54,6 @@ export function renderPipeline(p: { pairingName: string; stages: PipelineStage[]
     text: mrkdwn`Pipeline of ${p.pairingName}`,
     blocks: [{ type: "section", text: { type: "mrkdwn", text: truncateMrkdwn(mrkdwn`*Pipeline · ${p.pairingName}*\n${joinMrkdwn(lines)}`, 3000) } }],
   };
-}
-
-export interface AskLine {
-  id: string;
-  dealRef: number;
-  text: string;
-  ownerUserId: string;
-  fromUserId: string;
-  dueAt: Date;
 }
 
 export function renderMyAsks(p: { owe: AskLine[]; owed: AskLine[]; now: Date }): SafeMessage & { blocks: SafeBlock[] } {

@@ -9,10 +9,10 @@ import type { CoSellModel, PartnerType, Prisma } from "../../generated/prisma/cl
 // inside one `prisma.$transaction(async (tx) => …)`; it checks everything before it writes,
 // so a refusal (UserError) leaves nothing behind, and every change writes an AuditEvent row.
 
-export const NAME_MAX = 80;
+const NAME_MAX = 80;
 /** Slack team IDs as people type them (ours comes from Slack itself and is not shape-checked). */
-export const TEAM_ID_PATTERN = /^T[A-Z0-9]{2,}$/;
-export const CHANNEL_ID_PATTERN = /^[CG][A-Z0-9]{2,}$/;
+const TEAM_ID_PATTERN = /^T[A-Z0-9]{2,}$/;
+const CHANNEL_ID_PATTERN = /^[CG][A-Z0-9]{2,}$/;
 
 // Arbitrary constant: program-setup writes serialize on this transaction-level advisory lock,
 // so rules the schema cannot express (one internal organization, a team ID on one organization
@@ -50,7 +50,7 @@ async function audit(tx: Tx, actor: string, action: string, subject: string, det
 }
 
 /** Trims, collapses whitespace, and checks a display name (organization or pairing). */
-export function cleanName(raw: string, what: string): string {
+function cleanName(raw: string, what: string): string {
   const chars = checkText(raw, { field: `The ${what} name`, name: true });
   if (!chars.ok) throw new UserError(chars.message);
   const name = raw.replace(/\s+/g, " ").trim();
@@ -61,7 +61,7 @@ export function cleanName(raw: string, what: string): string {
 }
 
 /** Upper-cases, de-duplicates and shape-checks Slack team IDs typed by a person. */
-export function cleanTeamIds(raw: readonly string[]): string[] {
+function cleanTeamIds(raw: readonly string[]): string[] {
   const ids = [...new Set(raw.map((t) => t.trim().toUpperCase()).filter(Boolean))];
   const bad = raw.map((t) => t.trim()).filter((t) => t !== "" && !TEAM_ID_PATTERN.test(t.toUpperCase()));
   if (bad.length > 0) {

@@ -1,5 +1,6 @@
 import type { Prisma } from "../../generated/prisma/client";
 import type { Tx } from "../../platform/db/client";
+import { programRepo } from "../../platform/repos/program-repo";
 import { DEFAULT_ATTRIBUTION_CONFIG } from "../attribution/engine";
 
 /** Creates the program row and the first attribution config version on first start. */
@@ -10,5 +11,5 @@ export async function ensureProgram(db: Tx, opts: { timezone: string }) {
     update: {},
     create: { version: 1, config: DEFAULT_ATTRIBUTION_CONFIG as unknown as Prisma.InputJsonValue, createdBy: "system" },
   });
-  return db.program.findUniqueOrThrow({ where: { id: 1 } });
+  return programRepo(db).get();
 }

@@ -1,5 +1,5 @@
-import type { Tx } from "../../platform/db/client";
-import type { AppDeps } from "../../platform/deps";
+import { inTransaction, type Tx } from "../../platform/db/client";
+import { dbOf, type AppDeps } from "../../platform/deps";
 import { AccessDenied, UserError } from "../../platform/errors";
 import type { CoSellModel, PartnerType } from "../../generated/prisma/client";
 import { addPairing, addPartner, isOurTeam, listProgram, removePairing, removePartner, setOurOrganization, setPartnerTeams } from "./program-setup";
@@ -44,12 +44,12 @@ const PARTNER_TYPES: Record<string, PartnerType> = {
 };
 
 /** "technology", "ISV", "var", "SI", … → the partner type; undefined when it is none of them. */
-export function parsePartnerType(word: string): PartnerType | undefined {
+function parsePartnerType(word: string): PartnerType | undefined {
   return PARTNER_TYPES[word.trim().toLowerCase()];
 }
 
 /** "sell-with", "Sell_Through", "sellto", "with" … → the co-sell model; undefined otherwise. */
-export function parseCoSellModel(word: string): CoSellModel | undefined {
+function parseCoSellModel(word: string): CoSellModel | undefined {
   const w = word
     .trim()
     .toLowerCase()
@@ -59,7 +59,7 @@ export function parseCoSellModel(word: string): CoSellModel | undefined {
 }
 
 /** `<#C123ABC|name>`, `<#C123ABC>` (how Slack sends a picked channel) or a raw `C123ABC`. */
-export function parseChannel(word: string): string {
+function parseChannel(word: string): string {
   const w = word.trim();
   const link = w.match(/^<#([A-Z0-9]+)(?:\|[^>]*)?>$/i);
   if (link) return link[1]!.toUpperCase();
@@ -109,7 +109,7 @@ const teamList = (ids: readonly string[]) => (ids.length > 0 ? ids.map((t) => `\
 
 export function setupSubcommands(deps: AppDeps): Subcommand[] {
   // Every write (and the overview's reads) is one transaction.
-  const inTx = <T>(fn: (tx: Tx) => Promise<T>): Promise<T> => deps.db.prisma.$transaction((tx) => fn(tx));
+  const inTx = <T>(fn: (tx: Tx) => Promise<T>): Promise<T> => inTransaction(dbOf(deps), fn);
 
   const org: Subcommand = {
     name: "org",

@@ -1,12 +1,12 @@
 import type { App } from "@slack/bolt";
 import type { WebClient } from "@slack/web-api";
-import type { AppDeps } from "../../platform/deps";
+import { dbOf, type AppDeps } from "../../platform/deps";
 import { decideAdminAction } from "../../kernel/access";
-import { validateProgramSettings, type ProgramSettings, type SettingsField } from "../../kernel/program-settings";
+import { validateProgramSettings, type SettingsField } from "../../kernel/program-settings";
 import { checkText } from "../../kernel/text-input";
 import { assertAllowed, FieldErrors, UserError } from "../../platform/errors";
-import { Prisma, type CoSellModel, type PartnerType } from "../../generated/prisma/client";
-import { addPairing, addPartner, setOurOrganization } from "./program-setup";
+import type { CoSellModel, PartnerType } from "../../generated/prisma/client";
+import { loadSetupForm, saveProgramSetup, SetupStepError, type SetupStep } from "./setup-form";
 import { buildSetupModal, NEW_PARTNER } from "./setup-modal";
 import { CALLBACK, SETUP_BLOCK as B } from "../../platform/slack/ids";
 import { resolveActor, type Who } from "../../platform/slack/identity";
@@ -25,6 +25,9 @@ const FIELD_BLOCK: Record<SettingsField, string> = {
   digestWeekday: B.digestWeekday,
   digestHour: B.digestHour,
 };
+
+/** Where a refused step's message shows in the form. */
+const STEP_BLOCK: Record<SetupStep, string> = { ourOrg: B.ourOrg, partner: B.partnerName, pairing: B.pairingOrgs };
 
 async function requireAdmin(deps: AppDeps, client: WebClient, who: Who, blockId?: string) {
   const actor = await resolveActor(deps, client, who);
@@ -47,29 +50,8 @@ export function setupModalSubcommand(deps: AppDeps): Subcommand {
     async run({ args }) {
       await requireAdmin(deps, args.client, { userId: args.command.user_id, teamId: args.command.team_id });
       await args.ack();
-      const prisma = deps.db.prisma;
-      const [program, orgs] = await Promise.all([
-        prisma.program.findUniqueOrThrow({ where: { id: 1 } }),
-        prisma.organization.findMany({ orderBy: { name: "asc" } }),
-      ]);
-      const settings: ProgramSettings = {
-        timezone: program.timezone,
-        responseSlaHours: program.responseSlaHours,
-        businessHours: (program.businessHours as ProgramSettings["businessHours"]) ?? null,
-        staleDays: program.staleDays,
-        digestWeekday: program.digestWeekday,
-        digestHour: program.digestHour,
-        managerChannelId: program.managerChannelId,
-        shareAmountsInChannel: program.shareAmountsInChannel,
-      };
-      await slackOut(args.client).openView({
-        trigger_id: args.command.trigger_id,
-        view: buildSetupModal({
-          ourOrgName: orgs.find((o) => o.kind === "INTERNAL")?.name ?? null,
-          settings,
-          orgs: orgs.map((o) => ({ id: o.id, name: o.name, internal: o.kind === "INTERNAL" })),
-        }),
-      });
+      const form = await loadSetupForm(dbOf(deps));
+      await slackOut(args.client).openView({ trigger_id: args.command.trigger_id, view: buildSetupModal(form) });
     },
   };
 }
@@ -120,65 +102,39 @@ export function registerSetupModal(app: App, deps: AppDeps, ctx: ListenerContext
       if (Object.keys(errors).length > 0 || !checked.ok) throw new FieldErrors(errors);
 
       const v = checked.value;
+      const teams = s
+        .text(B.partnerTeams)
+        .split(/[\s,]+/)
+        .filter(Boolean);
       // One transaction: a use case refusing (name taken, channel bound…) leaves nothing half-written.
-      const at = async <T>(blockId: string, fn: () => Promise<T>): Promise<T> => {
-        try {
-          return await fn();
-        } catch (err) {
-          if (err instanceof UserError && !err.blockId) throw new UserError(err.message, blockId);
-          throw err;
-        }
-      };
-      const summary = await deps.db.prisma.$transaction(async (tx) => {
-        const lines: MrkdwnValue[] = [];
-        const org = await at(B.ourOrg, () => setOurOrganization(tx, { name: ourName, teamId: user.team_id ?? actor.teamId, actor: actor.userId }));
-        lines.push(`Our organization: *${org.name}*`);
-        await tx.program.update({
-          where: { id: 1 },
-          data: {
-            timezone: v.timezone,
-            responseSlaHours: v.responseSlaHours,
-            businessHours: v.businessHours ?? Prisma.DbNull,
-            staleDays: v.staleDays,
-            digestWeekday: v.digestWeekday,
-            digestHour: v.digestHour,
-            managerChannelId: v.managerChannelId,
-            shareAmountsInChannel: v.shareAmountsInChannel,
-          },
+      let saved: Awaited<ReturnType<typeof saveProgramSetup>>;
+      try {
+        saved = await saveProgramSetup(dbOf(deps), {
+          ourOrg: { name: ourName, teamId: user.team_id ?? actor.teamId },
+          settings: v,
+          partner: partnerName ? { name: partnerName, type: partnerType as PartnerType, teamIds: teams } : null,
+          pairing: pairingChannel
+            ? {
+                channelId: pairingChannel,
+                name: pairingName,
+                orgs: pairingOrgs.map((id) => (id === NEW_PARTNER ? { newPartner: true as const } : { id })),
+                model: (s.select(B.pairingModel) ?? "SELL_WITH") as CoSellModel,
+              }
+            : null,
+          actor: actor.userId,
+          now: deps.clock.now(),
         });
-        await tx.auditEvent.create({
-          data: {
-            actor: actor.userId,
-            action: "program.settings",
-            subject: "program",
-            detail: v as unknown as Prisma.InputJsonValue,
-            createdAt: deps.clock.now(),
-          },
-        });
-        lines.push(
-          `Settings saved (timezone ${v.timezone}, SLA ${v.responseSlaHours} h${v.businessHours ? ` in business hours ${v.businessHours.startHour}–${v.businessHours.endHour}` : ""}, stale after ${v.staleDays} days).`,
-        );
-        let newPartnerName: string | null = null;
-        if (partnerName) {
-          const teams = s
-            .text(B.partnerTeams)
-            .split(/[\s,]+/)
-            .filter(Boolean);
-          const p = await at(B.partnerName, () => addPartner(tx, { name: partnerName, type: partnerType as PartnerType, teamIds: teams, actor: actor.userId }));
-          newPartnerName = p.name;
-          lines.push(`Added partner *${p.name}*.`);
-        }
-        if (pairingChannel) {
-          const all = await tx.organization.findMany({ select: { id: true, name: true } });
-          const names = pairingOrgs.map((id) => (id === NEW_PARTNER ? newPartnerName! : (all.find((o) => o.id === id)?.name ?? id)));
-          const model = (s.select(B.pairingModel) ?? "SELL_WITH") as CoSellModel;
-          const pairing = await at(B.pairingOrgs, () =>
-            addPairing(tx, { channelId: pairingChannel, name: pairingName, orgNames: names, model, actor: actor.userId }),
-          );
-          lines.push(mrkdwn`Added pairing *${pairing.name}* in ${channelLink(pairing.channelId)} (${pairing.members.join(", ")}).`);
-        }
-        return lines;
-      });
+      } catch (err) {
+        if (err instanceof SetupStepError) throw new UserError(err.message, STEP_BLOCK[err.step]);
+        throw err;
+      }
+      const summary: MrkdwnValue[] = [`Our organization: *${saved.org.name}*`];
+      summary.push(
+        `Settings saved (timezone ${v.timezone}, SLA ${v.responseSlaHours} h${v.businessHours ? ` in business hours ${v.businessHours.startHour}–${v.businessHours.endHour}` : ""}, stale after ${v.staleDays} days).`,
+      );
+      if (saved.partner) summary.push(`Added partner *${saved.partner.name}*.`);
+      const { pairing } = saved;
+      if (pairing) summary.push(mrkdwn`Added pairing *${pairing.name}* in ${channelLink(pairing.channelId)} (${pairing.members.join(", ")}).`);
       await ack();
       await slackOut(client)
         .postMessage({ channel: actor.userId, text: mrkdwn`✅ Program setup saved.\n${joinMrkdwn(summary)}` })

@@ -1,6 +1,6 @@
 import type { ProgramSettings } from "../../kernel/program-settings";
 import { CALLBACK, INPUT, SETUP_BLOCK as B } from "../../platform/slack/ids";
-import { option, textInput, type TextInputOptions } from "../../platform/slack/inputs";
+import { option, textInput, type TextInputOptions, modalView } from "../../platform/slack/inputs";
 import type { SafeBlock, SafeModalView } from "../../platform/slack/mrkdwn";
 
 export const NEW_PARTNER = "__new_partner__";
@@ -40,18 +40,7 @@ export function buildSetupModal(d: SetupModalData): SafeModalView {
     text(B.responseSlaHours, "Default response SLA (hours)", String(s.responseSlaHours), {
       hint: "How fast a partner answers a deal request unless the deal says otherwise.",
     }),
-    {
-      type: "input",
-      block_id: B.useBusinessHours,
-      optional: true,
-      label: { type: "plain_text", text: "SLA clock" },
-      element: {
-        type: "checkboxes",
-        action_id: INPUT,
-        options: [opt("yes", "Count only business hours")],
-        ...(s.businessHours ? { initial_options: [opt("yes", "Count only business hours")] } : {}),
-      },
-    },
+    checkbox(B.useBusinessHours, "SLA clock", "Count only business hours", Boolean(s.businessHours)),
     text(B.startHour, "Business hours start (0–23)", String(s.businessHours?.startHour ?? 9), { optional: true }),
     text(B.endHour, "Business hours end (1–24)", String(s.businessHours?.endHour ?? 17), { optional: true }),
     {
@@ -87,18 +76,7 @@ export function buildSetupModal(d: SetupModalData): SafeModalView {
         ...(s.managerChannelId ? { initial_conversation: s.managerChannelId } : {}),
       },
     },
-    {
-      type: "input",
-      block_id: B.shareAmounts,
-      optional: true,
-      label: { type: "plain_text", text: "Attribution receipts in shared channels" },
-      element: {
-        type: "checkboxes",
-        action_id: INPUT,
-        options: [opt("yes", "Show every partner's payout amount to everyone")],
-        ...(s.shareAmountsInChannel ? { initial_options: [opt("yes", "Show every partner's payout amount to everyone")] } : {}),
-      },
-    },
+    checkbox(B.shareAmounts, "Attribution receipts in shared channels", "Show every partner's payout amount to everyone", Boolean(s.shareAmountsInChannel)),
     { type: "header", text: { type: "plain_text", text: "Add a partner (optional)" } },
     text(B.partnerName, "Partner name", null, { optional: true, max: 80 }),
     {
@@ -137,12 +115,17 @@ export function buildSetupModal(d: SetupModalData): SafeModalView {
       element: { type: "static_select", action_id: INPUT, options: MODELS.map(([v, t]) => opt(v, t)), initial_option: opt("SELL_WITH", "Sell-with") },
     },
   ];
+  return modalView({ callbackId: CALLBACK.setup, title: "Co-sell program setup", submit: "Save", close: "Cancel" }, blocks);
+}
+
+/** One optional yes/no checkbox, ticked when `on`. */
+function checkbox(blockId: string, label: string, text: string, on: boolean): SafeBlock {
+  const yes = opt("yes", text);
   return {
-    type: "modal",
-    callback_id: CALLBACK.setup,
-    title: { type: "plain_text", text: "Co-sell program setup" },
-    submit: { type: "plain_text", text: "Save" },
-    close: { type: "plain_text", text: "Cancel" },
-    blocks,
+    type: "input",
+    block_id: blockId,
+    optional: true,
+    label: { type: "plain_text", text: label },
+    element: { type: "checkboxes", action_id: INPUT, options: [yes], ...(on ? { initial_options: [yes] } : {}) },
   };
 }

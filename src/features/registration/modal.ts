@@ -1,37 +1,21 @@
 import type { PlainTextOption } from "@slack/types";
-import { ATTRIBUTION_MODELS, MODEL_LABELS, ROLES, type AttributionModel, type CoSellModel, type Role } from "../attribution/engine";
+import { ATTRIBUTION_MODELS, MODEL_LABELS, ROLES, type CoSellModel, type Role } from "../attribution/engine";
 import { CURRENCIES, LIMITS, roleWord } from "../../kernel/registration";
 import { CALLBACK, INPUT, REGISTER_BLOCK as B } from "../../platform/slack/ids";
 import { option, textInput } from "../../platform/slack/inputs";
 import { formatDealRef, slackDate } from "../../platform/slack/format";
 import { mention, mrkdwn, truncateMrkdwn, type SafeBlock, type SafeModalView } from "../../platform/slack/mrkdwn";
+import type { RegistrationForm } from "./prepare-registration-form";
 
-export interface RegisterModalData {
-  pairings: { id: string; name: string }[];
-  /** organizations of the selected pairing */
-  orgs: { id: string; name: string; internal: boolean }[];
-  initial: Partial<{
-    accountName: string;
-    accountDomain: string;
-    title: string;
-    amount: string;
-    currency: string;
-    expectedCloseDate: string;
-    pairingId: string;
-    coSellModel: CoSellModel;
-    explicitModel: AttributionModel | null;
-    roles: Partial<Record<Role, string[]>>;
-    relationshipOwnerUserId: string;
-    postSaleOwnerOrgId: string;
-    notes: string;
-  }>;
+/** The form's data (prepareRegistrationForm) with what only the modal carries. */
+export interface RegisterModalData extends RegistrationForm {
   /** an existing open registration on the same account with other partners */
   conflict?: { ref: number; registeredBy: string; registeredAt: Date; partners: string[] } | undefined;
   metadata: RegisterMetadata;
 }
 
 /** Carried in private_metadata; re-checked on submit (never trusted). */
-export interface RegisterMetadata {
+interface RegisterMetadata {
   /** the channel the modal was opened from, for the confirmation */
   channelId?: string | undefined;
   /** the open deal shown as a conflict; ticking the box then acknowledges that deal */
@@ -109,7 +93,7 @@ export function buildRegisterModal(data: RegisterModalData): SafeModalView {
         type: "static_select",
         action_id: INPUT,
         options: currencyOptions,
-        ...(selected(currencyOptions, i.currency ?? "USD") ? { initial_option: selected(currencyOptions, i.currency ?? "USD") } : {}),
+        ...(selected(currencyOptions, i.currency || "USD") ? { initial_option: selected(currencyOptions, i.currency || "USD") } : {}),
       },
     },
     {

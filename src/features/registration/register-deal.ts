@@ -1,10 +1,9 @@
 import { Prisma, type PrismaClient } from "../../generated/prisma/client";
 import type { Tx } from "../../platform/db/client";
-import { findConflict, formatDealRef, type ValidRegistration } from "../../kernel/registration";
+import { findConflict, type ValidRegistration } from "../../kernel/registration";
 import { enqueue } from "../../platform/outbox/enqueue";
-import { mention, mrkdwn } from "../../platform/slack/mrkdwn";
 
-export interface OpenDealOnAccount {
+interface OpenDealOnAccount {
   id: string;
   ref: number;
   registeredBy: string;
@@ -14,7 +13,7 @@ export interface OpenDealOnAccount {
 }
 
 /** Open deals on the same normalized domain, with their partner organizations. */
-export async function openDealsOnDomain(db: Tx, domain: string): Promise<OpenDealOnAccount[]> {
+async function openDealsOnDomain(db: Tx, domain: string): Promise<OpenDealOnAccount[]> {
   const deals = await db.deal.findMany({
     where: { accountDomain: domain, stage: { notIn: ["CLOSED_WON", "CLOSED_LOST"] } },
     include: { participants: { include: { org: { select: { kind: true, name: true } } } } },
@@ -37,7 +36,7 @@ export async function openDealsOnDomain(db: Tx, domain: string): Promise<OpenDea
  * The earliest open deal on the same normalized domain with another set of partner organizations.
  * Only meaningful inside a transaction that holds the domain's lock (see `lockAccountDomain`).
  */
-export async function detectConflict(db: Tx, reg: ValidRegistration): Promise<OpenDealOnAccount | null> {
+async function detectConflict(db: Tx, reg: ValidRegistration): Promise<OpenDealOnAccount | null> {
   const partnerIds = await db.organization.findMany({ where: { id: { in: reg.participants.map((p) => p.orgId) }, kind: "PARTNER" }, select: { id: true } });
   return findConflict(
     partnerIds.map((p) => p.id),
@@ -50,7 +49,7 @@ export async function detectConflict(db: Tx, reg: ValidRegistration): Promise<Op
  * check and the write of the deal happen under it, so two registrations submitted at the same
  * moment cannot both miss each other. Must be the transaction's first statement.
  */
-export async function lockAccountDomain(tx: Tx, domain: string): Promise<void> {
+async function lockAccountDomain(tx: Tx, domain: string): Promise<void> {
   await tx.$executeRaw`SELECT pg_advisory_xact_lock(hashtext(${domain}))`;
 }
 
@@ -65,7 +64,7 @@ export interface RegisterDealInput {
    * Registering flags the conflict only if it is still that deal; another one is a new conflict.
    */
   acknowledgedConflictWithDealId?: string | null;
-  admins: string[];
+  admins: readonly string[];
   now: Date;
 }
 
@@ -151,11 +150,8 @@ export async function registerDeal(prisma: PrismaClient, input: RegisterDealInpu
           await enqueue(
             tx,
             {
-              method: "chat.postMessage",
-              payload: {
-                channel: admin,
-                text: mrkdwn`⚠️ Registration conflict: ${mention(input.registeredBy)} registered ${formatDealRef(ref)} (${r.accountName}, ${r.accountDomain}) although ${formatDealRef(conflict.ref)} is open on the same account with other partners. First registration wins unless you decide otherwise.`,
-              },
+              method: "registration.conflict",
+              payload: { dealId: deal.id, conflictWithDealId: conflict.id, admin },
               dedupeKey: `conflict:${deal.id}:${admin}`,
             },
             input.now,

@@ -1,7 +1,7 @@
 import type { App } from "@slack/bolt";
 import type { WebClient } from "@slack/web-api";
 import { z } from "zod";
-import type { AppDeps } from "../../platform/deps";
+import { dbOf, type AppDeps } from "../../platform/deps";
 import { ROLES } from "../attribution/engine";
 import { formatDealRef, parseDealRef, validateRoleAssignment } from "../../kernel/registration";
 import { LEAD_STAGES, type LeadStage } from "../../kernel/role-clarity";
@@ -24,7 +24,7 @@ async function openRolesModal(deps: AppDeps, client: WebClient, who: Who, deal: 
   const { deal: view } = await authorizeDeal(deps, client, who, deal, "deal.editRoles");
   if (isClosed(view.stage))
     throw new UserError(`${formatDealRef(view.ref)} is closed, so its roles are locked (they fed its attribution). An admin can reopen it.`);
-  const pairing = await pairingContext(deps.db.prisma, { id: view.pairing.id });
+  const pairing = await pairingContext(dbOf(deps), { id: view.pairing.id });
   await slackOut(client).openView({ trigger_id: triggerId, view: buildRolesModal(view, pairing?.orgs ?? []) });
 }
 
@@ -72,7 +72,7 @@ export function registerRolesListeners(app: App, deps: AppDeps, ctx: ListenerCon
         `${B.rolePrefix}SELLING`,
       );
       if (isClosed(deal.stage)) throw new UserError(`${formatDealRef(deal.ref)} was closed meanwhile; its roles are locked.`, `${B.rolePrefix}SELLING`);
-      const pairing = (await pairingContext(deps.db.prisma, { id: deal.pairing.id }))!;
+      const pairing = (await pairingContext(dbOf(deps), { id: deal.pairing.id }))!;
       const state = StateReader.parse(view.state.values);
       const roles = Object.fromEntries(ROLES.map((r) => [r, state.multi(`${B.rolePrefix}${r}`)]));
       const postSaleOwnerOrgId = state.select(B.postSaleOwner);
@@ -98,7 +98,7 @@ export function registerRolesListeners(app: App, deps: AppDeps, ctx: ListenerCon
         else responseSlaHours[org.id] = hours;
       }
       if (Object.keys(errors).length > 0) throw new FieldErrors(errors);
-      const result = await editRoles(deps.db.prisma, {
+      const result = await editRoles(dbOf(deps), {
         dealId: deal.id,
         edit: {
           participants: checked.participants,

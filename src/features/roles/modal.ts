@@ -7,6 +7,7 @@ import { CALLBACK, INPUT, ROLES_BLOCK as B } from "../../platform/slack/ids";
 import { truncate } from "../../platform/slack/command-text";
 import { formatDealRef } from "../../platform/slack/format";
 import { mrkdwn, type SafeBlock, type SafeModalView } from "../../platform/slack/mrkdwn";
+import { modalView } from "../../platform/slack/inputs";
 
 /** Edit roles: who holds each role, the stage leads, the quarterback, post-sale, each partner's response SLA. */
 export function buildRolesModal(deal: DealView, pairingOrgs: { id: string; name: string; internal: boolean }[]): SafeModalView {
@@ -81,13 +82,5 @@ export function buildRolesModal(deal: DealView, pairingOrgs: { id: string; name:
       },
     });
   }
-  return {
-    type: "modal",
-    callback_id: CALLBACK.editRoles,
-    title: { type: "plain_text", text: "Edit roles" },
-    submit: { type: "plain_text", text: "Save" },
-    close: { type: "plain_text", text: "Cancel" },
-    private_metadata: JSON.stringify({ dealId: deal.id }),
-    blocks,
-  };
+  return modalView({ callbackId: CALLBACK.editRoles, title: "Edit roles", submit: "Save", metadata: { dealId: deal.id } }, blocks);
 }

@@ -1,12 +1,10 @@
 import type { PrismaClient } from "../../generated/prisma/client";
-import { formatMoney } from "../../kernel/money";
 import { formatDealRef } from "../../kernel/registration";
-import { checkTransition, isClosed, nextStepHint, stageLabel, type Stage } from "../../kernel/stages";
+import { checkTransition, isClosed, type Stage } from "../../kernel/stages";
 import { UserError } from "../../platform/errors";
 import { recordAttribution } from "../attribution/records";
 import { loadDealView } from "../deals/deal-view";
 import { enqueue } from "../../platform/outbox/enqueue";
-import { joinMrkdwn, mention, mrkdwn } from "../../platform/slack/mrkdwn";
 
 export interface ChangeStageInput {
   dealId: string;
@@ -57,13 +55,7 @@ export async function changeStage(prisma: PrismaClient, input: ChangeStageInput)
       });
 
     await enqueue(tx, { method: "deal.card", payload: { dealId: deal.id } }, input.now);
-    const lines = [
-      mrkdwn`${reopen ? "♻️ Reopened" : input.to === "CLOSED_WON" ? "🏆 Won" : input.to === "CLOSED_LOST" ? "Closed lost" : "➡️ Moved"}: *${formatDealRef(deal.ref)} · ${deal.title}* (${deal.accountName}) — ${stageLabel(deal.stage)} → *${stageLabel(input.to)}* by ${mention(input.by)}`,
-      `${formatMoney(deal.amountMinor, deal.currency)} · expected close ${deal.expectedCloseDate}`,
-      `Next step: ${nextStepHint(input.to)}`,
-    ];
-    if (gapOverride.length > 0) lines.push(`⚠️ Moved on without agreed roles for: ${gapOverride.join(", ")}`);
-    await enqueue(tx, { method: "chat.postMessage", payload: { channel: deal.pairing.channelId, text: joinMrkdwn(lines), unfurl_links: false } }, input.now);
+    await enqueue(tx, { method: "stage.changed", payload: { dealId: deal.id, from: deal.stage, to: input.to, by: input.by, reopen, gapOverride } }, input.now);
 
     let attributionRecordId: string | null = null;
     if (input.to === "CLOSED_WON") {

@@ -1,7 +1,7 @@
 import type { App } from "@slack/bolt";
 import type { WebClient } from "@slack/web-api";
 import { z } from "zod";
-import type { AppDeps } from "../../platform/deps";
+import { dbOf, type AppDeps } from "../../platform/deps";
 import type { Actor } from "../../kernel/access";
 import { formatDealRef, parseDealRef } from "../../kernel/registration";
 import { isStage, parseStage, stageLabel, STAGES, type Stage } from "../../kernel/stages";
@@ -24,7 +24,7 @@ const isAdmin = (actor: Actor) => actor.kind === "internal" && actor.isAdmin;
 
 async function move(deps: AppDeps, client: WebClient, who: Who, deal: { id: string } | { ref: number }, to: Stage, confirmedGaps: boolean, blockId?: string) {
   const { actor, deal: view } = await authorizeDeal(deps, client, who, deal, "deal.changeStage", blockId);
-  const result = await changeStage(deps.db.prisma, { dealId: view.id, to, by: actor.userId, isAdmin: isAdmin(actor), confirmedGaps, now: deps.clock.now() });
+  const result = await changeStage(dbOf(deps), { dealId: view.id, to, by: actor.userId, isAdmin: isAdmin(actor), confirmedGaps, now: deps.clock.now() });
   if (result.ok) deps.outbox?.kick();
   return { result, deal: view };
 }

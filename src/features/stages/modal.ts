@@ -4,9 +4,10 @@ import { CALLBACK, INPUT, STAGE_BLOCK as B } from "../../platform/slack/ids";
 import { truncate } from "../../platform/slack/command-text";
 import { formatDealRef, STAGE_EMOJI } from "../../platform/slack/format";
 import { mrkdwn, type SafeBlock, type SafeModalView } from "../../platform/slack/mrkdwn";
+import { modalView } from "../../platform/slack/inputs";
 
 /** Stages this person may move the deal to (gaps aside: those are confirmed in the modal). */
-export function allowedTargets(deal: DealView, isAdmin: boolean): Stage[] {
+function allowedTargets(deal: DealView, isAdmin: boolean): Stage[] {
   return STAGES.filter((to) => checkTransition(deal.stage, to, { isAdmin, roleGaps: [], confirmedGaps: true }).ok);
 }
 
@@ -45,13 +46,5 @@ export function buildStageModal(deal: DealView, isAdmin: boolean): SafeModalView
       },
     });
   }
-  return {
-    type: "modal",
-    callback_id: CALLBACK.changeStage,
-    title: { type: "plain_text", text: "Change stage" },
-    submit: { type: "plain_text", text: "Move" },
-    close: { type: "plain_text", text: "Cancel" },
-    private_metadata: JSON.stringify({ dealId: deal.id }),
-    blocks,
-  };
+  return modalView({ callbackId: CALLBACK.changeStage, title: "Change stage", submit: "Move", metadata: { dealId: deal.id } }, blocks);
 }

@@ -2,7 +2,7 @@ import { createHash } from "node:crypto";
 import type { App } from "@slack/bolt";
 import type { WebClient } from "@slack/web-api";
 import { z } from "zod";
-import type { AppDeps } from "../../platform/deps";
+import { dbOf, type AppDeps } from "../../platform/deps";
 import { decideDealAction, type Actor } from "../../kernel/access";
 import { TOUCHPOINT_TYPES, type TouchpointType } from "../attribution/engine";
 import { formatDealRef } from "../../kernel/registration";
@@ -21,6 +21,8 @@ import { parseMetadata, StateReader } from "../../platform/slack/view-state";
 import { authorizeDeal } from "../deals/guard";
 import { reply, slackOut } from "../../platform/slack/send";
 import { mrkdwn, type SlackText } from "../../platform/slack/mrkdwn";
+import { orgRepo } from "../../platform/repos/org-repo";
+import { programRepo } from "../../platform/repos/program-repo";
 
 // Logging touchpoints: `/cosell log …` (our people), the deal card's "Log touchpoint" button
 // (everyone, including partner people in Slack Connect, who cannot run our slash commands)
@@ -66,8 +68,9 @@ async function authorizeLogging(
 ): Promise<{ actor: Actor; deal: DealView; org: { id: string; name: string } }> {
   const { actor, deal: view } = await authorizeDeal(deps, client, who, deal, "deal.logTouchpoint", blockId);
   const orgId = loggingOrgId(actor, blockId);
-  const org = await deps.db.prisma.organization.findUnique({ where: { id: orgId }, select: { id: true, name: true } });
-  if (!org) throw new UserError(NO_ORG_MESSAGE, blockId);
+  const found = await orgRepo(dbOf(deps)).byId(orgId);
+  if (!found) throw new UserError(NO_ORG_MESSAGE, blockId);
+  const org = { id: found.id, name: found.name };
   if (!view.pairing.orgIds.includes(org.id)) {
     throw new UserError(
       `${org.name} isn't part of the pairing ${view.pairing.name}, so a touchpoint on ${formatDealRef(view.ref)} can't count for it. People of the pairing's organizations log with the Log touchpoint button on the deal card.`,
@@ -81,10 +84,7 @@ function choice(d: DealView): TouchpointDealChoice {
   return { id: d.id, ref: d.ref, title: d.title, accountName: d.accountName };
 }
 
-async function programTimezone(deps: AppDeps): Promise<string> {
-  const program = await deps.db.prisma.program.findUnique({ where: { id: 1 }, select: { timezone: true } });
-  return program?.timezone ?? deps.config.timezone;
-}
+const programTimezone = (deps: AppDeps): Promise<string> => programRepo(dbOf(deps)).timezone(deps.config.timezone);
 
 /** Opens the modal with the deal fixed (card button, `/cosell log CS-12`). */
 async function openForDeal(
@@ -118,11 +118,11 @@ export async function openWithDealPicker(
 ): Promise<void> {
   const actor = await resolveActor(deps, client, who);
   const orgId = loggingOrgId(actor);
-  const prisma = deps.db.prisma;
+  const db = dbOf(deps);
   // Slack's permalink lookup runs beside the database reads: the trigger expires in 3 s.
   const [org, choices, link] = await Promise.all([
-    prisma.organization.findUnique({ where: { id: orgId }, select: { name: true } }),
-    loggableDeals(prisma, { orgId, channelId: opts.channelId, limit: MAX_DEAL_OPTIONS }),
+    orgRepo(db).byId(orgId),
+    loggableDeals(db, { orgId, channelId: opts.channelId, limit: MAX_DEAL_OPTIONS }),
     opts.permalink ?? Promise.resolve(null),
   ]);
   if (!org) throw new UserError(NO_ORG_MESSAGE);
@@ -199,7 +199,7 @@ export function logSubcommand(deps: AppDeps): Subcommand {
       // one touchpoint: the key is the person, deal, type, note and minute.
       const noteHash = createHash("sha256").update(note.note).digest("hex").slice(0, 32);
       const key = `cmd:${actor.userId}:${deal.id}:${parsed.type}:${noteHash}:${Math.floor(now.getTime() / 60_000)}`;
-      const result = await logTouchpoint(deps.db.prisma, {
+      const result = await logTouchpoint(dbOf(deps), {
         dealId: deal.id,
         orgId: org.id,
         userId: actor.userId,
@@ -282,7 +282,7 @@ export function registerTouchpointListeners(app: App, deps: AppDeps, ctx: Listen
       if (!note.ok) errors[B.note] = note.reason;
       if (Object.keys(errors).length > 0 || !type || !when.ok || !note.ok) throw new FieldErrors(errors);
 
-      const result = await logTouchpoint(deps.db.prisma, {
+      const result = await logTouchpoint(dbOf(deps), {
         dealId: deal.id,
         orgId: org.id,
         userId: actor.userId,

@@ -1,6 +1,7 @@
 import { randomUUID } from "node:crypto";
 import type { PrismaClient } from "../../generated/prisma/client";
 import type { Tx } from "../../platform/db/client";
+import { withMember } from "../../platform/repos/pairing-repo";
 import { TOUCHPOINT_TYPES, type TouchpointType } from "../attribution/engine";
 import { enqueue } from "../../platform/outbox/enqueue";
 
@@ -98,15 +99,13 @@ export async function loggableDeals(
   db: Tx,
   input: { orgId: string; channelId?: string | undefined; limit: number },
 ): Promise<{ deals: LoggableDeal[]; total: number; channelDeal: LoggableDeal | null }> {
-  const where = { stage: { notIn: ["CLOSED_WON" as const, "CLOSED_LOST" as const] }, pairing: { members: { some: { orgId: input.orgId } } } };
+  const where = { stage: { notIn: ["CLOSED_WON" as const, "CLOSED_LOST" as const] }, pairing: withMember(input.orgId) };
   const select = { id: true, ref: true, title: true, accountName: true };
   const orderBy = [{ lastActivityAt: "desc" as const }, { ref: "desc" as const }];
   const [deals, total, channelDeal] = await Promise.all([
     db.deal.findMany({ where, select, orderBy, take: input.limit }),
     db.deal.count({ where }),
-    input.channelId
-      ? db.deal.findFirst({ where: { ...where, pairing: { channelId: input.channelId, members: { some: { orgId: input.orgId } } } }, select, orderBy })
-      : null,
+    input.channelId ? db.deal.findFirst({ where: { ...where, pairing: { channelId: input.channelId, ...withMember(input.orgId) } }, select, orderBy }) : null,
   ]);
   return { deals, total, channelDeal };
 }

@@ -5,6 +5,7 @@ import { CALLBACK, INPUT, TOUCHPOINT_BLOCK as B } from "../../platform/slack/ids
 import { truncate } from "../../platform/slack/command-text";
 import { formatDealRef } from "../../platform/slack/format";
 import { link, mrkdwn, truncateMrkdwn, type SafeBlock, type SafeModalView } from "../../platform/slack/mrkdwn";
+import { modalView } from "../../platform/slack/inputs";
 
 export interface TouchpointDealChoice {
   id: string;
@@ -14,7 +15,7 @@ export interface TouchpointDealChoice {
 }
 
 /** Carried in private_metadata; re-checked on submit (never trusted). */
-export interface TouchpointMetadata {
+interface TouchpointMetadata {
   /** the deal, when it was fixed by the card button or the command (re-authorized on submit) */
   dealId?: string | undefined;
   /** the Slack message the touchpoint comes from (message shortcut) */
@@ -126,13 +127,5 @@ export function buildTouchpointModal(data: TouchpointModalData): SafeModalView {
   }
 
   const metadata: TouchpointMetadata = { dealId: data.deal?.id, link: data.messageLink ?? undefined, channelId: data.channelId };
-  return {
-    type: "modal",
-    callback_id: CALLBACK.logTouchpoint,
-    title: { type: "plain_text", text: "Log touchpoint" },
-    submit: { type: "plain_text", text: "Log" },
-    close: { type: "plain_text", text: "Cancel" },
-    private_metadata: JSON.stringify(metadata),
-    blocks,
-  };
+  return modalView({ callbackId: CALLBACK.logTouchpoint, title: "Log touchpoint", submit: "Log", metadata: metadata }, blocks);
 }

@@ -12,7 +12,7 @@ export const TOUCHPOINT_NOTE_MAX = 1000;
  * A time picked a little ahead of now is a rounding of "just now" (a call that started at
  * 13:58 logged as 14:00), not a plan; past this, a future time is refused.
  */
-export const FUTURE_GRACE_MS = 5 * 60_000;
+const FUTURE_GRACE_MS = 5 * 60_000;
 
 /** How each type is written in the command and named in messages. */
 const TYPE_INFO: Record<TouchpointType, { word: string; label: string; phrase: string; aliases: string[] }> = {
@@ -57,7 +57,7 @@ export function parseTouchpointType(text: string): TouchpointType | null {
   return BY_WORD.get(canonical(text)) ?? null;
 }
 
-export function unknownTypeMessage(given: string): string {
+function unknownTypeMessage(given: string): string {
   return `"${given}" is not a touchpoint type. Use one of: ${TOUCHPOINT_TYPE_WORDS.join(", ")}.`;
 }
 

@@ -113,3 +113,8 @@ async function ping(prisma: PrismaClient): Promise<boolean> {
     return false;
   }
 }
+
+/** Runs fn in one interactive transaction (for callers that hold a client, not a transaction). */
+export function inTransaction<T>(db: Db, fn: (tx: Tx) => Promise<T>): Promise<T> {
+  return db.$transaction((tx) => fn(tx));
+}

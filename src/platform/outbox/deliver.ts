@@ -1,17 +1,18 @@
 import { ErrorCode, WebClient, type WebAPICallResult } from "@slack/web-api";
 import type { AppDeps } from "../deps";
 import type { Prisma } from "../../generated/prisma/client";
-import { renderDealCard } from "../../features/deals/card";
-import { renderAttributionReceipt } from "../../features/attribution/receipt";
-import { ASK_ALERT, ASK_ESCALATION_DM, renderAskAlert } from "../../features/asks/alerts";
-import { loadReceipt } from "../../features/attribution/records";
-import { loadDealView } from "../../features/deals/deal-view";
 import { toSlack } from "../slack/mrkdwn";
+import { parseOutboxRow, type OutboxIntent } from "./intents";
+import { renderIntent, type OutboxRenderers, type Posted } from "./renderers";
 
 // Delivers the outbox: claims due messages (FOR UPDATE SKIP LOCKED, so several processes
 // never send the same row at once), sends each, and on failure schedules a retry — after
 // Retry-After for 429s, with exponential backoff otherwise. Nothing is dropped: a message
 // only leaves PENDING when Slack accepted it (or after MAX_ATTEMPTS, as DEAD, logged).
+//
+// Each row is an intent (intents.ts), parsed when it is claimed — a row that does not parse is
+// logged and DEAD at once (no retry can fix it) — and rendered by the renderer its kind has in
+// the registry the caller passes (src/outbox-renderers.ts; renderers.ts has the contract).
 //
 // Exactly once when Slack's answer is lost. Every chat.postMessage carries message metadata
 // { event_type: "cosell_outbox", event_payload: { id: <row id> } }. When a post's outcome is
@@ -27,7 +28,7 @@ import { toSlack } from "../slack/mrkdwn";
 // the outbox queues none today (ephemerals are sent directly, in answer to the person).
 //
 // Pacing: Slack takes about one message per second per channel. A row's target is resolved
-// first (cards, receipts and alerts are rendered at delivery: their channel is known only then),
+// first (intents are rendered at delivery: their channel is known only then),
 // then the row waits for that channel's slot (the gap counts from the end of the previous call
 // to the channel). A row whose slot is near (within maxChannelWaitMs, by default one gap) waits
 // in this run while rows for other channels go ahead; a row whose slot is further off is handed
@@ -35,7 +36,7 @@ import { toSlack } from "../slack/mrkdwn";
 // channel's line), so one busy channel never holds a batch — or the lock of a row — hostage.
 // The loop wakes when the next handed-back row is due. Pacing state is per process.
 
-export const MAX_ATTEMPTS = 50;
+const MAX_ATTEMPTS = 50;
 
 /** The metadata event type of every outbox post; its event_payload is { id: <outbox row id> }. */
 export const OUTBOX_EVENT_TYPE = "cosell_outbox";
@@ -107,12 +108,6 @@ export function deliveryClient(deps: AppDeps, opts: { timeoutMs?: number } = {})
 
 class Defer extends Error {}
 
-/** Where a post landed. */
-interface Posted {
-  channel: string;
-  ts: string;
-}
-
 /** A row resolved to the Slack call that delivers it (rendered, its channel known). */
 type Plan =
   | { kind: "skip"; result: Record<string, unknown> }
@@ -138,7 +133,7 @@ export function resetChannelPacing(): void {
   reservedSlots.clear();
 }
 
-export async function deliverOutbox(deps: AppDeps, client: WebClient, opts: DeliveryOptions = {}): Promise<DeliveryReport> {
+export async function deliverOutbox(deps: AppDeps, client: WebClient, renderers: OutboxRenderers, opts: DeliveryOptions = {}): Promise<DeliveryReport> {
   const prisma = deps.db.prisma;
   const now = deps.clock.now();
   const lockMs = opts.lockMs ?? deps.config.outboxLockMs ?? 60_000;
@@ -198,6 +193,14 @@ export async function deliverOutbox(deps: AppDeps, client: WebClient, opts: Deli
     else report.retried++;
   };
 
+  // A row that is no intent (a bug, or a kind this version does not know): no retry can send it.
+  const invalid = async (row: Row, error: string) => {
+    const what = `not a valid ${row.method} intent: ${error}`;
+    deps.logger.error(`outbox: giving up on ${row.method} ${row.id}: ${what}`);
+    await prisma.outboxMessage.update({ where: { id: row.id }, data: { status: "DEAD", lockedUntil: null, lastError: what.slice(0, 500) } });
+    report.dead++;
+  };
+
   const done = async (row: Row, result: Record<string, unknown>) => {
     await prisma.outboxMessage.update({
       where: { id: row.id },
@@ -247,9 +250,14 @@ export async function deliverOutbox(deps: AppDeps, client: WebClient, opts: Deli
   };
   for (const row of rows) {
     const state: AttemptState = { uncertain: row.unsettled };
+    const parsed = parseOutboxRow(row.method, row.payload);
+    if (!parsed.ok) {
+      await invalid(row, parsed.error);
+      continue;
+    }
     let plan: Plan;
     try {
-      plan = await resolve(deps, row);
+      plan = await resolve(deps, renderers, row, parsed.intent);
     } catch (err) {
       await fail(row, state, err);
       continue;
@@ -332,51 +340,24 @@ function definitelyFailed(err: unknown): boolean {
   return false;
 }
 
-/** Renders the row (cards, receipts and alerts are rendered at delivery) and finds its target. */
-async function resolve(deps: AppDeps, row: Row): Promise<Plan> {
-  const prisma = deps.db.prisma;
-  if (row.method === "deal.card") {
-    const dealId = String(row.payload.dealId);
-    const deal = await loadDealView(prisma, { id: dealId });
-    const card = renderDealCard(deal, { audience: "channel", now: deps.clock.now() });
-    if (deal.card.ts && deal.card.channelId) {
-      return {
-        kind: "call",
-        method: "chat.update",
-        channel: deal.card.channelId,
-        args: toSlack({ channel: deal.card.channelId, ts: deal.card.ts, text: card.text, blocks: card.blocks }),
-      };
-    }
-    // Only the first post creates the card; later refreshes wait for it.
-    if (!row.dedupeKey?.startsWith("card-post:")) throw new Defer("card not posted yet");
-    const channel = deal.pairing.channelId;
-    return {
-      kind: "post",
-      channel,
-      args: toSlack({ channel, text: card.text, blocks: card.blocks, unfurl_links: false }),
-      onPosted: async (p) => {
-        await prisma.deal.updateMany({ where: { id: dealId, cardTs: null }, data: { cardChannelId: p.channel, cardTs: p.ts } });
-      },
-    };
+/** Renders the row's intent with its kind's renderer and finds its target. */
+async function resolve(deps: AppDeps, renderers: OutboxRenderers, row: Row, intent: OutboxIntent): Promise<Plan> {
+  const delivery = await renderIntent(renderers, { db: deps.db.prisma, now: deps.clock.now(), row: { id: row.id, dedupeKey: row.dedupeKey } }, intent);
+  switch (delivery.kind) {
+    case "skip":
+      return { kind: "skip", result: { skipped: delivery.reason } };
+    case "defer":
+      throw new Defer(delivery.reason);
+    case "update":
+      return { kind: "call", method: "chat.update", channel: delivery.message.channel, args: toSlack(delivery.message) };
+    case "post":
+      return resolvePost(deps, toSlack(delivery.message), delivery.onPosted);
   }
-  if (row.method === "attribution.receipt") {
-    const data = await loadReceipt(prisma, String(row.payload.recordId));
-    const program = await prisma.program.findUniqueOrThrow({ where: { id: 1 } });
-    const receipt = renderAttributionReceipt(data, { shareAmounts: program.shareAmountsInChannel });
-    return resolveMessage(deps, "chat.postMessage", toSlack({ threadOfDealId: data.dealId, text: receipt.text, blocks: receipt.blocks, unfurl_links: false }));
-  }
-  if (row.method === ASK_ALERT || row.method === ASK_ESCALATION_DM) {
-    const rendered = await renderAskAlert(prisma, row.method, row.payload);
-    // Answered (or closed) before its alert went out: there is nothing to announce any more.
-    if (!rendered) return { kind: "skip", result: { skipped: "the ask is no longer open" } };
-    return resolveMessage(deps, "chat.postMessage", toSlack(rendered));
-  }
-  return resolveMessage(deps, row.method, row.payload);
 }
 
-async function resolveMessage(deps: AppDeps, method: string, raw: Record<string, unknown>): Promise<Plan> {
+/** A post's target: a reply in a deal's thread waits for the card (its ts is known only once it is posted). */
+async function resolvePost(deps: AppDeps, raw: Record<string, unknown>, onPosted?: (p: Posted) => Promise<void>): Promise<Plan> {
   const payload = { ...raw };
-  // Replies in a deal's thread name the deal; the card's ts is known only once it is posted.
   if (typeof payload.threadOfDealId === "string") {
     const deal = await deps.db.prisma.deal.findUnique({ where: { id: payload.threadOfDealId }, select: { cardTs: true, cardChannelId: true } });
     if (!deal?.cardTs) throw new Defer("deal card not posted yet");
@@ -385,10 +366,15 @@ async function resolveMessage(deps: AppDeps, method: string, raw: Record<string,
     delete payload.threadOfDealId;
   }
   const channel = typeof payload.channel === "string" && payload.channel ? payload.channel : undefined;
-  if (method === "chat.postMessage" && channel) {
-    return { kind: "post", channel, ...(typeof payload.thread_ts === "string" ? { threadTs: payload.thread_ts } : {}), args: payload };
-  }
-  return { kind: "call", method, ...(channel ? { channel } : {}), args: payload };
+  // Without a channel Slack refuses it (and the row is retried, then DEAD, logged).
+  if (!channel) return { kind: "call", method: "chat.postMessage", args: payload };
+  return {
+    kind: "post",
+    channel,
+    ...(typeof payload.thread_ts === "string" ? { threadTs: payload.thread_ts } : {}),
+    args: payload,
+    ...(onPosted ? { onPosted } : {}),
+  };
 }
 
 async function deliver(
@@ -502,7 +488,11 @@ export interface OutboxLoop {
 }
 
 /** Runs deliveries every intervalMs and whenever kicked; one run at a time in this process. */
-export function startOutboxLoop(deps: AppDeps, opts: DeliveryOptions & { intervalMs?: number; client?: WebClient; timeoutMs?: number } = {}): OutboxLoop {
+export function startOutboxLoop(
+  deps: AppDeps,
+  renderers: OutboxRenderers,
+  opts: DeliveryOptions & { intervalMs?: number; client?: WebClient; timeoutMs?: number } = {},
+): OutboxLoop {
   const client = opts.client ?? deliveryClient(deps, { timeoutMs: opts.timeoutMs });
   const intervalMs = opts.intervalMs ?? 2000;
   const batch = opts.batch ?? 25;
@@ -532,7 +522,7 @@ export function startOutboxLoop(deps: AppDeps, opts: DeliveryOptions & { interva
       do {
         again = false;
         try {
-          const r = await deliverOutbox(deps, client, opts);
+          const r = await deliverOutbox(deps, client, renderers, opts);
           // A full batch: there may be more due now.
           if (r.claimed >= batch) again = true;
           if (r.nextDueInMs !== undefined) wakeIn(r.nextDueInMs);

@@ -48,3 +48,9 @@ export function unescapeSlack(text: string): string {
 export function truncate(text: string, max: number): string {
   return text.length <= max ? text : `${text.slice(0, max - 1)}…`;
 }
+
+/** `<@U123|name>` or `<@U123>` (how Slack sends a picked person in command text) → U123. */
+export function parseUserMention(word: string): string | undefined {
+  const m = word.trim().match(/^<@([UW][A-Z0-9_]+)(?:\|[^>]*)?>$/i);
+  return m ? m[1]!.toUpperCase() : undefined;
+}

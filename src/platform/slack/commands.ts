@@ -13,7 +13,7 @@ const WORK_CONCURRENCY = 2;
 
 type BoltCommandArgs = SlackCommandMiddlewareArgs & AllMiddlewareArgs;
 /** A subcommand answers with `ack(message)`, which goes back through response_url; only Safe messages. */
-export type CommandArgs = Omit<BoltCommandArgs, "ack" | "say"> & { ack(message?: SafeReply): Promise<void> };
+type CommandArgs = Omit<BoltCommandArgs, "ack" | "say"> & { ack(message?: SafeReply): Promise<void> };
 
 export interface SubcommandContext {
   args: CommandArgs;

@@ -5,7 +5,7 @@ import { stageLabel, type Stage } from "../../kernel/stages";
 
 // Small shared formatters for Block Kit renderers.
 
-export { formatDealRef, formatMoney, modelWord, roleWord, stageLabel };
+export { formatDealRef, formatMoney, roleWord, stageLabel };
 
 export const STAGE_EMOJI: Record<Stage, string> = {
   REGISTERED: "🆕",

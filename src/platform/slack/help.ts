@@ -1,5 +1,5 @@
 import { joinMrkdwn, mrkdwn, type SafeBlock, type SafeMessage, type SlackText } from "./mrkdwn";
-import { packLines } from "../../features/deals/list-view";
+import { packLines } from "./mrkdwn";
 
 export interface HelpEntry {
   usage: string;

@@ -10,7 +10,7 @@ const USER_CACHE_MS = 24 * 60 * 60 * 1000;
 const installTeams = new WeakMap<WebClient, Promise<string>>();
 
 /** The team that installed the app (auth.test), cached per client. */
-export function installTeamId(client: WebClient): Promise<string> {
+function installTeamId(client: WebClient): Promise<string> {
   let p = installTeams.get(client);
   if (!p) {
     p = client.auth.test().then((r) => String(r.team_id ?? ""));
@@ -50,4 +50,10 @@ async function teamOf(deps: AppDeps, client: WebClient, userId: string): Promise
   const data = { teamId, name: user?.real_name ?? user?.name ?? null, isBot: Boolean(user?.is_bot), fetchedAt: deps.clock.now() };
   await deps.db.prisma.slackUserCache.upsert({ where: { userId }, update: data, create: { userId, ...data } });
   return teamId;
+}
+
+/** Whether Slack said (users.info, as cached by resolveActor) that this user is a bot. */
+export async function isKnownBot(deps: Pick<AppDeps, "db">, userId: string): Promise<boolean> {
+  const cached = await deps.db.prisma.slackUserCache.findUnique({ where: { userId }, select: { isBot: true } });
+  return cached?.isBot === true;
 }

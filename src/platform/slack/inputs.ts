@@ -1,5 +1,5 @@
 import type { PlainTextOption } from "@slack/types";
-import type { SafeBlock } from "./mrkdwn";
+import type { SafeBlock, SafeModalView } from "./mrkdwn";
 import { INPUT } from "./ids";
 import { truncate } from "./command-text";
 
@@ -34,5 +34,29 @@ export function textInput(block_id: string, label: string, opts: TextInputOption
       ...(opts.initial ? { initial_value: opts.initial } : {}),
       ...(opts.placeholder ? { placeholder: { type: "plain_text", text: opts.placeholder } } : {}),
     },
+  };
+}
+
+export interface ModalOptions {
+  callbackId?: string;
+  title: string;
+  /** the submit button; a form with one also gets a close button ("Cancel" unless named) */
+  submit?: string;
+  close?: string;
+  /** kept in private_metadata (≤ 3,000 characters), re-checked on submit: never trusted */
+  metadata?: unknown;
+}
+
+/** A modal view: title, submit and close buttons, private metadata, blocks. */
+export function modalView(o: ModalOptions, blocks: SafeBlock[]): SafeModalView {
+  const close = o.close ?? (o.submit ? "Cancel" : undefined);
+  return {
+    type: "modal",
+    ...(o.callbackId ? { callback_id: o.callbackId } : {}),
+    title: { type: "plain_text", text: o.title },
+    ...(o.submit ? { submit: { type: "plain_text", text: o.submit } } : {}),
+    ...(close ? { close: { type: "plain_text", text: close } } : {}),
+    ...(o.metadata !== undefined ? { private_metadata: JSON.stringify(o.metadata) } : {}),
+    blocks,
   };
 }

@@ -16,7 +16,7 @@ import { escapeMrkdwn, mrkdwn, toSlack, type SlackText } from "./mrkdwn";
 //   UserError / FieldErrors → their own message (ephemeral reply or modal field errors)
 //   anything else → logged, and a short apology (never a stack trace).
 
-export const APOLOGY = "Sorry, something went wrong on our side and nothing was changed. Please try again in a minute.";
+const APOLOGY = "Sorry, something went wrong on our side and nothing was changed. Please try again in a minute.";
 const APOLOGY_TEXT = mrkdwn`Sorry, something went wrong on our side and nothing was changed. Please try again in a minute.`;
 
 /** Counts listeners in flight so shutdown can wait for them. */

@@ -1,4 +1,4 @@
-import type { HomeView, KnownBlock, ModalView, PlainTextElement, View } from "@slack/types";
+import type { HomeView, KnownBlock, ModalView, PlainTextElement } from "@slack/types";
 
 // The one typed path from text into Slack. Slack parses `<!channel>`, `<@U…>` and `<url|label>`
 // in every message `text` and mrkdwn field, so anything a person typed must reach Slack with
@@ -101,7 +101,7 @@ export function link(url: string, label: string): SlackText {
 // --- Block Kit with SlackText where Slack parses markup ----------------------------------
 // `Safe<T>` is T with every mrkdwn-capable `text` a SlackText. plain_text objects are shown
 // literally by Slack (no mentions, no links), so they keep plain strings.
-export type Safe<T> = T extends PlainTextElement
+type Safe<T> = T extends PlainTextElement
   ? T
   : T extends string | number | boolean | null | undefined
     ? T
@@ -112,7 +112,6 @@ export type Safe<T> = T extends PlainTextElement
         : T;
 
 export type SafeBlock = Safe<KnownBlock>;
-export type SafeView = Safe<View>;
 export type SafeModalView = Safe<ModalView>;
 export type SafeHomeView = Safe<HomeView>;
 
@@ -123,15 +122,7 @@ export interface SafeMessage {
 }
 
 /** Safe<T> turned back into what the Web API takes: every SlackText becomes its markup. */
-export type Wire<T> = T extends SlackText
-  ? string
-  : T extends string | number | boolean | null | undefined
-    ? T
-    : T extends readonly (infer U)[]
-      ? Wire<U>[]
-      : T extends object
-        ? { [K in keyof T]: Wire<T[K]> }
-        : T;
+export type Wire<T> = T extends SlackText ? string : T extends object ? { [K in keyof T]: Wire<T[K]> } : T;
 
 /** The edge to Slack: a built message, view or argument object, serialized as Slack reads it. */
 export function toSlack<T>(value: T): Wire<T> {
@@ -146,4 +137,24 @@ export function channelLink(channelId: string): SlackText {
 /** One piece as SlackText: a plain string is escaped, SlackText passes as it is. */
 export function asMrkdwn(value: MrkdwnValue): SlackText {
   return SlackText.make(piece(value));
+}
+
+/** Slack allows 3,000 characters in one section text. */
+export const MAX_SECTION_TEXT = 3000;
+
+/** Packs lines into as few section texts as fit Slack's 3,000 characters each. */
+export function packLines(lines: readonly SlackText[], max = MAX_SECTION_TEXT): SlackText[] {
+  const out: SlackText[] = [];
+  let current: SlackText | null = null;
+  for (const raw of lines) {
+    const line = truncateMrkdwn(raw, max);
+    if (current === null) current = line;
+    else if (current.length + 1 + line.length <= max) current = joinMrkdwn([current, line]);
+    else {
+      out.push(current);
+      current = line;
+    }
+  }
+  if (current !== null) out.push(current);
+  return out;
 }

@@ -17,11 +17,11 @@ import { HTTPModuleFunctions, type BufferedIncomingMessage, type Logger } from "
 /** How far a request's timestamp may be from now, in either direction (Slack's rule). */
 export const REQUEST_WINDOW_SECONDS = 5 * 60;
 /** Seen signatures are kept this long past their timestamp (the window plus slack for replicas' clocks). */
-export const REPLAY_RETENTION_SECONDS = 10 * 60;
+const REPLAY_RETENTION_SECONDS = 10 * 60;
 const PRUNE_EVERY_MS = 60_000;
 
 /** The database-backed cache of signatures already used (src/store/slack-requests.ts). */
-export interface ReplayCache {
+interface ReplayCache {
   /** true on the first use of this signature, false on any later one (atomic across replicas) */
   firstUse(signature: string, timestamp: Date, seenAt: Date): Promise<boolean>;
   /** drops signatures whose timestamp is before `before` */

@@ -32,7 +32,7 @@ export interface WaitForSlackOptions {
 }
 
 /** What went wrong reaching Slack, in a few words: "fetch failed (ECONNREFUSED)", "HTTP 503". */
-export function describeSlackFailure(err: unknown): string {
+function describeSlackFailure(err: unknown): string {
   const e = err as { code?: string; original?: unknown; statusCode?: number; message?: string };
   if (e.code === ErrorCode.HTTPError) return `HTTP ${e.statusCode ?? "error"}`;
   if (e.code === ErrorCode.RateLimitedError) return "rate limited";

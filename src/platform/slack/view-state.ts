@@ -15,7 +15,7 @@ const inputValueSchema = z.object({
   selected_conversation: z.string().nullish(),
   selected_channel: z.string().nullish(),
 });
-export const viewStateSchema = z.record(z.string(), z.record(z.string(), inputValueSchema));
+const viewStateSchema = z.record(z.string(), z.record(z.string(), inputValueSchema));
 export type ViewState = z.infer<typeof viewStateSchema>;
 
 export class StateReader {

@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { LIST_MAX_ROWS, MAX_BLOCKS, MAX_SECTION_TEXT, packLines, renderDealHistory, renderDealList } from "../../../src/features/deals/list-view";
+import { LIST_MAX_ROWS, MAX_BLOCKS, MAX_SECTION_TEXT, renderDealHistory, renderDealList } from "../../../src/features/deals/list-view";
+import { packLines } from "../../../src/platform/slack/mrkdwn";
 import { toSlack, trustedMrkdwn } from "../../../src/platform/slack/mrkdwn";
 import { STAGES } from "../../../src/kernel/stages";
 import type { DealListRow } from "../../../src/features/deals/deal-queries";

@@ -1,0 +1,28 @@
+import type { OutboxRenderers } from "./platform/outbox/renderers";
+import { renderIntroRequested } from "./features/account-map/outbox";
+import { renderAskAlertIntent, renderAskDone, renderAskRequested } from "./features/asks/outbox";
+import { renderReceiptIntent } from "./features/attribution/outbox";
+import { renderDealCardIntent } from "./features/deals/outbox";
+import { renderDisputeAdminDmIntent, renderDisputeAnswered, renderDisputeOpened } from "./features/disputes/outbox";
+import { renderRegistrationConflict } from "./features/registration/outbox";
+import { renderStageChanged } from "./features/stages/outbox";
+
+// The outbox's registry: each intent kind (src/platform/outbox/intents.ts) → the renderer of the
+// feature it belongs to. Wired here, at the app level, like the listeners (listeners.ts), so the
+// platform imports no feature: main.ts, the playground and the tests hand it to
+// startOutboxLoop / deliverOutbox. A kind without a renderer does not compile.
+
+export const outboxRenderers: OutboxRenderers = {
+  "deal.card": renderDealCardIntent,
+  "attribution.receipt": renderReceiptIntent,
+  "ask.alert": renderAskAlertIntent,
+  "ask.escalationDm": renderAskAlertIntent,
+  "ask.requested": renderAskRequested,
+  "ask.done": renderAskDone,
+  "stage.changed": renderStageChanged,
+  "registration.conflict": renderRegistrationConflict,
+  "dispute.adminDm": renderDisputeAdminDmIntent,
+  "dispute.opened": renderDisputeOpened,
+  "dispute.answered": renderDisputeAnswered,
+  "intro.requested": renderIntroRequested,
+};

@@ -1,0 +1,135 @@
+import { z } from "zod";
+import { STAGES } from "../../kernel/stages";
+import { trustedMrkdwn, type SafeBlock, type SlackText } from "../slack/mrkdwn";
+
+// Outbox intents: what a use case wants said in Slack, as plain data. A use case queues an
+// intent in the transaction of the change it announces (enqueue.ts); the outbox renders it at
+// delivery (deliver.ts, with the renderer its kind has in the registry: src/outbox-renderers.ts)
+// and only then knows its text, blocks and channel. So no use case imports a Slack renderer,
+// and a message says what is true when it is sent (an ask answered before its alert goes out is
+// not announced as overdue).
+//
+// Stored as an OutboxMessage row: `method` holds the kind, `payload` the rest as JSON. Rows are
+// parsed with this schema when they are delivered; one that does not parse is logged and DEAD.
+// Kinds keep the names rows already had ("deal.card", "ask.alert", …), so rows queued before a
+// deploy, the SLA sweep's set-based inserts and queries by `method` keep working.
+//
+// One kind, `message`, carries a message rendered when it was queued — digests, sweep alerts,
+// reminders: jobs that render in bulk. Its text and blocks are SlackText (escaped user input)
+// when queued and their markup once stored; parsing turns the markup back into SlackText.
+
+const id = z.string().min(1);
+/** a Slack user id (a DM is addressed by it) */
+const userId = z.string().min(1);
+const stage = z.enum(STAGES);
+
+/** Markup that was a SlackText when it was queued: it is SlackText again when read back. */
+const storedText = z.string().transform((markup): SlackText => trustedMrkdwn(markup));
+const storedBlocks = z.array(z.record(z.string(), z.unknown())).transform((blocks) => reviveSafe(blocks) as SafeBlock[]);
+
+/** A message rendered when it was queued; `threadOfDealId` replies in the deal card's thread (once the card is posted). */
+const messageIntent = z
+  .object({
+    kind: z.literal("message"),
+    channel: z.string().min(1).optional(),
+    threadOfDealId: id.optional(),
+    thread_ts: z.string().min(1).optional(),
+    text: storedText,
+    blocks: storedBlocks.optional(),
+    unfurl_links: z.boolean().optional(),
+    unfurl_media: z.boolean().optional(),
+    reply_broadcast: z.boolean().optional(),
+  })
+  .refine((m) => m.channel !== undefined || m.threadOfDealId !== undefined, { message: "a message needs a channel or threadOfDealId" });
+
+export const outboxIntentSchema = z.discriminatedUnion("kind", [
+  messageIntent,
+  /** Post the deal card (only the `card-post:` row creates it) or update it in place. */
+  z.object({ kind: z.literal("deal.card"), dealId: id }),
+  /** An attribution record's partner-safe receipt, in the deal's thread. */
+  z.object({ kind: z.literal("attribution.receipt"), recordId: id, threadOfDealId: id }),
+  /** An open ask past its due time (level 1) or escalated (level 2), in the pairing channel. */
+  z.object({ kind: z.literal("ask.alert"), askId: id, level: z.number().int().min(1).max(2) }),
+  /** An escalated ask, by DM to the deal's relationship owner. */
+  z.object({ kind: z.literal("ask.escalationDm"), askId: id }),
+  /** A new ask, by DM to its owner (with the Done button). */
+  z.object({ kind: z.literal("ask.requested"), askId: id }),
+  /** An ask marked done by someone else than who asked: a DM to who asked. */
+  z.object({ kind: z.literal("ask.done"), askId: id, by: userId }),
+  /** A deal moved from one stage to another, in the pairing channel. */
+  z.object({
+    kind: z.literal("stage.changed"),
+    dealId: id,
+    from: stage,
+    to: stage,
+    by: userId,
+    reopen: z.boolean(),
+    /** the role-clarity gaps the person moved on without */
+    gapOverride: z.array(z.string()),
+  }),
+  /** A deal registered on an account where another open deal has other partners: a DM to one admin. */
+  z.object({ kind: z.literal("registration.conflict"), dealId: id, conflictWithDealId: id, admin: userId }),
+  /** A dispute opened: a DM to one admin, with its reason and Resolve / Reject. */
+  z.object({ kind: z.literal("dispute.adminDm"), disputeId: id, admin: userId }),
+  /** A dispute opened: a reason-free note in the deal's thread. */
+  z.object({ kind: z.literal("dispute.opened"), disputeId: id }),
+  /** A dispute resolved or rejected: the admin's note in the deal's thread. */
+  z.object({ kind: z.literal("dispute.answered"), disputeId: id }),
+  /**
+   * A warm-intro request posted in a pairing channel. It names what the person saw on the map
+   * (the lists may be re-imported before it is delivered).
+   */
+  z.object({
+    kind: z.literal("intro.requested"),
+    channel: z.string().min(1),
+    requestedBy: userId,
+    partnerName: z.string(),
+    accountName: z.string(),
+    accountDomain: z.string(),
+    /** the open deal with this partner on the account, if any */
+    dealRef: z.number().int().nullable(),
+    /** the partner's person asked to help, if one is known */
+    contactUserId: userId.nullable(),
+  }),
+]);
+
+/** An intent as a use case queues it and a renderer receives it (Slack text as SlackText). */
+export type OutboxIntent = z.infer<typeof outboxIntentSchema>;
+export type OutboxIntentKind = OutboxIntent["kind"];
+export type IntentOf<K extends OutboxIntentKind> = Extract<OutboxIntent, { kind: K }>;
+
+/** Methods rows had before intents, read as the kind that replaced them. */
+const LEGACY_KINDS: Readonly<Record<string, OutboxIntentKind>> = { "chat.postMessage": "message" };
+
+/** An OutboxMessage row's method and payload as an intent, or why they are not one. */
+export function parseOutboxRow(method: string, payload: unknown): { ok: true; intent: OutboxIntent } | { ok: false; error: string } {
+  const fields = payload !== null && typeof payload === "object" && !Array.isArray(payload) ? payload : {};
+  const parsed = outboxIntentSchema.safeParse({ ...fields, kind: LEGACY_KINDS[method] ?? method });
+  if (parsed.success) return { ok: true, intent: parsed.data };
+  return { ok: false, error: z.prettifyError(parsed.error).replace(/\s+/g, " ") };
+}
+
+/**
+ * An intent as it is stored: `method` (the kind) and `payload` (the rest, SlackText as its
+ * markup). Throws when the intent would not parse back (a bug, caught in the transaction that
+ * queues it rather than at delivery).
+ */
+export function storedIntent(intent: OutboxIntent): { method: OutboxIntentKind; payload: Record<string, unknown> } {
+  const { kind, ...rest } = intent;
+  const payload = JSON.parse(JSON.stringify(rest)) as Record<string, unknown>;
+  const check = parseOutboxRow(kind, payload);
+  if (!check.ok) throw new Error(`outbox: invalid ${kind} intent: ${check.error}`);
+  return { method: kind, payload };
+}
+
+/**
+ * Stored Block Kit back as Safe Block Kit: every `text` string Slack parses as markup (all but
+ * plain_text objects) becomes SlackText again — the inverse of `toSlack` on Safe<KnownBlock>.
+ */
+function reviveSafe(value: unknown): unknown {
+  if (Array.isArray(value)) return value.map(reviveSafe);
+  if (value === null || typeof value !== "object") return value;
+  const o = value as Record<string, unknown>;
+  const plain = o.type === "plain_text";
+  return Object.fromEntries(Object.entries(o).map(([k, v]) => [k, k === "text" && typeof v === "string" && !plain ? trustedMrkdwn(v) : reviveSafe(v)]));
+}
