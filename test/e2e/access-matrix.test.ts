@@ -7,7 +7,8 @@ import { blockAction, type Person } from "../support/payloads";
 import { PEOPLE } from "../support/seed";
 
 // Every kind of person × every action, through the real listeners: allowed → the action
-// happens (a modal opens, an answer comes); denied → a clear message and nothing else.
+// visibly happens (the right modal opens, the answer says what was asked, the command's reply
+// says what it did and the row or message is there); denied → a clear message and nothing else.
 
 type Kind = "admin" | "rep" | "partnerInPairing" | "partnerOfOtherPairing" | "stranger";
 const WHO: Record<Kind, Person> = {
@@ -33,17 +34,21 @@ describe("access matrix through the real listeners", () => {
     dealId = (await createDeal(t.db.prisma, p, { notes: "INTERNAL-ONLY margin note" })).dealId;
   });
 
-  // Card buttons (value = deal id) and panel buttons (the channel names the pairing).
-  const buttons: { name: string; actionId: string; value: () => string; opens: "modal" | "answer" }[] = [
-    { name: "Log touchpoint (card)", actionId: ACTION.logTouchpoint, value: () => dealId, opens: "modal" },
-    { name: "Change stage (card)", actionId: ACTION.changeStage, value: () => dealId, opens: "modal" },
-    { name: "Edit roles (card)", actionId: ACTION.editRoles, value: () => dealId, opens: "modal" },
-    { name: "Ask (card)", actionId: ACTION.ask, value: () => dealId, opens: "modal" },
-    { name: "Attribution (card)", actionId: ACTION.attribution, value: () => dealId, opens: "answer" },
-    { name: "Register deal (panel)", actionId: ACTION.registerDeal, value: () => "panel", opens: "modal" },
-    { name: "Log touchpoint (panel)", actionId: ACTION.panelLogTouchpoint, value: () => "panel", opens: "modal" },
-    { name: "My asks (panel)", actionId: ACTION.myAsks, value: () => "panel", opens: "answer" },
-    { name: "Pipeline (panel)", actionId: ACTION.pipeline, value: () => "panel", opens: "answer" },
+  const opened = () => t.fake.callsTo("views.open").map((c) => (c.args.view as { callback_id: string }).callback_id);
+
+  // Card buttons (value = deal id) and panel buttons (the channel names the pairing); `shows` is
+  // what an allowed click visibly does: the modal that opens (its callback id), or the answer's text.
+  type Button = { name: string; actionId: string; value: () => string } & ({ opens: "modal"; shows: string } | { opens: "answer"; shows: RegExp });
+  const buttons: Button[] = [
+    { name: "Log touchpoint (card)", actionId: ACTION.logTouchpoint, value: () => dealId, opens: "modal", shows: CALLBACK.logTouchpoint },
+    { name: "Change stage (card)", actionId: ACTION.changeStage, value: () => dealId, opens: "modal", shows: CALLBACK.changeStage },
+    { name: "Edit roles (card)", actionId: ACTION.editRoles, value: () => dealId, opens: "modal", shows: CALLBACK.editRoles },
+    { name: "Ask (card)", actionId: ACTION.ask, value: () => dealId, opens: "modal", shows: CALLBACK.createAsk },
+    { name: "Attribution (card)", actionId: ACTION.attribution, value: () => dealId, opens: "answer", shows: /^Attribution math for CS-1/ },
+    { name: "Register deal (panel)", actionId: ACTION.registerDeal, value: () => "panel", opens: "modal", shows: CALLBACK.registerDeal },
+    { name: "Log touchpoint (panel)", actionId: ACTION.panelLogTouchpoint, value: () => "panel", opens: "modal", shows: CALLBACK.logTouchpoint },
+    { name: "My asks (panel)", actionId: ACTION.myAsks, value: () => "panel", opens: "answer", shows: /^You owe \d+ ask\(s\); \d+ are owed to you/ },
+    { name: "Pipeline (panel)", actionId: ACTION.pipeline, value: () => "panel", opens: "answer", shows: /^Pipeline of Ourco \+ Acme/ },
   ];
   const kinds = Object.keys(WHO) as Kind[];
   const cases = buttons.flatMap((b) => kinds.map((k) => [b.name, k, b] as const));
@@ -63,16 +68,17 @@ describe("access matrix through the real listeners", () => {
       expect(t.fake.callsTo("views.open")).toHaveLength(0);
     } else if (button.opens === "modal") {
       await t.fake.waitFor((c) => c.some((x) => x.method === "views.open"));
+      expect(opened()).toEqual([button.shows]);
     } else {
       await expect.poll(() => t.fake.responses.length).toBe(1);
       const answer = JSON.stringify(t.fake.responses[0]!.body);
       expect(answer).not.toMatch(/Sorry|isn't/);
+      expect(String(t.fake.responses[0]!.body.text)).toMatch(button.shows);
     }
     expect({ touchpoints: await t.db.prisma.touchpoint.count(), asks: await t.db.prisma.ask.count(), deals: await t.db.prisma.deal.count() }).toEqual(before);
   });
 
   const adminCommands = ["panel", "setup", 'partner add "Initech" si', "config attribution"] as const;
-  const opened = () => t.fake.callsTo("views.open").map((c) => (c.args.view as { callback_id: string }).callback_id);
   // What each command visibly does for an admin (run first, so on a program none of them changed
   // yet): an allowed command must show its effect, silence does not pass.
   const adminEffect: Record<(typeof adminCommands)[number], (said: string, orgsBefore: number) => Promise<void>> = {
