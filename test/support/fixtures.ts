@@ -17,15 +17,6 @@ import { seedProgram, type SeededProgram } from "./seed";
 // bind `t`/`db` and `p` for the helpers a file defines around its tests, before the first test.
 // Call them at the top level of the file (vitest defines file fixtures only there).
 
-export interface AppFixtures {
-  app: TestApp;
-  program: SeededProgram;
-}
-export interface DbFixtures {
-  db: TestDatabase;
-  program: SeededProgram;
-}
-
 export interface DbOptions {
   /** run the migrations (default true) */
   migrate?: boolean;
@@ -143,7 +134,7 @@ export function useTestDb(options: UseTestDbOptions = {}) {
 }
 
 /** Empties the tables (and, CASCADE, every table referring to them). */
-export async function resetTables(db: TestDatabase, tables: string[]): Promise<void> {
+async function resetTables(db: TestDatabase, tables: string[]): Promise<void> {
   await db.sql.exec(`TRUNCATE ${tables.map((t) => `"${t}"`).join(", ")} CASCADE`);
 }
 

@@ -27,7 +27,7 @@ export async function until(check: () => boolean | Promise<boolean>, what: strin
  * Outbox rows due by `now`: waiting to be sent, or being sent (a claimed row stays PENDING, with
  * its lock, until its outcome is recorded — and it is recorded after Slack answered).
  */
-export function outboxRowsDue(db: Database, now: Date): Promise<number> {
+function outboxRowsDue(db: Database, now: Date): Promise<number> {
   return db.prisma.outboxMessage.count({ where: { status: "PENDING", nextAttemptAt: { lte: now } } });
 }
 
