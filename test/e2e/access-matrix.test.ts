@@ -1,13 +1,14 @@
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { beforeAll, describe, expect, it } from "vitest";
 import { STRANGER_MESSAGE } from "../../src/kernel/access";
-import { ACTION } from "../../src/platform/slack/ids";
-import { startTestApp, type TestApp } from "../support/app";
+import { ACTION, CALLBACK } from "../../src/platform/slack/ids";
 import { createDeal } from "../support/deals";
+import { useTestApp } from "../support/fixtures";
 import { blockAction, type Person } from "../support/payloads";
-import { PEOPLE, seedProgram, type SeededProgram } from "../support/seed";
+import { PEOPLE } from "../support/seed";
 
 // Every kind of person × every action, through the real listeners: allowed → the action
-// happens (a modal opens, an answer comes); denied → a clear message and nothing else.
+// visibly happens (the right modal opens, the answer says what was asked, the command's reply
+// says what it did and the row or message is there); denied → a clear message and nothing else.
 
 type Kind = "admin" | "rep" | "partnerInPairing" | "partnerOfOtherPairing" | "stranger";
 const WHO: Record<Kind, Person> = {
@@ -25,31 +26,29 @@ const DENIED: Record<Kind, RegExp | null> = {
   stranger: new RegExp(STRANGER_MESSAGE.slice(0, 40).replace(/[.*+?^${}()|[\]\\]/g, "\\$&")),
 };
 
+const { t, p } = useTestApp({ seed: true, resetFake: true });
+
 describe("access matrix through the real listeners", () => {
-  let t: TestApp;
-  let p: SeededProgram;
   let dealId: string;
   beforeAll(async () => {
-    t = await startTestApp();
-    p = await seedProgram(t.db.prisma);
     dealId = (await createDeal(t.db.prisma, p, { notes: "INTERNAL-ONLY margin note" })).dealId;
   });
-  afterAll(async () => {
-    await t.stop();
-  });
-  beforeEach(() => t.fake.reset());
 
-  // Card buttons (value = deal id) and panel buttons (the channel names the pairing).
-  const buttons: { name: string; actionId: string; value: () => string; opens: "modal" | "answer" }[] = [
-    { name: "Log touchpoint (card)", actionId: ACTION.logTouchpoint, value: () => dealId, opens: "modal" },
-    { name: "Change stage (card)", actionId: ACTION.changeStage, value: () => dealId, opens: "modal" },
-    { name: "Edit roles (card)", actionId: ACTION.editRoles, value: () => dealId, opens: "modal" },
-    { name: "Ask (card)", actionId: ACTION.ask, value: () => dealId, opens: "modal" },
-    { name: "Attribution (card)", actionId: ACTION.attribution, value: () => dealId, opens: "answer" },
-    { name: "Register deal (panel)", actionId: ACTION.registerDeal, value: () => "panel", opens: "modal" },
-    { name: "Log touchpoint (panel)", actionId: ACTION.panelLogTouchpoint, value: () => "panel", opens: "modal" },
-    { name: "My asks (panel)", actionId: ACTION.myAsks, value: () => "panel", opens: "answer" },
-    { name: "Pipeline (panel)", actionId: ACTION.pipeline, value: () => "panel", opens: "answer" },
+  const opened = () => t.fake.callsTo("views.open").map((c) => (c.args.view as { callback_id: string }).callback_id);
+
+  // Card buttons (value = deal id) and panel buttons (the channel names the pairing); `shows` is
+  // what an allowed click visibly does: the modal that opens (its callback id), or the answer's text.
+  type Button = { name: string; actionId: string; value: () => string } & ({ opens: "modal"; shows: string } | { opens: "answer"; shows: RegExp });
+  const buttons: Button[] = [
+    { name: "Log touchpoint (card)", actionId: ACTION.logTouchpoint, value: () => dealId, opens: "modal", shows: CALLBACK.logTouchpoint },
+    { name: "Change stage (card)", actionId: ACTION.changeStage, value: () => dealId, opens: "modal", shows: CALLBACK.changeStage },
+    { name: "Edit roles (card)", actionId: ACTION.editRoles, value: () => dealId, opens: "modal", shows: CALLBACK.editRoles },
+    { name: "Ask (card)", actionId: ACTION.ask, value: () => dealId, opens: "modal", shows: CALLBACK.createAsk },
+    { name: "Attribution (card)", actionId: ACTION.attribution, value: () => dealId, opens: "answer", shows: /^Attribution math for CS-1/ },
+    { name: "Register deal (panel)", actionId: ACTION.registerDeal, value: () => "panel", opens: "modal", shows: CALLBACK.registerDeal },
+    { name: "Log touchpoint (panel)", actionId: ACTION.panelLogTouchpoint, value: () => "panel", opens: "modal", shows: CALLBACK.logTouchpoint },
+    { name: "My asks (panel)", actionId: ACTION.myAsks, value: () => "panel", opens: "answer", shows: /^You owe \d+ ask\(s\); \d+ are owed to you/ },
+    { name: "Pipeline (panel)", actionId: ACTION.pipeline, value: () => "panel", opens: "answer", shows: /^Pipeline of Ourco \+ Acme/ },
   ];
   const kinds = Object.keys(WHO) as Kind[];
   const cases = buttons.flatMap((b) => kinds.map((k) => [b.name, k, b] as const));
@@ -69,25 +68,51 @@ describe("access matrix through the real listeners", () => {
       expect(t.fake.callsTo("views.open")).toHaveLength(0);
     } else if (button.opens === "modal") {
       await t.fake.waitFor((c) => c.some((x) => x.method === "views.open"));
+      expect(opened()).toEqual([button.shows]);
     } else {
       await expect.poll(() => t.fake.responses.length).toBe(1);
       const answer = JSON.stringify(t.fake.responses[0]!.body);
       expect(answer).not.toMatch(/Sorry|isn't/);
+      expect(String(t.fake.responses[0]!.body.text)).toMatch(button.shows);
     }
     expect({ touchpoints: await t.db.prisma.touchpoint.count(), asks: await t.db.prisma.ask.count(), deals: await t.db.prisma.deal.count() }).toEqual(before);
   });
 
-  const adminCommands = ["panel", "setup", 'partner add "Initech" si', "config attribution"];
+  const adminCommands = ["panel", "setup", 'partner add "Initech" si', "config attribution"] as const;
+  // What each command visibly does for an admin (run first, so on a program none of them changed
+  // yet): an allowed command must show its effect, silence does not pass.
+  const adminEffect: Record<(typeof adminCommands)[number], (said: string, orgsBefore: number) => Promise<void>> = {
+    panel: async (said) => {
+      expect(said).toContain("Posted and pinned the pairing panel.");
+      const pairing = await t.db.prisma.pairing.findUniqueOrThrow({ where: { channelId: "C_ACME" } });
+      expect(pairing.panelTs).toBeTruthy();
+      const panels = t.fake.delivered("chat.postMessage").filter((c) => c.args.channel === "C_ACME" && String(c.args.text).startsWith("Co-sell panel for"));
+      expect(panels).toHaveLength(1);
+      expect(t.fake.callsTo("pins.add").map((c) => c.args)).toEqual([expect.objectContaining({ channel: "C_ACME", timestamp: pairing.panelTs })]);
+    },
+    setup: async () => {
+      expect(opened()).toEqual([CALLBACK.setup]);
+    },
+    'partner add "Initech" si': async (said, orgsBefore) => {
+      expect(said).toMatch(/Added partner \*Initech\* \(/);
+      expect(await t.db.prisma.organization.count()).toBe(orgsBefore + 1);
+      expect(await t.db.prisma.organization.findUnique({ where: { name: "Initech" } })).toMatchObject({ kind: "PARTNER", partnerType: "SI" });
+    },
+    "config attribution": async () => {
+      expect(opened()).toEqual([CALLBACK.attributionConfig]);
+    },
+  };
   it.each(adminCommands.flatMap((c) => kinds.map((k) => [c, k] as const)))("/cosell %s × %s", async (command, kind) => {
     const before = await t.db.prisma.organization.count();
     const res = await t.command(command, { user: WHO[kind].user, team: WHO[kind].team, channel: "C_ACME" });
     expect(res.status).toBe(200);
     const inline = res.text ? ((JSON.parse(res.text) as { text?: string }).text ?? "") : "";
-    await new Promise((r) => setTimeout(r, 50));
+    await t.settled(); // the command's listener, and anything it queued, are done
     const later = t.fake.responses.map((r) => String(r.body.text)).join(" ");
     const said = `${inline} ${later}`;
     if (kind === "admin") {
       expect(said).not.toMatch(/Only (a )?program admin|isn't one of them/);
+      await adminEffect[command](said, before);
     } else {
       expect(said).toMatch(kind === "stranger" ? /Only (a )?program admin|isn't one of them/ : /Only (a )?program admins? can/);
       expect(t.fake.callsTo("views.open")).toHaveLength(0);

@@ -1,9 +1,9 @@
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { beforeAll, describe, expect, it } from "vitest";
 import { ACTION, CALLBACK, INPUT, MAP_IMPORT_BLOCK, REGISTER_BLOCK } from "../../src/platform/slack/ids";
 import { importAccountFile } from "../../src/features/account-map/account-map";
-import { startTestApp, type TestApp } from "../support/app";
+import { useTestApp } from "../support/fixtures";
 import { blockAction, stateValues, viewSubmission, type Person } from "../support/payloads";
-import { PEOPLE, seedProgram, type SeededProgram } from "../support/seed";
+import { PEOPLE } from "../support/seed";
 
 // Account mapping through Slack: the import form (file_input → files.info → download), the map
 // with its buttons, and what a partner's people may see.
@@ -16,9 +16,9 @@ type Block = {
   element?: Record<string, unknown>;
 };
 
+const { t, p } = useTestApp({ seed: true, resetFake: true });
+
 describe("account mapping through Slack", () => {
-  let t: TestApp;
-  let p: SeededProgram;
   let viewSeq = 0;
   let respSeq = 0;
 
@@ -35,16 +35,10 @@ describe("account mapping through Slack", () => {
     });
 
   beforeAll(async () => {
-    t = await startTestApp();
-    p = await seedProgram(t.db.prisma);
     await load(p.ours.id, "CUSTOMER", ["Name,Domain,Owner,ARR", "Initech,initech.com,Jane,$200k", "Umbrella,umbrella.com,,"]);
     await load(p.ours.id, "PROSPECT", ["Name,Domain,ARR,Strategic", "Hooli,hooli.com,$500k,yes"]);
     await load(p.globex.id, "CUSTOMER", ["Name,Domain", "Initech,initech.com", "Soylent,soylent.com"]);
   });
-  afterAll(async () => {
-    await t.stop();
-  });
-  beforeEach(() => t.fake.reset());
 
   const setSharing = (mapSharing: "COUNTS" | "DETAILS") => t.db.prisma.program.update({ where: { id: 1 }, data: { mapSharing } });
 

@@ -1,14 +1,14 @@
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { beforeAll, describe, expect, it } from "vitest";
 import type { fixedClock } from "../../src/platform/clock";
 import { deliverOutbox, deliveryClient } from "../../src/platform/outbox/deliver";
 import { outboxRenderers } from "../../src/outbox-renderers";
 import { runSlaSweep } from "../../src/features/asks/sla-sweep";
 import { ACTION, ASK_BLOCK as B, CALLBACK } from "../../src/platform/slack/ids";
-import { startTestApp, type TestApp } from "../support/app";
-import { createDeal } from "../support/deals";
+import { createDeal, postedDeal } from "../support/deals";
 import type { FakeSlack, RecordedCall } from "../support/fake-slack";
+import { useTestApp } from "../support/fixtures";
 import { blockAction, stateValues, viewSubmission } from "../support/payloads";
-import { PEOPLE, seedProgram, TEAMS, type SeededProgram } from "../support/seed";
+import { PEOPLE, seedProgram, TEAMS } from "../support/seed";
 
 const ACME_OTHER = { user: "U_ACME2", team: TEAMS.acme } as const;
 
@@ -26,21 +26,16 @@ const buttonsOf = (call: RecordedCall) =>
     .filter((b) => b.type === "actions")
     .flatMap((b) => b.elements ?? []);
 
+// Two apps: one delivering as the app does, and one whose outbox the test delivers (Slack failing).
+const { t, p } = useTestApp({ seed: true });
+const failing = useTestApp({ outbox: false });
+
 describe("asks from the command, the card button and the Done button", () => {
-  let t: TestApp;
-  let p: SeededProgram;
   let dealId: string;
   let ref: number;
   beforeAll(async () => {
-    t = await startTestApp();
     knowPeople(t.fake);
-    p = await seedProgram(t.db.prisma);
-    ({ dealId, ref } = await createDeal(t.db.prisma, p));
-    t.outbox!.kick();
-    await t.fake.waitFor((c) => c.some((x) => x.method === "chat.postMessage" && x.args.channel === "C_ACME"));
-  });
-  afterAll(async () => {
-    await t.stop();
+    ({ dealId, ref } = await postedDeal(t, p));
   });
 
   const done = (as: { user: string; team: string }, askId: string, id: string, channel = "D_DM") =>
@@ -198,13 +193,9 @@ describe("asks from the command, the card button and the Done button", () => {
 });
 
 describe("an overdue alert while Slack fails", () => {
-  let t: TestApp;
-  beforeAll(async () => {
-    t = await startTestApp({ outbox: false });
+  const { t } = failing;
+  beforeAll(() => {
     knowPeople(t.fake);
-  });
-  afterAll(async () => {
-    await t.stop();
   });
 
   it("500s and a 429 during delivery, sweeps meanwhile: exactly one overdue alert reaches Slack, in the card's thread", async () => {

@@ -1,11 +1,11 @@
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { ROLES } from "../../src/features/attribution/engine";
 import { CSV_HEADER, parseCsv } from "../../src/features/attribution/export-rules";
 import { ATTRIBUTION_CONFIG_BLOCK as B, CALLBACK } from "../../src/platform/slack/ids";
-import { startTestApp, type TestApp } from "../support/app";
 import { createDeal } from "../support/deals";
+import { useTestApp } from "../support/fixtures";
 import { stateValues, viewSubmission, type Person } from "../support/payloads";
-import { PEOPLE, seedProgram, type SeededProgram } from "../support/seed";
+import { PEOPLE } from "../support/seed";
 
 interface ModalBlock {
   type: string;
@@ -29,18 +29,9 @@ function uploadedText(bytes: Buffer): string {
 
 const cents = (s: string) => Math.round(Number(s) * 100);
 
-describe("attribution config editor and finance export", () => {
-  let t: TestApp;
-  let p: SeededProgram;
-  beforeAll(async () => {
-    t = await startTestApp();
-    p = await seedProgram(t.db.prisma);
-  });
-  afterAll(async () => {
-    await t?.stop();
-  });
-  beforeEach(() => t.fake.reset());
+const { t, p } = useTestApp({ seed: true, resetFake: true });
 
+describe("attribution config editor and finance export", () => {
   async function openEditor(as: Person = PEOPLE.admin): Promise<OpenedModal> {
     const res = await t.command("config attribution", as);
     expect(res.text).toBe("");
@@ -249,7 +240,7 @@ describe("attribution config editor and finance export", () => {
     expect((empty.json() as { text: string }).text).toMatch(/No attribution records were computed in 2026-Q3/);
     const typo = await t.command("export attribution 2026-Q5", PEOPLE.admin);
     expect((typo.json() as { text: string }).text).toMatch(/Q1 to Q4/);
-    await new Promise((r) => setTimeout(r, 200));
+    await t.settled(); // the refused exports' listeners are done: any upload would have been made
     expect(t.fake.callsTo("files.getUploadURLExternal")).toHaveLength(0);
     expect(t.fake.uploads).toHaveLength(1);
   });

@@ -1,9 +1,9 @@
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { beforeAll, describe, expect, it } from "vitest";
 import type { PrismaClient } from "../../src/generated/prisma/client";
 import type { Stage } from "../../src/kernel/stages";
 import { STRANGER_MESSAGE } from "../../src/kernel/access";
-import { startTestApp, type TestApp } from "../support/app";
-import { PEOPLE, seedProgram, type SeededProgram } from "../support/seed";
+import { useTestApp } from "../support/fixtures";
+import { PEOPLE } from "../support/seed";
 
 // `/cosell list` and `/cosell show`, as signed slash commands into the running app.
 // The clock is pinned at 2026-11-16 10:00 UTC.
@@ -53,14 +53,12 @@ async function createDeal(prisma: PrismaClient, d: DealSpec): Promise<string> {
 
 type Ack = { response_type?: string; text: string; blocks?: unknown[] };
 
+const { t, p } = useTestApp({ seed: true, resetFake: true });
+
 describe("/cosell list and /cosell show", () => {
-  let t: TestApp;
-  let p: SeededProgram;
   const ids: Record<string, string> = {};
 
   beforeAll(async () => {
-    t = await startTestApp();
-    p = await seedProgram(t.db.prisma);
     const prisma = t.db.prisma;
     const acme = { pairingId: p.acmePairing.id, registeredByOrgId: p.ours.id, orgIds: [p.ours.id, p.acme.id] };
     const globex = { pairingId: p.globexPairing.id, registeredByOrgId: p.ours.id, orgIds: [p.ours.id, p.globex.id] };
@@ -156,10 +154,6 @@ describe("/cosell list and /cosell show", () => {
       });
     }
   });
-  afterAll(async () => {
-    await t.stop();
-  });
-  beforeEach(() => t.fake.reset());
 
   async function run(text: string, as: { user: string; team: string }, channel: string): Promise<{ ack: Ack; all: string }> {
     const res = await t.command(text, { user: as.user, team: as.team, channel });

@@ -1,10 +1,10 @@
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { beforeAll, describe, expect, it } from "vitest";
 import { fixedClock } from "../../src/platform/clock";
 import { runWeeklyDigests } from "../../src/features/digests/job";
 import { changeStage } from "../../src/features/stages/change-stage";
-import { startTestApp, type TestApp } from "../support/app";
 import { createDeal } from "../support/deals";
-import { PEOPLE, seedProgram, type SeededProgram } from "../support/seed";
+import { useTestApp } from "../support/fixtures";
+import { PEOPLE } from "../support/seed";
 
 // The weekly digests end to end: the scheduled job (called with the fixed clock, as the
 // scheduler would) posts through the outbox to the fake Slack API and uploads the chart; and
@@ -12,13 +12,11 @@ import { PEOPLE, seedProgram, type SeededProgram } from "../support/seed";
 
 const PNG = Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]);
 
+const clock = fixedClock("2026-11-16T09:30:00Z"); // Monday; the program runs digests Monday 09:00 UTC
+const { t, p } = useTestApp({ clock, seed: true, resetFake: true });
+
 describe("weekly digests", () => {
-  const clock = fixedClock("2026-11-16T09:30:00Z"); // Monday; the program runs digests Monday 09:00 UTC
-  let t: TestApp;
-  let p: SeededProgram;
   beforeAll(async () => {
-    t = await startTestApp({ clock });
-    p = await seedProgram(t.db.prisma);
     await t.db.prisma.pairing.updateMany({ data: { createdAt: new Date("2026-10-01T00:00:00Z") } });
     const { dealId } = await createDeal(t.db.prisma, p, { now: new Date("2026-11-10T10:00:00Z"), notes: "SECRET-NOTE" });
     await createDeal(t.db.prisma, p, {
@@ -34,10 +32,6 @@ describe("weekly digests", () => {
     t.fake.channels.set("C_MGR", { id: "C_MGR", is_ext_shared: false });
     t.fake.channels.set("C_SHARED", { id: "C_SHARED", is_ext_shared: true, connected_team_ids: ["T_ACME"] });
   });
-  afterAll(async () => {
-    await t.stop();
-  });
-  beforeEach(() => t.fake.reset());
 
   const posts = (channel: string, match: RegExp) =>
     t.fake.delivered("chat.postMessage").filter((c) => c.args.channel === channel && match.test(String(c.args.text)));
@@ -83,7 +77,7 @@ describe("weekly digests", () => {
     const again = await runWeeklyDigests(t.deps, new Date("2026-11-16T09:35:00Z"));
     expect(again.pairings.claimed).toBe(0);
     expect(again.manager).toBe("already done");
-    await new Promise((r) => setTimeout(r, 300));
+    await t.settled(); // the outbox has nothing due: anything these runs queued has been sent
     expect(t.fake.delivered("chat.postMessage")).toHaveLength(0);
     expect(t.fake.uploads).toHaveLength(uploads);
     expect(t.fake.calls.filter((c) => c.method.startsWith("files."))).toHaveLength(0);

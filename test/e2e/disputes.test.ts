@@ -1,32 +1,21 @@
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { ACTION, CALLBACK, DISPUTE_BLOCK as B } from "../../src/platform/slack/ids";
-import { startTestApp, type TestApp } from "../support/app";
-import { createDeal } from "../support/deals";
+import { createDeal, postedDeal } from "../support/deals";
+import { useTestApp } from "../support/fixtures";
 import { blockAction, stateValues, viewSubmission, type Person } from "../support/payloads";
-import { PEOPLE, seedProgram, type SeededProgram } from "../support/seed";
+import { PEOPLE } from "../support/seed";
 
 // Disputes from the receipt's button (partner people in the shared channel), admins answering
 // from their DM, and the admin's recompute — signed requests into the real app, fake Slack.
 
 const REASON = "Our SE ran the whole POC, so technical validation should weigh more.";
 
-describe("attribution disputes and recompute", () => {
-  let t: TestApp;
-  let p: SeededProgram;
-  beforeAll(async () => {
-    t = await startTestApp();
-    p = await seedProgram(t.db.prisma);
-  });
-  afterAll(async () => {
-    await t.stop();
-  });
-  beforeEach(() => t.fake.reset());
+const { t, p } = useTestApp({ seed: true, resetFake: true });
 
+describe("attribution disputes and recompute", () => {
   /** A deal in the Acme pairing with its card posted, closed won: its receipt is in the thread. */
   async function wonDeal() {
-    const { dealId, ref } = await createDeal(t.db.prisma, p);
-    t.outbox!.kick();
-    await expect.poll(async () => (await t.db.prisma.deal.findUniqueOrThrow({ where: { id: dealId } })).cardTs).toBeTruthy();
+    const { dealId, ref } = await postedDeal(t, p);
     await t.command(`stage CS-${ref} won --confirm`, { user: "U_REP", channel: "C_ACME" });
     await expect.poll(async () => (await t.db.prisma.deal.findUniqueOrThrow({ where: { id: dealId } })).stage).toBe("CLOSED_WON");
     const deal = await t.db.prisma.deal.findUniqueOrThrow({ where: { id: dealId } });

@@ -13,11 +13,12 @@ import { runSlaSweep } from "../../src/features/asks/sla-sweep";
 import { createAsk } from "../../src/features/asks/asks";
 import { ensureProgram } from "../../src/features/program/program";
 import { changeStage } from "../../src/features/stages/change-stage";
-import { startTestApp, type TestApp } from "../support/app";
 import { createDeal } from "../support/deals";
 import { FakeSlack, type Failure, type RecordedCall, type SlackMessage } from "../support/fake-slack";
 import { createTestDatabase, onPostgres } from "../support/db";
+import { useTestApp } from "../support/fixtures";
 import { seedProgram } from "../support/seed";
+import { until } from "../support/settle";
 
 // Fault injection: Slack failing in bursts (5xx, 429, timeouts) while deals move and alerts
 // fire, and the app killed with undelivered posts. Every post must arrive exactly once.
@@ -42,30 +43,27 @@ function startApp(env: Record<string, string>) {
   child.stdout.on("data", (d) => (out += d));
   child.stderr.on("data", (d) => (out += d));
   const exited = new Promise<number | null>((r) => child.on("exit", (code) => r(code)));
-  const ready = async () => {
-    const start = Date.now();
-    while (!/listening on :\d+/.test(out)) {
-      if (Date.now() - start > 60_000) throw new Error(`app did not start:\n${out}`);
-      await new Promise((r) => setTimeout(r, 50));
-    }
-  };
+  // "listening" is logged once the app serves and its jobs (the digest catch-up among them) have started.
+  const ready = () =>
+    until(
+      () => /listening on :\d+/.test(out),
+      () => `app did not start:\n${out}`,
+      60_000,
+    );
   return { child, exited, ready, output: () => out };
 }
 
+// Two apps whose outbox the tests deliver themselves, each on its own database with the test program.
+const bursts = useTestApp({ outbox: false, seed: true });
+const lostAnswers = useTestApp({ outbox: false, seed: true });
+
 describe("Slack failing in bursts", () => {
-  let t: TestApp;
-  beforeAll(async () => {
-    t = await startTestApp({ outbox: false });
-  });
-  afterAll(async () => {
-    await t.stop();
-  });
+  const { t, p } = bursts;
 
   it("every alert, card and receipt is delivered exactly once", async () => {
     const clock = t.clock as ReturnType<typeof fixedClock>;
     // A short client timeout so the fake's hung requests count as timeouts.
     const client = new WebClient("xoxb-test", { slackApiUrl: t.fake.apiUrl, retryConfig: { retries: 0 }, rejectRateLimitedCalls: true, timeout: 300 });
-    const p = await seedProgram(t.db.prisma);
     const burst: Failure[] = [
       { kind: "http", status: 500 },
       { kind: "http", status: 502 },
@@ -132,13 +130,7 @@ describe("Slack failing in bursts", () => {
 });
 
 describe("Slack accepts a post but its answer is lost", () => {
-  let t: TestApp;
-  beforeAll(async () => {
-    t = await startTestApp({ outbox: false });
-  });
-  afterAll(async () => {
-    await t.stop();
-  });
+  const { t, p } = lostAnswers;
 
   it("the retry finds the post in the channel (top level, thread, DM) and adopts it: one message each", async () => {
     const clock = t.clock as ReturnType<typeof fixedClock>;
@@ -150,7 +142,6 @@ describe("Slack accepts a post but its answer is lost", () => {
         clock.advance(10 * 60_000);
       }
     };
-    const p = await seedProgram(t.db.prisma);
     const { dealId } = await createDeal(t.db.prisma, p, { now: clock.now() });
 
     // The card: Slack posts it, the answer times out.
@@ -265,13 +256,15 @@ describe("the app killed with posts still in the outbox", () => {
     const second = startApp({ ...env, PORT: String(port + 1) });
     await second.ready();
     await fake.waitFor((c) => c.filter((x) => x.method === "chat.postMessage").length >= 8, 45_000);
-    await new Promise((r) => setTimeout(r, 3000)); // nothing more may follow
+    // SIGTERM finishes the delivery in flight and records it; once the process is gone nothing
+    // more can follow, and an outbox with no PENDING row means nothing more would have.
     second.child.kill("SIGTERM");
     expect(await second.exited).toBe(0);
     const delivered = fake.delivered("chat.postMessage");
     expect(delivered).toHaveLength(8);
     expect(new Set(delivered.map((c) => String(c.args.text))).size).toBe(8);
     const again = await openDatabase({ dataDir });
+    expect(await again.prisma.outboxMessage.count({ where: { status: "PENDING" } })).toBe(0);
     expect(await again.prisma.outboxMessage.count({ where: { status: "SENT" } })).toBe(8);
     expect(await again.prisma.deal.count({ where: { cardTs: null } })).toBe(0);
     await again.close();
@@ -316,7 +309,7 @@ describe("the app killed while Slack holds a post's answer", () => {
       const second = startApp({ ...env, PORT: String(port + 1) });
       await second.ready();
       await fake.waitFor(() => fake.messages.filter((m) => m.channel === "C_ACME").length >= 3, 45_000);
-      await new Promise((r) => setTimeout(r, 3000)); // nothing more may follow
+      // As above: stopped cleanly, with no PENDING row left (checked below), nothing more follows.
       second.child.kill("SIGTERM");
       expect(await second.exited).toBe(0);
 
@@ -328,6 +321,7 @@ describe("the app killed while Slack holds a post's answer", () => {
       expect(fake.callsTo("conversations.history").length).toBeGreaterThan(0);
       const again = await openDatabase({ dataDir });
       try {
+        expect(await again.prisma.outboxMessage.count({ where: { status: "PENDING" } })).toBe(0);
         const sent = await again.prisma.outboxMessage.findMany({ where: { status: "SENT" } });
         expect(sent).toHaveLength(3);
         const adopted = sent.filter((r) => (r.result as { adopted?: boolean }).adopted);
@@ -372,17 +366,18 @@ describe.runIf(onPostgres)("two app processes on one database", () => {
         COSELL_TIMEZONE: "UTC",
       };
       const port = 20000 + Math.floor(Math.random() * 20000);
-      const procs = [0, 1].map((i) =>
-        spawn(process.execPath, ["--import", "tsx", "src/main.ts"], {
-          env: { PATH: process.env.PATH ?? "", HOME: process.env.HOME ?? "", ...base, PORT: String(port + i) },
-          stdio: "ignore",
-        }),
-      );
+      const procs = [0, 1].map((i) => startApp({ ...base, PORT: String(port + i) }));
       const digestPosts = () => fake.delivered("chat.postMessage").filter((c) => /standup|digest/i.test(String(c.args.text)));
+      // Both processes started their jobs (so both ran the catch-up, or are running it), the
+      // digests are in both channels and the outbox is empty: everything queued so far was sent.
+      await Promise.all(procs.map((proc) => proc.ready()));
       await fake.waitFor(() => new Set(digestPosts().map((c) => c.args.channel)).size >= 2, 60_000);
-      await new Promise((r) => setTimeout(r, 4000)); // a duplicate would have arrived by now
-      for (const proc of procs) proc.kill("SIGTERM");
-      await Promise.all(procs.map((proc) => new Promise((r) => proc.on("exit", r))));
+      await until(async () => (await db.prisma.outboxMessage.count({ where: { status: "PENDING" } })) === 0, "the outbox still has PENDING rows", 60_000);
+      // SIGTERM waits for a catch-up still running and the delivery in flight: once both are
+      // gone, a duplicate digest would be in the channels or, queued, in the outbox.
+      for (const proc of procs) proc.child.kill("SIGTERM");
+      expect(await Promise.all(procs.map((proc) => proc.exited))).toEqual([0, 0]);
+      expect(await db.prisma.outboxMessage.count({ where: { status: "PENDING" } })).toBe(0);
       const perChannel = new Map<string, number>();
       for (const c of digestPosts()) perChannel.set(String(c.args.channel), (perChannel.get(String(c.args.channel)) ?? 0) + 1);
       expect(Object.fromEntries(perChannel)).toMatchObject({ C_ACME: 1, C_GLOBEX: 1 });

@@ -1,15 +1,13 @@
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { startTestApp, SIGNING_SECRET, type TestApp } from "../support/app";
+import { beforeAll, describe, expect, it } from "vitest";
+import { SIGNING_SECRET } from "../support/app";
 import { createDeal } from "../support/deals";
-import { seedProgram, type SeededProgram } from "../support/seed";
+import { useTestApp } from "../support/fixtures";
 import { postSigned } from "../support/signing";
 
+const { t, p } = useTestApp({ seed: true }); // clock: 2026-11-16 10:00 UTC
+
 describe("App Home", () => {
-  let t: TestApp;
-  let p: SeededProgram;
   beforeAll(async () => {
-    t = await startTestApp(); // clock: 2026-11-16 10:00 UTC
-    p = await seedProgram(t.db.prisma);
     const mine = await createDeal(t.db.prisma, p, { title: "Lakehouse migration", registeredBy: "U_REP" });
     await createDeal(t.db.prisma, p, { title: "Late one", expectedCloseDate: "2026-11-10", registeredBy: "U_REP" });
     await createDeal(t.db.prisma, p, { title: "Someone else's", registeredBy: "U_OTHER", relationshipOwnerUserId: "U_OTHER" });
@@ -42,9 +40,6 @@ describe("App Home", () => {
         },
       ],
     });
-  });
-  afterAll(async () => {
-    await t.stop();
   });
 
   const homeOpened = (eventId: string, user: string, retry?: number) =>
@@ -86,7 +81,7 @@ describe("App Home", () => {
     await homeOpened("Ev2", "U_REP");
     await t.fake.waitFor((c) => c.filter((x) => x.method === "views.publish").length === before + 1);
     await homeOpened("Ev2", "U_REP", 1);
-    await new Promise((r) => setTimeout(r, 300));
+    await t.settled(); // the retry went through Bolt (and was dropped), nothing left to deliver
     expect(t.fake.callsTo("views.publish").length).toBe(before + 1);
   });
 

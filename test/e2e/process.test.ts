@@ -6,6 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { openDatabase } from "../../src/platform/db/client";
 import { migrate } from "../../src/platform/db/migrate";
 import { FakeSlack } from "../support/fake-slack";
+import { until } from "../support/settle";
 import { commandBody, postSigned } from "../support/signing";
 
 // The real entry point (src/main.ts) as a child process, as a newcomer would run it.
@@ -19,13 +20,12 @@ function run(env: Record<string, string>) {
   child.stdout.on("data", (d) => (out += d));
   child.stderr.on("data", (d) => (out += d));
   const exited = new Promise<number | null>((r) => child.on("exit", (code) => r(code)));
-  const waitFor = async (re: RegExp, ms = 30_000) => {
-    const start = Date.now();
-    while (!re.test(out)) {
-      if (Date.now() - start > ms) throw new Error(`timed out waiting for ${re}; output:\n${out}`);
-      await new Promise((r) => setTimeout(r, 50));
-    }
-  };
+  const waitFor = (re: RegExp, ms = 30_000) =>
+    until(
+      () => re.test(out),
+      () => `timed out waiting for ${re}; output:\n${out}`,
+      ms,
+    );
   return { child, exited, waitFor, output: () => out };
 }
 

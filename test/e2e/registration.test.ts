@@ -1,23 +1,15 @@
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { CALLBACK, REGISTER_BLOCK as B } from "../../src/platform/slack/ids";
 import { loadManagerDigest } from "../../src/features/digests/load";
-import { startTestApp, type TestApp } from "../support/app";
+import { useTestApp } from "../support/fixtures";
 import { stateValues, viewSubmission, type Person } from "../support/payloads";
-import { PEOPLE, seedProgram, type SeededProgram } from "../support/seed";
+import { PEOPLE } from "../support/seed";
 
 // The clock is pinned at 2026-11-16 10:00 UTC.
+const { t, p } = useTestApp({ seed: true, resetFake: true });
+
 describe("deal registration through Slack", () => {
-  let t: TestApp;
-  let p: SeededProgram;
   let viewSeq = 0;
-  beforeAll(async () => {
-    t = await startTestApp();
-    p = await seedProgram(t.db.prisma);
-  });
-  afterAll(async () => {
-    await t.stop();
-  });
-  beforeEach(() => t.fake.reset());
 
   const goodValues = () =>
     stateValues({

@@ -1,7 +1,8 @@
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { openDatabase } from "../../src/platform/db/client";
-import { startTestApp, SIGNING_SECRET, type TestApp } from "../support/app";
+import { startTestApp, SIGNING_SECRET } from "../support/app";
 import { onPostgres, type TestDatabase } from "../support/db";
+import { useTestApp } from "../support/fixtures";
 import { commandBody, interactionBody, postSigned, type SlackPost } from "../support/signing";
 
 // Replayed, future-dated and malformed (but correctly signed) requests into the real app.
@@ -10,15 +11,10 @@ const FORM = "application/x-www-form-urlencoded";
 const JSON_TYPE = "application/json";
 const nowSec = () => Math.floor(Date.now() / 1000);
 
+const { t } = useTestApp();
+
 describe("signed requests: the 5-minute window, the replay cache, malformed payloads", () => {
-  let t: TestApp;
   let seq = 0;
-  beforeAll(async () => {
-    t = await startTestApp();
-  });
-  afterAll(async () => {
-    await t.stop();
-  });
 
   /** a `/cosell list` command (it answers through its response_url) and where its answers land */
   const listCommand = () => {
@@ -27,10 +23,8 @@ describe("signed requests: the 5-minute window, the replay cache, malformed payl
     const answers = () => t.fake.responses.filter((r) => r.url === `/response/${id}`).length;
     return { body, answers };
   };
-  const settle = async () => {
-    await t.cosell.inflight.idle(30_000);
-    await new Promise((r) => setTimeout(r, 200));
-  };
+  /** every request so far handled to the end (a refused or dropped one included): its answers are in */
+  const settle = () => t.settled();
 
   describe("the timestamp window, both ways", () => {
     // name, expected status, offset from now (s)
@@ -149,7 +143,7 @@ describe("signed requests: the 5-minute window, the replay cache, malformed payl
         expect((await postSigned(second.url, SIGNING_SECRET, other.body, FORM, { timestamp: ts })).status).toBe(200);
         expect((await postSigned(t.url, SIGNING_SECRET, other.body, FORM, { timestamp: ts })).status).toBe(401);
         await settle();
-        await second.cosell.inflight.idle(30_000);
+        await second.settled();
         expect(answers()).toBe(1);
       } finally {
         await second.stop();

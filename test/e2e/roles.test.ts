@@ -1,22 +1,16 @@
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { beforeAll, describe, expect, it } from "vitest";
 import { ACTION, CALLBACK, ROLES_BLOCK as B } from "../../src/platform/slack/ids";
-import { startTestApp, type TestApp } from "../support/app";
-import { createDeal } from "../support/deals";
+import { postedDeal } from "../support/deals";
+import { useTestApp } from "../support/fixtures";
 import { blockAction, stateValues, viewSubmission } from "../support/payloads";
-import { PEOPLE, seedProgram, type SeededProgram } from "../support/seed";
+import { PEOPLE } from "../support/seed";
+
+const { t, p } = useTestApp({ seed: true });
 
 describe("editing roles from the deal card", () => {
-  let t: TestApp;
-  let p: SeededProgram;
   let dealId: string;
   beforeAll(async () => {
-    t = await startTestApp();
-    p = await seedProgram(t.db.prisma);
-    dealId = (await createDeal(t.db.prisma, p)).dealId;
-    await t.fake.waitFor((c) => c.some((x) => x.method === "chat.postMessage" && x.args.channel === "C_ACME"));
-  });
-  afterAll(async () => {
-    await t.stop();
+    ({ dealId } = await postedDeal(t, p));
   });
 
   const values = (over: Record<string, unknown> = {}) =>

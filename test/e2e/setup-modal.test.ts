@@ -1,19 +1,13 @@
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { NEW_PARTNER } from "../../src/features/program/setup-modal";
 import { CALLBACK, INPUT, SETUP_BLOCK as B } from "../../src/platform/slack/ids";
-import { startTestApp, type TestApp } from "../support/app";
+import { useTestApp } from "../support/fixtures";
 import { stateValues, viewSubmission } from "../support/payloads";
 import { PEOPLE } from "../support/seed";
 
-describe("the program setup modal", () => {
-  let t: TestApp;
-  beforeAll(async () => {
-    t = await startTestApp();
-  });
-  afterAll(async () => {
-    await t.stop();
-  });
+const { t } = useTestApp();
 
+describe("the program setup modal", () => {
   const values = (over: Record<string, Record<string, unknown>> = {}) => {
     const v = stateValues({
       [B.ourOrg]: { text: "Northwind" },

@@ -1,6 +1,6 @@
 import { unescapeSlack } from "../../src/platform/slack/command-text";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { startTestApp, type TestApp } from "../support/app";
+import { describe, expect, it } from "vitest";
+import { useTestApp } from "../support/fixtures";
 
 // Program setup through signed /cosell commands into the real app (COSELL_ADMINS = U_ADMIN).
 // The tests run in order on one app: the program grows as an admin would set it up.
@@ -14,15 +14,9 @@ interface Ack {
 const ADMIN = { user: "U_ADMIN" };
 const REP = { user: "U_REP" };
 
-describe("/cosell program setup", () => {
-  let t: TestApp;
-  beforeAll(async () => {
-    t = await startTestApp({ config: { admins: ["U_ADMIN", "U_ADMIN2"] } });
-  });
-  afterAll(async () => {
-    await t.stop();
-  });
+const { t } = useTestApp({ config: { admins: ["U_ADMIN", "U_ADMIN2"] } });
 
+describe("/cosell program setup", () => {
   async function cosell(text: string, as: { user: string; team?: string }): Promise<Ack> {
     const res = await t.command(text, as);
     expect(res.status).toBe(200);

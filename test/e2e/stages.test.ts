@@ -1,28 +1,13 @@
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { ACTION, CALLBACK, STAGE_BLOCK as B } from "../../src/platform/slack/ids";
-import { startTestApp, type TestApp } from "../support/app";
-import { createDeal } from "../support/deals";
+import { postedDeal } from "../support/deals";
+import { useTestApp } from "../support/fixtures";
 import { blockAction, stateValues, viewSubmission, type Person } from "../support/payloads";
-import { PEOPLE, seedProgram, type SeededProgram } from "../support/seed";
+import { PEOPLE } from "../support/seed";
+
+const { t, p } = useTestApp({ seed: true, resetFake: true });
 
 describe("stage changes from the card and the command", () => {
-  let t: TestApp;
-  let p: SeededProgram;
-  beforeAll(async () => {
-    t = await startTestApp();
-    p = await seedProgram(t.db.prisma);
-  });
-  afterAll(async () => {
-    await t.stop();
-  });
-  beforeEach(() => t.fake.reset());
-
-  async function postedDeal(over: Parameters<typeof createDeal>[2] = {}) {
-    const { dealId, ref } = await createDeal(t.db.prisma, p, over);
-    t.outbox!.kick();
-    await expect.poll(async () => (await t.db.prisma.deal.findUniqueOrThrow({ where: { id: dealId } })).cardTs).toBeTruthy();
-    return { dealId, ref };
-  }
   const submitStage = (dealId: string, to: string, confirm: boolean, as: Person = PEOPLE.rep) =>
     t.interact(
       viewSubmission({
@@ -39,7 +24,7 @@ describe("stage changes from the card and the command", () => {
     );
 
   it("button → modal → move: the card is updated in place and an alert goes to the pairing channel", async () => {
-    const { dealId } = await postedDeal();
+    const { dealId } = await postedDeal(t, p);
     t.fake.reset();
     await t.interact(blockAction({ as: PEOPLE.acmeRep, actionId: ACTION.changeStage, value: dealId, channel: "C_ACME" }));
     await t.fake.waitFor((c) => c.some((x) => x.method === "views.open"));
@@ -67,7 +52,7 @@ describe("stage changes from the card and the command", () => {
   });
 
   it("moving past Discovery with role gaps asks for confirmation, then records the override", async () => {
-    const { dealId } = await postedDeal();
+    const { dealId } = await postedDeal(t, p);
     const res = await submitStage(dealId, "PROPOSAL", false);
     const body = res.json() as { response_action: string; errors: Record<string, string> };
     expect(body.response_action).toBe("errors");
@@ -81,7 +66,7 @@ describe("stage changes from the card and the command", () => {
   });
 
   it("/cosell stage with gaps offers 'Move anyway'; closed deals stay closed unless an admin reopens", async () => {
-    const { dealId, ref } = await postedDeal();
+    const { dealId, ref } = await postedDeal(t, p);
     await t.command(`stage CS-${ref} negotiation`, { user: "U_REP", channel: "C_ACME" });
     await expect.poll(() => t.fake.responses.length).toBeGreaterThan(0);
     const reply = t.fake.responses.at(-1)!.body as { text: string; blocks?: { elements?: { action_id: string; value: string }[] }[] };
@@ -111,7 +96,7 @@ describe("stage changes from the card and the command", () => {
         members: { create: [{ orgId: p.ours.id }, { orgId: p.acme.id }, { orgId: p.globex.id }] },
       },
     });
-    const { dealId, ref } = await postedDeal({
+    const { dealId, ref } = await postedDeal(t, p, {
       pairingId: trio.id,
       amountMinor: 20_000_000,
       participants: [

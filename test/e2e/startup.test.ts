@@ -4,6 +4,7 @@ import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { describe, expect, it } from "vitest";
+import { until } from "../support/settle";
 import { commandBody, postSigned } from "../support/signing";
 
 // The real entry point (src/main.ts) as a child process, with Slack's API unreachable.
@@ -47,11 +48,15 @@ describe("start-up with Slack's API unreachable", () => {
       }),
     );
     try {
-      const started = Date.now();
-      while (!out.includes("Slack's API cannot be reached")) {
-        if (Date.now() - started > 60_000 || exitedAt) throw new Error(`no "cannot be reached" line; output:\n${out}`);
-        await new Promise((r) => setTimeout(r, 25));
-      }
+      const noLine = () => `no "cannot be reached" line; output:\n${out}`;
+      await until(
+        () => {
+          if (exitedAt) throw new Error(noLine());
+          return out.includes("Slack's API cannot be reached");
+        },
+        noLine,
+        60_000,
+      );
       const waitStarted = Date.now();
       expect(out).toContain(`Slack's API cannot be reached at ${apiUrl}`);
       expect(out).toMatch(/ECONNREFUSED/);

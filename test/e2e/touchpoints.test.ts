@@ -1,9 +1,9 @@
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { beforeAll, describe, expect, it } from "vitest";
 import { ACTION, CALLBACK, INPUT, TOUCHPOINT_BLOCK as B } from "../../src/platform/slack/ids";
-import { startTestApp, type TestApp } from "../support/app";
-import { createDeal } from "../support/deals";
+import { createDeal, postedDeal } from "../support/deals";
+import { useTestApp } from "../support/fixtures";
 import { blockAction, messageShortcut, stateValues, viewSubmission, type Person } from "../support/payloads";
-import { PEOPLE, seedProgram, type SeededProgram } from "../support/seed";
+import { PEOPLE } from "../support/seed";
 
 // Logging touchpoints through the running app: the command, the message shortcut and the
 // deal card's button (how partner people in a shared channel log), against the fake Slack.
@@ -29,18 +29,12 @@ interface OpenedView {
 const NOW = new Date("2026-11-16T10:00:00Z");
 const secondsAgo = (s: number) => Math.floor(NOW.getTime() / 1000) - s;
 
+const { t, p } = useTestApp({ seed: true });
+
 describe("logging touchpoints", () => {
-  let t: TestApp;
-  let p: SeededProgram;
   let dealId: string;
   beforeAll(async () => {
-    t = await startTestApp();
-    p = await seedProgram(t.db.prisma);
-    dealId = (await createDeal(t.db.prisma, p, { title: "Data platform" })).dealId; // CS-1
-    await t.fake.waitFor((c) => c.some((x) => x.method === "chat.postMessage" && x.args.channel === "C_ACME"));
-  });
-  afterAll(async () => {
-    await t.stop();
+    dealId = (await postedDeal(t, p, { title: "Data platform" })).dealId; // CS-1
   });
 
   /** Runs a command and returns what the person was told (in the ack, or afterwards through response_url). */

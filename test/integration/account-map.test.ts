@@ -17,8 +17,9 @@ import { logTouchpoint } from "../../src/features/touchpoints/log-touchpoint";
 import { testConfig } from "../support/app";
 import { createTestDatabase, onPostgres, type TestDatabase } from "../support/db";
 import { createDeal } from "../support/deals";
-import { seedProgram, type SeededProgram } from "../support/seed";
+import { useTestDb } from "../support/fixtures";
 import { renderedPayload } from "../support/outbox";
+import { seedProgram } from "../support/seed";
 
 // Account lists and overlaps on a real database (PGlite, or Postgres with TEST_DATABASE_URL).
 
@@ -29,17 +30,12 @@ async function importCsv(prisma: PrismaClient, orgId: string, status: "CUSTOMER"
   return importAccountFile(prisma, { orgId, status, bytes: csv(lines), fileName: "list.csv", actor: "U_ADMIN", source: "slack", now: at });
 }
 
+// A database of its own for each of the first two groups (the third runs the CLI on another).
+const importing = useTestDb({ seed: true });
+const mapping = useTestDb({ seed: true });
+
 describe("importing account lists", () => {
-  let db: TestDatabase;
-  let p: SeededProgram;
-  beforeAll(async () => {
-    db = await createTestDatabase();
-    await ensureProgram(db.prisma, { timezone: "UTC" });
-    p = await seedProgram(db.prisma);
-  });
-  afterAll(async () => {
-    await db.close();
-  });
+  const { db, p } = importing;
 
   it("imports the good rows, normalized, and reports the bad ones with row numbers", async () => {
     const o = await importCsv(db.prisma, p.acme.id, "CUSTOMER", [
@@ -135,13 +131,9 @@ describe("importing account lists", () => {
 });
 
 describe("overlaps, targets, intros and the quarterly refresh", () => {
-  let db: TestDatabase;
-  let p: SeededProgram;
+  const { db, p } = mapping;
   let deps: AppDeps;
   beforeAll(async () => {
-    db = await createTestDatabase();
-    await ensureProgram(db.prisma, { timezone: "UTC" });
-    p = await seedProgram(db.prisma);
     deps = { config: testConfig(), db, clock: fixedClock(now), logger: createLogger({ level: "error", secrets: [] }) };
     await importCsv(db.prisma, p.ours.id, "CUSTOMER", [
       "Name,Domain,Owner,ARR",
@@ -181,9 +173,6 @@ describe("overlaps, targets, intros and the quarterly refresh", () => {
       ],
       coSellModel: "SELL_THROUGH",
     });
-  });
-  afterAll(async () => {
-    await db.close();
   });
 
   it("counts customer ∩ customer, our prospects ∩ their customers and whitespace, marking open deals with this partner", async () => {

@@ -1,29 +1,18 @@
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { DEFAULT_ATTRIBUTION_CONFIG, type AttributionConfig, type AttributionResult } from "../../src/features/attribution/engine";
 import { CSV_HEADER, parseCsv } from "../../src/features/attribution/export-rules";
 import { currentAttributionConfig, saveAttributionConfig } from "../../src/features/attribution/config";
 import { buildAttributionExport } from "../../src/features/attribution/export";
-import { ensureProgram } from "../../src/features/program/program";
 import { changeStage } from "../../src/features/stages/change-stage";
 import { createDeal } from "../support/deals";
-import { createTestDatabase, type TestDatabase } from "../support/db";
-import { seedProgram, type SeededProgram } from "../support/seed";
+import { useTestDb } from "../support/fixtures";
 
 const AT = new Date("2026-11-16T10:00:00Z");
 const v2Config = (base: AttributionConfig): AttributionConfig => ({ ...base, rolePercents: { ...base.rolePercents, SOURCING: 30, SELLING: 30 } });
 
-describe("attribution config versions", () => {
-  let db: TestDatabase;
-  let p: SeededProgram;
-  beforeAll(async () => {
-    db = await createTestDatabase();
-    await ensureProgram(db.prisma, { timezone: "UTC" });
-    p = await seedProgram(db.prisma);
-  });
-  afterAll(async () => {
-    await db?.close();
-  });
+const { db, p } = useTestDb({ seed: true });
 
+describe("attribution config versions", () => {
   const counts = async () => ({
     versions: await db.prisma.attributionConfigVersion.count(),
     audits: await db.prisma.auditEvent.count({ where: { action: "attribution.config.change" } }),

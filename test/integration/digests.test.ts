@@ -1,16 +1,15 @@
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { beforeEach, describe, expect, it } from "vitest";
 import { openDatabase, type Database } from "../../src/platform/db/client";
 import { catchUpDigests, MANAGER_DIGEST_JOB, PAIRING_DIGEST_JOB, runWeeklyDigests, type DigestDeps } from "../../src/features/digests/job";
 import { createLogger } from "../../src/platform/logger";
 import { createAsk } from "../../src/features/asks/asks";
 import { loadManagerDigest, loadPairingDigests } from "../../src/features/digests/load";
-import { ensureProgram } from "../../src/features/program/program";
 import { changeStage } from "../../src/features/stages/change-stage";
 import { logTouchpoint } from "../../src/features/touchpoints/log-touchpoint";
 import { testConfig } from "../support/app";
-import { createTestDatabase, onPostgres, type TestDatabase } from "../support/db";
+import { onPostgres } from "../support/db";
 import { createDeal } from "../support/deals";
-import { seedProgram, type SeededProgram } from "../support/seed";
+import { useTestDb } from "../support/fixtures";
 
 // The weekly digest job on a real database (PGlite, or Postgres with TEST_DATABASE_URL): the
 // exactly-once claim with two runs at once, the catch-up after a restart, and the data it loads.
@@ -18,22 +17,13 @@ import { seedProgram, type SeededProgram } from "../support/seed";
 const MONDAY_0905 = new Date("2026-11-16T09:05:00Z"); // program: UTC, Monday 09:00 (the default)
 const PAIRINGS_CREATED = new Date("2026-10-01T00:00:00Z");
 
-let db: TestDatabase;
-let p: SeededProgram;
+// Each test on an emptied program, seeded afresh.
+const { db, p } = useTestDb({ seed: "each", truncate: ["OutboxMessage", "JobRun", "Ask", "Deal", "Pairing", "Organization"] });
 const logger = createLogger({ level: "error" });
 const depsOf = (database: Database): DigestDeps => ({ db: database, logger, config: testConfig() });
 
-beforeAll(async () => {
-  db = await createTestDatabase();
-});
-afterAll(async () => {
-  await db.close();
-});
 beforeEach(async () => {
-  await db.sql.exec(`TRUNCATE "OutboxMessage", "JobRun", "Ask", "Deal", "Pairing", "Organization" CASCADE`);
-  await ensureProgram(db.prisma, { timezone: "UTC" });
   await db.prisma.program.update({ where: { id: 1 }, data: { timezone: "UTC", digestWeekday: 1, digestHour: 9, managerChannelId: null } });
-  p = await seedProgram(db.prisma);
   await db.prisma.pairing.updateMany({ data: { createdAt: PAIRINGS_CREATED } });
 });
 

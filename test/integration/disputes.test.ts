@@ -1,4 +1,4 @@
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import {
   answerDispute,
   findDispute,
@@ -8,28 +8,16 @@ import {
   recomputeAttribution,
   type OpenDisputeInput,
 } from "../../src/features/disputes/disputes";
-import { ensureProgram } from "../../src/features/program/program";
 import { changeStage } from "../../src/features/stages/change-stage";
-import { createTestDatabase, type TestDatabase } from "../support/db";
 import { createDeal } from "../support/deals";
-import { seedProgram, type SeededProgram } from "../support/seed";
+import { useTestDb } from "../support/fixtures";
 import { withRendered } from "../support/outbox";
 
 // Disputes and recompute on a real database (PGlite, or Postgres with TEST_DATABASE_URL).
 
-let db: TestDatabase;
-let p: SeededProgram;
+const { db, p } = useTestDb({ seed: true });
 const now = new Date("2026-11-20T10:00:00Z");
 const later = new Date("2026-11-21T10:00:00Z");
-
-beforeAll(async () => {
-  db = await createTestDatabase();
-  await ensureProgram(db.prisma, { timezone: "UTC" });
-  p = await seedProgram(db.prisma);
-});
-afterAll(async () => {
-  await db.close();
-});
 
 /** A deal in the Acme pairing, closed won: its first attribution record. */
 async function wonDeal() {

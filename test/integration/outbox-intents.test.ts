@@ -7,14 +7,15 @@ import { deliverOutbox, deliveryClient, resetChannelPacing, startOutboxLoop } fr
 import { enqueue } from "../../src/platform/outbox/enqueue";
 import { mrkdwn } from "../../src/platform/slack/mrkdwn";
 import { testConfig } from "../support/app";
-import { createTestDatabase, type TestDatabase } from "../support/db";
 import { FakeSlack } from "../support/fake-slack";
+import { useTestDb } from "../support/fixtures";
 
 // Delivery parses every row as an intent. A row that is not one (written by hand, by an older
 // or newer version, or by a bug) is logged and DEAD at once — no retry can make it valid — and
 // the rows around it go out as usual.
 
-let db: TestDatabase;
+// Each test on an empty outbox.
+const { db } = useTestDb({ truncate: ["OutboxMessage"] });
 let fake: FakeSlack;
 let deps: AppDeps;
 const errors: string[] = [];
@@ -30,16 +31,13 @@ const logger: Logger = {
 };
 
 beforeAll(async () => {
-  db = await createTestDatabase();
   fake = await new FakeSlack().start();
   deps = { config: testConfig({}, fake), db, clock: systemClock, logger };
 });
 afterAll(async () => {
   await fake.stop();
-  await db.close();
 });
-beforeEach(async () => {
-  await db.sql.exec(`TRUNCATE "OutboxMessage" CASCADE`);
+beforeEach(() => {
   errors.length = 0;
   fake.messages.length = 0;
   fake.reset();

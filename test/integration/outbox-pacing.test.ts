@@ -3,42 +3,36 @@ import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from
 import { systemClock } from "../../src/platform/clock";
 import type { AppDeps } from "../../src/platform/deps";
 import { ASK_ALERT } from "../../src/features/asks/alerts";
-import { deliverOutbox, deliveryClient, resetChannelPacing, startOutboxLoop } from "../../src/platform/outbox/deliver";
+import { resetChannelPacing, startOutboxLoop } from "../../src/platform/outbox/deliver";
 import { outboxRenderers } from "../../src/outbox-renderers";
 import { createLogger } from "../../src/platform/logger";
 import { createAsk } from "../../src/features/asks/asks";
 import { enqueue } from "../../src/platform/outbox/enqueue";
-import { ensureProgram } from "../../src/features/program/program";
 import { changeStage } from "../../src/features/stages/change-stage";
 import { testConfig } from "../support/app";
-import { createTestDatabase, type TestDatabase } from "../support/db";
 import { createDeal } from "../support/deals";
 import { FakeSlack, type RecordedCall } from "../support/fake-slack";
-import { seedProgram, type SeededProgram } from "../support/seed";
+import { useTestDb } from "../support/fixtures";
+import { deliverUntilIdle, until } from "../support/settle";
 
 // Slack takes about one message per second per channel. The outbox paces by the channel a
 // message actually goes to, whatever its kind: card refreshes, receipts, alerts and thread
 // replies are rendered at delivery, so their channel is known only then. Real time here: the
 // recorded arrival times of the fake's calls are what is measured.
 
-let db: TestDatabase;
+// Each test on an emptied program, seeded afresh.
+const { db, p } = useTestDb({ seed: "each", truncate: ["OutboxMessage", "Ask", "Deal", "Pairing", "Organization"] });
 let fake: FakeSlack;
 let deps: AppDeps;
-let p: SeededProgram;
 
 beforeAll(async () => {
-  db = await createTestDatabase();
   fake = await new FakeSlack().start();
   deps = { config: testConfig({}, fake), db, clock: systemClock, logger: createLogger({ level: "error" }) };
 });
 afterAll(async () => {
   await fake.stop();
-  await db.close();
 });
-beforeEach(async () => {
-  await db.sql.exec(`TRUNCATE "OutboxMessage", "Ask", "Deal", "Pairing", "Organization" CASCADE`);
-  await ensureProgram(db.prisma, { timezone: "UTC" });
-  p = await seedProgram(db.prisma);
+beforeEach(() => {
   fake.messages.length = 0;
   fake.reset();
   resetChannelPacing();
@@ -58,21 +52,14 @@ function sendsByChannel(): Map<string, RecordedCall[]> {
 const gaps = (calls: RecordedCall[]) => calls.slice(1).map((c, i) => c.at - calls[i]!.at);
 
 async function postCards(): Promise<void> {
-  const client = deliveryClient(deps);
-  for (let i = 0; i < 5 && (await db.prisma.outboxMessage.count({ where: { status: "PENDING" } })) > 0; i++)
-    await deliverOutbox(deps, client, outboxRenderers, { perChannelGapMs: 0 });
+  await deliverUntilIdle(deps);
   expect(await db.prisma.deal.count({ where: { cardTs: null } })).toBe(0);
   fake.reset();
   resetChannelPacing();
 }
 
-async function untilDelivered(timeoutMs: number): Promise<void> {
-  const start = Date.now();
-  while ((await db.prisma.outboxMessage.count({ where: { status: "PENDING" } })) > 0) {
-    if (Date.now() - start > timeoutMs) throw new Error("outbox not delivered in time");
-    await new Promise((r) => setTimeout(r, 25));
-  }
-}
+const untilDelivered = (timeoutMs: number) =>
+  until(async () => (await db.prisma.outboxMessage.count({ where: { status: "PENDING" } })) === 0, "outbox not delivered in time", timeoutMs);
 
 describe("pacing by the channel a message is sent to", () => {
   it("card refreshes, alerts, receipts and thread replies to one channel go out a gap apart; another channel is not held back", async () => {

@@ -1,4 +1,4 @@
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import type { Tx } from "../../src/platform/db/client";
 import { UserError } from "../../src/platform/errors";
 import {
@@ -11,22 +11,13 @@ import {
   setOurOrganization,
   setPartnerTeams,
 } from "../../src/features/program/program-setup";
-import { createTestDatabase, type TestDatabase } from "../support/db";
+import { useTestDb } from "../support/fixtures";
 
 // Program setup use cases on a real database (PGlite, or Postgres with TEST_DATABASE_URL),
 // each run the way the Slack layer runs it: one transaction per command.
 
-let db: TestDatabase;
-beforeAll(async () => {
-  db = await createTestDatabase();
-});
-afterAll(async () => {
-  await db.close();
-});
-beforeEach(async () => {
-  // every test starts from an empty program (CASCADE empties members, participants, …)
-  await db.sql.exec(`TRUNCATE "AuditEvent", "Deal", "Pairing", "Organization" CASCADE`);
-});
+// every test starts from an empty program (CASCADE empties members, participants, …)
+const { db } = useTestDb({ truncate: ["AuditEvent", "Deal", "Pairing", "Organization"] });
 
 const ADMIN = "U_ADMIN";
 const run = <T>(fn: (tx: Tx) => Promise<T>): Promise<T> => db.prisma.$transaction((tx) => fn(tx));

@@ -1,9 +1,8 @@
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import type { ValidRegistration } from "../../src/kernel/registration";
 import { registerDeal, type RegisterDealInput, type RegisterDealResult } from "../../src/features/registration/register-deal";
-import { ensureProgram } from "../../src/features/program/program";
-import { createTestDatabase, onPostgres, type TestDatabase } from "../support/db";
-import { seedProgram, type SeededProgram } from "../support/seed";
+import { onPostgres } from "../support/db";
+import { useTestDb } from "../support/fixtures";
 import { withRendered } from "../support/outbox";
 
 // The registration race: two registrations of one account with different partners, submitted
@@ -12,20 +11,10 @@ import { withRendered } from "../support/outbox";
 // two transactions run on separate pool connections (real concurrency); PGlite is one
 // connection and takes them in turn.
 
-let db: TestDatabase;
-let p: SeededProgram;
+const { db, p } = useTestDb({ seed: true });
 const now = new Date("2026-11-16T09:00:00Z");
 const ADMINS = ["U_ADMIN", "U_ADMIN2"];
 const PAIRS = 20;
-
-beforeAll(async () => {
-  db = await createTestDatabase();
-  await ensureProgram(db.prisma, { timezone: "UTC" });
-  p = await seedProgram(db.prisma);
-});
-afterAll(async () => {
-  await db.close();
-});
 
 type Registered = Extract<RegisterDealResult, { kind: "registered" }>;
 type Conflict = Extract<RegisterDealResult, { kind: "conflict" }>;

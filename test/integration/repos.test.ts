@@ -1,23 +1,21 @@
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { beforeAll, describe, expect, it } from "vitest";
 import type { Actor } from "../../src/kernel/access";
 import { ensureProgram } from "../../src/features/program/program";
 import { orgRepo } from "../../src/platform/repos/org-repo";
 import { pairingRepo } from "../../src/platform/repos/pairing-repo";
 import { programRepo } from "../../src/platform/repos/program-repo";
-import { createTestDatabase, type TestDatabase } from "../support/db";
+import { useTestDb } from "../support/fixtures";
 import { PEOPLE, seedProgram, type SeededProgram } from "../support/seed";
 
 // The repositories on a real database (PGlite, or Postgres with TEST_DATABASE_URL).
 
-let db: TestDatabase;
+// The database without the program row (the first tests read the program before it exists),
+// the test organizations and pairings seeded into it.
+const { db } = useTestDb();
 let p: SeededProgram;
 
 beforeAll(async () => {
-  db = await createTestDatabase();
   p = await seedProgram(db.prisma);
-});
-afterAll(async () => {
-  await db.close();
 });
 
 describe("programRepo", () => {

@@ -1,11 +1,9 @@
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { beforeEach, describe, expect, it } from "vitest";
 import { runSlaSweep, type SweepDeps, type SweepReport } from "../../src/features/asks/sla-sweep";
 import { createLogger } from "../../src/platform/logger";
 import { closeAsk, createAsk } from "../../src/features/asks/asks";
-import { ensureProgram } from "../../src/features/program/program";
-import { createTestDatabase, type TestDatabase } from "../support/db";
 import { createDeal } from "../support/deals";
-import { seedProgram, type SeededProgram } from "../support/seed";
+import { useTestDb } from "../support/fixtures";
 import { withRendered } from "../support/outbox";
 
 // The SLA sweep on a real database (PGlite, or Postgres with TEST_DATABASE_URL), with fixed
@@ -15,25 +13,15 @@ const H = 3_600_000;
 const D = 24 * H;
 const T0 = new Date("2026-11-16T09:00:00Z"); // a Monday
 
-let db: TestDatabase;
-let deps: SweepDeps;
-let p: SeededProgram;
+// Each test on an emptied program, seeded afresh.
+const { db, p } = useTestDb({ seed: "each", truncate: ["OutboxMessage", "Ask", "Deal", "Pairing", "Organization"] });
+const deps: SweepDeps = { db, logger: createLogger({ level: "error" }) };
 
-beforeAll(async () => {
-  db = await createTestDatabase();
-  deps = { db, logger: createLogger({ level: "error" }) };
-});
-afterAll(async () => {
-  await db.close();
-});
 beforeEach(async () => {
-  await db.sql.exec(`TRUNCATE "OutboxMessage", "Ask", "Deal", "Pairing", "Organization" CASCADE`);
-  await ensureProgram(db.prisma, { timezone: "UTC" });
   await db.prisma.program.update({
     where: { id: 1 },
     data: { timezone: "UTC", responseSlaHours: 24, businessHours: null as never, staleDays: 14, staleDaysByStage: {} },
   });
-  p = await seedProgram(db.prisma);
 });
 
 const sweep = (at: Date | number | string) => runSlaSweep(deps, new Date(at));

@@ -1,6 +1,5 @@
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { beforeAll, describe, expect, it } from "vitest";
 import { STRANGER_MESSAGE, type Actor } from "../../src/kernel/access";
-import { ensureProgram } from "../../src/features/program/program";
 import { prepareRegistrationForm } from "../../src/features/registration/prepare-registration-form";
 import {
   registrationDraftSchema,
@@ -9,29 +8,20 @@ import {
   type SubmitRegistrationResult,
 } from "../../src/features/registration/submit-registration";
 import { fixedClock } from "../../src/platform/clock";
-import { createTestDatabase, type TestDatabase } from "../support/db";
-import { seedProgram, type SeededProgram } from "../support/seed";
+import { useTestDb } from "../support/fixtures";
 
 // The registration use case called directly, as the CLI, the playground or a CRM webhook would:
 // a plain draft in, a typed result out, no Slack anywhere.
 
-let db: TestDatabase;
-let p: SeededProgram;
-let deps: RegistrationDeps;
+const { db, p } = useTestDb({ seed: true });
+const deps: RegistrationDeps = { db, clock: fixedClock("2026-11-16T10:00:00Z"), admins: ["U_ADMIN"] };
 let rep: Actor;
 let acmeRep: Actor;
 const stranger: Actor = { kind: "stranger", userId: "U_STRANGER", teamId: "T_NOBODY" };
 
-beforeAll(async () => {
-  db = await createTestDatabase();
-  await ensureProgram(db.prisma, { timezone: "UTC" });
-  p = await seedProgram(db.prisma);
-  deps = { db, clock: fixedClock("2026-11-16T10:00:00Z"), admins: ["U_ADMIN"] };
+beforeAll(() => {
   rep = { kind: "internal", userId: "U_REP", teamId: "T_OURS", isAdmin: false, orgId: p.ours.id };
   acmeRep = { kind: "partner", userId: "U_ACME", teamId: "T_ACME", orgId: p.acme.id, orgName: p.acme.name };
-});
-afterAll(async () => {
-  await db.close();
 });
 
 /** A valid draft (strings, as a form or a webhook sends them): Northwind with Acme. */

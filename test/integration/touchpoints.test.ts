@@ -1,26 +1,15 @@
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
-import { ensureProgram } from "../../src/features/program/program";
+import { beforeEach, describe, expect, it } from "vitest";
 import { loggableDeals, logTouchpoint, touchpointCounts, type LogTouchpointInput } from "../../src/features/touchpoints/log-touchpoint";
-import { createTestDatabase, type TestDatabase } from "../support/db";
 import { createDeal } from "../support/deals";
-import { seedProgram, type SeededProgram } from "../support/seed";
+import { useTestDb } from "../support/fixtures";
 
 // The touchpoint use case on a real database (PGlite, or Postgres with TEST_DATABASE_URL).
 
-let db: TestDatabase;
-let p: SeededProgram;
+const { db, p } = useTestDb({ seed: true });
 let dealId: string;
 const registeredAt = new Date("2026-11-16T09:00:00Z");
 const now = new Date("2026-11-16T10:00:00Z");
 
-beforeAll(async () => {
-  db = await createTestDatabase();
-  await ensureProgram(db.prisma, { timezone: "UTC" });
-  p = await seedProgram(db.prisma);
-});
-afterAll(async () => {
-  await db.close();
-});
 beforeEach(async () => {
   dealId = (await createDeal(db.prisma, p, { now: registeredAt })).dealId;
 });

@@ -9,6 +9,7 @@ import { ensureProgram } from "../../src/features/program/program";
 import { createTestDatabase, type TestDatabase } from "./db";
 import { FakeSlack } from "./fake-slack";
 import { PEOPLE } from "./seed";
+import { outboxDrained, Pending } from "./settle";
 import { commandBody, interactionBody, postSigned, type SlackPost } from "./signing";
 
 export const SIGNING_SECRET = "test-signing-secret-0123456789";
@@ -28,7 +29,25 @@ export interface TestApp {
   command(text: string, as: { user: string; team?: string; channel?: string }): Promise<SlackPost>;
   /** Sends a signed interactivity payload. */
   interact(payload: unknown): Promise<SlackPost>;
+  /** Slack requests Bolt is still processing: from before their ack until their listeners are done. */
+  requests: Pending;
+  /**
+   * Waits until nothing is left to happen: no Slack request in progress (including events whose
+   * listeners run after the ack, and retries dropped by the de-duplication), no listener in flight,
+   * and — with the outbox loop — no outbox row due by the app's clock. After it, the fake Slack has
+   * recorded everything the requests so far will cause, until a new request or the clock moves.
+   */
+  settled(timeoutMs?: number): Promise<void>;
   stop(): Promise<void>;
+}
+
+export interface TestAppOptions {
+  clock?: Clock;
+  config?: Partial<Config>;
+  /** a database to use (and leave open); by default a fresh one, closed by stop() */
+  db?: TestDatabase;
+  /** false: no outbox loop (the test delivers, e.g. with deliverUntilIdle) */
+  outbox?: boolean;
 }
 
 export function testConfig(overrides: Partial<Config> = {}, fake?: { apiUrl: string }): Config {
@@ -47,7 +66,7 @@ export function testConfig(overrides: Partial<Config> = {}, fake?: { apiUrl: str
 }
 
 /** The real app, on a fresh test database, talking to a fresh fake Slack, listening on a free port. */
-export async function startTestApp(opts: { clock?: Clock; config?: Partial<Config>; db?: TestDatabase; outbox?: boolean } = {}): Promise<TestApp> {
+export async function startTestApp(opts: TestAppOptions = {}): Promise<TestApp> {
   const fake = await new FakeSlack().start();
   // Slack knows the test people: users.info answers with their own team.
   for (const person of Object.values(PEOPLE)) fake.users.set(person.user, { id: person.user, team_id: person.team });
@@ -60,6 +79,19 @@ export async function startTestApp(opts: { clock?: Clock; config?: Partial<Confi
   const outbox = opts.outbox === false ? undefined : startOutboxLoop(deps, outboxRenderers, { intervalMs: 50, perChannelGapMs: 0 });
   deps.outbox = outbox;
   const cosell = createApp(deps);
+  // Every request Bolt takes goes through processEvent, which acks it and awaits its listeners;
+  // the ack (the HTTP answer) comes from inside it, so a request is counted before its answer.
+  const requests = new Pending();
+  const bolt = cosell.app as unknown as { processEvent(event: unknown): Promise<void> };
+  const processEvent = bolt.processEvent.bind(bolt);
+  bolt.processEvent = async (event) => {
+    requests.enter();
+    try {
+      await processEvent(event);
+    } finally {
+      requests.leave();
+    }
+  };
   const { port } = await cosell.start(0);
   const url = `http://127.0.0.1:${port}/slack/events`;
   let responseSeq = 0;
@@ -89,6 +121,18 @@ export async function startTestApp(opts: { clock?: Clock; config?: Partial<Confi
       return { status: res.status, text: body, json: () => JSON.parse(body) };
     },
     interact: (payload) => postSigned(url, SIGNING_SECRET, interactionBody(payload), "application/x-www-form-urlencoded"),
+    requests,
+    async settled(timeoutMs = 30_000) {
+      const deadline = Date.now() + timeoutMs;
+      const left = () => Math.max(1, deadline - Date.now());
+      for (;;) {
+        await requests.idle(left(), "Slack requests in progress");
+        if (!(await cosell.inflight.idle(left()))) throw new Error(`listeners still in flight after ${timeoutMs} ms`);
+        if (outbox) await outboxDrained(db, { clock, timeoutMs: left() });
+        // Delivering starts no request; a request that arrived meanwhile means another round.
+        if (requests.size === 0 && cosell.inflight.size === 0) return;
+      }
+    },
     async stop() {
       await cosell.stop();
       await outbox?.stop();

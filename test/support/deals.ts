@@ -1,7 +1,9 @@
 import type { PrismaClient } from "../../src/generated/prisma/client";
 import type { ValidRegistration } from "../../src/kernel/registration";
 import { registerDeal } from "../../src/features/registration/register-deal";
+import type { TestApp } from "./app";
 import type { SeededProgram } from "./seed";
+import { deliverUntilIdle, until } from "./settle";
 
 let seq = 0;
 
@@ -37,4 +39,23 @@ export async function createDeal(prisma: PrismaClient, p: SeededProgram, over: P
   });
   if (res.kind !== "registered") throw new Error(`createDeal: ${res.conflict.ref} already covers this account with other partners`);
   return res;
+}
+
+/**
+ * Registers a deal (as createDeal does) and waits until its card is in the pairing channel: the
+ * outbox delivered it and the card's ts was recorded on the deal. With `{ outbox: false }` apps
+ * the outbox is delivered here.
+ */
+export async function postedDeal(t: TestApp, p: SeededProgram, over: Parameters<typeof createDeal>[2] = {}) {
+  const { dealId, ref } = await createDeal(t.db.prisma, p, over);
+  const cardTs = async () => (await t.db.prisma.deal.findUniqueOrThrow({ where: { id: dealId }, select: { cardTs: true } })).cardTs;
+  if (t.outbox) {
+    t.outbox.kick();
+    await until(async () => Boolean(await cardTs()), `the card of CS-${ref} was not posted`);
+  } else {
+    await deliverUntilIdle(t.deps);
+  }
+  const ts = await cardTs();
+  if (!ts) throw new Error(`postedDeal: the card of CS-${ref} was not posted`);
+  return { dealId, ref, cardTs: ts };
 }
