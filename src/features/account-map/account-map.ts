@@ -1,3 +1,4 @@
+import { toJsonColumn } from "../../platform/db/json";
 import type { Prisma, PrismaClient } from "../../generated/prisma/client";
 import type { Tx } from "../../platform/db/client";
 import {
@@ -164,13 +165,13 @@ export async function importAccountList(prisma: PrismaClient, input: ImportAccou
           actor: input.actor,
           action: "account-list.import",
           subject: `org:${input.orgId}`,
-          detail: {
+          detail: toJsonColumn({
             org: org.name,
             source: input.source,
             fileName: input.fileName,
             rejectedRows: input.rejectedRows,
             lists: lists,
-          } as unknown as Prisma.InputJsonValue,
+          }),
           createdAt: input.now,
         },
       });

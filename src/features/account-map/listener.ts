@@ -1,3 +1,4 @@
+import { clickOf, type Click } from "../../platform/slack/payload";
 import type { App } from "@slack/bolt";
 import type { WebClient } from "@slack/web-api";
 import { z } from "zod";
@@ -39,8 +40,6 @@ const USAGE = { map: "/cosell map <partner>", import: "/cosell map import", shar
 
 const targetValue = z.object({ p: z.string().uuid(), d: z.string().min(3).max(253) });
 const metadataSchema = z.object({ channelId: z.string().optional() });
-
-type Body = { user: { id: string; team_id?: string }; trigger_id: string; channel?: { id: string }; actions?: { value?: string }[] };
 
 const programSettings = (deps: AppDeps) => mapSettings(dbOf(deps), deps.config.timezone);
 
@@ -189,13 +188,12 @@ async function downloadFile(deps: AppDeps, file: SlackFileInfo): Promise<Uint8Ar
 
 export function registerMapListeners(app: App, deps: AppDeps, ctx: ListenerContext): void {
   const db = dbOf(deps);
-  const actorOf = (client: WebClient, b: Body) => resolveActor(deps, client, { userId: b.user.id, teamId: b.user.team_id });
-  const buttonValue = (b: Body) => b.actions?.[0]?.value ?? "";
-  const target = (b: Body) => {
+  const actorOf = (client: WebClient, b: Click) => resolveActor(deps, client, b.who);
+  const target = (b: Click) => {
     const parsed = targetValue.safeParse(
       (() => {
         try {
-          return JSON.parse(buttonValue(b));
+          return JSON.parse(b.value);
         } catch {
           return null;
         }
@@ -215,7 +213,7 @@ export function registerMapListeners(app: App, deps: AppDeps, ctx: ListenerConte
   app.action(
     ACTION.mapRegister,
     actionListener(ctx, async ({ body, client }) => {
-      const b = body as Body;
+      const b = clickOf(body);
       const { p, d } = target(b);
       const actor = await actorOf(client, b);
       await authorizeTarget(actor, p);
@@ -223,8 +221,8 @@ export function registerMapListeners(app: App, deps: AppDeps, ctx: ListenerConte
       if (!account) throw new UserError(`${d} is no longer on the partner's lists.`);
       await openRegisterModal(deps, client, {
         actor,
-        triggerId: b.trigger_id,
-        channelId: b.channel?.id,
+        triggerId: b.triggerId,
+        channelId: b.channelId,
         accountName: account.name,
         accountDomain: account.domain,
         pairingId: account.pairings.length === 1 ? account.pairings[0]!.id : undefined,
@@ -235,7 +233,7 @@ export function registerMapListeners(app: App, deps: AppDeps, ctx: ListenerConte
   app.action(
     ACTION.mapIntro,
     actionListener(ctx, async ({ body, client, respond }) => {
-      const b = body as Body;
+      const b = clickOf(body);
       const { p, d } = target(b);
       const actor = await actorOf(client, b);
       if ((await authorizeTarget(actor, p)) !== "internal") throw new AccessDenied("Intro requests are for our own people.");
@@ -253,8 +251,8 @@ export function registerMapListeners(app: App, deps: AppDeps, ctx: ListenerConte
   app.action(
     ACTION.mapShow,
     actionListener(ctx, async ({ body, client, respond }) => {
-      const b = body as Body;
-      const partnerOrgId = buttonValue(b);
+      const b = clickOf(body);
+      const partnerOrgId = b.value;
       if (!z.string().uuid().safeParse(partnerOrgId).success) throw new UserError("That button is out of date.");
       const actor = await actorOf(client, b);
       const msg = await mapMessage(deps, actor, partnerOrgId);
@@ -265,10 +263,10 @@ export function registerMapListeners(app: App, deps: AppDeps, ctx: ListenerConte
   app.action(
     ACTION.mapImport,
     actionListener(ctx, async ({ body, client }) => {
-      const b = body as Body;
+      const b = clickOf(body);
       const actor = await actorOf(client, b);
-      const data = await importModalData(deps, actor, { orgId: actor.kind === "internal" ? (actor.orgId ?? undefined) : undefined, channelId: b.channel?.id });
-      await slackOut(client).openView({ trigger_id: b.trigger_id, view: buildImportModal(data) });
+      const data = await importModalData(deps, actor, { orgId: actor.kind === "internal" ? (actor.orgId ?? undefined) : undefined, channelId: b.channelId });
+      await slackOut(client).openView({ trigger_id: b.triggerId, view: buildImportModal(data) });
     }),
   );
 

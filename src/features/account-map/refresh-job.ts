@@ -1,5 +1,6 @@
+import { toJsonColumn } from "../../platform/db/json";
+import { z } from "zod";
 import type { AppDeps } from "../../platform/deps";
-import type { Prisma } from "../../generated/prisma/client";
 import { overlapTotal, refreshQuarterDue, type OverlapCounts } from "./rules";
 import { localParts } from "../../kernel/sla-clock";
 import { renderRefreshReminder, type RefreshPartner } from "./render";
@@ -17,10 +18,12 @@ import { programRepo } from "../../platform/repos/program-repo";
 
 export const MAP_REFRESH_JOB = "account-map-refresh";
 
-interface RefreshDetail {
-  channelId: string;
-  partners: Record<string, OverlapCounts & { overlap: number }>;
-}
+// The refresh's JobRun.detail (a JSON column), parsed on read: the overlaps last quarter.
+const refreshDetailSchema = z.object({
+  channelId: z.string(),
+  partners: z.record(z.string(), z.object({ customerOverlap: z.number(), prospectOverlap: z.number(), whitespace: z.number(), overlap: z.number() })),
+}) satisfies z.ZodType<{ partners: Record<string, OverlapCounts & { overlap: number }> }>;
+type RefreshDetail = z.infer<typeof refreshDetailSchema>;
 
 export interface MapRefreshReport {
   quarter: string | null;
@@ -56,7 +59,7 @@ export async function runMapRefresh(deps: AppDeps, now: Date): Promise<MapRefres
       orderBy: { startedAt: "desc" },
       select: { detail: true },
     });
-    const before = (previous?.detail as RefreshDetail | null)?.partners ?? {};
+    const before = (previous?.detail == null ? null : refreshDetailSchema.parse(previous.detail))?.partners ?? {};
     const partners: RefreshPartner[] = [];
     const detail: RefreshDetail = { channelId: pairing.channelId, partners: {} };
     for (const org of partnerOrgs) {
@@ -74,7 +77,7 @@ export async function runMapRefresh(deps: AppDeps, now: Date): Promise<MapRefres
     const msg = renderRefreshReminder({ pairingName: pairing.name, quarter, ourName: ours?.name ?? null, partners });
     const sent = await prisma.$transaction(async (tx) => {
       const claimed = await tx.jobRun.createMany({
-        data: [{ job: MAP_REFRESH_JOB, periodKey, startedAt: now, finishedAt: now, detail: detail as unknown as Prisma.InputJsonValue }],
+        data: [{ job: MAP_REFRESH_JOB, periodKey, startedAt: now, finishedAt: now, detail: toJsonColumn(detail) }],
         skipDuplicates: true,
       });
       if (claimed.count === 0) return false; // another process got there first

@@ -1,3 +1,4 @@
+import { actionValue, clickOf, type Click } from "../../platform/slack/payload";
 import type { App, RespondFn } from "@slack/bolt";
 import { ErrorCode, type WebClient } from "@slack/web-api";
 import { z } from "zod";
@@ -151,24 +152,16 @@ export function askSubcommand(deps: AppDeps): Subcommand {
   };
 }
 
-interface ClickBody {
-  user: { id: string; team_id?: string };
-  trigger_id: string;
-  channel?: { id: string };
-  container?: { channel_id?: string };
-  response_url?: string;
-}
-
 /** Tells the person who clicked, privately (ephemeral where they clicked, else a DM). */
-async function tellClicker(deps: AppDeps, client: WebClient, body: ClickBody, respond: RespondFn | undefined, text: SlackText): Promise<void> {
+async function tellClicker(deps: AppDeps, client: WebClient, click: Click, respond: RespondFn | undefined, text: SlackText): Promise<void> {
   try {
-    if (body.response_url && respond) {
+    if (click.responseUrl && respond) {
       await reply(respond, { response_type: "ephemeral", replace_original: false, text });
       return;
     }
-    const channel = body.channel?.id ?? body.container?.channel_id;
-    if (channel && !channel.startsWith("D")) await slackOut(client).postEphemeral({ channel, user: body.user.id, text });
-    else await slackOut(client).postMessage({ channel: body.user.id, text });
+    const channel = click.channelId;
+    if (channel && !channel.startsWith("D")) await slackOut(client).postEphemeral({ channel, user: click.who.userId, text });
+    else await slackOut(client).postMessage({ channel: click.who.userId, text });
   } catch (e) {
     deps.logger.warn("could not confirm to the person who clicked", e);
   }
@@ -179,9 +172,9 @@ export function registerAskListeners(app: App, deps: AppDeps, ctx: ListenerConte
   app.action(
     ACTION.ask,
     actionListener(ctx, async ({ body, action, client }) => {
-      const b = body as ClickBody;
-      await openAskModal(deps, client, { userId: b.user.id, teamId: b.user.team_id }, { id: (action as { value?: string }).value ?? "" }, b.trigger_id, {
-        channelId: b.channel?.id,
+      const b = clickOf(body);
+      await openAskModal(deps, client, b.who, { id: actionValue(action) }, b.triggerId, {
+        channelId: b.channelId,
       });
     }),
   );
@@ -231,12 +224,12 @@ export function registerAskListeners(app: App, deps: AppDeps, ctx: ListenerConte
   app.action(
     ACTION.askDone,
     actionListener(ctx, async ({ body, action, client, respond }) => {
-      const b = body as ClickBody;
-      const who = { userId: b.user.id, teamId: b.user.team_id };
+      const b = clickOf(body);
+      const who = b.who;
       const clicker = await resolveActor(deps, client, who);
       // Strangers learn nothing, not even whether the ask exists.
       if (clicker.kind === "stranger") assertAllowed(decideDealAction(clicker, "deal.ask", []));
-      const ask = await findAsk(dbOf(deps), (action as { value?: string }).value ?? "");
+      const ask = await findAsk(dbOf(deps), actionValue(action));
       if (!ask) throw new UserError("That ask no longer exists.");
       const { actor, deal } = await authorizeDeal(deps, client, who, { id: ask.dealId }, "deal.ask");
       if (actor.kind !== "internal" && actor.userId !== ask.ownerUserId && actor.userId !== ask.fromUserId) {

@@ -1,5 +1,6 @@
+import { toJsonColumn } from "../../platform/db/json";
 import { z } from "zod";
-import type { Prisma, PrismaClient } from "../../generated/prisma/client";
+import type { PrismaClient } from "../../generated/prisma/client";
 import type { Tx } from "../../platform/db/client";
 import { programRepo } from "../../platform/repos/program-repo";
 import { validateAttributionConfig, type AttributionConfig } from "./engine";
@@ -86,7 +87,7 @@ export async function saveAttributionConfig(
       const version = (max._max.version ?? 0) + 1;
       const config: AttributionConfig = { ...checked.config, version };
       await tx.attributionConfigVersion.create({
-        data: { version, config: config as unknown as Prisma.InputJsonValue, createdBy: input.actor, createdAt: input.now },
+        data: { version, config: toJsonColumn(config), createdBy: input.actor, createdAt: input.now },
       });
       // Only if nobody moved the pointer meanwhile (the row lock makes a concurrent save wait, then miss).
       const moved = await tx.program.updateMany({ where: { id: 1, attributionVersion: current.version }, data: { attributionVersion: version } });
@@ -96,7 +97,7 @@ export async function saveAttributionConfig(
           actor: input.actor,
           action: "attribution.config.change",
           subject: "attribution-config",
-          detail: { from: current.version, to: version, changes, config: config as unknown as Prisma.InputJsonValue },
+          detail: { from: current.version, to: version, changes, config: toJsonColumn(config) },
           createdAt: input.now,
         },
       });

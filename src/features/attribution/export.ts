@@ -1,6 +1,6 @@
 import type { Tx } from "../../platform/db/client";
 import { programRepo } from "../../platform/repos/program-repo";
-import type { AttributionResult } from "./engine";
+import { readAttributionResult } from "./result-schema";
 import { buildAttributionCsv, parsePeriod, rowsFromRecord, type ExportRow, type Period } from "./export-rules";
 import { UserError } from "../../platform/errors";
 
@@ -55,7 +55,7 @@ async function exportRowsForPeriod(db: Tx, period: Period): Promise<{ rows: Expo
       configVersion: r.configVersion,
       computedAt: r.computedAt,
       reason: r.reason,
-      result: r.result as unknown as AttributionResult,
+      result: readAttributionResult(r.result),
     }),
   );
   return { rows, deals: records.length };

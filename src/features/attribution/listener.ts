@@ -1,3 +1,4 @@
+import { clickOf, actionValue } from "../../platform/slack/payload";
 import type { App } from "@slack/bolt";
 import type { WebClient } from "@slack/web-api";
 import { dbOf, type AppDeps } from "../../platform/deps";
@@ -74,8 +75,8 @@ export function registerAttributionListeners(app: App, deps: AppDeps, ctx: Liste
   app.action(
     ACTION.attribution,
     actionListener(ctx, async ({ body, action, client, respond }) => {
-      const b = body as { user: { id: string; team_id?: string } };
-      const msg = await attributionFor(deps, client, { userId: b.user.id, teamId: b.user.team_id }, { id: (action as { value?: string }).value ?? "" }, false);
+      const b = clickOf(body);
+      const msg = await attributionFor(deps, client, b.who, { id: actionValue(action) }, false);
       await reply(respond, { response_type: "ephemeral", replace_original: false, ...msg });
     }),
   );
@@ -84,9 +85,9 @@ export function registerAttributionListeners(app: App, deps: AppDeps, ctx: Liste
   app.action(
     ACTION.seeMyNumbers,
     actionListener(ctx, async ({ body, action, client, respond }) => {
-      const b = body as { user: { id: string; team_id?: string } };
-      const actor = await resolveActor(deps, client, { userId: b.user.id, teamId: b.user.team_id });
-      const data = await loadReceipt(dbOf(deps), (action as { value?: string }).value ?? "");
+      const b = clickOf(body);
+      const actor = await resolveActor(deps, client, b.who);
+      const data = await loadReceipt(dbOf(deps), actionValue(action));
       const memberOrgIds = await pairingRepo(dbOf(deps)).memberOrgIds(data.pairingId);
       assertAllowed(decideDealAction(actor, "deal.attribution", memberOrgIds));
       await reply(respond, { response_type: "ephemeral", replace_original: false, ...renderAttributionMath(data, viewerOf(actor)) });

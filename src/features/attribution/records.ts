@@ -1,6 +1,7 @@
-import type { Prisma } from "../../generated/prisma/client";
+import { toJsonColumn } from "../../platform/db/json";
 import type { Tx } from "../../platform/db/client";
 import { computeAttribution, validateAttributionConfig, type AttributionInput, type AttributionResult, type Role, type TouchpointType } from "./engine";
+import { readAttributionResult } from "./result-schema";
 import { NotFound } from "../../platform/errors";
 
 // Attribution records are immutable: computing again (an admin's explicit, logged action)
@@ -52,8 +53,8 @@ export async function recordAttribution(tx: Tx, dealId: string, by: { computedBy
       model: result.model,
       modelReason: result.modelReason,
       configVersion: result.configVersion,
-      inputs: input as unknown as Prisma.InputJsonValue,
-      result: result as unknown as Prisma.InputJsonValue,
+      inputs: toJsonColumn(input),
+      result: toJsonColumn(result),
       computedAt: by.now,
       computedBy: by.computedBy,
       reason: by.reason,
@@ -83,6 +84,6 @@ export async function loadReceipt(db: Tx, recordId: string) {
     pairingId: r.deal.pairingId,
     configVersion: r.configVersion,
     reason: r.reason,
-    result: r.result as unknown as AttributionResult,
+    result: readAttributionResult(r.result),
   };
 }

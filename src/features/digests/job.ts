@@ -1,3 +1,5 @@
+import { toJsonColumn } from "../../platform/db/json";
+import { z } from "zod";
 import { WebClient } from "@slack/web-api";
 import type { AppDeps } from "../../platform/deps";
 import type { Prisma } from "../../generated/prisma/client";
@@ -60,20 +62,29 @@ export interface DigestReport {
   charts: { uploaded: number; waiting: number; failed: number };
 }
 
-interface ManagerDestination {
-  /** a channel ID, or an admin's user ID (a DM) */
-  channel: string;
-}
+// The manager digest's JobRun.detail (a JSON column): where it went and the chart's progress,
+// parsed on read.
+const postedMessageSchema = z.object({ channel: z.string().optional(), ts: z.string().optional() });
 
-interface ChartDetail {
-  destinations: ManagerDestination[];
-  chart: DigestChartData | null;
-  chartStatus: "pending" | "uploaded" | "failed" | "skipped";
-  uploaded: string[];
-  attempts: number;
-  leaseUntil: number;
-  lastError?: string;
-}
+const chartDetailSchema = z.object({
+  /** a channel ID, or an admin's user ID (a DM) */
+  destinations: z.array(z.object({ channel: z.string() })),
+  chart: z
+    .object({
+      title: z.string(),
+      currency: z.string(),
+      stages: z.array(z.object({ stage: z.string(), amount: z.number(), deals: z.number() })),
+      pairings: z.array(z.object({ pairing: z.string(), amount: z.number(), winRate: z.number().nullable() })),
+    })
+    .nullable(),
+  chartStatus: z.enum(["pending", "uploaded", "failed", "skipped"]),
+  uploaded: z.array(z.string()),
+  attempts: z.number().int(),
+  leaseUntil: z.number(),
+  lastError: z.string().optional(),
+}) satisfies z.ZodType<{ chart: DigestChartData | null }>;
+type ChartDetail = z.infer<typeof chartDetailSchema>;
+type ManagerDestination = ChartDetail["destinations"][number];
 
 /** A Slack client for the job: a few retries of its own (the chart upload is not in the outbox). */
 export function digestClient(deps: Pick<AppDeps, "config" | "logger">): WebClient {
@@ -203,7 +214,7 @@ function outboxRow(channel: string, m: DigestMessage, dedupeKey: string, now: Da
   const { method, payload } = storedIntent({ kind: "message", channel, text: m.text, blocks: m.blocks, unfurl_links: false, unfurl_media: false });
   return {
     method,
-    payload: payload as Prisma.InputJsonValue,
+    payload: toJsonColumn(payload),
     dedupeKey,
     createdAt: at,
     nextAttemptAt: at,
@@ -265,9 +276,7 @@ async function claimManagerDigest(
   };
   const claimed = await prisma.$transaction(async (tx) => {
     const rows = await tx.jobRun.createManyAndReturn({
-      data: [
-        { job: MANAGER_DIGEST_JOB, periodKey: slot.week, startedAt: now, finishedAt: client ? null : now, detail: detail as unknown as Prisma.InputJsonValue },
-      ],
+      data: [{ job: MANAGER_DIGEST_JOB, periodKey: slot.week, startedAt: now, finishedAt: client ? null : now, detail: toJsonColumn(detail) }],
       skipDuplicates: true,
       select: { id: true },
     });
@@ -289,7 +298,7 @@ async function uploadPendingCharts(deps: DigestDeps, client: WebClient, now: Dat
     orderBy: { startedAt: "asc" },
   });
   for (const run of runs) {
-    const detail = run.detail as unknown as ChartDetail | null;
+    const detail = run.detail == null ? null : chartDetailSchema.parse(run.detail);
     if (!detail?.chart) {
       await prisma.jobRun.update({ where: { id: run.id }, data: { finishedAt: now } });
       continue;
@@ -313,7 +322,7 @@ async function uploadPendingCharts(deps: DigestDeps, client: WebClient, now: Dat
       for (const dest of detail.destinations) {
         if (uploaded.has(dest.channel)) continue;
         const post = posts.find((p) => p.dedupeKey === managerDedupeKey(run.periodKey, dest.channel, 1));
-        const sent = post?.status === "SENT" ? (post.result as { channel?: string; ts?: string } | null) : null;
+        const sent = post?.status === "SENT" ? postedMessageSchema.nullable().parse(post.result) : null;
         let channelId = sent?.channel ?? dest.channel;
         if (/^[UW]/.test(channelId)) {
           const dm = await client.conversations.open({ users: channelId });
@@ -329,12 +338,12 @@ async function uploadPendingCharts(deps: DigestDeps, client: WebClient, now: Dat
         uploaded.add(dest.channel);
         await prisma.jobRun.update({
           where: { id: run.id },
-          data: { detail: { ...detail, uploaded: [...uploaded], leaseUntil: now.getTime() + CHART_LEASE_MS } as unknown as Prisma.InputJsonValue },
+          data: { detail: toJsonColumn({ ...detail, uploaded: [...uploaded], leaseUntil: now.getTime() + CHART_LEASE_MS }) },
         });
       }
       await prisma.jobRun.update({
         where: { id: run.id },
-        data: { finishedAt: now, detail: { ...detail, uploaded: [...uploaded], chartStatus: "uploaded", leaseUntil: 0 } as unknown as Prisma.InputJsonValue },
+        data: { finishedAt: now, detail: toJsonColumn({ ...detail, uploaded: [...uploaded], chartStatus: "uploaded", leaseUntil: 0 }) },
       });
       report.charts.uploaded++;
     } catch (err) {
@@ -348,14 +357,14 @@ async function uploadPendingCharts(deps: DigestDeps, client: WebClient, now: Dat
         data: {
           finishedAt: giveUp ? now : null,
           // The lease stays until it expires: the retry comes at a later run.
-          detail: {
+          detail: toJsonColumn({
             ...detail,
             uploaded: [...uploaded],
             attempts,
             chartStatus: giveUp ? "failed" : "pending",
             lastError: message.slice(0, 500),
             leaseUntil: now.getTime() + CHART_LEASE_MS,
-          } as unknown as Prisma.InputJsonValue,
+          }),
         },
       });
       report.charts.failed++;

@@ -2,6 +2,7 @@ import { createHash } from "node:crypto";
 import { Prisma, type PrismaClient } from "../../generated/prisma/client";
 import type { Tx } from "../../platform/db/client";
 import type { AttributionResult } from "../attribution/engine";
+import { readAttributionResult } from "../attribution/result-schema";
 import { formatDealRef } from "../../kernel/registration";
 import { NotFound, UserError } from "../../platform/errors";
 import type { DisputeOutcome, OpenDisputeRow } from "./render";
@@ -266,7 +267,7 @@ export async function recomputeAttribution(prisma: PrismaClient, input: Recomput
         seq: previous.seq,
         previousSeq: previous.seq > 1 ? previous.seq - 1 : null,
         ref: deal.ref,
-        result: previous.result as unknown as AttributionResult,
+        result: readAttributionResult(previous.result),
       };
     }
     if (deal.stage !== "CLOSED_WON") {
@@ -293,7 +294,7 @@ export async function recomputeAttribution(prisma: PrismaClient, input: Recomput
       seq: record.seq,
       previousSeq: previous?.seq ?? null,
       ref: deal.ref,
-      result: record.result as unknown as AttributionResult,
+      result: readAttributionResult(record.result),
     };
   });
 }

@@ -1,3 +1,4 @@
+import { clickOf, actionValue } from "../../platform/slack/payload";
 import type { App } from "@slack/bolt";
 import type { WebClient } from "@slack/web-api";
 import { z } from "zod";
@@ -208,21 +209,16 @@ export function disputeSubcommands(deps: AppDeps): Subcommand[] {
   return [dispute, list];
 }
 
-interface ClickBody {
-  user: { id: string; team_id?: string };
-  trigger_id: string;
-}
-
 export function registerDisputeListeners(app: App, deps: AppDeps, ctx: ListenerContext): void {
   // "Dispute" on a receipt: value = the record id, re-authorized here and again on submit.
   app.action(
     ACTION.dispute,
     actionListener(ctx, async ({ body, action, client }) => {
-      const b = body as ClickBody;
-      const { data, org } = await authorizeRecord(deps, client, { userId: b.user.id, teamId: b.user.team_id }, (action as { value?: string }).value ?? "");
+      const b = clickOf(body);
+      const { data, org } = await authorizeRecord(deps, client, b.who, actionValue(action));
       await assertDisputable(dbOf(deps), { recordId: data.recordId, orgId: org.id, orgName: org.name });
       await slackOut(client).openView({
-        trigger_id: b.trigger_id,
+        trigger_id: b.triggerId,
         view: buildDisputeModal({ recordId: data.recordId, seq: data.seq, dealRef: data.dealRef, dealTitle: data.dealTitle, orgName: org.name }),
       });
     }),
@@ -273,12 +269,12 @@ export function registerDisputeListeners(app: App, deps: AppDeps, ctx: ListenerC
   // Resolve / Reject on an admin's DM (or in `/cosell disputes`): a modal for the note.
   const openResolve = (outcome: DisputeOutcome) =>
     actionListener(ctx, async ({ body, action, client }) => {
-      const b = body as ClickBody;
-      await requireAdmin(deps, client, { userId: b.user.id, teamId: b.user.team_id }, "dispute.resolve");
-      const d = await findDispute(dbOf(deps), (action as { value?: string }).value ?? "");
+      const b = clickOf(body);
+      await requireAdmin(deps, client, b.who, "dispute.resolve");
+      const d = await findDispute(dbOf(deps), actionValue(action));
       if (d.status !== "OPEN") throw new UserError(alreadyAnswered(d));
       await slackOut(client).openView({
-        trigger_id: b.trigger_id,
+        trigger_id: b.triggerId,
         view: buildResolveModal({ disputeId: d.id, outcome, dealRef: d.dealRef, seq: d.seq, orgName: d.orgName, raisedBy: d.raisedBy, reason: d.reason }),
       });
     });

@@ -1,5 +1,5 @@
 import { post, type Delivery, type IntentRenderer } from "../../platform/outbox/renderers";
-import type { AttributionResult } from "../attribution/engine";
+import { readAttributionResult } from "../attribution/result-schema";
 import { disputeById } from "./disputes";
 import { renderDisputeAdminDm, renderDisputeAnsweredNote, renderDisputeOpenedNote } from "./render";
 
@@ -12,7 +12,7 @@ export const renderDisputeAdminDmIntent: IntentRenderer<"dispute.adminDm"> = asy
   const d = await disputeById(db, disputeId);
   if (!d) return gone;
   const record = await db.attributionRecord.findUniqueOrThrow({ where: { id: d.recordId }, select: { result: true } });
-  const credits = (record.result as unknown as AttributionResult).credits.map((c) => ({ orgName: c.orgName, creditBp: c.creditBp }));
+  const credits = readAttributionResult(record.result).credits.map((c) => ({ orgName: c.orgName, creditBp: c.creditBp }));
   const dm = renderDisputeAdminDm({ ...d, disputeId: d.id, credits });
   return post({ channel: admin, text: dm.text, blocks: dm.blocks, unfurl_links: false });
 };

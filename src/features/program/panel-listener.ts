@@ -1,3 +1,4 @@
+import { clickOf } from "../../platform/slack/payload";
 import type { App } from "@slack/bolt";
 import type { WebClient } from "@slack/web-api";
 import { dbOf, type AppDeps } from "../../platform/deps";
@@ -68,22 +69,20 @@ export function panelSubcommand(deps: AppDeps): Subcommand {
 }
 
 export function registerPanelListeners(app: App, deps: AppDeps, ctx: ListenerContext): void {
-  type Body = { user: { id: string; team_id?: string }; trigger_id: string; channel?: { id: string } };
-
   app.action(
     ACTION.panelLogTouchpoint,
     actionListener(ctx, async ({ body, client }) => {
-      const b = body as Body;
-      await panelContext(deps, client, { userId: b.user.id, teamId: b.user.team_id }, b.channel?.id);
-      await openWithDealPicker(deps, client, { userId: b.user.id, teamId: b.user.team_id }, { triggerId: b.trigger_id, channelId: b.channel?.id });
+      const b = clickOf(body);
+      await panelContext(deps, client, b.who, b.channelId);
+      await openWithDealPicker(deps, client, b.who, { triggerId: b.triggerId, channelId: b.channelId });
     }),
   );
 
   app.action(
     ACTION.myAsks,
     actionListener(ctx, async ({ body, client, respond }) => {
-      const b = body as Body;
-      const { actor, pairing } = await panelContext(deps, client, { userId: b.user.id, teamId: b.user.team_id }, b.channel?.id);
+      const b = clickOf(body);
+      const { actor, pairing } = await panelContext(deps, client, b.who, b.channelId);
       const { owe, owed } = await pairingAsksOf(dbOf(deps), { pairingId: pairing.id, userId: actor.userId });
       await reply(respond, { response_type: "ephemeral", replace_original: false, ...renderMyAsks({ owe, owed, now: deps.clock.now() }) });
     }),
@@ -92,8 +91,8 @@ export function registerPanelListeners(app: App, deps: AppDeps, ctx: ListenerCon
   app.action(
     ACTION.pipeline,
     actionListener(ctx, async ({ body, client, respond }) => {
-      const b = body as Body;
-      const { pairing } = await panelContext(deps, client, { userId: b.user.id, teamId: b.user.team_id }, b.channel?.id);
+      const b = clickOf(body);
+      const { pairing } = await panelContext(deps, client, b.who, b.channelId);
       const stages = await pairingPipeline(dbOf(deps), pairing.id);
       await reply(respond, { response_type: "ephemeral", replace_original: false, ...renderPipeline({ pairingName: pairing.name, stages }) });
     }),

@@ -1,8 +1,9 @@
+import { toJsonColumn } from "../../platform/db/json";
 import type { Tx } from "../../platform/db/client";
 import { channelLink, mrkdwn } from "../../platform/slack/mrkdwn";
 import { checkText } from "../../kernel/text-input";
 import { UserError } from "../../platform/errors";
-import type { CoSellModel, PartnerType, Prisma } from "../../generated/prisma/client";
+import type { CoSellModel, PartnerType } from "../../generated/prisma/client";
 
 // Program setup: our own organization, partner organizations and pairings.
 // Use cases only: plain data in, a Prisma transaction in, no Slack. Each function must run
@@ -46,7 +47,7 @@ async function lock(tx: Tx): Promise<void> {
 }
 
 async function audit(tx: Tx, actor: string, action: string, subject: string, detail: Record<string, unknown>): Promise<void> {
-  await tx.auditEvent.create({ data: { actor, action, subject, detail: detail as Prisma.InputJsonValue } });
+  await tx.auditEvent.create({ data: { actor, action, subject, detail: toJsonColumn(detail) } });
 }
 
 /** Trims, collapses whitespace, and checks a display name (organization or pairing). */

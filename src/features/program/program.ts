@@ -1,4 +1,4 @@
-import type { Prisma } from "../../generated/prisma/client";
+import { toJsonColumn } from "../../platform/db/json";
 import type { Tx } from "../../platform/db/client";
 import { programRepo } from "../../platform/repos/program-repo";
 import { DEFAULT_ATTRIBUTION_CONFIG } from "../attribution/engine";
@@ -9,7 +9,7 @@ export async function ensureProgram(db: Tx, opts: { timezone: string }) {
   await db.attributionConfigVersion.upsert({
     where: { version: 1 },
     update: {},
-    create: { version: 1, config: DEFAULT_ATTRIBUTION_CONFIG as unknown as Prisma.InputJsonValue, createdBy: "system" },
+    create: { version: 1, config: toJsonColumn(DEFAULT_ATTRIBUTION_CONFIG), createdBy: "system" },
   });
   return programRepo(db).get();
 }

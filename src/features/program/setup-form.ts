@@ -1,3 +1,4 @@
+import { toJsonColumn } from "../../platform/db/json";
 import { Prisma, type CoSellModel, type PartnerType, type PrismaClient } from "../../generated/prisma/client";
 import type { ProgramSettings } from "../../kernel/program-settings";
 import { UserError } from "../../platform/errors";
@@ -91,7 +92,7 @@ export async function saveProgramSetup(prisma: PrismaClient, input: SaveSetupInp
       shareAmountsInChannel: v.shareAmountsInChannel,
     });
     await tx.auditEvent.create({
-      data: { actor: input.actor, action: "program.settings", subject: "program", detail: v as unknown as Prisma.InputJsonValue, createdAt: input.now },
+      data: { actor: input.actor, action: "program.settings", subject: "program", detail: toJsonColumn(v), createdAt: input.now },
     });
     let partner: { name: string } | null = null;
     if (input.partner) {

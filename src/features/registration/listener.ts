@@ -1,3 +1,4 @@
+import { clickOf, viewActionOf } from "../../platform/slack/payload";
 import type { AllMiddlewareArgs, App, SlackActionMiddlewareArgs, SlackShortcutMiddlewareArgs, SlackViewMiddlewareArgs } from "@slack/bolt";
 import type { WebClient } from "@slack/web-api";
 import { z } from "zod";
@@ -81,16 +82,16 @@ async function openRegistrationFromShortcut(deps: AppDeps, { shortcut, client }:
 
 /** "Register deal" on the pairing panel: how partner people (Slack Connect) register; only that pairing's people. */
 async function openRegistrationFromPanel(deps: AppDeps, { body, client }: ActionArgs): Promise<void> {
-  const b = body as { user: SlackUser; trigger_id: string; channel?: { id: string } };
-  const actor = await resolveActor(deps, client, who(b.user));
-  await openRegisterModal(deps, client, { actor, triggerId: b.trigger_id, channelId: b.channel?.id, channelPairingOnly: true });
+  const b = clickOf(body);
+  const actor = await resolveActor(deps, client, b.who);
+  await openRegisterModal(deps, client, { actor, triggerId: b.triggerId, channelId: b.channelId, channelPairingOnly: true });
 }
 
 /** Picking another pairing refreshes the organizations offered for each role; what was typed stays. */
 async function refreshRegistrationPairing(deps: AppDeps, { body, client }: ActionArgs): Promise<void> {
-  const b = body as { user: SlackUser; view?: { id: string; hash: string; state: { values: unknown }; private_metadata: string } };
+  const b = viewActionOf(body);
   if (!b.view) return;
-  const actor = await resolveActor(deps, client, who(b.user));
+  const actor = await resolveActor(deps, client, b.who);
   const meta = parseMetadata(metadataSchema, b.view.private_metadata);
   const draft = readDraft(StateReader.parse(b.view.state.values), meta);
   const form = { channelId: meta.channelId, pairingId: draft.pairingId, prefill: draft };

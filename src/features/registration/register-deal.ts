@@ -138,6 +138,7 @@ export async function registerDeal(prisma: PrismaClient, input: RegisterDealInpu
             coSellModel: r.coSellModel,
             explicitModel: r.explicitModel,
             attributionConfigVersion: config.version,
+            // a JSON-to-JSON copy of the program's current config (a non-null column)
             attributionConfig: config.config as Prisma.InputJsonValue,
           },
           participants: { create: r.participants.map((p) => ({ orgId: p.orgId, roles: p.roles })) },

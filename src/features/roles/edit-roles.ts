@@ -1,4 +1,5 @@
-import type { Prisma, PrismaClient } from "../../generated/prisma/client";
+import { toJsonColumn } from "../../platform/db/json";
+import type { PrismaClient } from "../../generated/prisma/client";
 import type { Role } from "../attribution/engine";
 import type { LeadStage } from "../../kernel/role-clarity";
 import { enqueue } from "../../platform/outbox/enqueue";
@@ -41,7 +42,7 @@ export async function editRoles(prisma: PrismaClient, input: { dealId: string; e
       data: {
         relationshipOwnerUserId: input.edit.relationshipOwnerUserId,
         postSaleOwnerOrgId: input.edit.postSaleOwnerOrgId,
-        stageLeads: input.edit.stageLeads as Prisma.InputJsonValue,
+        stageLeads: toJsonColumn(input.edit.stageLeads),
       },
     });
     await tx.roleChange.create({
@@ -49,8 +50,8 @@ export async function editRoles(prisma: PrismaClient, input: { dealId: string; e
         dealId: deal.id,
         changedBy: input.changedBy,
         changedAt: input.now,
-        before: before as Prisma.InputJsonValue,
-        after: after as Prisma.InputJsonValue,
+        before: toJsonColumn(before),
+        after: toJsonColumn(after),
       },
     });
     await enqueue(tx, { method: "deal.card", payload: { dealId: deal.id } }, input.now);

@@ -1,3 +1,4 @@
+import { clickOf, actionValue } from "../../platform/slack/payload";
 import type { App } from "@slack/bolt";
 import type { WebClient } from "@slack/web-api";
 import { z } from "zod";
@@ -52,8 +53,8 @@ export function registerRolesListeners(app: App, deps: AppDeps, ctx: ListenerCon
   app.action(
     ACTION.editRoles,
     actionListener(ctx, async ({ body, action, client }) => {
-      const b = body as { user: { id: string; team_id?: string }; trigger_id: string };
-      await openRolesModal(deps, client, { userId: b.user.id, teamId: b.user.team_id }, { id: (action as { value?: string }).value ?? "" }, b.trigger_id);
+      const b = clickOf(body);
+      await openRolesModal(deps, client, b.who, { id: actionValue(action) }, b.triggerId);
     }),
   );
 

@@ -1,3 +1,4 @@
+import { clickOf, actionValue } from "../../platform/slack/payload";
 import type { App } from "@slack/bolt";
 import type { WebClient } from "@slack/web-api";
 import { z } from "zod";
@@ -100,29 +101,23 @@ export function registerStageListeners(app: App, deps: AppDeps, ctx: ListenerCon
   app.action(
     ACTION.changeStage,
     actionListener(ctx, async ({ body, action, client }) => {
-      const b = body as { user: { id: string; team_id?: string }; trigger_id: string };
-      const { actor, deal } = await authorizeDeal(
-        deps,
-        client,
-        { userId: b.user.id, teamId: b.user.team_id },
-        { id: (action as { value?: string }).value ?? "" },
-        "deal.changeStage",
-      );
+      const b = clickOf(body);
+      const { actor, deal } = await authorizeDeal(deps, client, b.who, { id: actionValue(action) }, "deal.changeStage");
       const modal = buildStageModal(deal, isAdmin(actor));
       if ((modal.blocks[1] as { element: { options: unknown[] } }).element.options.length === 0) {
         throw new UserError(`${formatDealRef(deal.ref)} is ${stageLabel(deal.stage)}; only a program admin can reopen it.`);
       }
-      await slackOut(client).openView({ trigger_id: b.trigger_id, view: modal });
+      await slackOut(client).openView({ trigger_id: b.triggerId, view: modal });
     }),
   );
 
   app.action(
     ACTION.confirmStage,
     actionListener(ctx, async ({ body, action, client, respond }) => {
-      const b = body as { user: { id: string; team_id?: string } };
-      const parsed = confirmValueSchema.safeParse(JSON.parse((action as { value?: string }).value ?? "{}"));
+      const b = clickOf(body);
+      const parsed = confirmValueSchema.safeParse(JSON.parse(actionValue(action) || "{}"));
       if (!parsed.success) throw new UserError("That button is out of date; run the command again.");
-      const { result } = await move(deps, client, { userId: b.user.id, teamId: b.user.team_id }, { id: parsed.data.dealId }, parsed.data.to, true);
+      const { result } = await move(deps, client, b.who, { id: parsed.data.dealId }, parsed.data.to, true);
       await reply(respond, {
         response_type: "ephemeral",
         replace_original: true,

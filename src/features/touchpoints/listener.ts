@@ -1,3 +1,4 @@
+import { clickOf, actionValue } from "../../platform/slack/payload";
 import { createHash } from "node:crypto";
 import type { App } from "@slack/bolt";
 import type { WebClient } from "@slack/web-api";
@@ -221,14 +222,8 @@ export function registerTouchpointListeners(app: App, deps: AppDeps, ctx: Listen
   app.action(
     ACTION.logTouchpoint,
     actionListener(ctx, async ({ body, action, client }) => {
-      const b = body as { user: { id: string; team_id?: string }; trigger_id: string; channel?: { id: string } };
-      await openForDeal(
-        deps,
-        client,
-        { userId: b.user.id, teamId: b.user.team_id },
-        { id: (action as { value?: string }).value ?? "" },
-        { triggerId: b.trigger_id, channelId: b.channel?.id },
-      );
+      const b = clickOf(body);
+      await openForDeal(deps, client, b.who, { id: actionValue(action) }, { triggerId: b.triggerId, channelId: b.channelId });
     }),
   );
 
