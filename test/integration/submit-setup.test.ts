@@ -66,7 +66,12 @@ describe("submitProgramSetup", () => {
         pairingModel: "SELL_THROUGH",
       }),
     );
-    expect(r).toMatchObject({ kind: "saved", org: { name: "Ourco" }, partner: { name: "Initech" }, pairing: { name: "Ourco + Initech", channelId: "C0INITECH1" } });
+    expect(r).toMatchObject({
+      kind: "saved",
+      org: { name: "Ourco" },
+      partner: { name: "Initech" },
+      pairing: { name: "Ourco + Initech", channelId: "C0INITECH1" },
+    });
     const pairing = await db.prisma.pairing.findUniqueOrThrow({ where: { channelId: "C0INITECH1" }, include: { members: { include: { org: true } } } });
     expect(pairing.defaultModel).toBe("SELL_THROUGH");
     expect(pairing.members.map((m) => m.org.name).sort()).toEqual(["Initech", "Ourco"]);

@@ -23,7 +23,13 @@ function tableVariables(markdown: string): string[] {
     .sort();
 }
 
-const pages = ["README.md", "bench/README.md", ...readdirSync(path.join(ROOT, "docs")).filter((f) => f.endsWith(".md")).map((f) => `docs/${f}`)];
+const pages = [
+  "README.md",
+  "bench/README.md",
+  ...readdirSync(path.join(ROOT, "docs"))
+    .filter((f) => f.endsWith(".md"))
+    .map((f) => `docs/${f}`),
+];
 
 describe("the configuration docs", () => {
   it("list exactly the variables config.ts reads", () => {
