@@ -3,6 +3,7 @@ import type { PrismaClient } from "../../generated/prisma/client";
 import type { Role } from "../attribution/engine";
 import type { LeadStage } from "../../kernel/role-clarity";
 import { enqueue } from "../../platform/outbox/enqueue";
+import { isClosed } from "../../kernel/stages";
 
 export interface RoleEdit {
   participants: { orgId: string; roles: Role[] }[];
@@ -13,10 +14,19 @@ export interface RoleEdit {
   responseSlaHours: Record<string, number | null>;
 }
 
-/** Applies a role edit in one transaction, keeping who/when/before/after, and refreshes the card. */
-export async function editRoles(prisma: PrismaClient, input: { dealId: string; edit: RoleEdit; changedBy: string; now: Date }): Promise<{ changed: boolean }> {
+/**
+ * Applies a role edit in one transaction, keeping who/when/before/after, and refreshes the card.
+ * The deal's row is locked first, so a deal closed meanwhile (its roles fed its attribution) is
+ * seen and left alone: `closed`.
+ */
+export async function editRoles(
+  prisma: PrismaClient,
+  input: { dealId: string; edit: RoleEdit; changedBy: string; now: Date },
+): Promise<{ changed: boolean; closed?: true }> {
   return prisma.$transaction(async (tx) => {
+    await tx.$queryRaw`SELECT id FROM "Deal" WHERE id = ${input.dealId} FOR UPDATE`;
     const deal = await tx.deal.findUniqueOrThrow({ where: { id: input.dealId }, include: { participants: true } });
+    if (isClosed(deal.stage)) return { changed: false, closed: true };
     const before = snapshot({
       participants: deal.participants.map((p) => ({ orgId: p.orgId, roles: p.roles as Role[] })),
       relationshipOwnerUserId: deal.relationshipOwnerUserId,

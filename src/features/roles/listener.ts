@@ -4,16 +4,16 @@ import type { WebClient } from "@slack/web-api";
 import { z } from "zod";
 import { dbOf, type AppDeps } from "../../platform/deps";
 import { ROLES } from "../attribution/engine";
-import { formatDealRef, parseDealRef, validateRoleAssignment } from "../../kernel/registration";
-import { LEAD_STAGES, type LeadStage } from "../../kernel/role-clarity";
+import { formatDealRef, parseDealRef } from "../../kernel/registration";
+import { LEAD_STAGES } from "../../kernel/role-clarity";
 import { isClosed } from "../../kernel/stages";
-import { FieldErrors, UserError } from "../../platform/errors";
+import { AccessDenied, FieldErrors, UserError } from "../../platform/errors";
 import { pairingContext } from "../program/pairings";
-import { editRoles } from "./edit-roles";
+import { roleEditDraftSchema, submitRoleEdit, type RoleEditDraft } from "./submit-role-edit";
 import { buildRolesModal } from "./modal";
 import type { Subcommand } from "../../platform/slack/commands";
 import { ACTION, CALLBACK, ROLES_BLOCK as B } from "../../platform/slack/ids";
-import type { Who } from "../../platform/slack/identity";
+import { resolveActor, type Who } from "../../platform/slack/identity";
 import { actionListener, viewListener, type ListenerContext } from "../../platform/slack/listener";
 import { parseMetadata, StateReader } from "../../platform/slack/view-state";
 import { authorizeDeal } from "../deals/guard";
@@ -61,58 +61,38 @@ export function registerRolesListeners(app: App, deps: AppDeps, ctx: ListenerCon
   app.view(
     CALLBACK.editRoles,
     viewListener(ctx, async ({ ack, body, view, client }) => {
-      const meta = parseMetadata(metadataSchema, view.private_metadata);
-      const user = body.user as { id: string; team_id?: string };
-      // The deal id came back through the client: re-authorize it.
-      const { actor, deal } = await authorizeDeal(
-        deps,
-        client,
-        { userId: user.id, teamId: user.team_id },
-        { id: meta.dealId },
-        "deal.editRoles",
-        `${B.rolePrefix}SELLING`,
-      );
-      if (isClosed(deal.stage)) throw new UserError(`${formatDealRef(deal.ref)} was closed meanwhile; its roles are locked.`, `${B.rolePrefix}SELLING`);
-      const pairing = (await pairingContext(dbOf(deps), { id: deal.pairing.id }))!;
-      const state = StateReader.parse(view.state.values);
-      const roles = Object.fromEntries(ROLES.map((r) => [r, state.multi(`${B.rolePrefix}${r}`)]));
-      const postSaleOwnerOrgId = state.select(B.postSaleOwner);
-      const checked = validateRoleAssignment({ roles, pairing, coSellModel: deal.coSellModel, postSaleOwnerOrgId });
-      const errors: Record<string, string> = {};
-      for (const [field, message] of Object.entries(checked.errors))
-        errors[field === "postSaleOwner" ? B.postSaleOwner : `${B.rolePrefix}${field.slice(5)}`] = message!;
-      const onDeal = new Set(checked.participants.map((p) => p.orgId));
-      const stageLeads: Partial<Record<LeadStage, string>> = {};
-      for (const stage of LEAD_STAGES) {
-        const lead = state.select(`${B.leadPrefix}${stage}`);
-        if (!lead) continue;
-        if (!onDeal.has(lead)) errors[`${B.leadPrefix}${stage}`] = "The lead must be an organization on the deal (give it a role above).";
-        else stageLeads[stage] = lead;
-      }
-      const responseSlaHours: Record<string, number | null> = {};
-      for (const org of pairing.orgs.filter((o) => !o.internal)) {
-        const raw = state.text(`${B.slaPrefix}${org.id}`).trim();
-        if (raw === "") continue;
-        const hours = Number(raw);
-        if (!Number.isInteger(hours) || hours < 1 || hours > 720)
-          errors[`${B.slaPrefix}${org.id}`] = "Give whole hours from 1 to 720 (24 is the usual commitment).";
-        else responseSlaHours[org.id] = hours;
-      }
-      if (Object.keys(errors).length > 0) throw new FieldErrors(errors);
-      const result = await editRoles(dbOf(deps), {
-        dealId: deal.id,
-        edit: {
-          participants: checked.participants,
-          relationshipOwnerUserId: state.user(B.relationshipOwner),
-          postSaleOwnerOrgId,
-          stageLeads,
-          responseSlaHours,
-        },
-        changedBy: actor.userId,
-        now: deps.clock.now(),
-      });
+      const actor = await resolveActor(deps, client, { userId: body.user.id, teamId: body.user.team_id });
+      const result = await submitRoleEdit({ db: deps.db, clock: deps.clock }, actor, readRoleEditDraft(view));
+      if (result.kind === "denied") throw new AccessDenied(result.message, FIRST_BLOCK);
+      if (result.kind === "closed") throw new UserError(result.message, FIRST_BLOCK);
+      if (result.kind === "fieldErrors") throw new FieldErrors(Object.fromEntries(Object.entries(result.errors).map(([f, m]) => [blockOf(f), m!])));
       await ack();
       if (result.changed) deps.outbox?.kick();
     }),
   );
+}
+
+/** Where a refusal of the whole form shows: under the first role. */
+const FIRST_BLOCK = `${B.rolePrefix}SELLING`;
+
+/** The form's block for a use-case field: `role:SELLING`, `postSaleOwner`, `lead:PROPOSAL`, `sla:<org id>`. */
+function blockOf(field: string): string {
+  if (field === "postSaleOwner") return B.postSaleOwner;
+  const [kind, key] = field.split(":") as [string, string];
+  return kind === "lead" ? `${B.leadPrefix}${key}` : kind === "sla" ? `${B.slaPrefix}${key}` : `${B.rolePrefix}${key}`;
+}
+
+/** The roles form's values, in the use case's words; SLA inputs are the `sla` blocks present. */
+function readRoleEditDraft(view: { private_metadata: string; state: { values: unknown } }): RoleEditDraft {
+  const meta = parseMetadata(metadataSchema, view.private_metadata);
+  const state = StateReader.parse(view.state.values);
+  const slaBlocks = Object.keys((view.state.values ?? {}) as Record<string, unknown>).filter((id) => id.startsWith(B.slaPrefix));
+  return roleEditDraftSchema.parse({
+    dealId: meta.dealId,
+    roles: Object.fromEntries(ROLES.map((r) => [r, state.multi(`${B.rolePrefix}${r}`)])),
+    relationshipOwnerUserId: state.user(B.relationshipOwner),
+    postSaleOwnerOrgId: state.select(B.postSaleOwner),
+    stageLeads: Object.fromEntries(LEAD_STAGES.map((stage) => [stage, state.select(`${B.leadPrefix}${stage}`)])),
+    responseSlaHours: Object.fromEntries(slaBlocks.map((id) => [id.slice(B.slaPrefix.length), state.text(id)])),
+  });
 }
