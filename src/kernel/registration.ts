@@ -209,11 +209,11 @@ export function modelWord(m: CoSellModel): string {
  */
 export function findConflict<D extends { partnerOrgIds: readonly string[]; registeredAt: Date }>(
   newPartnerOrgIds: readonly string[],
-  openDealsOnDomain: readonly D[],
+  openDeals: readonly D[],
 ): D | null {
   const key = (ids: readonly string[]) => [...new Set(ids)].sort().join(",");
   const mine = key(newPartnerOrgIds);
-  const conflicting = openDealsOnDomain.filter((d) => key(d.partnerOrgIds) !== mine);
+  const conflicting = openDeals.filter((d) => key(d.partnerOrgIds) !== mine);
   conflicting.sort((a, b) => a.registeredAt.getTime() - b.registeredAt.getTime());
   return conflicting[0] ?? null;
 }
