@@ -18,6 +18,7 @@ import { accountMapText, importOutcomeText } from "./features/account-map/text";
 import { auditExport, buildAttributionExport } from "./features/attribution/export";
 import { programCurrency } from "./features/attribution/config";
 import { previewDigests } from "./features/digests/preview";
+import { listDeadLetters, retryDeadLetters } from "./platform/outbox/dead-letters";
 
 export interface CliIO {
   stdout: (text: string) => void;
@@ -207,7 +208,45 @@ const mapShow: CliCommand = {
   },
 };
 
-export const COMMANDS: CliCommand[] = [exportAttribution, digestPreview, mapImport, mapShow];
+const outboxDead: CliCommand = {
+  path: ["outbox", "dead"],
+  usage: "outbox dead [--limit 50]",
+  summary: "the outbox rows that gave up (dead letters), oldest first: id, kind, attempts, last error",
+  async run(args, io) {
+    const { flags } = parseFlags(args, { limit: "value" });
+    const limit = typeof flags.limit === "string" ? Number(flags.limit) : 50;
+    if (!Number.isInteger(limit) || limit < 1 || limit > 10_000) throw new UsageError("--limit: a whole number from 1 to 10000.");
+    const { rows, total } = await withDatabase(io.env, (db) => listDeadLetters(db.prisma, { limit }));
+    if (total === 0) {
+      io.stdout("No dead letters: every outbox message was delivered or is still being tried.\n");
+      return 0;
+    }
+    const lines = rows.map((r) => `${r.id.slice(0, 8)}  ${r.createdAt.toISOString()}  ${r.kind}  ${r.attempts} attempts  ${r.lastError ?? ""}`);
+    const more = total > rows.length ? [`…and ${total - rows.length} more (--limit)`] : [];
+    io.stdout(`${[`${total} dead letter${total === 1 ? "" : "s"}:`, ...lines, ...more, "Send again: outbox retry <id> … | --all"].join("\n")}\n`);
+    return 0;
+  },
+};
+
+const outboxRetry: CliCommand = {
+  path: ["outbox", "retry"],
+  usage: "outbox retry <id> [<id> …] | --all",
+  summary: "puts dead letters back in the queue (a fresh set of attempts; a message Slack did get is found and not sent twice)",
+  async run(args, io) {
+    const { positional, flags } = parseFlags(args, { all: "flag" });
+    if (!flags.all && positional.length === 0) throw new UsageError("Which rows? Give their ids (the 8 characters `outbox dead` shows) or --all.");
+    if (flags.all && positional.length > 0) throw new UsageError("Either ids or --all, not both.");
+    const requeued = await withDatabase(io.env, (db) => retryDeadLetters(db.prisma, flags.all ? { all: true } : { ids: positional }, io.now()));
+    if (requeued.length === 0) {
+      io.stderr(flags.all ? "No dead letters to retry.\n" : "None of those ids is a dead letter (see `outbox dead`).\n");
+      return 1;
+    }
+    io.stdout(`Requeued ${requeued.length}: ${requeued.map((id) => id.slice(0, 8)).join(", ")}. A running cosell sends them within seconds.\n`);
+    return 0;
+  },
+};
+
+export const COMMANDS: CliCommand[] = [exportAttribution, digestPreview, mapImport, mapShow, outboxDead, outboxRetry];
 
 function usageText(): string {
   return `${["Usage: npm run -s cosell -- <command>", "", ...COMMANDS.map((c) => `  ${c.usage}\n      ${c.summary}`)].join("\n")}\n`;

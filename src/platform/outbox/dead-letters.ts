@@ -1,0 +1,47 @@
+import type { Tx } from "../db/client";
+
+// Dead letters: outbox rows that gave up (too many failed attempts, or an intent no renderer
+// could read). Operators list them and send them again (`npm run -s cosell -- outbox dead`,
+// `outbox retry`).
+
+export interface DeadLetter {
+  id: string;
+  kind: string;
+  attempts: number;
+  lastError: string | null;
+  createdAt: Date;
+  dedupeKey: string | null;
+}
+
+/** The dead rows, oldest first. */
+export async function listDeadLetters(db: Tx, opts: { limit: number }): Promise<{ rows: DeadLetter[]; total: number }> {
+  const [rows, total] = await Promise.all([
+    db.outboxMessage.findMany({
+      where: { status: "DEAD" },
+      orderBy: [{ createdAt: "asc" }, { id: "asc" }],
+      take: opts.limit,
+      select: { id: true, method: true, attempts: true, lastError: true, createdAt: true, dedupeKey: true },
+    }),
+    db.outboxMessage.count({ where: { status: "DEAD" } }),
+  ]);
+  return { rows: rows.map(({ method, ...r }) => ({ kind: method, ...r })), total };
+}
+
+/**
+ * Puts dead rows back in the queue, due now, with a fresh set of attempts. Their lock is left
+ * set in the past, which the worker reads as "the last attempt's outcome is unknown": it first
+ * looks in the channel for the message (by its outbox id in the metadata) and adopts it if the
+ * post did go through, so a retry never shows a message twice. `ids` by full id or its first 8
+ * characters; `all` for every dead row. Returns the ids requeued.
+ */
+export async function retryDeadLetters(db: Tx, which: { ids: readonly string[] } | { all: true }, now: Date): Promise<string[]> {
+  const dead = await db.outboxMessage.findMany({ where: { status: "DEAD" }, select: { id: true } });
+  const picked =
+    "all" in which ? dead.map((d) => d.id) : dead.filter((d) => which.ids.some((w) => d.id === w || (w.length >= 8 && d.id.startsWith(w)))).map((d) => d.id);
+  if (picked.length === 0) return [];
+  await db.outboxMessage.updateMany({
+    where: { id: { in: picked }, status: "DEAD" },
+    data: { status: "PENDING", attempts: 0, nextAttemptAt: now, lockedUntil: now },
+  });
+  return picked;
+}
