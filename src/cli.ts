@@ -19,6 +19,7 @@ import { auditExport, buildAttributionExport } from "./features/attribution/expo
 import { programCurrency } from "./features/attribution/config";
 import { previewDigests } from "./features/digests/preview";
 import { listDeadLetters, retryDeadLetters } from "./platform/outbox/dead-letters";
+import { purgePartnerData } from "./features/program/purge-partner-data";
 
 export interface CliIO {
   stdout: (text: string) => void;
@@ -246,7 +247,37 @@ const outboxRetry: CliCommand = {
   },
 };
 
-export const COMMANDS: CliCommand[] = [exportAttribution, digestPreview, mapImport, mapShow, outboxDead, outboxRetry];
+const partnerPurge: CliCommand = {
+  path: ["partner", "purge"],
+  usage: 'partner purge "<partner>" [--yes]',
+  summary:
+    "deletes a partner's account lists, its people's cached identities and its Slack team IDs (what is kept, and why, is printed); without --yes, only shows what it would do",
+  async run(args, io) {
+    const { positional, flags } = parseFlags(args, { yes: "flag" });
+    if (positional.length === 0) throw new UsageError("Which partner? Its full name, in quotes.");
+    const report = await withDatabase(io.env, async (db) => {
+      const org = await findOrgByName(db.prisma, positional.join(" "), { partnersOnly: true });
+      return purgePartnerData(db.prisma, { orgId: org.id, actor: cliActor(), now: io.now(), apply: flags.yes === true });
+    });
+    const d = report.deleted;
+    const k = report.kept;
+    const n = (count: number, one: string, many = `${one}s`) => `${count} ${count === 1 ? one : many}`;
+    io.stdout(
+      `${[
+        `${flags.yes ? "Deleted" : "Would delete"} for ${report.org.name}: ${n(d.accountLists, "account list")} (${n(d.accounts, "account")}), ${n(d.cachedPeople, "cached Slack identity", "cached Slack identities")}, Slack team IDs ${d.slackTeamIds.length > 0 ? d.slackTeamIds.join(", ") : "(none)"}${flags.yes ? " — its people now see nothing." : "."}`,
+        `Kept (the program's history and finance's records): ${n(k.deals, "deal")}, ${n(k.touchpoints, "touchpoint")}, ${n(k.attributionRecords, "attribution record")}, ${n(k.disputes, "dispute")}, ${n(k.pairings, "pairing")}.`,
+        flags.yes
+          ? k.deals === 0 && k.pairings === 0
+            ? `${report.org.name} is on no deal and in no pairing: an admin can now remove it entirely with /cosell partner remove "${report.org.name}".`
+            : "Recorded in the audit log."
+          : "Run again with --yes to delete.",
+      ].join("\n")}\n`,
+    );
+    return 0;
+  },
+};
+
+export const COMMANDS: CliCommand[] = [exportAttribution, digestPreview, mapImport, mapShow, outboxDead, outboxRetry, partnerPurge];
 
 function usageText(): string {
   return `${["Usage: npm run -s cosell -- <command>", "", ...COMMANDS.map((c) => `  ${c.usage}\n      ${c.summary}`)].join("\n")}\n`;
