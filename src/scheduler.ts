@@ -13,14 +13,14 @@ const SLA_SWEEP_CRON = "*/5 * * * *";
 
 /**
  * Every 5 minutes: the weekly digests when due (the program's day and hour in its timezone, read
- * at each run so setup changes apply at once), and pending digest charts. See jobs/digests.ts.
+ * at each run so setup changes apply at once), and pending digest charts. See features/digests/job.ts.
  */
 const DIGEST_CRON = "*/5 * * * *";
 
 /**
  * Every 15 minutes: the quarterly account-mapping reminder when due (from 09:00 on the first
  * Monday of Jan/Apr/Jul/Oct in the program's timezone, read at each run; once per pairing and
- * quarter by the JobRun claim). See jobs/map-refresh.ts.
+ * quarter by the JobRun claim). See features/account-map/refresh-job.ts.
  */
 const MAP_REFRESH_CRON = "*/15 * * * *";
 
@@ -57,7 +57,7 @@ export function startJobs(deps: AppDeps, opts: SchedulerOptions = {}): Scheduler
   };
   const task = cron.schedule(expression, sweep, { name: "sla-sweep", noOverlap: true });
 
-  // Weekly digests: exactly once per pairing and week by the JobRun claim (jobs/digests.ts), so
+  // Weekly digests: exactly once per pairing and week by the JobRun claim (features/digests/job.ts), so
   // several processes are safe. At start, a digest missed earlier today is caught up.
   const digestExpression = opts.digestCron ?? DIGEST_CRON;
   if (!cron.validate(digestExpression)) throw new Error(`Invalid cron expression for the digests: "${digestExpression}"`);

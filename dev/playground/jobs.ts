@@ -4,7 +4,7 @@ import { dueSlot, nextSlot } from "../../src/features/digests/schedule";
 import { runWeeklyDigests, type DigestReport } from "../../src/features/digests/job";
 import { runSlaSweep } from "../../src/features/asks/sla-sweep";
 
-// The scheduled jobs, on a button: the same functions the scheduler calls (src/jobs/*).
+// The scheduled jobs, on a button: the same functions the scheduler calls (src/scheduler.ts).
 
 interface JobContext {
   deps: AppDeps;

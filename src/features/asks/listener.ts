@@ -24,7 +24,7 @@ import { mention, mrkdwn, slackDate, type SlackText } from "../../platform/slack
 
 // `/cosell ask CS-12 @person "need an SE for Thursday's demo"`, the card's Ask button (a modal,
 // so partner people in Slack Connect can ask too) and the Done button on the owner's DM and on
-// overdue alerts. Listeners stay thin: parse → authorize → use case (store/asks.ts).
+// overdue alerts. Listeners stay thin: parse → authorize → use case (asks.ts).
 
 const USAGE = `/cosell ask CS-12 @person "what you need"`;
 const metadataSchema = z.object({ dealId: z.string().default(""), channelId: z.string().optional() });

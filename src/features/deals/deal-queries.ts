@@ -5,7 +5,7 @@ import type { Stage } from "../../kernel/stages";
 import type { Prisma } from "../../generated/prisma/client";
 
 // Read-only deal queries behind `/cosell list` and `/cosell show`. The caller decides who may
-// see what (domain/access.ts) and passes the result in as the filter's scope; renderers get
+// see what (kernel/access.ts) and passes the result in as the filter's scope; renderers get
 // plain rows and never query.
 
 export interface DealListFilter {

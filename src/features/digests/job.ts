@@ -14,7 +14,7 @@ import { loadDigestProgram, loadManagerDigest, loadPairingDigests, type DigestPr
 //
 // When: the program's weekday and hour in its timezone (Program.digestWeekday/digestHour,
 // default Monday 09:00). The scheduler calls runWeeklyDigests every few minutes; it does
-// something only on the digest day at or after the hour (src/domain/digest-schedule.ts), so a
+// something only on the digest day at or after the hour (schedule.ts), so a
 // process that was down at 09:00 and starts at 11:00 catches up (catchUpDigests at start), and
 // one that starts the next day does not.
 //

@@ -20,7 +20,7 @@ export const REQUEST_WINDOW_SECONDS = 5 * 60;
 const REPLAY_RETENTION_SECONDS = 10 * 60;
 const PRUNE_EVERY_MS = 60_000;
 
-/** The database-backed cache of signatures already used (src/store/slack-requests.ts). */
+/** The database-backed cache of signatures already used (src/platform/slack/replay-cache.ts). */
 interface ReplayCache {
   /** true on the first use of this signature, false on any later one (atomic across replicas) */
   firstUse(signature: string, timestamp: Date, seenAt: Date): Promise<boolean>;
