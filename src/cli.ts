@@ -33,15 +33,24 @@ export interface CliCommand {
   path: string[];
   usage: string;
   summary: string;
-  /** returns the exit code */
-  run(args: string[], io: CliIO): Promise<number>;
+  /** the options it takes: `--name value` or a bare `--flag` */
+  options: Record<string, "value" | "flag">;
+  /** what to say when the command's words are missing (e.g. "Which period?"); none: it takes none or checks itself */
+  needsWords?: string;
+  /** the words after the command's path and its options, already split; returns the exit code */
+  run(input: ParsedArgs, io: CliIO): Promise<number>;
+}
+
+interface ParsedArgs {
+  positional: string[];
+  flags: Record<string, string | true>;
 }
 
 /** Bad arguments: printed with the usage, exit code 2. */
 export class UsageError extends Error {}
 
 /** Splits `--name value`, `--name=value` and `--flag` from the positional words. */
-export function parseFlags(args: readonly string[], known: Record<string, "value" | "flag">): { positional: string[]; flags: Record<string, string | true> } {
+export function parseFlags(args: readonly string[], known: Record<string, "value" | "flag">): ParsedArgs {
   const positional: string[] = [];
   const flags: Record<string, string | true> = {};
   for (let i = 0; i < args.length; i++) {
@@ -104,9 +113,9 @@ const exportAttribution: CliCommand = {
   path: ["export", "attribution"],
   usage: "export attribution <period> [--out file.csv]",
   summary: `the finance CSV (as /cosell export attribution); period ${PERIOD_EXAMPLES.replace(/`/g, "")}, in the program's timezone; to stdout unless --out`,
-  async run(args, io) {
-    const { positional, flags } = parseFlags(args, { out: "value" });
-    if (positional.length === 0) throw new UsageError("Which period?");
+  options: { out: "value" },
+  needsWords: "Which period?",
+  async run({ positional, flags }, io) {
     const out = typeof flags.out === "string" ? flags.out : undefined;
     const now = io.now();
     const env = parseEnvTimezone(io.env);
@@ -131,8 +140,8 @@ const digestPreview: CliCommand = {
   usage: 'digest --preview [--pairing "<name>"] [--manager] [--now <ISO time>]',
   summary:
     "prints a weekly digest as text from the database, over the 7 days before now: the manager digest (default, or --manager) and/or one pairing's standup digest",
-  async run(args, io) {
-    const { positional, flags } = parseFlags(args, { preview: "flag", pairing: "value", manager: "flag", now: "value" });
+  options: { preview: "flag", pairing: "value", manager: "flag", now: "value" },
+  async run({ positional, flags }, io) {
     if (positional.length > 0) throw new UsageError(`Unexpected "${positional.join(" ")}" (quote a pairing name: --pairing "Ourco + Acme").`);
     if (!flags.preview) throw new UsageError("Only --preview is supported: the scheduler posts the digests.");
     const now = parseNowFlag(flags.now, io.now());
@@ -154,8 +163,8 @@ const mapImport: CliCommand = {
   usage: 'map import --org "<organization>" [--status customers|prospects] [--dry-run] <file.csv>',
   summary:
     "import an account list (as /cosell map import), replacing that list; without --status each row's Status/Type column decides; every row not imported is printed with its row number on stderr",
-  async run(args, io) {
-    const { positional, flags } = parseFlags(args, { org: "value", status: "value", "dry-run": "flag" });
+  options: { org: "value", status: "value", "dry-run": "flag" },
+  async run({ positional, flags }, io) {
     if (typeof flags.org !== "string") throw new UsageError('Whose list? Give --org "<organization>".');
     if (positional.length !== 1) throw new UsageError(positional.length === 0 ? "Which file?" : `One file at a time (got ${positional.length}).`);
     const status = typeof flags.status === "string" ? parseListStatus(flags.status) : null;
@@ -194,9 +203,9 @@ const mapShow: CliCommand = {
   path: ["map", "show"],
   usage: 'map show "<partner>" [--top 20]',
   summary: "the account map with a partner as text: overlap counts and the top co-sell targets with their scores",
-  async run(args, io) {
-    const { positional, flags } = parseFlags(args, { top: "value" });
-    if (positional.length === 0) throw new UsageError("Which partner?");
+  options: { top: "value" },
+  needsWords: "Which partner?",
+  async run({ positional, flags }, io) {
     const top = typeof flags.top === "string" ? Number(flags.top) : 20;
     if (!Number.isInteger(top) || top < 1 || top > 1000) throw new UsageError("--top: a whole number from 1 to 1000.");
     const text = await withDatabase(io.env, async (db) => {
@@ -213,8 +222,8 @@ const outboxDead: CliCommand = {
   path: ["outbox", "dead"],
   usage: "outbox dead [--limit 50]",
   summary: "the outbox rows that gave up (dead letters), oldest first: id, kind, attempts, last error",
-  async run(args, io) {
-    const { flags } = parseFlags(args, { limit: "value" });
+  options: { limit: "value" },
+  async run({ flags }, io) {
     const limit = typeof flags.limit === "string" ? Number(flags.limit) : 50;
     if (!Number.isInteger(limit) || limit < 1 || limit > 10_000) throw new UsageError("--limit: a whole number from 1 to 10000.");
     const { rows, total } = await withDatabase(io.env, (db) => listDeadLetters(db.prisma, { limit }));
@@ -233,8 +242,8 @@ const outboxRetry: CliCommand = {
   path: ["outbox", "retry"],
   usage: "outbox retry <id> [<id> …] | --all",
   summary: "puts dead letters back in the queue (a fresh set of attempts; a message Slack did get is found and not sent twice)",
-  async run(args, io) {
-    const { positional, flags } = parseFlags(args, { all: "flag" });
+  options: { all: "flag" },
+  async run({ positional, flags }, io) {
     if (!flags.all && positional.length === 0) throw new UsageError("Which rows? Give their ids (the 8 characters `outbox dead` shows) or --all.");
     if (flags.all && positional.length > 0) throw new UsageError("Either ids or --all, not both.");
     const requeued = await withDatabase(io.env, (db) => retryDeadLetters(db.prisma, flags.all ? { all: true } : { ids: positional }, io.now()));
@@ -250,11 +259,10 @@ const outboxRetry: CliCommand = {
 const partnerPurge: CliCommand = {
   path: ["partner", "purge"],
   usage: 'partner purge "<partner>" [--yes]',
-  summary:
-    "deletes a partner's account lists, its people's cached identities and its Slack team IDs (what is kept, and why, is printed); without --yes, only shows what it would do",
-  async run(args, io) {
-    const { positional, flags } = parseFlags(args, { yes: "flag" });
-    if (positional.length === 0) throw new UsageError("Which partner? Its full name, in quotes.");
+  summary: "deletes a partner's account lists, cached Slack identities and team IDs (says what is kept); without --yes, shows what it would do",
+  options: { yes: "flag" },
+  needsWords: "Which partner? Its full name, in quotes.",
+  async run({ positional, flags }, io) {
     const report = await withDatabase(io.env, async (db) => {
       const org = await findOrgByName(db.prisma, positional.join(" "), { partnersOnly: true });
       return purgePartnerData(db.prisma, { orgId: org.id, actor: cliActor(), now: io.now(), apply: flags.yes === true });
@@ -296,7 +304,9 @@ export async function runCli(argv: readonly string[], io: CliIO): Promise<number
     return 2;
   }
   try {
-    return await cmd.run(words.slice(cmd.path.length), io);
+    const input = parseFlags(words.slice(cmd.path.length), cmd.options);
+    if (cmd.needsWords && input.positional.length === 0) throw new UsageError(cmd.needsWords);
+    return await cmd.run(input, io);
   } catch (err) {
     if (err instanceof UsageError) {
       io.stderr(`${err.message}\nUsage: npm run -s cosell -- ${cmd.usage}\n`);
