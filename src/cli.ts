@@ -18,7 +18,7 @@ import { accountMapText, importOutcomeText } from "./features/account-map/text";
 import { auditExport, buildAttributionExport } from "./features/attribution/export";
 import { programCurrency } from "./features/attribution/config";
 import { previewDigests } from "./features/digests/preview";
-import { listDeadLetters, retryDeadLetters } from "./platform/outbox/dead-letters";
+import { deadLettersText, listDeadLetters, retryDeadLetters } from "./platform/outbox/dead-letters";
 import { purgePartnerData } from "./features/program/purge-partner-data";
 
 export interface CliIO {
@@ -44,6 +44,14 @@ export interface CliCommand {
 interface ParsedArgs {
   positional: string[];
   flags: Record<string, string | true>;
+}
+
+/** `--name N`: a whole number from 1 to `max`; `fallback` when absent. */
+function wholeNumberOption(value: string | true | undefined, o: { name: string; fallback: number; max: number }): number {
+  if (value === undefined) return o.fallback;
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < 1 || n > o.max) throw new UsageError(`--${o.name}: a whole number from 1 to ${o.max}.`);
+  return n;
 }
 
 /** Bad arguments: printed with the usage, exit code 2. */
@@ -206,8 +214,7 @@ const mapShow: CliCommand = {
   options: { top: "value" },
   needsWords: "Which partner?",
   async run({ positional, flags }, io) {
-    const top = typeof flags.top === "string" ? Number(flags.top) : 20;
-    if (!Number.isInteger(top) || top < 1 || top > 1000) throw new UsageError("--top: a whole number from 1 to 1000.");
+    const top = wholeNumberOption(flags.top, { name: "top", fallback: 20, max: 1000 });
     const text = await withDatabase(io.env, async (db) => {
       const partner = await findOrgByName(db.prisma, positional.join(" "), { partnersOnly: true });
       const map = await loadAccountMap(db.prisma, { partnerOrgId: partner.id, targets: true, limit: top });
@@ -218,35 +225,23 @@ const mapShow: CliCommand = {
   },
 };
 
-const outboxDead: CliCommand = {
-  path: ["outbox", "dead"],
-  usage: "outbox dead [--limit 50]",
-  summary: "the outbox rows that gave up (dead letters), oldest first: id, kind, attempts, last error",
-  options: { limit: "value" },
-  async run({ flags }, io) {
-    const limit = typeof flags.limit === "string" ? Number(flags.limit) : 50;
-    if (!Number.isInteger(limit) || limit < 1 || limit > 10_000) throw new UsageError("--limit: a whole number from 1 to 10000.");
-    const { rows, total } = await withDatabase(io.env, (db) => listDeadLetters(db.prisma, { limit }));
-    if (total === 0) {
-      io.stdout("No dead letters: every outbox message was delivered or is still being tried.\n");
+const outbox: CliCommand = {
+  path: ["outbox"],
+  usage: "outbox dead [--limit 50] | outbox retry <id> [<id> …] | --all",
+  summary:
+    "dead letters (outbox rows that gave up): list them, oldest first, with kind, attempts and last error; or put them back in the queue (a message Slack did get is found, not sent twice)",
+  options: { limit: "value", all: "flag" },
+  needsWords: "dead or retry?",
+  async run({ positional: [verb = "", ...ids], flags }, io) {
+    if (verb === "dead") {
+      const limit = wholeNumberOption(flags.limit, { name: "limit", fallback: 50, max: 10_000 });
+      io.stdout(deadLettersText(await withDatabase(io.env, (db) => listDeadLetters(db.prisma, { limit }))));
       return 0;
     }
-    const lines = rows.map((r) => `${r.id.slice(0, 8)}  ${r.createdAt.toISOString()}  ${r.kind}  ${r.attempts} attempts  ${r.lastError ?? ""}`);
-    const more = total > rows.length ? [`…and ${total - rows.length} more (--limit)`] : [];
-    io.stdout(`${[`${total} dead letter${total === 1 ? "" : "s"}:`, ...lines, ...more, "Send again: outbox retry <id> … | --all"].join("\n")}\n`);
-    return 0;
-  },
-};
-
-const outboxRetry: CliCommand = {
-  path: ["outbox", "retry"],
-  usage: "outbox retry <id> [<id> …] | --all",
-  summary: "puts dead letters back in the queue (a fresh set of attempts; a message Slack did get is found and not sent twice)",
-  options: { all: "flag" },
-  async run({ positional, flags }, io) {
-    if (!flags.all && positional.length === 0) throw new UsageError("Which rows? Give their ids (the 8 characters `outbox dead` shows) or --all.");
-    if (flags.all && positional.length > 0) throw new UsageError("Either ids or --all, not both.");
-    const requeued = await withDatabase(io.env, (db) => retryDeadLetters(db.prisma, flags.all ? { all: true } : { ids: positional }, io.now()));
+    if (verb !== "retry") throw new UsageError(`"${verb}"? outbox dead lists the dead letters, outbox retry sends them again.`);
+    if (!flags.all && ids.length === 0) throw new UsageError("Which rows? Give their ids (the 8 characters `outbox dead` shows) or --all.");
+    if (flags.all && ids.length > 0) throw new UsageError("Either ids or --all, not both.");
+    const requeued = await withDatabase(io.env, (db) => retryDeadLetters(db.prisma, flags.all ? { all: true } : { ids }, io.now()));
     if (requeued.length === 0) {
       io.stderr(flags.all ? "No dead letters to retry.\n" : "None of those ids is a dead letter (see `outbox dead`).\n");
       return 1;
@@ -285,7 +280,7 @@ const partnerPurge: CliCommand = {
   },
 };
 
-export const COMMANDS: CliCommand[] = [exportAttribution, digestPreview, mapImport, mapShow, outboxDead, outboxRetry, partnerPurge];
+export const COMMANDS: CliCommand[] = [exportAttribution, digestPreview, mapImport, mapShow, outbox, partnerPurge];
 
 function usageText(): string {
   return `${["Usage: npm run -s cosell -- <command>", "", ...COMMANDS.map((c) => `  ${c.usage}\n      ${c.summary}`)].join("\n")}\n`;

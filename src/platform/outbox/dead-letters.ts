@@ -45,3 +45,11 @@ export async function retryDeadLetters(db: Tx, which: { ids: readonly string[] }
   });
   return picked;
 }
+
+/** The list as the CLI prints it: short id, when, kind, attempts, last error. */
+export function deadLettersText({ rows, total }: { rows: DeadLetter[]; total: number }): string {
+  if (total === 0) return "No dead letters: every outbox message was delivered or is still being tried.\n";
+  const lines = rows.map((r) => `${r.id.slice(0, 8)}  ${r.createdAt.toISOString()}  ${r.kind}  ${r.attempts} attempts  ${r.lastError ?? ""}`);
+  const more = total > rows.length ? [`…and ${total - rows.length} more (--limit)`] : [];
+  return `${[`${total} dead letter${total === 1 ? "" : "s"}:`, ...lines, ...more, "Send again: outbox retry <id> … | --all"].join("\n")}\n`;
+}
