@@ -1,4 +1,4 @@
-import type { Server } from "node:http";
+import type { IncomingMessage, Server, ServerResponse } from "node:http";
 import { App, HTTPReceiver, LogLevel, SocketModeReceiver, type Receiver } from "@slack/bolt";
 import type { AppDeps } from "./platform/deps";
 import { registerCosellCommand, type Subcommand } from "./platform/slack/commands";
@@ -13,6 +13,7 @@ import {
   type SlackStartupStatus,
 } from "./platform/slack/startup";
 import { claimSlackRequest, pruneSlackRequests } from "./platform/slack/replay-cache";
+import { metricsHandler, startMetricsServer } from "./platform/metrics-http";
 
 export interface CosellApp {
   app: App;
@@ -36,18 +37,33 @@ export function createApp(deps: AppDeps): CosellApp {
   // Until auth.test has answered, the app cannot serve Slack: /healthz says why, Slack requests get 503.
   let slack: SlackStartupStatus = { state: "connecting", apiUrl: config.slack.apiUrl ?? DEFAULT_SLACK_API_URL };
   const ready = () => slack.state === "connected";
-  const health = async (res: import("node:http").ServerResponse) => {
+  // Liveness: the process is up and serving HTTP (even while Slack is still being reached).
+  const health = (res: ServerResponse) => {
+    res.writeHead(200, { "content-type": "application/json" });
+    res.end(JSON.stringify({ ok: true, slack: slack.state }));
+  };
+  // Readiness: the database answers (it was migrated before the app was built) and Slack's
+  // auth.test succeeded; until then, and whenever the database stops answering, 503 and why.
+  const readiness = async (res: ServerResponse) => {
     const dbOk = await db.ping();
     const ok = dbOk && ready();
-    const body: Record<string, unknown> = { ok, database: dbOk ? "reachable" : "unreachable", slack: slack.state };
+    const body: Record<string, unknown> = { ok, database: dbOk ? "ok" : "unreachable", slack: slack.state };
     if (!ready()) Object.assign(body, { slackApiUrl: slack.apiUrl, ...(slack.reason ? { slackError: slack.reason } : {}) });
     res.writeHead(ok ? 200 : 503, { "content-type": "application/json" });
     res.end(JSON.stringify(body));
   };
+  const metricsRoute = metricsHandler(deps);
+  const routes: Record<string, (req: IncomingMessage, res: ServerResponse) => void> = {
+    "/healthz": (_req, res) => health(res),
+    "/readyz": (_req, res) => void readiness(res),
+    "/metrics": (req, res) => void metricsRoute(req, res, { onMainPort: true }),
+  };
+  const subcommandNames = new Set<string>();
 
   let receiver: Receiver;
   let httpReceiver: HTTPReceiver | undefined;
   let healthServer: Server | undefined;
+  let metricsServer: Server | undefined;
   const socketMode = Boolean(config.slack.appToken);
   if (socketMode) {
     receiver = new SocketModeReceiver({ appToken: config.slack.appToken!, logger });
@@ -56,7 +72,7 @@ export function createApp(deps: AppDeps): CosellApp {
       signingSecret: config.slack.signingSecret,
       endpoints: SLACK_PATH,
       logger,
-      customRoutes: [{ path: "/healthz", method: ["GET"], handler: (_req, res) => void health(res) }],
+      customRoutes: Object.entries(routes).map(([path, handler]) => ({ path, method: ["GET"], handler })),
     });
     // Signature, 5-minute window both ways, replay cache and payload shape, before Bolt.
     httpReceiver.requestListener = guardSlackRequests(httpReceiver.requestListener, {
@@ -64,6 +80,8 @@ export function createApp(deps: AppDeps): CosellApp {
       path: SLACK_PATH,
       logger,
       isReady: ready,
+      subcommands: subcommandNames,
+      onAnswered: (i, seconds) => deps.metrics?.ackSeconds.observe({ kind: i.kind, id: i.id }, seconds),
       replay: {
         firstUse: (signature, timestamp, seenAt) => claimSlackRequest(db.prisma, signature, timestamp, seenAt),
         prune: (before) => pruneSlackRequests(db.prisma, before),
@@ -85,8 +103,9 @@ export function createApp(deps: AppDeps): CosellApp {
     logger.error("unhandled error in a listener:", err);
   });
 
-  const ctx: ListenerContext = { logger, inflight };
+  const ctx: ListenerContext = { logger, inflight, metrics: deps.metrics };
   const subcommands: Subcommand[] = registerListeners(app, deps, ctx);
+  for (const sub of subcommands) for (const n of [sub.name, ...(sub.aliases ?? [])]) subcommandNames.add(n);
   registerCosellCommand(app, deps, ctx, subcommands);
 
   /** Waits (bounded) for Slack's API, then lets Bolt check the token (auth.test). */
@@ -130,7 +149,8 @@ export function createApp(deps: AppDeps): CosellApp {
   const listen = async (port: number): Promise<number> => {
     const { createServer } = await import("node:http");
     healthServer = createServer((req, res) => {
-      if (req.method === "GET" && req.url === "/healthz") void health(res);
+      const route = req.method === "GET" ? routes[new URL(req.url ?? "/", "http://localhost").pathname] : undefined;
+      if (route) route(req, res);
       else res.writeHead(404).end();
     });
     await new Promise<void>((resolve, reject) => {
@@ -146,6 +166,7 @@ export function createApp(deps: AppDeps): CosellApp {
     app,
     inflight,
     async start(port = config.port) {
+      if (config.metrics?.port !== undefined && deps.metrics) metricsServer = await startMetricsServer(deps.metrics, config.metrics.port, config.metrics.host);
       if (socketMode) {
         // Health first, so that a wait for Slack can be seen.
         const healthPort = await listen(port);
@@ -173,6 +194,7 @@ export function createApp(deps: AppDeps): CosellApp {
     async stop() {
       await Promise.all([app.stop().catch((e: unknown) => logger.warn("stopping the receiver:", e)), inflight.idle(10_000)]);
       await closeHealth();
+      await new Promise<void>((r) => (metricsServer ? metricsServer.close(() => r()) : r()));
     },
   };
 }

@@ -8,7 +8,12 @@ import { startOutboxLoop } from "./platform/outbox/deliver";
 import { outboxRenderers } from "./outbox-renderers";
 import { startJobs } from "./scheduler";
 import { createLogger } from "./platform/logger";
+import { createMetrics } from "./platform/metrics";
+import { outboxBacklog } from "./platform/outbox/dead-letters";
 import { ensureProgram } from "./features/program/program";
+
+/** SIGTERM: in-flight handlers and the outbox batch get this long, then the process exits anyway (code 1). */
+const SHUTDOWN_BOUND_MS = 20_000;
 
 // config → database (migrate) → Slack app → scheduler
 async function main(): Promise<void> {
@@ -27,7 +32,11 @@ async function main(): Promise<void> {
     }
     throw err;
   }
-  const logger = createLogger({ level: config.logLevel, secrets: [config.slack.botToken, config.slack.signingSecret, config.slack.appToken ?? ""] });
+  const logger = createLogger({
+    level: config.logLevel,
+    format: config.logFormat,
+    secrets: [config.slack.botToken, config.slack.signingSecret, config.slack.appToken ?? "", config.metrics?.token ?? ""],
+  });
 
   // Signal handlers first: a SIGTERM that arrives while starting must still stop cleanly.
   const running: { stop?: () => Promise<void> } = {};
@@ -35,7 +44,13 @@ async function main(): Promise<void> {
   const shutdown = async (signal: string) => {
     if (stopping) return;
     stopping = true;
-    logger.info(`${signal}: stopping (no new requests, finishing in-flight work)`);
+    logger.info(`${signal}: stopping (no new requests, finishing in-flight work and the outbox batch being sent)`);
+    // Bounded: a stuck call must not keep a replica from being replaced.
+    const bound = setTimeout(() => {
+      logger.error(`still stopping after ${SHUTDOWN_BOUND_MS / 1000} s: exiting anyway`);
+      process.exit(1);
+    }, SHUTDOWN_BOUND_MS);
+    bound.unref();
     await running.stop?.();
     logger.info("stopped");
     process.exit(0);
@@ -50,7 +65,8 @@ async function main(): Promise<void> {
   await ensureProgram(db.prisma, { timezone: config.timezone });
   logger.info(`database: ${db.kind === "postgres" ? "Postgres (DATABASE_URL)" : `embedded PGlite in ${config.dataDir}`}`);
 
-  const deps: AppDeps = { config, db, clock: systemClock, logger };
+  const metrics = createMetrics({ outbox: () => outboxBacklog(db.prisma, new Date()), pool: () => db.poolStats() });
+  const deps: AppDeps = { config, db, clock: systemClock, logger, metrics };
   // The outbox delivers every Slack post written by a use case; safe to run in every process.
   const outbox = startOutboxLoop(deps, outboxRenderers);
   deps.outbox = outbox;
@@ -67,7 +83,7 @@ async function main(): Promise<void> {
   logger.info(
     config.slack.appToken
       ? `cosell is running in Socket Mode (health on :${port}/healthz)`
-      : `cosell is listening on :${port} (POST /slack/events, GET /healthz)`,
+      : `cosell is listening on :${port} (POST /slack/events, GET /healthz, /readyz, /metrics)`,
   );
 }
 

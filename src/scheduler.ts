@@ -1,3 +1,4 @@
+import { timeJob } from "./platform/metrics";
 import cron from "node-cron";
 import type { AppDeps } from "./platform/deps";
 import { catchUpDigests, digestClient, runWeeklyDigests } from "./features/digests/job";
@@ -45,7 +46,7 @@ export function startJobs(deps: AppDeps, opts: SchedulerOptions = {}): Scheduler
     if (running) return running;
     running = (async () => {
       try {
-        const r = await runSlaSweep(deps, deps.clock.now());
+        const r = await timeJob(deps.metrics, "sla-sweep", () => runSlaSweep(deps, deps.clock.now()));
         if (r.overdue + r.escalated + r.stale + r.closeDatePassed > 0) deps.outbox?.kick();
       } catch (err) {
         deps.logger.error("SLA sweep failed:", err);
@@ -67,7 +68,7 @@ export function startJobs(deps: AppDeps, opts: SchedulerOptions = {}): Scheduler
     if (digesting) return digesting;
     digesting = (async () => {
       try {
-        await (first ? catchUpDigests : runWeeklyDigests)(deps, deps.clock.now(), { client: slack });
+        await timeJob(deps.metrics, "weekly-digests", () => (first ? catchUpDigests : runWeeklyDigests)(deps, deps.clock.now(), { client: slack }));
       } catch (err) {
         deps.logger.error("weekly digests failed:", err);
       }
@@ -84,7 +85,7 @@ export function startJobs(deps: AppDeps, opts: SchedulerOptions = {}): Scheduler
   let mapping: Promise<void> | null = null;
   const mapRefresh = () => {
     if (mapping) return mapping;
-    mapping = runMapRefresh(deps, deps.clock.now())
+    mapping = timeJob(deps.metrics, "map-refresh", () => runMapRefresh(deps, deps.clock.now()))
       .then(
         () => undefined,
         (err) => deps.logger.error("account-map refresh failed:", err),

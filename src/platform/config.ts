@@ -31,6 +31,13 @@ export const configSchema = z.object({
   COSELL_SLACK_STARTUP_TIMEOUT_MS: z.coerce.number().int().min(1000).max(3_600_000).default(30_000),
   /** "false" turns the scheduler off (e.g. a web-only replica). */
   COSELL_JOBS: optionalString.transform((v) => v !== "false"),
+  /** GET /metrics needs `Authorization: Bearer <token>` */
+  COSELL_METRICS_TOKEN: optionalString,
+  /** serve /metrics on this port instead (no token), bound to COSELL_METRICS_HOST */
+  COSELL_METRICS_PORT: z.coerce.number().int().min(1).max(65535).optional(),
+  COSELL_METRICS_HOST: optionalString.transform((v) => v ?? "127.0.0.1"),
+  /** json (default) or pretty (one readable line per event; the default when stderr is a terminal) */
+  COSELL_LOG_FORMAT: z.enum(["json", "pretty"]).optional(),
 });
 
 export interface Config {
@@ -51,6 +58,9 @@ export interface Config {
   outboxLockMs?: number;
   /** how long start-up waits for Slack's API to answer (default 30 s) */
   slackStartupTimeoutMs?: number;
+  /** how /metrics is served: behind a bearer token, on its own port, or not at all */
+  metrics?: { token: string | undefined; port: number | undefined; host: string };
+  logFormat?: "json" | "pretty";
 }
 
 const README_SECTION = 'README.md, section "Connect a Slack workspace"';
@@ -98,6 +108,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     jobs: e.COSELL_JOBS,
     outboxLockMs: e.COSELL_OUTBOX_LOCK_MS,
     slackStartupTimeoutMs: e.COSELL_SLACK_STARTUP_TIMEOUT_MS,
+    metrics: { token: e.COSELL_METRICS_TOKEN, port: e.COSELL_METRICS_PORT, host: e.COSELL_METRICS_HOST },
+    logFormat: e.COSELL_LOG_FORMAT,
   };
 }
 

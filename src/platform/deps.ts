@@ -2,6 +2,7 @@ import type { Logger } from "@slack/bolt";
 import type { Clock } from "./clock";
 import type { Config } from "./config";
 import type { Database, Db } from "./db/client";
+import type { Metrics } from "./metrics";
 
 /** What the app's listeners, use cases and jobs are given; tests pass a test database and a fixed clock. */
 export interface AppDeps {
@@ -9,6 +10,8 @@ export interface AppDeps {
   db: Database;
   clock: Clock;
   logger: Logger;
+  /** Prometheus metrics (GET /metrics); absent in tests that don't look at them */
+  metrics?: Metrics;
   /** Wakes the outbox worker after a write, so posts go out at once (the worker also polls). */
   outbox?: { kick(): void };
 }

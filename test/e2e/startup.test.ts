@@ -19,7 +19,7 @@ async function unusedPort(): Promise<number> {
 }
 
 describe("start-up with Slack's API unreachable", () => {
-  it("says which URL cannot be reached, answers /healthz with 503 meanwhile, and exits 1 after COSELL_SLACK_STARTUP_TIMEOUT_MS", async () => {
+  it("says which URL cannot be reached, is alive (/healthz 200) but not ready (/readyz 503) meanwhile, and exits 1 after COSELL_SLACK_STARTUP_TIMEOUT_MS", async () => {
     const [slackPort, port] = [await unusedPort(), await unusedPort()];
     const apiUrl = `http://127.0.0.1:${slackPort}/api/`;
     const timeoutMs = 4000;
@@ -61,10 +61,13 @@ describe("start-up with Slack's API unreachable", () => {
       expect(out).toContain(`Slack's API cannot be reached at ${apiUrl}`);
       expect(out).toMatch(/ECONNREFUSED/);
 
-      // Meanwhile /healthz answers, not ready, saying why; Slack requests are turned away.
+      // Meanwhile the process is alive, not ready, saying why; Slack requests are turned away.
       const health = await fetch(`http://127.0.0.1:${port}/healthz`);
-      expect(health.status).toBe(503);
-      expect(await health.json()).toMatchObject({ ok: false, slack: "unreachable", slackApiUrl: apiUrl, database: "reachable" });
+      expect(health.status).toBe(200);
+      expect(await health.json()).toMatchObject({ ok: true, slack: "unreachable" });
+      const ready = await fetch(`http://127.0.0.1:${port}/readyz`);
+      expect(ready.status).toBe(503);
+      expect(await ready.json()).toMatchObject({ ok: false, slack: "unreachable", slackApiUrl: apiUrl, database: "ok" });
       const body = commandBody({ text: "help", user_id: "U1", team_id: "T1", channel_id: "C1", response_url: "http://127.0.0.1:9/r" });
       const early = await postSigned(`http://127.0.0.1:${port}/slack/events`, "startup-secret", body, "application/x-www-form-urlencoded");
       expect(early.status).toBe(503);

@@ -4,6 +4,8 @@ import { outboxRenderers } from "../../src/outbox-renderers";
 import { fixedClock, type Clock } from "../../src/platform/clock";
 import type { Config } from "../../src/platform/config";
 import type { AppDeps } from "../../src/platform/deps";
+import { createMetrics } from "../../src/platform/metrics";
+import { outboxBacklog } from "../../src/platform/outbox/dead-letters";
 import { createLogger } from "../../src/platform/logger";
 import { ensureProgram } from "../../src/features/program/program";
 import { createTestDatabase, type TestDatabase } from "./db";
@@ -48,6 +50,8 @@ export interface TestAppOptions {
   db?: TestDatabase;
   /** false: no outbox loop (the test delivers, e.g. with deliverUntilIdle) */
   outbox?: boolean;
+  /** true: the app keeps Prometheus metrics (as main.ts wires them) */
+  metrics?: boolean;
 }
 
 export function testConfig(overrides: Partial<Config> = {}, fake?: { apiUrl: string }): Config {
@@ -76,6 +80,7 @@ export async function startTestApp(opts: TestAppOptions = {}): Promise<TestApp> 
   const clock = opts.clock ?? fixedClock("2026-11-16T10:00:00Z");
   const logger = createLogger({ level: process.env.TEST_LOG_LEVEL ?? "error", secrets: [BOT_TOKEN, SIGNING_SECRET] });
   const deps: AppDeps = { config, db, clock, logger };
+  if (opts.metrics) deps.metrics = createMetrics({ outbox: () => outboxBacklog(db.prisma, new Date()), pool: () => db.poolStats() });
   const outbox = opts.outbox === false ? undefined : startOutboxLoop(deps, outboxRenderers, { intervalMs: 50, perChannelGapMs: 0 });
   deps.outbox = outbox;
   const cosell = createApp(deps);

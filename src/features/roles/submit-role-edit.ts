@@ -27,7 +27,7 @@ export const roleEditDraftSchema = z.object({
 export type RoleEditDraft = z.infer<typeof roleEditDraftSchema>;
 
 /** A field of the form: a role, the post-sale owner, a stage's lead, a partner's SLA. */
-export type RoleEditField = RoleField | `lead:${LeadStage}` | `sla:${string}`;
+type RoleEditField = RoleField | `lead:${LeadStage}` | `sla:${string}`;
 
 export type SubmitRoleEditResult =
   | { kind: "saved"; changed: boolean }

@@ -25,6 +25,8 @@ export interface Database {
   sql: SqlDriver;
   /** true when a trivial query answers */
   ping(): Promise<boolean>;
+  /** the connection pool's use (Postgres); null for the embedded database */
+  poolStats(): { total: number; idle: number; waiting: number } | null;
   close(): Promise<void>;
 }
 
@@ -67,6 +69,7 @@ function openPostgres(url: string, max: number): Database {
       },
     },
     ping: () => ping(prisma),
+    poolStats: () => ({ total: pool.totalCount, idle: pool.idleCount, waiting: pool.waitingCount }),
     close: async () => {
       await prisma.$disconnect();
       await pool.end();
@@ -98,6 +101,7 @@ async function openPglite(dataDir: string): Promise<Database> {
     // transaction is not interleaved with another's.
     sql: { ...driver, session: (fn) => serialize(() => fn(driver)) },
     ping: () => ping(prisma),
+    poolStats: () => null,
     close: async () => {
       await prisma.$disconnect();
       await client.close();

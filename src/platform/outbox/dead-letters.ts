@@ -53,3 +53,12 @@ export function deadLettersText({ rows, total }: { rows: DeadLetter[]; total: nu
   const more = total > rows.length ? [`…and ${total - rows.length} more (--limit)`] : [];
   return `${[`${total} dead letter${total === 1 ? "" : "s"}:`, ...lines, ...more, "Send again: outbox retry <id> … | --all"].join("\n")}\n`;
 }
+
+/** How many messages wait, and for how long the oldest has waited (for the metrics). */
+export async function outboxBacklog(db: Tx, now: Date): Promise<{ pending: number; oldestPendingSeconds: number }> {
+  const [pending, oldest] = await Promise.all([
+    db.outboxMessage.count({ where: { status: "PENDING" } }),
+    db.outboxMessage.findFirst({ where: { status: "PENDING" }, orderBy: { createdAt: "asc" }, select: { createdAt: true } }),
+  ]);
+  return { pending, oldestPendingSeconds: oldest ? Math.max(0, (now.getTime() - oldest.createdAt.getTime()) / 1000) : 0 };
+}

@@ -179,6 +179,7 @@ export async function deliverOutbox(deps: AppDeps, client: WebClient, renderers:
   const fail = async (row: Row, state: AttemptState, err: unknown) => {
     if (err instanceof Defer) return defer(row, state, 2000, err.message);
     const { delayMs, reason } = retryDelay(err, row.attempts);
+    if ((err as { code?: string }).code === ErrorCode.RateLimitedError) deps.metrics?.slackRateLimited.inc({ method: row.method });
     const dead = row.attempts >= MAX_ATTEMPTS;
     const what = state.uncertain ? `${reason} (outcome unknown: the next attempt looks for the post first)` : reason;
     if (dead) deps.logger.error(`outbox: giving up on ${row.method} ${row.id} after ${row.attempts} attempts: ${what}`);
@@ -191,6 +192,7 @@ export async function deliverOutbox(deps: AppDeps, client: WebClient, renderers:
     });
     if (dead) report.dead++;
     else report.retried++;
+    deps.metrics?.outboxSends.inc({ result: dead ? "dead" : "retried" });
   };
 
   // A row that is no intent (a bug, or a kind this version does not know): no retry can send it.
@@ -199,6 +201,7 @@ export async function deliverOutbox(deps: AppDeps, client: WebClient, renderers:
     deps.logger.error(`outbox: giving up on ${row.method} ${row.id}: ${what}`);
     await prisma.outboxMessage.update({ where: { id: row.id }, data: { status: "DEAD", lockedUntil: null, lastError: what.slice(0, 500) } });
     report.dead++;
+    deps.metrics?.outboxSends.inc({ result: "dead" });
   };
 
   const done = async (row: Row, result: Record<string, unknown>) => {
@@ -208,6 +211,7 @@ export async function deliverOutbox(deps: AppDeps, client: WebClient, renderers:
     });
     report.sent++;
     if (result.adopted === true) report.adopted++;
+    deps.metrics?.outboxSends.inc({ result: result.adopted === true ? "adopted" : "sent" });
   };
 
   interface Ready {

@@ -1,3 +1,4 @@
+import type { Metrics } from "../metrics";
 import type {
   AllMiddlewareArgs,
   Logger,
@@ -48,9 +49,14 @@ export class Inflight {
 export interface ListenerContext {
   logger: Logger;
   inflight: Inflight;
+  /** counts handler errors by kind, when the app has metrics */
+  metrics?: Pick<Metrics, "handlerErrors"> | undefined;
 }
 
-function messageOf(err: unknown, logger: Logger, where: string): SlackText {
+function messageOf(err: unknown, ctx: ListenerContext, where: string): SlackText {
+  const logger = ctx.logger;
+  const kind = where.startsWith("/") ? "command" : (where.split(" ")[0] ?? "other");
+  ctx.metrics?.handlerErrors.inc({ kind, error: err instanceof UserError || err instanceof FieldErrors ? "user" : "unexpected" });
   if (err instanceof UserError) return err.markup;
   if (err instanceof FieldErrors) return escapeMrkdwn(err.message);
   logger.error(`${where} failed:`, err);
@@ -71,7 +77,7 @@ export function commandListener(ctx: ListenerContext, fn: (args: CommandArgs) =>
     try {
       await fn(tracked);
     } catch (err) {
-      const text = messageOf(err, ctx.logger, `${args.command.command} ${args.command.text}`);
+      const text = messageOf(err, ctx, `${args.command.command} ${args.command.text}`);
       if (!acked()) await ack(toSlack({ response_type: "ephemeral" as const, text }));
       else await safeRespond(args.respond, text, ctx.logger);
     } finally {
@@ -99,7 +105,7 @@ function ackedFirst<A extends ActionArgs | ShortcutArgs>(ctx: ListenerContext, f
       await args.ack();
       await fn(args);
     } catch (err) {
-      const text = messageOf(err, ctx.logger, where(args));
+      const text = messageOf(err, ctx, where(args));
       await replyPrivately(args.client, args.body as unknown as PayloadLike, args.respond, text, ctx.logger);
     } finally {
       ctx.inflight.leave();
@@ -122,7 +128,7 @@ export function viewListener(ctx: ListenerContext, fn: (args: ViewArgs) => Promi
       let errors: Record<string, string> | undefined;
       if (err instanceof FieldErrors) errors = err.errors;
       const firstInput = (args.view.blocks as { type: string; block_id?: string }[]).find((b) => b.type === "input")?.block_id;
-      const text = messageOf(err, ctx.logger, `view ${args.view.callback_id}`);
+      const text = messageOf(err, ctx, `view ${args.view.callback_id}`);
       if (!errors) {
         const blockId = err instanceof UserError && err.blockId ? err.blockId : firstInput;
         // Field errors are plain text: the plain message, not its mrkdwn.

@@ -1,6 +1,7 @@
 import { createHmac, timingSafeEqual } from "node:crypto";
 import type { IncomingMessage, RequestListener, ServerResponse } from "node:http";
 import { HTTPModuleFunctions, type BufferedIncomingMessage, type Logger } from "@slack/bolt";
+import { newRequestId, runInRequest } from "../request-context";
 
 // Screens every POST to the Slack endpoint before Bolt's HTTPReceiver sees it:
 //   1. the signature (HMAC-SHA256 of "v0:{timestamp}:{body}", compared in constant time) and a
@@ -39,6 +40,48 @@ export interface RequestGuardOptions {
   /** false while the app cannot serve Slack yet (auth.test pending): Slack requests get 503 */
   isReady?: () => boolean;
   bodyLimit?: number;
+  /** the /cosell subcommand names (a bounded label set for metrics and logs; others are "other") */
+  subcommands?: ReadonlySet<string>;
+  /** called when a screened request has been answered (acked): what it was and how long it took */
+  onAnswered?: (interaction: Interaction, seconds: number, status: number) => void;
+}
+
+/** What a Slack request is, in bounded words: never the text a person typed. */
+interface Interaction {
+  kind: "command" | "action" | "view" | "shortcut" | "event" | "options" | "other";
+  /** the subcommand, action_id, callback_id or event type */
+  id: string;
+  user?: string | undefined;
+}
+
+const label = (v: unknown) => (typeof v === "string" && v !== "" ? v.slice(0, 64) : "unknown");
+
+/** Names a parsed Slack payload for metrics and logs. */
+function describeInteraction(body: unknown, subcommands: ReadonlySet<string> = new Set()): Interaction {
+  if (!isObject(body)) return { kind: "other", id: "unknown" };
+  const user = isObject(body.user) ? String(body.user.id ?? "") || undefined : typeof body.user_id === "string" ? body.user_id : undefined;
+  if (typeof body.command === "string") {
+    const word = (typeof body.text === "string" ? body.text : "").trim().split(/\s+/)[0]?.toLowerCase() ?? "";
+    return { kind: "command", id: word === "" || word === "help" ? "help" : subcommands.has(word) ? word : "other", user };
+  }
+  switch (body.type) {
+    case "block_actions":
+      return { kind: "action", id: label(Array.isArray(body.actions) && isObject(body.actions[0]) ? body.actions[0].action_id : undefined), user };
+    case "view_submission":
+    case "view_closed":
+      return { kind: "view", id: label(isObject(body.view) ? body.view.callback_id : undefined), user };
+    case "shortcut":
+    case "message_action":
+      return { kind: "shortcut", id: label(body.callback_id), user };
+    case "block_suggestion":
+      return { kind: "options", id: label(body.action_id), user };
+    case "event_callback": {
+      const event = isObject(body.event) ? body.event : {};
+      return { kind: "event", id: label(event.type), user: typeof event.user === "string" ? event.user : user };
+    }
+    default:
+      return { kind: "other", id: label(body.type), user };
+  }
 }
 
 export type SignatureCheck = { ok: true; signature: string; timestampSec: number } | { ok: false; reason: string };
@@ -148,8 +191,8 @@ export function guardSlackRequests(inner: RequestListener, opts: RequestGuardOpt
     opts.replay.prune(new Date(nowMs - REPLAY_RETENTION_SECONDS * 1000)).catch((err: unknown) => logger.warn("pruning the Slack replay cache failed:", err));
   };
 
-  /** true when the request may go on to Bolt; otherwise it has been answered */
-  const screen = async (req: IncomingMessage, res: ServerResponse): Promise<boolean> => {
+  /** what the request is when it may go on to Bolt; false when it has been answered */
+  const screen = async (req: IncomingMessage, res: ServerResponse): Promise<Interaction | false> => {
     if (opts.isReady && !opts.isReady()) {
       answer(res, 503, { "retry-after": "5" });
       return false;
@@ -165,7 +208,8 @@ export function guardSlackRequests(inner: RequestListener, opts: RequestGuardOpt
     }
     const rawBody = buffered.rawBody.toString();
     // Slack's SSL check is not signed; Bolt answers it and strips anything else from the body.
-    if (req.headers["content-type"] === "application/x-www-form-urlencoded" && new URLSearchParams(rawBody).get("ssl_check") === "1") return true;
+    if (req.headers["content-type"] === "application/x-www-form-urlencoded" && new URLSearchParams(rawBody).get("ssl_check") === "1")
+      return { kind: "other", id: "ssl_check" };
 
     const nowMs = now();
     const check = verifySlackSignature(
@@ -209,7 +253,7 @@ export function guardSlackRequests(inner: RequestListener, opts: RequestGuardOpt
       answer(res, shape.status);
       return false;
     }
-    return true;
+    return describeInteraction(body, opts.subcommands);
   };
 
   return (req, res) => {
@@ -218,9 +262,13 @@ export function guardSlackRequests(inner: RequestListener, opts: RequestGuardOpt
       inner(req, res);
       return;
     }
+    const started = process.hrtime.bigint();
     screen(req, res)
-      .then((pass) => {
-        if (pass) inner(req, res);
+      .then((interaction) => {
+        if (!interaction) return;
+        if (opts.onAnswered) res.once("finish", () => opts.onAnswered!(interaction, Number(process.hrtime.bigint() - started) / 1e9, res.statusCode));
+        // Every log line written while Bolt and the listener handle it names the interaction.
+        runInRequest({ reqId: newRequestId(), kind: interaction.kind, id: interaction.id, user: interaction.user }, () => inner(req, res));
       })
       .catch((err: unknown) => {
         logger.error("screening a Slack request failed:", err);

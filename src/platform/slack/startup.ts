@@ -95,7 +95,7 @@ export async function waitForSlack(opts: WaitForSlackOptions): Promise<void> {
       opts.onStatus?.({ state: "unreachable", apiUrl, reason });
       if (failures === 1) {
         opts.logger.warn(
-          `Slack's API cannot be reached at ${apiUrl} (auth.test: ${reason}). Retrying for up to ${seconds} s (COSELL_SLACK_STARTUP_TIMEOUT_MS); /healthz answers 503 meanwhile.`,
+          `Slack's API cannot be reached at ${apiUrl} (auth.test: ${reason}). Retrying for up to ${seconds} s (COSELL_SLACK_STARTUP_TIMEOUT_MS); /readyz answers 503 meanwhile.`,
         );
       } else {
         opts.logger.debug(`Slack's API at ${apiUrl} still cannot be reached (attempt ${failures}: ${reason})`);
