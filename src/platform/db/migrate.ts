@@ -1,10 +1,22 @@
 import { createHash, randomUUID } from "node:crypto";
-import { readdirSync, readFileSync, statSync } from "node:fs";
+import { existsSync, readdirSync, readFileSync, statSync } from "node:fs";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import type { SqlDriver } from "./client";
 
-export const DEFAULT_MIGRATIONS_DIR = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../../../prisma/migrations");
+/**
+ * The project's prisma/migrations: the nearest one above this module, so that it is found from
+ * the sources (src/platform/db) and from the production build (dist/) alike.
+ */
+function findMigrationsDir(from: string): string {
+  for (let dir = from; ; dir = path.dirname(dir)) {
+    const candidate = path.join(dir, "prisma", "migrations");
+    if (existsSync(candidate)) return candidate;
+    if (path.dirname(dir) === dir) return path.resolve(from, "../../../prisma/migrations");
+  }
+}
+
+export const DEFAULT_MIGRATIONS_DIR = findMigrationsDir(path.dirname(fileURLToPath(import.meta.url)));
 // Arbitrary constant: every cosell process takes this advisory lock while migrating.
 const MIGRATION_LOCK_KEY = 7_042_019;
 
