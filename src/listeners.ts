@@ -11,6 +11,8 @@ import { attributionSubcommand, registerAttributionListeners } from "./features/
 import { disputeSubcommands, registerDisputeListeners } from "./features/disputes/listener";
 import { dealQuerySubcommands } from "./features/deals/commands";
 import { newSubcommand, registerRegistrationListeners } from "./features/registration/listener";
+import { approvalsSubcommand, registerReviewListeners } from "./features/registration/review-listener";
+import { directSubcommand } from "./features/registration/direct-deals-command";
 import { registerRolesListeners, rolesSubcommand } from "./features/roles/listener";
 import { registerStageListeners, stageSubcommand } from "./features/stages/listener";
 import { logSubcommand, registerTouchpointListeners } from "./features/touchpoints/listener";
@@ -29,6 +31,7 @@ export function registerListeners(app: App, deps: AppDeps, ctx: ListenerContext)
   const deals = [
     registerHome,
     registerRegistrationListeners,
+    registerReviewListeners,
     registerRolesListeners,
     registerStageListeners,
     registerTouchpointListeners,
@@ -37,7 +40,18 @@ export function registerListeners(app: App, deps: AppDeps, ctx: ListenerContext)
   const program = [registerSetupModal, registerPanelListeners, registerAttributionListeners, registerDisputeListeners, registerAttributionConfigListeners];
   for (const register of [...deals, ...program, registerMapListeners]) register(app, deps, ctx);
   // the /cosell subcommands, in the order `/cosell help` lists them
-  const single = [newSubcommand, rolesSubcommand, stageSubcommand, logSubcommand, askSubcommand, attributionSubcommand, setupModalSubcommand, panelSubcommand];
+  const single = [
+    newSubcommand,
+    rolesSubcommand,
+    stageSubcommand,
+    logSubcommand,
+    askSubcommand,
+    attributionSubcommand,
+    approvalsSubcommand,
+    directSubcommand,
+    setupModalSubcommand,
+    panelSubcommand,
+  ];
   const groups = [setupSubcommands, dealQuerySubcommands, disputeSubcommands, attributionAdminSubcommands];
   return [...single.map((s) => s(deps)), ...groups.flatMap((g) => g(deps)), mapSubcommand(deps), digestSubcommand(deps)];
 }

@@ -4,7 +4,14 @@ import { renderAskAlertIntent, renderAskDone, renderAskRequested } from "./featu
 import { renderReceiptIntent } from "./features/attribution/outbox";
 import { renderDealCardIntent } from "./features/deals/outbox";
 import { renderDisputeAdminDmIntent, renderDisputeAnswered, renderDisputeOpened } from "./features/disputes/outbox";
-import { renderRegistrationConflict } from "./features/registration/outbox";
+import {
+  renderExtensionRequestIntent,
+  renderRegistrationConflict,
+  renderRegistrationExpiredIntent,
+  renderRegistrationNoticeIntent,
+  renderReviewIntent,
+  renderReviewUpdateIntent,
+} from "./features/registration/outbox";
 import { renderStageChanged } from "./features/stages/outbox";
 
 // The outbox's registry: each intent kind (src/platform/outbox/intents.ts) → the renderer of the
@@ -21,6 +28,11 @@ export const outboxRenderers: OutboxRenderers = {
   "ask.done": renderAskDone,
   "stage.changed": renderStageChanged,
   "registration.conflict": renderRegistrationConflict,
+  "registration.review": renderReviewIntent,
+  "registration.reviewUpdate": renderReviewUpdateIntent,
+  "registration.notice": renderRegistrationNoticeIntent,
+  "registration.expired": renderRegistrationExpiredIntent,
+  "registration.extensionRequest": renderExtensionRequestIntent,
   "dispute.adminDm": renderDisputeAdminDmIntent,
   "dispute.opened": renderDisputeOpened,
   "dispute.answered": renderDisputeAnswered,

@@ -47,7 +47,8 @@ export function startJobs(deps: AppDeps, opts: SchedulerOptions = {}): Scheduler
     running = (async () => {
       try {
         const r = await timeJob(deps.metrics, "sla-sweep", () => runSlaSweep(deps, deps.clock.now()));
-        if (r.overdue + r.escalated + r.stale + r.closeDatePassed > 0) deps.outbox?.kick();
+        const reg = r.registrations;
+        if (r.overdue + r.escalated + r.stale + r.closeDatePassed + reg.reviewReminders + reg.expiryWarnings + reg.expired > 0) deps.outbox?.kick();
       } catch (err) {
         deps.logger.error("SLA sweep failed:", err);
       }

@@ -367,7 +367,8 @@ export async function seedDemo(db: Database | { prisma: PrismaClient }, opts: De
         admins: [],
         now: p.registeredAt,
       });
-      if (r.kind !== "registered") throw new Error(`demo deal ${p.n} conflicts with CS-${r.conflict.ref}`);
+      if (r.kind !== "registered")
+        throw new Error(`demo deal ${p.n} conflicts with ${r.conflict.kind === "deal" ? `CS-${r.conflict.ref}` : "a house account"}`);
       p.dealId = r.dealId;
       p.ref = r.ref;
       result.deals++;

@@ -1,4 +1,5 @@
 import { isValidTimezone } from "./sla-clock";
+import type { LifecycleSettings } from "./registration-lifecycle";
 
 // Program-wide settings an admin edits in the setup modal. Pure validation.
 
@@ -12,6 +13,8 @@ export interface ProgramSettings {
   digestHour: number;
   managerChannelId: string | null;
   shareAmountsInChannel: boolean;
+  /** the registration lifecycle */
+  registration: LifecycleSettings;
 }
 
 export interface ProgramSettingsDraft {
@@ -26,9 +29,28 @@ export interface ProgramSettingsDraft {
   digestHour: string;
   managerChannelId: string | null;
   shareAmountsInChannel: boolean;
+  protectionDays: string;
+  extensionDays: string;
+  maxExtensions: string;
+  approvalSlaHours: string;
+  autoApproveInternal: boolean;
+  /** whole units; empty = no amount rule */
+  autoApproveMaxAmount: string;
 }
 
-export type SettingsField = "timezone" | "responseSlaHours" | "businessHours" | "workdays" | "staleDays" | "digestWeekday" | "digestHour";
+export type SettingsField =
+  | "timezone"
+  | "responseSlaHours"
+  | "businessHours"
+  | "workdays"
+  | "staleDays"
+  | "digestWeekday"
+  | "digestHour"
+  | "protectionDays"
+  | "extensionDays"
+  | "maxExtensions"
+  | "approvalSlaHours"
+  | "autoApproveMaxAmount";
 
 function wholeNumber(text: string, min: number, max: number): number | null {
   const t = text.trim();
@@ -60,6 +82,18 @@ export function validateProgramSettings(
     else if (workdays.length === 0) errors.workdays = "Pick at least one working day.";
     else businessHours = { startHour: start, endHour: end, workdays };
   }
+  const protectionDays = wholeNumber(d.protectionDays, 1, 730);
+  if (protectionDays === null) errors.protectionDays = "Give whole days from 1 to 730 (90 is the usual protection).";
+  const extensionDays = wholeNumber(d.extensionDays, 1, 365);
+  if (extensionDays === null) errors.extensionDays = "Give whole days from 1 to 365 (30 is the default).";
+  const maxExtensions = wholeNumber(d.maxExtensions, 0, 10);
+  if (maxExtensions === null) errors.maxExtensions = "Give a whole number from 0 (no extensions) to 10.";
+  const approvalSlaHours = wholeNumber(d.approvalSlaHours, 1, 720);
+  if (approvalSlaHours === null) errors.approvalSlaHours = "Give whole hours from 1 to 720 (48 is the default; business hours when the SLA clock uses them).";
+  const limitText = d.autoApproveMaxAmount.trim().replace(/[, _]/g, "");
+  const autoApproveMaxAmount = limitText === "" ? null : wholeNumber(limitText, 1, 1_000_000_000);
+  if (limitText !== "" && autoApproveMaxAmount === null)
+    errors.autoApproveMaxAmount = "Give a whole amount such as 25000, or leave it empty to review every partner registration.";
   if (Object.keys(errors).length > 0) return { ok: false, errors };
   return {
     ok: true,
@@ -72,6 +106,15 @@ export function validateProgramSettings(
       digestHour: hour!,
       managerChannelId: d.managerChannelId,
       shareAmountsInChannel: d.shareAmountsInChannel,
+      registration: {
+        protectionDays: protectionDays!,
+        protectionWarnDays: 14,
+        extensionDays: extensionDays!,
+        maxExtensions: maxExtensions!,
+        approvalSlaHours: approvalSlaHours!,
+        autoApproveInternal: d.autoApproveInternal,
+        autoApproveMaxAmount,
+      },
     },
   };
 }

@@ -323,6 +323,18 @@ describe("hostile text: nothing a person typed reaches Slack unescaped", () => {
     expect(dealC.conflictWithDealId).toBe(dealA.id);
     expect(dealA.cardTs && dealB.cardTs && dealC.cardTs).toBeTruthy();
 
+    // --- review: the admins' DMs carry the hostile names; decided from their buttons ----------
+    expect([dealB.registrationStatus, dealC.registrationStatus]).toEqual(["SUBMITTED", "SUBMITTED"]);
+    begin("review: Approve (deal B) and Approve both (deal C, a conflict)");
+    await interact(
+      blockAction({ as: ADMIN, actionId: ACTION.regApprove, value: dealB.id, channel: ADMIN.user, responseUrl: responseUrl("approve-b") }),
+      "block_actions",
+    );
+    await interact(
+      blockAction({ as: ADMIN, actionId: ACTION.regApproveBoth, value: dealC.id, channel: ADMIN.user, responseUrl: responseUrl("approve-c") }),
+      "block_actions",
+    );
+
     begin("panel: /cosell panel");
     await command("panel", ADMIN, CH_A);
     await command("panel", ADMIN, CH_B);
@@ -787,7 +799,12 @@ describe("hostile text: nothing a person typed reaches Slack unescaped", () => {
       match: (e) => e.source === "http" && (e.body.view as { callback_id?: string } | undefined)?.callback_id === CALLBACK.registerDeal,
     },
     { name: "registration confirmation (ephemeral / DM)", match: (e) => (e.method === "chat.postEphemeral" || isDm(e)) && /^✅ Registered/.test(text(e)) },
-    { name: "registration conflict DM to admins", match: (e) => isDm(e) && /Registration conflict/.test(text(e)) },
+    { name: "registration review DM to admins (a conflict side by side)", match: (e) => isDm(e) && /^Registration to review/.test(text(e)) },
+    {
+      name: "registration decided: the admin's DM updated in place",
+      match: (e) => e.method === "chat.update" && /Approved/.test(json(e)) && /Registered by/.test(json(e)),
+    },
+    { name: "registration decided: the registrant told (DM)", match: (e) => isDm(e) && /Your registration .* was approved/.test(text(e)) },
     { name: "pairing panel (channel post)", match: (e) => (isPost(e) || e.method === "chat.update") && /"action_id":"panel_my_asks"/.test(json(e)) },
     { name: "panel: My asks / Pipeline (response_url)", match: (e) => inStep("panel: buttons")(e) && e.source === "response_url" },
     { name: "modal: log touchpoint", match: modal(CALLBACK.logTouchpoint) },

@@ -223,7 +223,7 @@ describe("deal registration through Slack", () => {
     );
     const body = res.json() as { response_action: string; view: { blocks: { block_id?: string; text?: { text: string } }[] } };
     expect(body.response_action).toBe("update");
-    expect(body.view.blocks.find((b) => b.block_id === "conflict_notice")!.text!.text).toContain(`CS-${deal.ref} already covers this account`);
+    expect(body.view.blocks.find((b) => b.block_id === "conflict_notice")!.text!.text).toContain(`CS-${deal.ref} already holds this account`);
   });
 
   it("a person from an unrelated company cannot register, and sees why", async () => {
@@ -260,7 +260,7 @@ describe("deal registration through Slack", () => {
     const body = res.json() as { response_action: string; view: { blocks: { block_id?: string; text?: { text: string } }[]; private_metadata: string } };
     expect(body.response_action).toBe("update");
     const notice = body.view.blocks.find((b) => b.block_id === "conflict_notice")!;
-    expect(notice.text!.text).toContain("CS-1 already covers this account");
+    expect(notice.text!.text).toContain("CS-1 already holds this account");
     expect(notice.text!.text).toContain("<@U_REP>");
     expect(await t.db.prisma.deal.count()).toBe(before);
 
@@ -271,7 +271,15 @@ describe("deal registration through Slack", () => {
     const first = await t.db.prisma.deal.findFirstOrThrow({ where: { ref: 1 } });
     expect(deal.conflictWithDealId).toBe(first.id);
     await t.fake.waitFor((c) => c.some((x) => x.method === "chat.postMessage" && x.args.channel === "U_ADMIN"));
-    expect(String(t.fake.callsTo("chat.postMessage").find((x) => x.args.channel === "U_ADMIN")!.args.text)).toMatch(/conflict/i);
+    // The review DM shows the conflict side by side, with the ways of deciding it.
+    await t.fake.waitFor((c) =>
+      c.some((x) => x.method === "chat.postMessage" && x.args.channel === "U_ADMIN" && JSON.stringify(x.args.blocks).includes(deal.id)),
+    );
+    const review = JSON.stringify(
+      t.fake.callsTo("chat.postMessage").find((x) => x.args.channel === "U_ADMIN" && JSON.stringify(x.args.blocks).includes(deal.id))!.args.blocks,
+    );
+    expect(review).toContain("Conflict");
+    expect(review).toContain("First: CS-1");
     // …and counted in the manager digest
     const digest = await loadManagerDigest(t.db.prisma, {
       now: t.clock.now(),

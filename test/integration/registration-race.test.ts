@@ -44,7 +44,7 @@ function registration(domain: string, partner: "acme" | "globex", key: string, o
 }
 
 const conflictDms = async (dealId: string) =>
-  withRendered(db.prisma, await db.prisma.outboxMessage.findMany({ where: { dedupeKey: { startsWith: `conflict:${dealId}:` } } }));
+  withRendered(db.prisma, await db.prisma.outboxMessage.findMany({ where: { dedupeKey: { startsWith: `review:${dealId}:` } } }));
 
 describe("two registrations of one account with different partners at the same moment", () => {
   it(`in every pair one is registered and the other is shown the conflict; resubmitted acknowledging it, it is flagged (${PAIRS} pairs)`, async () => {
@@ -62,7 +62,7 @@ describe("two registrations of one account with different partners at the same m
       const loser = results[loserAt] as Conflict;
       expect(winner).toMatchObject({ created: true });
       expect(winner.conflictWith).toBeUndefined();
-      expect(loser.conflict).toMatchObject({ id: winner.dealId, ref: winner.ref, registeredBy: inputs[winnerAt]!.registeredBy });
+      expect(loser.conflict).toMatchObject({ kind: "deal", id: winner.dealId, ref: winner.ref, registeredBy: inputs[winnerAt]!.registeredBy });
       // Nothing was written for the one shown the conflict.
       expect(await db.prisma.deal.count({ where: { accountDomain: domain } })).toBe(1);
       expect(await db.prisma.deal.count({ where: { registrationKey: inputs[loserAt]!.key } })).toBe(0);
@@ -72,9 +72,11 @@ describe("two registrations of one account with different partners at the same m
       expect(again).toMatchObject({ kind: "registered", created: true, conflictWith: winner.ref });
       const second = await db.prisma.deal.findUniqueOrThrow({ where: { id: (again as Registered).dealId } });
       expect(second.conflictWithDealId).toBe(winner.dealId);
+      // Submitted for review with the conflict shown to every admin; the winner (ours: auto-approved) needs no review.
+      expect(second.registrationStatus).toBe("SUBMITTED");
       expect((await conflictDms(second.id)).map((m) => (m.payload as { channel: string }).channel).sort()).toEqual(ADMINS);
       expect(await conflictDms(winner.dealId)).toHaveLength(0);
-      expect(await db.prisma.auditEvent.count({ where: { action: "deal.conflict", subject: second.id } })).toBe(1);
+      expect(await db.prisma.auditEvent.count({ where: { action: "registration.submit", subject: second.id } })).toBe(1);
       flagged++;
     }
     console.log(`registration race (${onPostgres ? "Postgres" : "PGlite"}): ${flagged}/${PAIRS} pairs flagged`);

@@ -28,7 +28,14 @@ const sweep = (at: Date | number | string) => runSlaSweep(deps, new Date(at));
 /** Outbox rows by key prefix, with what they will send: intents are rendered at delivery. */
 const rowsWith = async (prefix: string) =>
   withRendered(db.prisma, await db.prisma.outboxMessage.findMany({ where: { dedupeKey: { startsWith: prefix } }, orderBy: { dedupeKey: "asc" } }));
-const empty: SweepReport = { overdue: 0, escalated: 0, stale: 0, closeDatePassed: 0, failed: 0 };
+const empty: SweepReport = {
+  overdue: 0,
+  escalated: 0,
+  stale: 0,
+  closeDatePassed: 0,
+  failed: 0,
+  registrations: { reviewReminders: 0, expiryWarnings: 0, expired: 0 },
+};
 
 let keySeq = 0;
 async function ask(dealId: string, over: { owner?: string; ownerOrgId?: string | null; at?: Date; text?: string } = {}) {

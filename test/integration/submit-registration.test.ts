@@ -117,7 +117,12 @@ describe("submitRegistration, without Slack", () => {
     const res = await submitRegistration(deps, rep, globex, { idempotencyKey: "test:globex" });
     expect(res).toEqual({
       kind: "conflict",
-      conflict: { dealId: first.dealId, ref: first.ref, registeredBy: "U_REP", registeredAt: new Date("2026-11-16T10:00:00Z"), partners: ["Acme Data"] },
+      // Our rep sees which registration holds the account (a partner's person would not: detail null).
+      conflict: {
+        dealId: first.dealId,
+        kind: "deal",
+        detail: { kind: "deal", ref: first.ref, registeredBy: "U_REP", registeredAt: new Date("2026-11-16T10:00:00Z"), partners: ["Acme Data"] },
+      },
     });
     expect(await written()).toEqual(before);
 
@@ -125,8 +130,10 @@ describe("submitRegistration, without Slack", () => {
     expect(again).toMatchObject({ kind: "registered", created: true, conflictWith: first.ref, channelId: "C_GLOBEX" });
     const dealId = (again as Registered).dealId;
     expect((await db.prisma.deal.findUniqueOrThrow({ where: { id: dealId } })).conflictWithDealId).toBe(first.dealId);
-    expect(await db.prisma.outboxMessage.count({ where: { dedupeKey: `conflict:${dealId}:U_ADMIN` } })).toBe(1);
-    expect(await db.prisma.auditEvent.count({ where: { action: "deal.conflict", subject: dealId } })).toBe(1);
+    // Reviewed: a conflict is never auto-approved, even for our own rep.
+    expect((await db.prisma.deal.findUniqueOrThrow({ where: { id: dealId } })).registrationStatus).toBe("SUBMITTED");
+    expect(await db.prisma.outboxMessage.count({ where: { dedupeKey: `review:${dealId}:1:U_ADMIN` } })).toBe(1);
+    expect(await db.prisma.auditEvent.count({ where: { action: "registration.submit", subject: dealId } })).toBe(1);
   });
 
   it("a stranger is denied, and a partner is denied in a pairing that is not theirs; nothing written", async () => {

@@ -37,7 +37,8 @@ export async function createDeal(prisma: PrismaClient, p: SeededProgram, over: P
     admins: ["U_ADMIN"],
     now: now ?? new Date("2026-11-16T09:00:00Z"),
   });
-  if (res.kind !== "registered") throw new Error(`createDeal: ${res.conflict.ref} already covers this account with other partners`);
+  if (res.kind !== "registered")
+    throw new Error(`createDeal: ${res.conflict.kind === "deal" ? `CS-${res.conflict.ref}` : "a house account"} already holds this account`);
   return res;
 }
 

@@ -6,6 +6,7 @@ import { programRepo } from "../../platform/repos/program-repo";
 import { renderCloseDateAlert, renderStaleAlert } from "./render";
 import { ASK_ALERT, ASK_ESCALATION_DM, channelTarget, dealTargetSelect } from "./alerts";
 import { enqueueMany, type OutboxPost } from "../../platform/outbox/enqueue";
+import { runLifecycleSweep, type LifecycleSweepReport } from "../registration/lifecycle-sweep";
 
 // The SLA sweep: overdue asks (level 1 at the due time, level 2 = escalation at 2 × SLA), stale
 // deals and passed close dates. A plain function of (deps, now); the scheduler runs it every few
@@ -37,9 +38,12 @@ export interface SweepReport {
   closeDatePassed: number;
   /** rows that failed and will be tried again at the next sweep */
   failed: number;
+  /** the registration lifecycle: review reminders, expiry warnings, expiries */
+  registrations: LifecycleSweepReport;
 }
 
-export type SweepDeps = Pick<AppDeps, "db" | "logger">;
+/** `config.admins` receive the review reminders (none without it). */
+export type SweepDeps = Pick<AppDeps, "db" | "logger"> & { config?: Pick<AppDeps["config"], "admins"> };
 
 export interface SweepOptions {
   /** rows per query page */
@@ -51,7 +55,14 @@ const DAY_MS = 86_400_000;
 const MAX_ASK_ROUNDS = 1000;
 
 export async function runSlaSweep(deps: SweepDeps, now: Date, opts: SweepOptions = {}): Promise<SweepReport> {
-  const report: SweepReport = { overdue: 0, escalated: 0, stale: 0, closeDatePassed: 0, failed: 0 };
+  const report: SweepReport = {
+    overdue: 0,
+    escalated: 0,
+    stale: 0,
+    closeDatePassed: 0,
+    failed: 0,
+    registrations: { reviewReminders: 0, expiryWarnings: 0, expired: 0 },
+  };
   const batch = opts.batch ?? 5000;
   await sweepAsks(deps, now, batch, report);
   const program = await programRepo(deps.db.prisma).find();
@@ -62,8 +73,15 @@ export async function runSlaSweep(deps: SweepDeps, now: Date, opts: SweepOptions
   };
   await sweepStaleDeals(deps, now, batch, settings, report);
   await sweepCloseDates(deps, now, batch, settings.timezone, report);
-  const total = report.overdue + report.escalated + report.stale + report.closeDatePassed;
-  const line = `SLA sweep: ${report.overdue} overdue, ${report.escalated} escalated, ${report.stale} stale, ${report.closeDatePassed} past close date${report.failed ? `, ${report.failed} failed (retried next sweep)` : ""}`;
+  try {
+    report.registrations = await runLifecycleSweep({ db: deps.db, admins: deps.config?.admins ?? [] }, now);
+  } catch (err) {
+    report.failed++;
+    deps.logger.error("SLA sweep: the registration lifecycle step failed:", err);
+  }
+  const r = report.registrations;
+  const total = report.overdue + report.escalated + report.stale + report.closeDatePassed + r.reviewReminders + r.expiryWarnings + r.expired;
+  const line = `SLA sweep: ${report.overdue} overdue, ${report.escalated} escalated, ${report.stale} stale, ${report.closeDatePassed} past close date, ${r.reviewReminders} review reminders, ${r.expiryWarnings} expiry warnings, ${r.expired} expired${report.failed ? `, ${report.failed} failed (retried next sweep)` : ""}`;
   if (total > 0 || report.failed > 0) deps.logger.info(line);
   else deps.logger.debug(line);
   return report;

@@ -8,7 +8,7 @@ import { NotFound } from "../../platform/errors";
 // adds a record with the next seq; nothing is ever updated.
 
 /** The inputs as of now: current roles and touchpoints, the amount, the registration's config version. */
-async function attributionInputs(db: Tx, dealId: string): Promise<{ input: AttributionInput; configVersion: number }> {
+async function attributionInputs(db: Tx, dealId: string): Promise<{ input: AttributionInput; configVersion: number; registrationStatus: string }> {
   const deal = await db.deal.findUniqueOrThrow({
     where: { id: dealId },
     include: { participants: { include: { org: { select: { name: true, kind: true } } } } },
@@ -17,6 +17,8 @@ async function attributionInputs(db: Tx, dealId: string): Promise<{ input: Attri
   return {
     // The config in force at registration protects every partner on the deal.
     configVersion: deal.configVersion,
+    // Kept with the record: a deal won while its registration was not approved pays differently (incentives).
+    registrationStatus: deal.registrationStatus,
     input: {
       amountMinor: Number(deal.amountMinor),
       currency: deal.currency,
@@ -43,7 +45,7 @@ export async function previewAttribution(db: Tx, dealId: string): Promise<Attrib
 
 /** Computes and stores a new immutable record. */
 export async function recordAttribution(tx: Tx, dealId: string, by: { computedBy: string; reason: string; now: Date }) {
-  const { input, configVersion: v } = await attributionInputs(tx, dealId);
+  const { input, configVersion: v, registrationStatus } = await attributionInputs(tx, dealId);
   const result = computeAttribution(input, await configVersion(tx, v));
   const last = await tx.attributionRecord.findFirst({ where: { dealId }, orderBy: { seq: "desc" }, select: { seq: true } });
   return tx.attributionRecord.create({
@@ -53,7 +55,7 @@ export async function recordAttribution(tx: Tx, dealId: string, by: { computedBy
       model: result.model,
       modelReason: result.modelReason,
       configVersion: result.configVersion,
-      inputs: toJsonColumn(input),
+      inputs: toJsonColumn({ ...input, registrationStatus }),
       result: toJsonColumn(result),
       computedAt: by.now,
       computedBy: by.computedBy,

@@ -5,6 +5,8 @@ import { truncate } from "../../platform/slack/command-text";
 import { joinMrkdwn, mrkdwn, truncateMrkdwn, type SafeMessage } from "../../platform/slack/mrkdwn";
 import { formatDealRef, formatMoney, mention, modelText, rolesText, slackDate, STAGE_EMOJI, stageLabel } from "../../platform/slack/format";
 
+const REGISTRATION_EMOJI = { SUBMITTED: "⏳", APPROVED: "🛡️", REJECTED: "❌", RETURNED: "↩️", EXPIRED: "⌛" } as const;
+
 export type Audience =
   /** a channel (possibly shared with another company): partner-safe content only */
   | "channel"
@@ -29,6 +31,7 @@ export function renderDealCard(deal: DealView, opts: { audience: Audience; now: 
         { type: "mrkdwn", text: mrkdwn`*Expected close*\n${deal.expectedCloseDate}` },
         { type: "mrkdwn", text: mrkdwn`*Co-sell model*\n${modelText(deal.coSellModel, deal.explicitModel)}` },
         { type: "mrkdwn", text: mrkdwn`*Pairing*\n${deal.pairing.name}` },
+        { type: "mrkdwn", text: mrkdwn`*Registration*\n${REGISTRATION_EMOJI[deal.registration.status]} ${truncate(deal.registration.statusLine, 300)}` },
       ],
     },
   ];
@@ -87,6 +90,7 @@ export function renderDealCard(deal: DealView, opts: { audience: Audience; now: 
   blocks.push({ type: "context", elements: [{ type: "mrkdwn", text: joinMrkdwn(context, " · ") }] });
 
   const button = (text: string, action_id: string) => ({ type: "button" as const, text: { type: "plain_text" as const, text }, action_id, value: deal.id });
+  const again = deal.registration.status === "REJECTED" || deal.registration.status === "EXPIRED" ? [button("Register again", ACTION.regRegisterAgain)] : [];
   const buttons = closed
     ? [button("Attribution", ACTION.attribution), button("Log touchpoint", ACTION.logTouchpoint)]
     : [
@@ -95,6 +99,7 @@ export function renderDealCard(deal: DealView, opts: { audience: Audience; now: 
         button("Edit roles", ACTION.editRoles),
         button("Ask", ACTION.ask),
         button("Attribution", ACTION.attribution),
+        ...again,
       ];
   blocks.push({ type: "actions", block_id: `deal_actions`, elements: buttons });
 

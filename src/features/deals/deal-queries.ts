@@ -2,7 +2,7 @@ import type { Tx } from "../../platform/db/client";
 import { withMember } from "../../platform/repos/pairing-repo";
 import type { TouchpointType } from "../attribution/engine";
 import type { Stage } from "../../kernel/stages";
-import type { Prisma } from "../../generated/prisma/client";
+import type { Prisma, RegistrationStatus } from "../../generated/prisma/client";
 
 // Read-only deal queries behind `/cosell list` and `/cosell show`. The caller decides who may
 // see what (kernel/access.ts) and passes the result in as the filter's scope; renderers get
@@ -37,6 +37,8 @@ export interface DealListRow {
   relationshipOwnerUserId: string | null;
   registeredBy: string;
   openAskCount: number;
+  registrationStatus: RegistrationStatus;
+  protectedUntil: Date | null;
 }
 
 function dealListWhere(f: DealListFilter): Prisma.DealWhereInput {
@@ -71,6 +73,8 @@ export async function listDeals(db: Tx, filter: DealListFilter): Promise<DealLis
       expectedCloseDate: true,
       relationshipOwnerUserId: true,
       registeredBy: true,
+      registrationStatus: true,
+      protectedUntil: true,
       pairing: { select: { name: true } },
       _count: { select: { asks: { where: { status: "OPEN" } } } },
     },
@@ -88,6 +92,8 @@ export async function listDeals(db: Tx, filter: DealListFilter): Promise<DealLis
     relationshipOwnerUserId: d.relationshipOwnerUserId,
     registeredBy: d.registeredBy,
     openAskCount: d._count.asks,
+    registrationStatus: d.registrationStatus,
+    protectedUntil: d.protectedUntil,
   }));
 }
 

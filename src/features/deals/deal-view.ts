@@ -3,6 +3,7 @@ import type { Role } from "../attribution/engine";
 import { assessRoleClarity, LEAD_STAGES, type RoleClarityAssessment } from "../../kernel/role-clarity";
 import type { Stage } from "../../kernel/stages";
 import { NotFound } from "../../platform/errors";
+import { registrationStatusLine, type RegistrationStatus } from "../../kernel/registration-lifecycle";
 
 /** Everything a deal card or `/cosell show` renders, as plain data (renderers never query). */
 export interface DealView {
@@ -32,6 +33,7 @@ export interface DealView {
   touchpointCount: number;
   lastActivityAt: Date;
   closedAt: Date | null;
+  registration: { status: RegistrationStatus; statusLine: string };
 }
 
 const include = {
@@ -41,7 +43,7 @@ const include = {
   _count: { select: { touchpoints: true } },
 };
 
-export async function loadDealView(db: Tx, where: { id: string } | { ref: number }): Promise<DealView> {
+export async function loadDealView(db: Tx, where: { id: string } | { ref: number }, now: Date): Promise<DealView> {
   const d = await db.deal.findUnique({ where, include });
   if (!d) throw new NotFound("ref" in where ? `There is no deal CS-${where.ref}.` : "That deal no longer exists.");
   const conflict = d.conflictWithDealId ? await db.deal.findUnique({ where: { id: d.conflictWithDealId }, select: { ref: true } }) : null;
@@ -81,5 +83,6 @@ export async function loadDealView(db: Tx, where: { id: string } | { ref: number
     touchpointCount: d._count.touchpoints,
     lastActivityAt: d.lastActivityAt,
     closedAt: d.closedAt,
+    registration: { status: d.registrationStatus, statusLine: registrationStatusLine(d, now) },
   };
 }

@@ -24,7 +24,7 @@ export async function authorizeDeal(
   const refOnly = "ref" in deal ? deal.ref : null;
   // A partner's person gets one answer for "no such deal" and "not yours", so refs can't be counted.
   const hide = (err: unknown) => (actor.kind === "partner" && refOnly !== null ? notVisible(refOnly, blockId) : err);
-  const view = await loadDealView(deps.db.prisma, "id" in deal ? { id: String(deal.id) } : deal).catch((err: unknown) => {
+  const view = await loadDealView(deps.db.prisma, "id" in deal ? { id: String(deal.id) } : deal, deps.clock.now()).catch((err: unknown) => {
     throw err instanceof NotFound ? hide(err) : err;
   });
   const canSee = decideDealAction(actor, "deal.view", view.pairing.orgIds);

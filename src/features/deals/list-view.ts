@@ -1,6 +1,7 @@
 import type { TouchpointType } from "../attribution/engine";
 import type { DealHistory, DealListRow } from "./deal-queries";
 import { truncate } from "../../platform/slack/command-text";
+import { registrationBadge } from "../../kernel/registration-lifecycle";
 import { formatDealRef, formatMoney, mention, slackDate, STAGE_EMOJI, stageLabel } from "../../platform/slack/format";
 import { joinMrkdwn, MAX_SECTION_TEXT, mrkdwn, packLines, truncateMrkdwn, type SafeBlock, type SafeMessage, type SlackText } from "../../platform/slack/mrkdwn";
 
@@ -19,8 +20,9 @@ const NOTE_CHARS = 140;
 /** One line per deal: `🔎 *CS-12* · title — account · $48,000.00 · Discovery · close 2027-01-31 · 2 open asks`. */
 function dealLine(d: DealListRow): SlackText {
   const asks = d.openAskCount > 0 ? ` · ${d.openAskCount} open ask${d.openAskCount === 1 ? "" : "s"}` : "";
+  const registration = registrationBadge(d.registrationStatus, d.protectedUntil, d.stage);
   // Truncate before escaping, so an entity (&amp;) is never cut in half.
-  return mrkdwn`${STAGE_EMOJI[d.stage]} *${formatDealRef(d.ref)}* · ${truncate(d.title, TITLE_CHARS)} — ${truncate(d.accountName, ACCOUNT_CHARS)} · ${formatMoney(d.amountMinor, d.currency)} · ${stageLabel(d.stage)} · close ${d.expectedCloseDate}${asks}`;
+  return mrkdwn`${STAGE_EMOJI[d.stage]} *${formatDealRef(d.ref)}* · ${truncate(d.title, TITLE_CHARS)} — ${truncate(d.accountName, ACCOUNT_CHARS)} · ${formatMoney(d.amountMinor, d.currency)} · ${stageLabel(d.stage)} · close ${d.expectedCloseDate}${registration}${asks}`;
 }
 
 export interface DealListOptions {

@@ -9,7 +9,7 @@ import { loadDealView } from "./deal-view";
  * it (and records where it landed); a refresh queued before that waits for it.
  */
 export const renderDealCardIntent: IntentRenderer<"deal.card"> = async ({ db, now, row }, { dealId }) => {
-  const deal = await loadDealView(db, { id: dealId });
+  const deal = await loadDealView(db, { id: dealId }, now);
   const card = renderDealCard(deal, { audience: "channel", now });
   if (deal.card.ts && deal.card.channelId) {
     return { kind: "update", message: { channel: deal.card.channelId, ts: deal.card.ts, text: card.text, blocks: card.blocks } };

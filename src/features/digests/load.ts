@@ -1,3 +1,4 @@
+import { percentile } from "../../kernel/registration-lifecycle";
 import { Prisma } from "../../generated/prisma/client";
 import type { Tx } from "../../platform/db/client";
 import { programRepo } from "../../platform/repos/program-repo";
@@ -51,6 +52,8 @@ export interface PairingDigestData {
   asks: { ref: number; title: string; ownerUserId: string; fromUserId: string; text: string; dueAt: Date; overdue: boolean }[];
   /** open deals whose expected close date has passed or falls in the next 30 days, soonest first */
   closingSoon: (DigestDealLine & { passed: boolean })[];
+  /** approved registrations whose protection ends in the next 14 days */
+  expiringSoon: (DigestDealLine & { protectedUntil: Date; daysLeft: number })[];
   /** open deals with role-clarity gaps */
   gaps: { ref: number; title: string; stage: Stage; gaps: string[] }[];
   targets: NinetyDayProgress;
@@ -107,6 +110,8 @@ interface DealRow {
 }
 
 interface OpenDealRow extends DealRow {
+  registrationStatus: string;
+  protectedUntil: Date | null;
   relationshipOwnerUserId: string | null;
   postSaleOwnerOrgId: string | null;
   stageLeads: unknown;
@@ -148,6 +153,7 @@ export async function loadPairingDigests(
       SELECT d.id, d.ref, d.title, d."accountName" AS "accountName", d.stage::text AS stage, d."amountMinor" AS "amountMinor", d.currency,
              to_char(d."expectedCloseDate", 'YYYY-MM-DD') AS "expectedCloseDate", d."pairingId" AS "pairingId",
              d."relationshipOwnerUserId" AS "relationshipOwnerUserId", d."postSaleOwnerOrgId" AS "postSaleOwnerOrgId", d."stageLeads" AS "stageLeads",
+             d."registrationStatus"::text AS "registrationStatus", d."protectedUntil" AS "protectedUntil",
              p."partOrgIds", p."partSlas"
       FROM "Deal" d
       LEFT JOIN (SELECT "dealId", array_agg("orgId") AS "partOrgIds", array_agg("responseSlaHours") AS "partSlas" FROM "Participant" GROUP BY "dealId") p ON p."dealId" = d.id
@@ -282,6 +288,19 @@ export async function loadPairingDigests(
       .sort((a, b) => Number(b.overdue) - Number(a.overdue) || a.dueAt.getTime() - b.dueAt.getTime() || a.ref - b.ref);
 
     const closingSoon = open.filter((d) => d.expectedCloseDate <= horizon).map((d) => ({ ...line(d), passed: d.expectedCloseDate < today }));
+    const expiringSoon = open
+      .filter(
+        (d) =>
+          d.registrationStatus === "APPROVED" &&
+          d.protectedUntil &&
+          new Date(d.protectedUntil).getTime() > nowMs &&
+          new Date(d.protectedUntil).getTime() <= nowMs + 14 * DAY_MS,
+      )
+      .map((d) => {
+        const until = new Date(d.protectedUntil!);
+        return { ...line(d), protectedUntil: until, daysLeft: Math.ceil((until.getTime() - nowMs) / DAY_MS) };
+      })
+      .sort((a, b) => a.protectedUntil.getTime() - b.protectedUntil.getTime());
 
     const gaps = open.flatMap((d) => {
       const parts: { orgId: string; orgName: string; internal: boolean; responseSlaHours: number | null }[] = [];
@@ -328,6 +347,7 @@ export async function loadPairingDigests(
       touchpoints: tps,
       asks: pairingAsks,
       closingSoon,
+      expiringSoon,
       gaps,
       targets: ninetyDayProgress({ pairingCreatedAt: createdAt, now, registrationsFirst90: first90.get(p.id) ?? 0, activeDeals: open.length }),
     };
@@ -346,7 +366,79 @@ export interface ManagerDigestData {
   deals: number;
   /** registrations that were submitted as conflicts (first registration wins; admins decide) */
   conflicts: { open: { ref: number; conflictWithRef: number; registeredBy: string }[]; inWindow: number };
+  /** the registration lifecycle (reviews decided in the last 90 days) */
+  reviews: ReviewMetrics;
 }
+
+interface ReviewMetrics {
+  /** waiting for review, oldest first (at most 10 listed) */
+  pending: { ref: number; title: string; registeredBy: string; ageHours: number; pastSla: boolean }[];
+  pendingTotal: number;
+  /** hours from submission to decision (admins' decisions, not automatic ones) */
+  approvalHoursP50: number | null;
+  approvalHoursP90: number | null;
+  decided: number;
+  approved: number;
+  /** approved ÷ (approved + rejected); null without decisions */
+  approvalRate: number | null;
+  /** expired while still at Registered or Discovery */
+  expiredWithoutProgress: number;
+  expired: number;
+  exceptions: number;
+}
+
+/** The lifecycle's figures for the manager digest: two queries. */
+async function loadReviewMetrics(db: Tx, now: Date): Promise<ReviewMetrics> {
+  const since = new Date(now.getTime() - 90 * DAY_MS);
+  const [pendingRows, decidedRows] = await Promise.all([
+    db.deal.findMany({
+      where: { registrationStatus: "SUBMITTED" },
+      orderBy: [{ submittedAt: "asc" }, { ref: "asc" }],
+      select: { ref: true, title: true, registeredBy: true, submittedAt: true, registeredAt: true, reviewDueAt: true },
+    }),
+    db.deal.findMany({
+      where: { OR: [{ decidedAt: { gte: since } }, { expiredAt: { gte: since } }] },
+      select: {
+        registrationStatus: true,
+        submittedAt: true,
+        decidedAt: true,
+        decidedBy: true,
+        autoApproved: true,
+        conflictException: true,
+        expiredAt: true,
+        stage: true,
+      },
+    }),
+  ]);
+  const decisions = decidedRows.filter((d) => !d.autoApproved && d.decidedAt && d.decidedAt >= since && d.submittedAt && d.registrationStatus !== "RETURNED");
+  const approved = decisions.filter((d) => d.registrationStatus === "APPROVED" || d.registrationStatus === "EXPIRED").length;
+  const rejected = decisions.filter((d) => d.registrationStatus === "REJECTED").length;
+  const hours = decisions.map((d) => (d.decidedAt!.getTime() - d.submittedAt!.getTime()) / 3_600_000);
+  const expiredRows = decidedRows.filter((d) => d.registrationStatus === "EXPIRED" && d.expiredAt && d.expiredAt >= since);
+  return {
+    pending: pendingRows.slice(0, 10).map((d) => {
+      const at = d.submittedAt ?? d.registeredAt;
+      return {
+        ref: d.ref,
+        title: d.title,
+        registeredBy: d.registeredBy,
+        ageHours: Math.floor((now.getTime() - at.getTime()) / 3_600_000),
+        pastSla: Boolean(d.reviewDueAt && d.reviewDueAt <= now),
+      };
+    }),
+    pendingTotal: pendingRows.length,
+    approvalHoursP50: roundHours(percentile(hours, 50)),
+    approvalHoursP90: roundHours(percentile(hours, 90)),
+    decided: approved + rejected,
+    approved,
+    approvalRate: approved + rejected > 0 ? approved / (approved + rejected) : null,
+    expiredWithoutProgress: expiredRows.filter((d) => d.stage === "REGISTERED" || d.stage === "DISCOVERY").length,
+    expired: expiredRows.length,
+    exceptions: decidedRows.filter((d) => d.conflictException && d.decidedAt && d.decidedAt >= since).length,
+  };
+}
+
+const roundHours = (h: number | null) => (h === null ? null : Math.round(h * 10) / 10);
 
 interface DealRow {
   id: string;
@@ -441,7 +533,8 @@ export async function loadManagerDigest(db: Tx, opts: { now: Date; window: Diges
     open: conflictRows.filter((c) => c.open).map((c) => ({ ref: Number(c.ref), conflictWithRef: Number(c.conflictWithRef), registeredBy: c.registeredBy })),
     inWindow: conflictRows.filter((c) => new Date(c.registeredAt) >= opts.window.start && new Date(c.registeredAt) < opts.window.end).length,
   };
-  return { program, window: opts.window, now: opts.now, metrics, pairings: pairings.length, deals: deals.length, conflicts };
+  const reviews = await loadReviewMetrics(db, opts.now);
+  return { program, window: opts.window, now: opts.now, metrics, pairings: pairings.length, deals: deals.length, conflicts, reviews };
 }
 
 /** A pairing by name: exact (any case) first, then an unambiguous start. */

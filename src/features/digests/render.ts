@@ -79,7 +79,8 @@ function packDigest(doc: DigestDoc): DigestMessage[] {
     if (hasContent && (current.length + needed > MAX_BLOCKS || chars + unitChars > MAX_MESSAGE_CHARS)) {
       messages.push(current);
       current = [{ type: "context", elements: [{ type: "mrkdwn", text: mrkdwn`` }] }];
-      chars = 0;
+      // The continuation line ("*title* — continued (part 2 of 3)") replaces this context below.
+      chars = doc.title.length + 40;
     }
     if (current.length > 1 || current[0]?.type === "header") current.push({ type: "divider" });
     current.push(...unit);
@@ -240,6 +241,20 @@ function pairingDigestDoc(d: PairingDigestData): DigestDoc {
       },
       { heading: `Blockers: open asks (${d.asks.length}, ${overdue} overdue)`, lines: asks },
       { heading: `Close dates in the next 30 days (${d.closingSoon.length})`, lines: closing },
+      ...(d.expiringSoon.length > 0
+        ? [
+            {
+              heading: `Registrations expiring in the next 14 days (${d.expiringSoon.length})`,
+              lines: capped(
+                d.expiringSoon.map(
+                  (e) => `⏳ ${localDay(e.protectedUntil, tz)} (${e.daysLeft} day${e.daysLeft === 1 ? "" : "s"}) · ${dealLineText(e)} · ${stageLabel(e.stage)}`,
+                ),
+                (n) => `…and ${n} more`,
+              ),
+              note: "Protection ends on these dates unless the deal closes first. The registrant can request an extension from the warning DM.",
+            },
+          ]
+        : []),
       {
         heading: `Role-clarity gaps (${d.gaps.length} deal${d.gaps.length === 1 ? "" : "s"})`,
         lines: gaps,
@@ -425,13 +440,14 @@ function managerDigestDoc(d: ManagerDigestData, opts: { week?: string } = {}): D
     { heading: `Time to first co-sell deal per pairing (target ≤ ${TARGETS.firstDealDays} days)`, lines: firstDeal },
     { heading: `Scale or kill (pairings past day ${TARGETS.scaleOrKillDays})`, lines: sok.length > 0 ? sok : ["_no pairing is 90 days old yet_"] },
     { heading: "Revenue concentration by partner (won, credited)", lines: conc.length > 0 ? conc : ["_no won revenue with partner credit yet_"] },
+    reviewSection(d.reviews),
     {
       heading: `Registration conflicts (${d.conflicts.open.length} open, ${d.conflicts.inWindow} registered this week)`,
       lines: capped(
         d.conflicts.open.map((c) => mrkdwn`⚠️ ${formatDealRef(c.ref)} by ${mention(c.registeredBy)} conflicts with ${formatDealRef(c.conflictWithRef)}`),
         (n) => `…and ${n} more`,
       ),
-      note: "Open deals registered on an account another open deal already covers with other partners. The first registration wins unless an admin decides otherwise.",
+      note: "Open deals registered on an account another registration held with other partners. Admins decide each one: keep the first, approve both (an exception) or move protection.",
     },
     {
       heading: `Attribution this week (${localDay(d.window.start, tz)} → ${localDay(d.window.end, tz)})`,
@@ -444,6 +460,24 @@ function managerDigestDoc(d: ManagerDigestData, opts: { week?: string } = {}): D
     title: `📊 Co-sell program digest${opts.week ? ` · ${opts.week}` : ""}`,
     intro: `${d.program.name} · ${d.pairings} pairings · ${d.deals} deals · as of ${localDateTime(d.now, tz)} (${tz}) · *internal: includes commissions — do not share with partners*`,
     sections,
+  };
+}
+
+function reviewSection(r: ManagerDigestData["reviews"]): DigestSection {
+  const hours = (h: number | null) => (h === null ? "n/a" : `${h} h`);
+  const lines: MrkdwnValue[] = [
+    `Approval time p50 ${hours(r.approvalHoursP50)} · p90 ${hours(r.approvalHoursP90)} (${r.decided} decided) · approval rate ${pct(r.approvalRate, 0)}`,
+    `${r.expired} expired, ${r.expiredWithoutProgress} of them without progress (still at Registered or Discovery) · ${r.exceptions} exception${r.exceptions === 1 ? "" : "s"} granted`,
+    ...r.pending.map(
+      (p) =>
+        mrkdwn`${p.pastSla ? "⏰ *past SLA*" : "⏳"} ${formatDealRef(p.ref)} · ${truncate(p.title, 80)} by ${mention(p.registeredBy)} — waiting ${p.ageHours} h`,
+    ),
+  ];
+  if (r.pendingTotal > r.pending.length) lines.push(`…and ${r.pendingTotal - r.pending.length} more — \`/cosell approvals\``);
+  return {
+    heading: `Registration reviews (${r.pendingTotal} pending)`,
+    lines,
+    note: "Last 90 days. Approval time counts from (re)submission to an admin's decision; automatic approvals are not counted. Decide pending ones with `/cosell approvals`.",
   };
 }
 

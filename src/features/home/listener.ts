@@ -14,7 +14,7 @@ async function publishHome(deps: AppDeps, client: import("@slack/web-api").WebCl
   const actor = await resolveActor(deps, client, { userId });
   const program = await programRepo(dbOf(deps)).get();
   const now = deps.clock.now();
-  const data = await loadHome(dbOf(deps), actor);
+  const data = await loadHome(dbOf(deps), actor, deps.clock.now());
   await slackOut(client).publishHome({
     user_id: userId,
     view: renderHome(data, { now, today: localDate(now, program.timezone), who: actor.kind, strangerMessage: STRANGER_MESSAGE }),

@@ -38,6 +38,25 @@ export function renderHome(
   if (data.asksOwedToMe.length === 0) blocks.push(context(mrkdwn`You are not waiting on anyone.`));
   for (const a of data.asksOwedToMe) blocks.push(askBlock(a, "owed", opts.now));
 
+  if (data.registrations.length > 0) {
+    blocks.push({ type: "divider" }, section(mrkdwn`*My registrations* (${data.registrations.length})`));
+    for (const r of data.registrations) {
+      const action =
+        r.status === "RETURNED"
+          ? { type: "button", text: { type: "plain_text", text: "Edit and resubmit" }, action_id: ACTION.regResubmit, value: r.dealId }
+          : r.status === "REJECTED" || r.status === "EXPIRED"
+            ? { type: "button", text: { type: "plain_text", text: "Register again" }, action_id: ACTION.regRegisterAgain, value: r.dealId }
+            : undefined;
+      blocks.push(
+        section(
+          mrkdwn`*${formatDealRef(r.ref)}* · ${truncate(r.title, 120)} (${truncate(r.accountName, 80)})
+${truncate(r.statusLine, 300)}`,
+          action,
+        ),
+      );
+    }
+  }
+
   blocks.push({ type: "divider" }, section(mrkdwn`*My open deals* (${data.dealCount})`));
   if (data.deals.length === 0)
     blocks.push(context(mrkdwn`No open deals where you are the registrant or relationship owner. Register one with the button above or \`/cosell new\`.`));

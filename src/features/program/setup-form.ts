@@ -6,6 +6,7 @@ import { orgRepo } from "../../platform/repos/org-repo";
 import { programRepo } from "../../platform/repos/program-repo";
 import type { Tx } from "../../platform/db/client";
 import { addPairing, addPartner, setOurOrganization } from "./program-setup";
+import { lifecycleOf } from "../registration/lifecycle-settings";
 
 // The setup form (`/cosell setup`): what it shows, and saving it. Plain data in and out; the
 // listener validates the fields and renders the summary.
@@ -30,6 +31,7 @@ export async function loadSetupForm(db: Tx): Promise<SetupFormData> {
       digestHour: program.digestHour,
       managerChannelId: program.managerChannelId,
       shareAmountsInChannel: program.shareAmountsInChannel,
+      registration: lifecycleOf(program),
     },
     orgs: orgs.map((o) => ({ id: o.id, name: o.name, internal: o.kind === "INTERNAL" })),
   };
@@ -90,6 +92,13 @@ export async function saveProgramSetup(prisma: PrismaClient, input: SaveSetupInp
       digestHour: v.digestHour,
       managerChannelId: v.managerChannelId,
       shareAmountsInChannel: v.shareAmountsInChannel,
+      protectionDays: v.registration.protectionDays,
+      protectionWarnDays: v.registration.protectionWarnDays,
+      extensionDays: v.registration.extensionDays,
+      maxExtensions: v.registration.maxExtensions,
+      approvalSlaHours: v.registration.approvalSlaHours,
+      autoApproveInternal: v.registration.autoApproveInternal,
+      autoApproveMaxAmount: v.registration.autoApproveMaxAmount === null ? null : BigInt(v.registration.autoApproveMaxAmount),
     });
     await tx.auditEvent.create({
       data: { actor: input.actor, action: "program.settings", subject: "program", detail: toJsonColumn(v), createdAt: input.now },

@@ -29,6 +29,11 @@ const FIELD_BLOCK: Record<SetupField, string> = {
   staleDays: B.staleDays,
   digestWeekday: B.digestWeekday,
   digestHour: B.digestHour,
+  protectionDays: B.protectionDays,
+  extensionDays: B.extensionDays,
+  maxExtensions: B.maxExtensions,
+  approvalSlaHours: B.approvalSlaHours,
+  autoApproveMaxAmount: B.autoApproveMaxAmount,
 };
 
 async function requireAdmin(deps: AppDeps, client: WebClient, who: Who, blockId?: string) {
@@ -90,6 +95,12 @@ function readSetupDraft(values: unknown): SetupDraft {
     digestHour: s.text(B.digestHour),
     managerChannelId: s.conversation(B.managerChannel),
     shareAmountsInChannel: s.checked(B.shareAmounts),
+    ...(s.has(B.protectionDays) ? { protectionDays: s.text(B.protectionDays) } : {}),
+    ...(s.has(B.extensionDays) ? { extensionDays: s.text(B.extensionDays) } : {}),
+    ...(s.has(B.maxExtensions) ? { maxExtensions: s.text(B.maxExtensions) } : {}),
+    ...(s.has(B.approvalSlaHours) ? { approvalSlaHours: s.text(B.approvalSlaHours) } : {}),
+    ...(s.has(B.autoApproveInternal) ? { autoApproveInternal: s.checked(B.autoApproveInternal) } : {}),
+    ...(s.has(B.autoApproveMaxAmount) ? { autoApproveMaxAmount: s.text(B.autoApproveMaxAmount) } : {}),
     partnerName: s.text(B.partnerName),
     partnerType: s.select(B.partnerType),
     partnerTeams: s.text(B.partnerTeams),
@@ -108,7 +119,7 @@ function setupConfirmation(saved: Extract<SubmitSetupResult, { kind: "saved" }>)
   const v = saved.settings;
   const summary: MrkdwnValue[] = [mrkdwn`Our organization: *${saved.org.name}*`];
   summary.push(
-    mrkdwn`Settings saved (timezone ${v.timezone}, SLA ${String(v.responseSlaHours)} h${v.businessHours ? ` in business hours ${v.businessHours.startHour}–${v.businessHours.endHour}` : ""}, stale after ${String(v.staleDays)} days).`,
+    mrkdwn`Settings saved (timezone ${v.timezone}, SLA ${String(v.responseSlaHours)} h${v.businessHours ? ` in business hours ${v.businessHours.startHour}–${v.businessHours.endHour}` : ""}, stale after ${String(v.staleDays)} days; registrations protected ${String(v.registration.protectionDays)} days, review SLA ${String(v.registration.approvalSlaHours)} h).`,
   );
   if (saved.partner) summary.push(mrkdwn`Added partner *${saved.partner.name}*.`);
   const { pairing } = saved;

@@ -77,6 +77,26 @@ export function buildSetupModal(d: SetupModalData): SafeModalView {
       },
     },
     checkbox(B.shareAmounts, "Attribution receipts in shared channels", "Show every partner's payout amount to everyone", Boolean(s.shareAmountsInChannel)),
+    { type: "header", text: { type: "plain_text", text: "Deal registration" } },
+    text(B.protectionDays, "Protection after approval (days)", String(s.registration.protectionDays), {
+      hint: "An approved registration protects its account for its partners this long, unless the deal closes first.",
+    }),
+    text(B.extensionDays, "Extension (days)", String(s.registration.extensionDays), { hint: "What an admin grants when a registrant asks for more time." }),
+    text(B.maxExtensions, "Extensions allowed per registration", String(s.registration.maxExtensions)),
+    text(B.approvalSlaHours, "Review SLA (hours)", String(s.registration.approvalSlaHours), {
+      hint: "Admins are reminded once after this; counted in business hours when the SLA clock uses them.",
+    }),
+    checkbox(B.autoApproveInternal, "Auto-approve", "Registrations by our own people (when there is no conflict)", s.registration.autoApproveInternal),
+    text(
+      B.autoApproveMaxAmount,
+      "Also auto-approve up to this amount (whole units)",
+      s.registration.autoApproveMaxAmount === null ? null : String(s.registration.autoApproveMaxAmount),
+      {
+        optional: true,
+        placeholder: "25000",
+        hint: "Any registration with no conflict and an amount at most this is approved at once. Empty: partner registrations are always reviewed.",
+      },
+    ),
     { type: "header", text: { type: "plain_text", text: "Add a partner (optional)" } },
     text(B.partnerName, "Partner name", null, { optional: true, max: 80 }),
     {

@@ -6,6 +6,7 @@ import type { Clock } from "../../platform/clock";
 import type { Database } from "../../platform/db/client";
 import { CO_SELL_MODELS, type CoSellModel } from "../attribution/engine";
 import { PartnerType } from "../../generated/prisma/enums";
+import { lifecycleOf } from "../registration/lifecycle-settings";
 import { saveProgramSetup, SetupStepError, type SetupStep } from "./setup-form";
 
 // Saving the setup form (`/cosell setup`), the one use case behind it: authorize, check every
@@ -26,6 +27,15 @@ export const setupDraftSchema = z.object({
   digestHour: z.string().default(""),
   managerChannelId: z.string().nullable().default(null),
   shareAmountsInChannel: z.boolean().default(false),
+  // The registration lifecycle. Absent (a form opened before these inputs existed, a caller
+  // that does not set them): the program's current values are kept.
+  protectionDays: z.string().optional(),
+  extensionDays: z.string().optional(),
+  maxExtensions: z.string().optional(),
+  approvalSlaHours: z.string().optional(),
+  autoApproveInternal: z.boolean().optional(),
+  /** whole units of the deal's currency; empty = every partner registration is reviewed */
+  autoApproveMaxAmount: z.string().optional(),
   partnerName: z.string().default(""),
   partnerType: z.string().nullable().default(null),
   /** Slack team IDs, separated by spaces or commas */
@@ -64,7 +74,16 @@ export async function submitProgramSetup(deps: SetupDeps, actor: Actor, draft: S
   const decision = decideAdminAction(actor, "program.configure", deps.admins);
   if (!decision.allowed) return { kind: "denied", message: decision.message };
 
-  const checked = validateProgramSettings(draft);
+  const current = lifecycleOf(await deps.db.prisma.program.findUniqueOrThrow({ where: { id: 1 } }));
+  const checked = validateProgramSettings({
+    ...draft,
+    protectionDays: draft.protectionDays ?? String(current.protectionDays),
+    extensionDays: draft.extensionDays ?? String(current.extensionDays),
+    maxExtensions: draft.maxExtensions ?? String(current.maxExtensions),
+    approvalSlaHours: draft.approvalSlaHours ?? String(current.approvalSlaHours),
+    autoApproveInternal: draft.autoApproveInternal ?? current.autoApproveInternal,
+    autoApproveMaxAmount: draft.autoApproveMaxAmount ?? (current.autoApproveMaxAmount === null ? "" : String(current.autoApproveMaxAmount)),
+  });
   const errors: Partial<Record<SetupField, string>> = checked.ok ? {} : { ...checked.errors };
   const ourName = draft.ourOrgName.trim();
   const partnerName = draft.partnerName.trim();

@@ -6,11 +6,22 @@ import { option, textInput } from "../../platform/slack/inputs";
 import { formatDealRef, slackDate } from "../../platform/slack/format";
 import { mention, mrkdwn, truncateMrkdwn, type SafeBlock, type SafeModalView } from "../../platform/slack/mrkdwn";
 import type { RegistrationForm } from "./prepare-registration-form";
+import type { ConflictingRegistration } from "./submit-registration";
+
+/** Why the account is taken: in full for our people, in the program's words for a partner's. */
+function conflictNotice(c: ConflictingRegistration) {
+  const then = "\nYou can still submit this registration: a program admin reviews it and decides.";
+  const d = c.detail;
+  if (!d) return mrkdwn`⚠️ *This account is already protected in the program.*${then}`;
+  if (d.kind === "house")
+    return mrkdwn`⚠️ *Direct sales already active on this account* — our deal “${d.title}”, owned by ${mention(d.ownerUserId)} since ${slackDate(d.registeredAt, "{date_short_pretty}")}.${then}`;
+  return mrkdwn`⚠️ *${formatDealRef(d.ref)} already holds this account* — registered by ${mention(d.registeredBy)} ${slackDate(d.registeredAt, "{date_short_pretty}")} with ${d.partners.join(", ") || "no partner"}. The first registration is protected.${then}`;
+}
 
 /** The form's data (prepareRegistrationForm) with what only the modal carries. */
 export interface RegisterModalData extends RegistrationForm {
-  /** an existing open registration on the same account with other partners */
-  conflict?: { ref: number; registeredBy: string; registeredAt: Date; partners: string[] } | undefined;
+  /** what holds the account (details only for our own people) */
+  conflict?: ConflictingRegistration | undefined;
   metadata: RegisterMetadata;
 }
 
@@ -46,27 +57,16 @@ export function buildRegisterModal(data: RegisterModalData): SafeModalView {
 
   const blocks: SafeBlock[] = [];
   if (data.conflict) {
-    const c = data.conflict;
     blocks.push(
-      {
-        type: "section",
-        block_id: "conflict_notice",
-        text: {
-          type: "mrkdwn",
-          text: truncateMrkdwn(
-            mrkdwn`⚠️ *${formatDealRef(c.ref)} already covers this account* — registered by ${mention(c.registeredBy)} ${slackDate(c.registeredAt, "{date_short_pretty}")} with ${c.partners.join(", ") || "no partner"}. The first registration wins.\nYou can still register this deal as a *conflict*: program admins are told and decide.`,
-            3000,
-          ),
-        },
-      },
+      { type: "section", block_id: "conflict_notice", text: { type: "mrkdwn", text: truncateMrkdwn(conflictNotice(data.conflict), 3000) } },
       {
         type: "input",
         block_id: B.conflict,
-        label: { type: "plain_text", text: "Register anyway?" },
+        label: { type: "plain_text", text: "Submit anyway?" },
         element: {
           type: "checkboxes",
           action_id: INPUT,
-          options: [opt("yes", `Yes, register as a conflict with ${formatDealRef(c.ref)}`)],
+          options: [opt("yes", "Yes, submit it for an admin's review")],
         },
       },
       { type: "divider" },
@@ -181,7 +181,7 @@ export function buildRegisterModal(data: RegisterModalData): SafeModalView {
     type: "modal",
     callback_id: CALLBACK.registerDeal,
     title: { type: "plain_text", text: "Register co-sell deal" },
-    submit: { type: "plain_text", text: data.conflict ? "Register conflict" : "Register" },
+    submit: { type: "plain_text", text: data.conflict ? "Submit for review" : "Register" },
     close: { type: "plain_text", text: "Cancel" },
     private_metadata: JSON.stringify(data.metadata),
     blocks,

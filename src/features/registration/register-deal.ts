@@ -1,7 +1,13 @@
-import { Prisma, type PrismaClient } from "../../generated/prisma/client";
+import { Prisma, type PrismaClient, type RegistrationStatus } from "../../generated/prisma/client";
 import type { Tx } from "../../platform/db/client";
+import { toJsonColumn } from "../../platform/db/json";
 import { findConflict, type ValidRegistration } from "../../kernel/registration";
 import { enqueue } from "../../platform/outbox/enqueue";
+import { addDays, autoApproves, holdsAccount } from "../../kernel/registration-lifecycle";
+import { addSlaHours } from "../../kernel/sla-clock";
+import { currencyExponent } from "../../kernel/money";
+import { lifecycleOf, reviewClockOf } from "./lifecycle-settings";
+import { programRecordOf } from "../../platform/repos/program-repo";
 
 interface OpenDealOnAccount {
   id: string;
@@ -12,36 +18,46 @@ interface OpenDealOnAccount {
   partnerNames: string[];
 }
 
-/** Open deals on the same normalized domain, with their partner organizations. */
-async function openDealsOnDomain(db: Tx, domain: string): Promise<OpenDealOnAccount[]> {
+/** Where a registration conflicts: a registration of other partners holding the account, or our own direct deal. */
+type AccountConflict = ({ kind: "deal" } & OpenDealOnAccount) | { kind: "house"; id: string; ownerUserId: string; registeredAt: Date; title: string };
+
+/** Open deals on the same normalized domain that hold it (pending review, or protected), with their partner organizations. */
+async function holdingDealsOnDomain(db: Tx, domain: string, now: Date): Promise<OpenDealOnAccount[]> {
   const deals = await db.deal.findMany({
-    where: { accountDomain: domain, stage: { notIn: ["CLOSED_WON", "CLOSED_LOST"] } },
+    where: { accountDomain: domain, stage: { notIn: ["CLOSED_WON", "CLOSED_LOST"] }, registrationStatus: { in: ["SUBMITTED", "RETURNED", "APPROVED"] } },
     include: { participants: { include: { org: { select: { kind: true, name: true } } } } },
     orderBy: { registeredAt: "asc" },
   });
-  return deals.map((d) => {
-    const partners = d.participants.filter((p) => p.org.kind === "PARTNER");
-    return {
-      id: d.id,
-      ref: d.ref,
-      registeredBy: d.registeredBy,
-      registeredAt: d.registeredAt,
-      partnerOrgIds: partners.map((p) => p.orgId),
-      partnerNames: partners.map((p) => p.org.name),
-    };
-  });
+  return deals
+    .filter((d) => holdsAccount(d, now))
+    .map((d) => {
+      const partners = d.participants.filter((p) => p.org.kind === "PARTNER");
+      return {
+        id: d.id,
+        ref: d.ref,
+        registeredBy: d.registeredBy,
+        registeredAt: d.registeredAt,
+        partnerOrgIds: partners.map((p) => p.orgId),
+        partnerNames: partners.map((p) => p.org.name),
+      };
+    });
 }
 
 /**
- * The earliest open deal on the same normalized domain with another set of partner organizations.
- * Only meaningful inside a transaction that holds the domain's lock (see `lockAccountDomain`).
+ * The earliest registration holding the same normalized domain for another set of partner
+ * organizations; else an open direct deal of ours on it (a house account), when the new deal
+ * has partners. Only meaningful inside a transaction that holds the domain's lock.
  */
-async function detectConflict(db: Tx, reg: ValidRegistration): Promise<OpenDealOnAccount | null> {
+async function detectConflict(db: Tx, reg: ValidRegistration, now: Date): Promise<AccountConflict | null> {
   const partnerIds = await db.organization.findMany({ where: { id: { in: reg.participants.map((p) => p.orgId) }, kind: "PARTNER" }, select: { id: true } });
-  return findConflict(
+  const deal = findConflict(
     partnerIds.map((p) => p.id),
-    await openDealsOnDomain(db, reg.accountDomain),
+    await holdingDealsOnDomain(db, reg.accountDomain, now),
   );
+  if (deal) return { kind: "deal", ...deal };
+  if (partnerIds.length === 0) return null;
+  const house = await db.directDeal.findFirst({ where: { accountDomain: reg.accountDomain, closedAt: null }, orderBy: { createdAt: "asc" } });
+  return house ? { kind: "house", id: house.id, ownerUserId: house.ownerUserId, registeredAt: house.createdAt, title: house.title } : null;
 }
 
 /**
@@ -75,15 +91,18 @@ export interface RegisterDealInput {
  * acknowledged it; nothing was written.
  */
 export type RegisterDealResult =
-  | { kind: "registered"; dealId: string; ref: number; created: boolean; conflictWith?: number }
-  | { kind: "conflict"; conflict: OpenDealOnAccount };
+  | { kind: "registered"; dealId: string; ref: number; created: boolean; conflictWith?: number; status: RegistrationStatus }
+  | { kind: "conflict"; conflict: AccountConflict };
 
 /** The deal already registered under this key, if any. */
 async function registeredUnder(db: Tx, key: string): Promise<Extract<RegisterDealResult, { kind: "registered" }> | null> {
-  const deal = await db.deal.findUnique({ where: { registrationKey: key }, select: { id: true, ref: true, conflictWithDealId: true } });
+  const deal = await db.deal.findUnique({
+    where: { registrationKey: key },
+    select: { id: true, ref: true, conflictWithDealId: true, registrationStatus: true },
+  });
   if (!deal) return null;
   const other = deal.conflictWithDealId ? await db.deal.findUnique({ where: { id: deal.conflictWithDealId }, select: { ref: true } }) : null;
-  return { kind: "registered", dealId: deal.id, ref: deal.ref, created: false, ...(other ? { conflictWith: other.ref } : {}) };
+  return { kind: "registered", dealId: deal.id, ref: deal.ref, created: false, status: deal.registrationStatus, ...(other ? { conflictWith: other.ref } : {}) };
 }
 
 /**
@@ -102,7 +121,7 @@ export async function registerDeal(prisma: PrismaClient, input: RegisterDealInpu
       // A concurrent duplicate of this submission may have committed while we waited.
       const replay = await registeredUnder(tx, input.key);
       if (replay) return replay;
-      const conflict = await detectConflict(tx, input.reg);
+      const conflict = await detectConflict(tx, input.reg, input.now);
       if (conflict && conflict.id !== input.acknowledgedConflictWithDealId) return { kind: "conflict", conflict };
 
       const program = await tx.program.update({ where: { id: 1 }, data: { nextDealRef: { increment: 1 } } });
@@ -111,6 +130,31 @@ export async function registerDeal(prisma: PrismaClient, input: RegisterDealInpu
       const orgs = await tx.organization.findMany({ where: { id: { in: input.reg.participants.map((p) => p.orgId) } }, select: { id: true, name: true } });
       const nameOf = new Map(orgs.map((o) => [o.id, o.name]));
       const r = input.reg;
+      // Review or not: registrations by partner people are reviewed, ours (and small ones) may be
+      // approved at once by the admins' rules; a conflict is always reviewed.
+      const registrant = await tx.organization.findUnique({ where: { id: input.registeredByOrgId }, select: { kind: true } });
+      const settings = lifecycleOf(program);
+      const auto = autoApproves(settings, {
+        byInternal: registrant?.kind === "INTERNAL",
+        conflict: conflict !== null,
+        amountMinor: r.amountMinor,
+        currencyExponent: currencyExponent(r.currency),
+      });
+      const lifecycle: Partial<Prisma.DealUncheckedCreateInput> = auto
+        ? {
+            registrationStatus: "APPROVED",
+            autoApproved: true,
+            decidedAt: input.now,
+            decidedBy: "auto",
+            approvedAt: input.now,
+            protectedUntil: addDays(input.now, settings.protectionDays),
+          }
+        : {
+            registrationStatus: "SUBMITTED",
+            reviewRound: 1,
+            submittedAt: input.now,
+            reviewDueAt: addSlaHours(input.now, settings.approvalSlaHours, reviewClockOf(programRecordOf(program))),
+          };
       const deal = await tx.deal.create({
         data: {
           ref,
@@ -130,7 +174,9 @@ export async function registerDeal(prisma: PrismaClient, input: RegisterDealInpu
           relationshipOwnerUserId: r.relationshipOwnerUserId,
           postSaleOwnerOrgId: r.postSaleOwnerOrgId,
           notes: r.notes,
-          conflictWithDealId: conflict?.id ?? null,
+          conflictWithDealId: conflict?.kind === "deal" ? conflict.id : null,
+          conflictWithDirectDealId: conflict?.kind === "house" ? conflict.id : null,
+          ...lifecycle,
           configVersion: config.version,
           registrationKey: input.key,
           registrationSnapshot: {
@@ -146,23 +192,26 @@ export async function registerDeal(prisma: PrismaClient, input: RegisterDealInpu
         },
       });
       await enqueue(tx, { method: "deal.card", payload: { dealId: deal.id }, dedupeKey: `card-post:${deal.id}` }, input.now);
-      if (conflict) {
-        for (const admin of input.admins) {
-          await enqueue(
-            tx,
-            {
-              method: "registration.conflict",
-              payload: { dealId: deal.id, conflictWithDealId: conflict.id, admin },
-              dedupeKey: `conflict:${deal.id}:${admin}`,
-            },
-            input.now,
-          );
+      if (!auto) {
+        for (const admin of new Set(input.admins)) {
+          await enqueue(tx, { method: "registration.review", payload: { dealId: deal.id, admin }, dedupeKey: `review:${deal.id}:1:${admin}` }, input.now);
         }
-        await tx.auditEvent.create({
-          data: { actor: input.registeredBy, action: "deal.conflict", subject: deal.id, detail: { ref, conflictWith: conflict.ref }, createdAt: input.now },
-        });
       }
-      return { kind: "registered", dealId: deal.id, ref, created: true, ...(conflict ? { conflictWith: conflict.ref } : {}) };
+      await tx.auditEvent.create({
+        data: {
+          actor: input.registeredBy,
+          action: auto ? "registration.approve" : "registration.submit",
+          subject: deal.id,
+          detail: toJsonColumn({
+            ref,
+            ...(auto ? { auto } : {}),
+            ...(conflict ? { conflictWith: conflict.kind === "deal" ? conflict.ref : "house account" } : {}),
+          }),
+          createdAt: input.now,
+        },
+      });
+      const status: RegistrationStatus = auto ? "APPROVED" : "SUBMITTED";
+      return { kind: "registered", dealId: deal.id, ref, created: true, status, ...(conflict?.kind === "deal" ? { conflictWith: conflict.ref } : {}) };
     });
   } catch (err) {
     // A concurrent duplicate (double click) lost the race on the unique key: answer with the winner.

@@ -5,9 +5,12 @@ import type { SubmitRegistrationResult } from "./submit-registration";
 type Registered = Extract<SubmitRegistrationResult, { kind: "registered" }>;
 
 /** The registrant's confirmation: the ref, where the card is, and the conflict it is flagged with. */
-export function registrationConfirmation(r: Pick<Registered, "ref" | "title" | "accountName" | "channelId" | "conflictWith">): SlackText {
-  const flagged = r.conflictWith !== undefined ? ` Flagged as a conflict with ${formatDealRef(r.conflictWith)}; admins were told.` : "";
-  return mrkdwn`✅ Registered *${formatDealRef(r.ref)}* · ${r.title} (${r.accountName}). The deal card is in ${channelLink(r.channelId)}.${flagged}`;
+export function registrationConfirmation(r: Pick<Registered, "ref" | "title" | "accountName" | "channelId" | "status">): SlackText {
+  const review =
+    r.status === "SUBMITTED"
+      ? " It is *pending review*: a program admin approves it, and you are told here. Until then it can go as far as Discovery."
+      : " Approved: the account is protected for this deal.";
+  return mrkdwn`✅ Registered *${formatDealRef(r.ref)}* · ${r.title} (${r.accountName}). The deal card is in ${channelLink(r.channelId)}.${review}`;
 }
 
 // Registration's messages outside its modal. Pure renderers.

@@ -59,14 +59,18 @@ export interface SubmitRegistrationOptions {
   idempotencyKey?: string;
 }
 
-/** The first registration on the account, for display. */
-interface ConflictingRegistration {
+/**
+ * What holds the account, for display. `detail` is only for our own people: a partner's person
+ * learns nothing beyond "this account is already protected in the program".
+ */
+export interface ConflictingRegistration {
+  /** the deal (or house account) the person acknowledges by registering anyway */
   dealId: string;
-  ref: number;
-  registeredBy: string;
-  registeredAt: Date;
-  /** its partner organizations' names */
-  partners: string[];
+  kind: "deal" | "house";
+  detail:
+    | { kind: "deal"; ref: number; registeredBy: string; registeredAt: Date; partners: string[] }
+    | { kind: "house"; ownerUserId: string; registeredAt: Date; title: string }
+    | null;
 }
 
 export type DeniedMessage = Extract<Decision, { allowed: false }>["message"];
@@ -79,7 +83,17 @@ export type DeniedMessage = Extract<Decision, { allowed: false }>["message"];
  * Nothing is written unless the result is `registered`.
  */
 export type SubmitRegistrationResult =
-  | { kind: "registered"; dealId: string; ref: number; created: boolean; conflictWith?: number; channelId: string; title: string; accountName: string }
+  | {
+      kind: "registered";
+      dealId: string;
+      ref: number;
+      created: boolean;
+      conflictWith?: number;
+      channelId: string;
+      title: string;
+      accountName: string;
+      status: "SUBMITTED" | "APPROVED" | "REJECTED" | "RETURNED" | "EXPIRED";
+    }
   | { kind: "conflict"; conflict: ConflictingRegistration }
   | { kind: "fieldErrors"; errors: Partial<Record<RegistrationField, string>> }
   | { kind: "denied"; message: DeniedMessage };
@@ -119,8 +133,14 @@ export async function submitRegistration(
     now,
   });
   if (reg.kind === "conflict") {
-    const { id, ref, registeredBy, registeredAt, partnerNames } = reg.conflict;
-    return { kind: "conflict", conflict: { dealId: id, ref, registeredBy, registeredAt, partners: partnerNames } };
+    const c = reg.conflict;
+    const detail: ConflictingRegistration["detail"] =
+      actor.kind !== "internal"
+        ? null
+        : c.kind === "deal"
+          ? { kind: "deal", ref: c.ref, registeredBy: c.registeredBy, registeredAt: c.registeredAt, partners: c.partnerNames }
+          : { kind: "house", ownerUserId: c.ownerUserId, registeredAt: c.registeredAt, title: c.title };
+    return { kind: "conflict", conflict: { dealId: c.id, kind: c.kind, detail } };
   }
   // A valid registration names a pairing that exists (validation checked it).
   return { ...reg, channelId: pairing!.channelId, title: result.value.title, accountName: result.value.accountName };

@@ -43,7 +43,7 @@ export interface RoleEditDeps {
 export async function submitRoleEdit(deps: RoleEditDeps, actor: Actor, draft: RoleEditDraft): Promise<SubmitRoleEditResult> {
   const prisma = deps.db.prisma;
   // The deal id came back through the client: re-authorize it.
-  const deal = await loadDealView(prisma, { id: draft.dealId });
+  const deal = await loadDealView(prisma, { id: draft.dealId }, deps.clock.now());
   const decision = decideDealAction(actor, "deal.editRoles", deal.pairing.orgIds);
   if (!decision.allowed) return { kind: "denied", message: decision.message };
   const closed = { kind: "closed" as const, message: `${formatDealRef(deal.ref)} was closed meanwhile; its roles are locked.` };

@@ -2,6 +2,7 @@ import type { PrismaClient } from "../../generated/prisma/client";
 import { formatDealRef } from "../../kernel/registration";
 import { checkTransition, isClosed, type Stage } from "../../kernel/stages";
 import { UserError } from "../../platform/errors";
+import { stageAllowedForStatus } from "../../kernel/registration-lifecycle";
 import { recordAttribution } from "../attribution/records";
 import { loadDealView } from "../deals/deal-view";
 import { enqueue } from "../../platform/outbox/enqueue";
@@ -27,13 +28,15 @@ export type ChangeStageResult =
  */
 export async function changeStage(prisma: PrismaClient, input: ChangeStageInput): Promise<ChangeStageResult> {
   return prisma.$transaction(async (tx) => {
-    const deal = await loadDealView(tx, { id: input.dealId });
+    const deal = await loadDealView(tx, { id: input.dealId }, input.now);
     const check = checkTransition(deal.stage, input.to, {
       isAdmin: input.isAdmin,
       roleGaps: deal.clarity.gaps,
       confirmedGaps: input.confirmedGaps,
       dealRef: formatDealRef(deal.ref),
     });
+    const lifecycle = stageAllowedForStatus(deal.registration.status, input.to, input.isAdmin);
+    if (!lifecycle.ok) return { ok: false, reason: `${formatDealRef(deal.ref)}: ${lifecycle.reason}`, gaps: [], needsConfirmation: false };
     if (!check.ok) {
       const needsConfirmation =
         deal.clarity.gaps.length > 0 && checkTransition(deal.stage, input.to, { isAdmin: input.isAdmin, roleGaps: deal.clarity.gaps, confirmedGaps: true }).ok;

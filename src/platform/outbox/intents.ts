@@ -19,6 +19,22 @@ import { trustedMrkdwn, type SafeBlock, type SlackText } from "../slack/mrkdwn";
 // when queued and their markup once stored; parsing turns the markup back into SlackText.
 
 const id = z.string().min(1);
+
+/** What a `registration.notice` tells its person. */
+const REGISTRATION_NOTICES = [
+  "approved",
+  "rejected",
+  "returned",
+  "kept-first",
+  "approved-exception",
+  "protection-moved",
+  "expiry-warning",
+  "extension-granted",
+  "extension-declined",
+  "expired",
+  "review-reminder",
+] as const;
+export type RegistrationNotice = (typeof REGISTRATION_NOTICES)[number];
 /** a Slack user id (a DM is addressed by it) */
 const userId = z.string().min(1);
 const stage = z.enum(STAGES);
@@ -69,6 +85,16 @@ export const outboxIntentSchema = z.discriminatedUnion("kind", [
   }),
   /** A deal registered on an account where another open deal has other partners: a DM to one admin. */
   z.object({ kind: z.literal("registration.conflict"), dealId: id, conflictWithDealId: id, admin: userId }),
+  /** A registration waiting for review: a DM to one admin, with the deal, any conflict and the buttons. */
+  z.object({ kind: z.literal("registration.review"), dealId: id, admin: userId }),
+  /** A decided registration: that admin's review DM updated in place ("Approved by @ada"). */
+  z.object({ kind: z.literal("registration.reviewUpdate"), dealId: id, admin: userId }),
+  /** A lifecycle event told to one person by DM (decided, returned, expiring, extended, expired, review reminder). */
+  z.object({ kind: z.literal("registration.notice"), dealId: id, to: userId, event: z.enum(REGISTRATION_NOTICES) }),
+  /** A registration's protection ended: once, in the pairing channel. */
+  z.object({ kind: z.literal("registration.expired"), dealId: id }),
+  /** A registrant asks for more protection: a DM to one admin with Grant / Decline. */
+  z.object({ kind: z.literal("registration.extensionRequest"), dealId: id, admin: userId }),
   /** A dispute opened: a DM to one admin, with its reason and Resolve / Reject. */
   z.object({ kind: z.literal("dispute.adminDm"), disputeId: id, admin: userId }),
   /** A dispute opened: a reason-free note in the deal's thread. */

@@ -45,7 +45,8 @@ function parseStaleDaysByStage(raw: unknown): Partial<Record<Stage, number>> {
   return out;
 }
 
-function toRecord(row: Program): ProgramRecord {
+/** A program row read elsewhere (e.g. returned by an update), with its JSON columns parsed. */
+export function programRecordOf(row: Program): ProgramRecord {
   return { ...row, businessHours: parseBusinessHours(row.businessHours), staleDaysByStage: parseStaleDaysByStage(row.staleDaysByStage) };
 }
 
@@ -55,11 +56,11 @@ export function programRepo(db: Tx) {
     /** The program, or null before it was created (`ensureProgram` runs at startup). */
     async find(): Promise<ProgramRecord | null> {
       const row = await db.program.findUnique({ where: { id: PROGRAM_ID } });
-      return row ? toRecord(row) : null;
+      return row ? programRecordOf(row) : null;
     },
     /** The program; throws when it does not exist yet. */
     async get(): Promise<ProgramRecord> {
-      return toRecord(await db.program.findUniqueOrThrow({ where: { id: PROGRAM_ID } }));
+      return programRecordOf(await db.program.findUniqueOrThrow({ where: { id: PROGRAM_ID } }));
     },
     /** The program's timezone, or the fallback when there is no program row. */
     async timezone(fallback: string): Promise<string> {

@@ -18,6 +18,10 @@ export const CALLBACK = {
   attributionConfig: "attribution_config",
   /** the account-list import form (file_input); private_metadata {channelId?} */
   mapImport: "account_map_import",
+  /** an admin's reason or note on a registration (reject, return, move protection, decline extension); private_metadata {dealId, action} */
+  registrationNote: "registration_note",
+  /** the registrant edits a returned registration; private_metadata {dealId} */
+  resubmitRegistration: "registration_resubmit",
 } as const;
 
 export const ACTION = {
@@ -48,6 +52,32 @@ export const ACTION = {
   mapShow: "map_show",
   /** "Import a list"; value = organization id or "" */
   mapImport: "map_import",
+  /** the registration review DM and `/cosell approvals`; value = deal id */
+  regApprove: "registration_approve",
+  regReject: "registration_reject",
+  regReturn: "registration_return",
+  regKeepFirst: "registration_keep_first",
+  regApproveBoth: "registration_approve_both",
+  regMoveProtection: "registration_move_protection",
+  /** "Edit and resubmit" on a returned registration's DM; value = deal id */
+  regResubmit: "registration_resubmit",
+  /** "Request extension" on the expiry warning; value = deal id */
+  regRequestExtension: "registration_request_extension",
+  /** an admin's Grant / Decline on an extension request; value = deal id */
+  regGrantExtension: "registration_grant_extension",
+  regDeclineExtension: "registration_decline_extension",
+  /** "Register again" on a rejected or expired deal's card; value = deal id */
+  regRegisterAgain: "registration_register_again",
+} as const;
+
+/** Block ids of the registration review modals. */
+export const REVIEW_BLOCK = {
+  reason: "reg_reason",
+  note: "reg_note",
+  title: "reg_title",
+  amount: "reg_amount",
+  closeDate: "reg_close_date",
+  answer: "reg_answer",
 } as const;
 
 /** Block ids of the registration modal; field errors are keyed by these. */
@@ -125,6 +155,12 @@ export const SETUP_BLOCK = {
   digestHour: "setup_digest_hour",
   managerChannel: "setup_manager_channel",
   shareAmounts: "setup_share_amounts",
+  protectionDays: "setup_protection_days",
+  extensionDays: "setup_extension_days",
+  maxExtensions: "setup_max_extensions",
+  approvalSlaHours: "setup_approval_sla",
+  autoApproveInternal: "setup_auto_approve_internal",
+  autoApproveMaxAmount: "setup_auto_approve_max",
   partnerName: "setup_partner_name",
   partnerType: "setup_partner_type",
   partnerTeams: "setup_partner_teams",

@@ -29,6 +29,10 @@ export class StateReader {
   text(block: string): string {
     return this.entry(block)?.value ?? "";
   }
+  /** Was this input in the submitted form at all (a form opened before an input was added has not)? */
+  has(block: string): boolean {
+    return this.entry(block) !== undefined;
+  }
   select(block: string): string | null {
     return this.entry(block)?.selected_option?.value ?? null;
   }

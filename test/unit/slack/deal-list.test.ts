@@ -18,6 +18,8 @@ function row(i: number, over: Partial<DealListRow> = {}): DealListRow {
     pairingName: "Ourco + Acme",
     relationshipOwnerUserId: "U_REP",
     registeredBy: "U_REP",
+    registrationStatus: "APPROVED",
+    protectedUntil: null,
     openAskCount: i % 3,
     ...over,
   };

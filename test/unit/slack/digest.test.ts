@@ -113,6 +113,7 @@ function bigPairing(n: number): PairingDigestData {
       overdue: i < 100,
     })),
     closingSoon: deals.map((d, i) => ({ ...d, passed: i < 20 })),
+    expiringSoon: deals.slice(0, 3).map((d, i) => ({ ...d, protectedUntil: new Date(`2026-12-1${i}T00:00:00Z`), daysLeft: 5 + i })),
     gaps: deals.map((d) => ({
       ref: d.ref,
       title: d.title,
@@ -201,6 +202,18 @@ describe("manager digest rendering", () => {
       pairings,
       deals: deals.length,
       conflicts: { open: [{ ref: 7, conflictWithRef: 3, registeredBy: "U_REP" }], inWindow: 1 },
+      reviews: {
+        pending: [{ ref: 9, title: "Pending deal", registeredBy: "U_PRIYA", ageHours: 60, pastSla: true }],
+        pendingTotal: 1,
+        approvalHoursP50: 5,
+        approvalHoursP90: 30,
+        decided: 4,
+        approved: 3,
+        approvalRate: 0.75,
+        expiredWithoutProgress: 1,
+        expired: 2,
+        exceptions: 1,
+      },
     };
   }
 
