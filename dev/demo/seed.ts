@@ -5,6 +5,8 @@ import type { Stage } from "../../src/kernel/stages";
 import { UserError } from "../../src/platform/errors";
 import { closeAsk, createAsk } from "../../src/features/asks/asks";
 import { registerDeal } from "../../src/features/registration/register-deal";
+import { runLifecycleSweep } from "../../src/features/registration/lifecycle-sweep";
+import { decideRegistration } from "../../src/features/registration/review";
 import { answerDispute, openDispute } from "../../src/features/disputes/disputes";
 import { ensureProgram } from "../../src/features/program/program";
 import { addPairing, addPartner, setOurOrganization } from "../../src/features/program/program-setup";
@@ -445,6 +447,91 @@ export async function seedDemo(db: Database | { prisma: PrismaClient }, opts: De
         if (answered && doneAt.getTime() < now.getTime()) await closeAsk(prisma, { askId: a.askId, by: ownerUser, now: doneAt });
       });
     }
+  }
+  // The registration lifecycle as the SLA sweep runs it, once a day over the history: our reps'
+  // registrations (auto-approved) that stayed open past 90 days expire, those near the end are warned.
+  for (let day = new Date(started.p1.getTime() + DAY); day < now; day = new Date(day.getTime() + DAY)) {
+    const when = day;
+    at(when, async () => {
+      await runLifecycleSweep({ db: { prisma }, admins: [actor] }, when);
+    });
+  }
+  // Partner people's registrations in the last days: waiting for Ada's review, one returned for info,
+  // one submitted on an account another partner's registration holds (a conflict to decide).
+  const partnerRegistrations: {
+    who: OrgRef;
+    pairingId: string;
+    n: number;
+    account: [string, string] | "held";
+    daysAgo: number;
+    decision?: "return" | "approve";
+  }[] = [
+    { who: acme, pairingId: setup.p1.id, n: 901, account: ["Bluefin Logistics", "bluefin-logistics.com"], daysAgo: 1 },
+    // Globex on the account of Acme's latest protected deal in the same pairing: a conflict.
+    { who: globex, pairingId: setup.p1.id, n: 902, account: "held", daysAgo: 2 },
+    { who: initech, pairingId: setup.p2.id, n: 903, account: ["Quarry Foods", "quarry-foods.com"], daysAgo: 4, decision: "return" },
+    // Approved by Ada 79 days ago: its protection ends within two weeks (warned, extension possible).
+    { who: acme, pairingId: setup.p1.id, n: 904, account: ["Sable Mining", "sable-mining.com"], daysAgo: 80, decision: "approve" },
+  ];
+  for (const r of partnerRegistrations) {
+    const when = new Date(now.getTime() - r.daysAgo * DAY - 5 * HOUR);
+    const title = `${rnd.pick(PROJECTS)} (partner-sourced)`;
+    at(when, async () => {
+      const held =
+        r.account === "held"
+          ? await prisma.deal.findFirst({
+              where: {
+                pairingId: r.pairingId,
+                registrationStatus: "APPROVED",
+                stage: { in: ["REGISTERED", "DISCOVERY", "TECHNICAL_VALIDATION", "PROPOSAL", "NEGOTIATION"] },
+                participants: { none: { orgId: r.who.id } },
+              },
+              orderBy: { registeredAt: "desc" },
+            })
+          : null;
+      if (r.account === "held" && !held) return;
+      const [accountName, accountDomain] = r.account === "held" ? [held!.accountName, held!.accountDomain] : r.account;
+      const submit = (acknowledged: string | null) =>
+        registerDeal(prisma, {
+          reg: {
+            accountName,
+            accountDomain,
+            title,
+            amountMinor: 3_600_000 + r.n * 1000,
+            currency: "USD",
+            expectedCloseDate: new Date(now.getTime() + 75 * DAY).toISOString().slice(0, 10),
+            coSellModel: r.pairingId === setup.p2.id ? "SELL_THROUGH" : "SELL_WITH",
+            explicitModel: null,
+            pairingId: r.pairingId,
+            participants: [
+              { orgId: r.who.id, roles: r.pairingId === setup.p2.id ? ["SOURCING", "SELLING"] : ["SOURCING"] },
+              { orgId: us.id, roles: r.pairingId === setup.p2.id ? ["TECHNICAL_VALIDATION"] : ["SELLING"] },
+            ],
+            relationshipOwnerUserId: us.people[0]!,
+            postSaleOwnerOrgId: null,
+            notes: null,
+          },
+          registeredBy: r.who.people[0]!,
+          registeredByOrgId: r.who.id,
+          key: `demo:partner-reg:${r.n}`,
+          acknowledgedConflictWithDealId: acknowledged,
+          admins: [actor],
+          now: when,
+        });
+      let reg = await submit(null);
+      // Shown the conflict, the partner submits it anyway for Ada to decide.
+      if (reg.kind === "conflict") reg = await submit(reg.conflict.id);
+      if (reg.kind !== "registered") return;
+      result.deals++;
+      if (r.decision) {
+        const admin = { kind: "internal" as const, userId: actor, teamId: "T0NORTHWIND", isAdmin: true, orgId: us.id };
+        const decision = r.decision === "return" ? { kind: "return" as const, note: "Who is the customer's budget owner?" } : { kind: "approve" as const };
+        await decideRegistration({ db: { prisma }, clock: { now: () => new Date(when.getTime() + 20 * HOUR) }, admins: [actor] }, admin, {
+          dealId: reg.dealId,
+          decision,
+        });
+      }
+    });
   }
   events.sort((a, b) => a.at.getTime() - b.at.getTime() || a.seq - b.seq);
   for (const e of events) await e.run();

@@ -34,7 +34,8 @@ export const PLAYGROUND_JOBS: PlaygroundJob[] = [
     async run({ deps, now }) {
       const r = await runSlaSweep(deps, now());
       deps.outbox?.kick();
-      return `${r.overdue} overdue, ${r.escalated} escalated, ${r.stale} stale, ${r.closeDatePassed} past close date`;
+      const reg = r.registrations;
+      return `${r.overdue} overdue, ${r.escalated} escalated, ${r.stale} stale, ${r.closeDatePassed} past close date; registrations: ${reg.reviewReminders} review reminders, ${reg.expiryWarnings} expiry warnings, ${reg.expired} expired`;
     },
   },
   {

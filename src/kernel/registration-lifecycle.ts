@@ -88,8 +88,12 @@ export interface StatusLineInput {
   conflictException: boolean;
 }
 
-/** The card's and lists' status line, e.g. "Approved · protected until 2027-03-02". Plain text. */
-export function registrationStatusLine(d: StatusLineInput, now: Date): string {
+/**
+ * The status line, e.g. "Approved · protected until 2027-03-02". Plain text. `daysLeft` adds
+ * "(12 days left)": for views rendered when opened (App Home), not the card, which is only
+ * re-rendered when the deal changes.
+ */
+export function registrationStatusLine(d: StatusLineInput, now: Date, opts: { daysLeft?: boolean } = {}): string {
   switch (d.registrationStatus) {
     case "SUBMITTED":
       return "Pending review";
@@ -103,8 +107,10 @@ export function registrationStatusLine(d: StatusLineInput, now: Date): string {
       const exception = d.conflictException ? " (exception)" : "";
       if (d.stage === "CLOSED_WON" || d.stage === "CLOSED_LOST") return `Approved${exception} · closed`;
       if (!d.protectedUntil) return `Approved${exception} · protected while open`;
+      const until = `Approved${exception} · protected until ${d.protectedUntil.toISOString().slice(0, 10)}`;
+      if (!opts.daysLeft) return until;
       const left = daysLeft(now, d.protectedUntil);
-      return `Approved${exception} · protected until ${d.protectedUntil.toISOString().slice(0, 10)} (${left} day${left === 1 ? "" : "s"} left)`;
+      return `${until} (${left} day${left === 1 ? "" : "s"} left)`;
     }
   }
 }

@@ -212,6 +212,71 @@ describe.skipIf(!HAS_CHROMIUM)("the playground in a browser", () => {
     await expect.poll(() => chart.evaluate((img) => (img as unknown as { naturalWidth: number }).naturalWidth)).toBeGreaterThan(100);
   });
 
+  it("runs the registration lifecycle: Priya registers from the panel, Ada reviews in her DM, the clock brings the warning and the expiry", async () => {
+    await actAs(page, "Ada Admin");
+    await openChannel(page, PAIRING);
+    await type(page, "/cosell panel");
+    const panel = page.locator("#messages .msg", { has: page.getByRole("button", { name: "Register deal" }) }).last();
+    await panel.waitFor();
+
+    await actAs(page, "Priya Partner");
+    await openChannel(page, PAIRING);
+    await panel.getByRole("button", { name: "Register deal" }).click();
+    const form = modal(page, "Register co-sell deal");
+    await form.waitFor();
+    await field(page, "account_name").locator("input").fill("Tailspin Toys");
+    await field(page, "account_domain").locator("input").fill("tailspin.example");
+    await field(page, "deal_title").locator("input").fill("Analytics for stores");
+    await field(page, "deal_amount").locator("input").fill("90k");
+    await field(page, "close_date").locator("input").fill("2027-09-30");
+    await choose(field(page, "role_SOURCING"), "Acme Data");
+    await choose(field(page, "role_SELLING"), "Northwind Cloud (us)");
+    await form.getByRole("button", { name: "Register" }).click();
+    await form.waitFor({ state: "detached" });
+    const card = dealCard(page, "Analytics for stores");
+    await expect.poll(() => card.innerText(), { timeout: 20_000 }).toContain("Pending review");
+
+    // Ada's review DM, with the buttons; Approve updates it in place.
+    await actAs(page, "Ada Admin");
+    await page.locator(`.sidebar .nav-item[data-channel="app:messages"]`).click();
+    const review = message(page, "Registration to review");
+    await review.filter({ hasText: "Analytics for stores" }).last().waitFor();
+    const dm = review.filter({ hasText: "Analytics for stores" }).last();
+    await dm.getByRole("button", { name: "Approve" }).click();
+    await expect.poll(() => dm.innerText(), { timeout: 20_000 }).toMatch(/Approved\s+by/);
+    await openChannel(page, PAIRING);
+    await expect.poll(() => card.innerText(), { timeout: 20_000 }).toContain("protected until");
+
+    // 76 days later the sweep warns Priya, with Request extension; at 90 days the registration expires.
+    const clock = async (label: string, times = 1) => {
+      for (let i = 0; i < times; i++) {
+        const before = await page.locator("#clock").innerText();
+        await page.getByRole("button", { name: /Scheduled jobs/ }).click();
+        await page.getByRole("menuitem", { name: label }).click();
+        await expect.poll(() => page.locator("#clock").innerText()).not.toBe(before);
+      }
+    };
+    const sweep = async () => {
+      await page.getByRole("button", { name: /Scheduled jobs/ }).click();
+      await page.getByRole("menuitem", { name: "Run SLA sweep now" }).click();
+      await page.locator(".toast", { hasText: "SLA sweep:" }).last().waitFor();
+    };
+    await clock("+30 days", 2);
+    await clock("+1 week", 2);
+    await clock("+1 day", 2);
+    await sweep();
+    // Priya's DM (she is U0ACMEREP): the warning with its button.
+    const warnings = () =>
+      pg.fake.callsTo("chat.postMessage").filter((c) => c.args.channel === "U0ACMEREP" && /Analytics for stores.* ends on/.test(String(c.args.text)));
+    await expect.poll(() => warnings().length, { timeout: 20_000 }).toBe(1);
+    expect(JSON.stringify(warnings()[0]!.args.blocks)).toContain("Request extension");
+    await clock("+1 week", 2);
+    await sweep();
+    await openChannel(page, PAIRING);
+    await message(page, /Registration CS-\d+ · Analytics for stores .* expired/).waitFor({ timeout: 20_000 });
+    await expect.poll(() => card.innerText(), { timeout: 20_000 }).toContain("Expired");
+  });
+
   it("has no JavaScript errors", () => {
     expect(jsErrors(page)).toEqual([]);
   });

@@ -254,7 +254,7 @@ describe("registration lifecycle", () => {
     expect(blocks).toContain(ACTION.regApproveBoth);
     expect(blocks).toContain(ACTION.regMoveProtection);
     // A plain approve is not one of the ways of deciding a conflict.
-    expect(blocks).not.toContain(ACTION.regApprove + '"');
+    expect(blocks).not.toContain(`${ACTION.regApprove}"`);
 
     const answer = await click(PEOPLE.admin, ACTION.regKeepFirst, second.id);
     expect(answer).toMatch(/rejected: duplicate/);

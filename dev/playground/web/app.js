@@ -1158,6 +1158,7 @@ function setupTools() {
       { label: "+1 hour", onClick: () => api("clock", { advanceHours: 1 }) },
       { label: "+1 day", onClick: () => api("clock", { advanceHours: 24 }) },
       { label: "+1 week", onClick: () => api("clock", { advanceHours: 168 }) },
+      { label: "+30 days", onClick: () => api("clock", { advanceHours: 720 }) },
     ];
     openMenu(ev.currentTarget, items);
   });

@@ -58,7 +58,7 @@ export async function loadHome(db: Tx, actor: Actor, now: Date): Promise<HomeDat
     title: d.title,
     accountName: d.accountName,
     status: d.registrationStatus,
-    statusLine: registrationStatusLine(d, now),
+    statusLine: registrationStatusLine(d, now, { daysLeft: true }),
   }));
   const ask = (a: (typeof iOwe)[number]): HomeAsk => ({
     id: a.id,
