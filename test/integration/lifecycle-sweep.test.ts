@@ -61,4 +61,12 @@ describe("the registration lifecycle sweep", () => {
     expect(await runLifecycleSweep(deps, new Date(T0.getTime() + 121 * D))).toEqual({ reviewReminders: 0, expiryWarnings: 0, expired: 1 });
     expect((await db.prisma.deal.findUniqueOrThrow({ where: { id: b.dealId } })).registrationStatus).toBe("APPROVED");
   });
+
+  it("a backlog is taken in bounded batches, every row once", async () => {
+    const deals = [await createDeal(db.prisma, p, { now: T0 }), await createDeal(db.prisma, p, { now: T0 }), await createDeal(db.prisma, p, { now: T0 })];
+    const at = new Date(T0.getTime() + 95 * D);
+    const [a, b] = await Promise.all([runLifecycleSweep(deps, at, { batch: 1 }), runLifecycleSweep(deps, at, { batch: 1 })]);
+    expect(a.expired + b.expired).toBe(3);
+    for (const d of deals) expect(await keys(`reg-expired:${d.dealId}`)).toHaveLength(1);
+  });
 });

@@ -154,6 +154,8 @@ async function registerModal(
 async function confirmRegistration(deps: AppDeps, client: WebClient, actor: Actor, meta: Metadata, registered: Registered): Promise<void> {
   if (!registered.created) return; // a retry or double click: the first submission already answered
   deps.outbox?.kick();
+  if (registered.status === "SUBMITTED" && deps.config.admins.length === 0)
+    deps.logger.warn(`CS-${registered.ref} waits for review but COSELL_ADMINS is empty: nobody was asked to review it`);
   const text = registrationConfirmation(registered);
   const channel = meta.channelId && /^[CG]/.test(meta.channelId) ? meta.channelId : undefined;
   const out = slackOut(client);
