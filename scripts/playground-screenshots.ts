@@ -15,6 +15,7 @@ import {
   modal,
   openChannel,
   openPage,
+  partnerRegistersFromPanel,
   startTestPlayground,
   type,
 } from "../test/browser/support";
@@ -101,24 +102,7 @@ try {
   await shot(page, "playground-app-home");
 
   // 6. The registration lifecycle: Priya registers from the pinned panel; Ada's review DM.
-  await actAs(page, "Ada Admin");
-  await openChannel(page, PAIRING);
-  await type(page, "/cosell panel");
-  const panel = page.locator("#messages .msg", { has: page.getByRole("button", { name: "Register deal" }) }).last();
-  await panel.waitFor();
-  await actAs(page, "Priya Partner");
-  await openChannel(page, PAIRING);
-  await panel.getByRole("button", { name: "Register deal" }).click();
-  await modal(page, "Register co-sell deal").waitFor();
-  await field(page, "account_name").locator("input").fill("Tailspin Toys");
-  await field(page, "account_domain").locator("input").fill("tailspin.example");
-  await field(page, "deal_title").locator("input").fill("Analytics for 400 stores");
-  await field(page, "deal_amount").locator("input").fill("90k");
-  await field(page, "close_date").locator("input").fill("2027-09-30");
-  await choose(field(page, "role_SOURCING"), "Acme Data");
-  await choose(field(page, "role_SELLING"), "Northwind Cloud (us)");
-  await modal(page).getByRole("button", { name: "Register" }).click();
-  await modal(page).waitFor({ state: "detached" });
+  await partnerRegistersFromPanel(page, PAIRING, { account: "Tailspin Toys", domain: "tailspin.example", title: "Analytics for 400 stores" });
   await actAs(page, "Ada Admin");
   await page.locator(`.sidebar .nav-item[data-channel="app:messages"]`).click();
   const review = message(page, "Registration to review").filter({ hasText: "Analytics for 400 stores" }).last();

@@ -14,6 +14,7 @@ import {
   modal,
   openChannel,
   openPage,
+  partnerRegistersFromPanel,
   startTestPlayground,
   type,
 } from "./support";
@@ -213,26 +214,7 @@ describe.skipIf(!HAS_CHROMIUM)("the playground in a browser", () => {
   });
 
   it("runs the registration lifecycle: Priya registers from the panel, Ada reviews in her DM, the clock brings the warning and the expiry", async () => {
-    await actAs(page, "Ada Admin");
-    await openChannel(page, PAIRING);
-    await type(page, "/cosell panel");
-    const panel = page.locator("#messages .msg", { has: page.getByRole("button", { name: "Register deal" }) }).last();
-    await panel.waitFor();
-
-    await actAs(page, "Priya Partner");
-    await openChannel(page, PAIRING);
-    await panel.getByRole("button", { name: "Register deal" }).click();
-    const form = modal(page, "Register co-sell deal");
-    await form.waitFor();
-    await field(page, "account_name").locator("input").fill("Tailspin Toys");
-    await field(page, "account_domain").locator("input").fill("tailspin.example");
-    await field(page, "deal_title").locator("input").fill("Analytics for stores");
-    await field(page, "deal_amount").locator("input").fill("90k");
-    await field(page, "close_date").locator("input").fill("2027-09-30");
-    await choose(field(page, "role_SOURCING"), "Acme Data");
-    await choose(field(page, "role_SELLING"), "Northwind Cloud (us)");
-    await form.getByRole("button", { name: "Register" }).click();
-    await form.waitFor({ state: "detached" });
+    await partnerRegistersFromPanel(page, PAIRING, { account: "Tailspin Toys", domain: "tailspin.example", title: "Analytics for stores" });
     const card = dealCard(page, "Analytics for stores");
     await expect.poll(() => card.innerText(), { timeout: 20_000 }).toContain("Pending review");
 

@@ -118,3 +118,29 @@ export function message(page: Page, text: string | RegExp): Locator {
 export function dealCard(page: Page, title: string): Locator {
   return page.locator("#messages .msg").filter({ has: page.locator(".bk-header", { hasText: title }) });
 }
+
+/**
+ * Ada posts the pairing panel (`/cosell panel`) and Priya, a partner rep who cannot run our
+ * slash commands, registers a deal from its *Register deal* button; the form is submitted.
+ */
+export async function partnerRegistersFromPanel(page: Page, pairing: string, deal: { account: string; domain: string; title: string }): Promise<void> {
+  await actAs(page, "Ada Admin");
+  await openChannel(page, pairing);
+  await type(page, "/cosell panel");
+  const panel = page.locator("#messages .msg", { has: page.getByRole("button", { name: "Register deal" }) }).last();
+  await panel.waitFor();
+  await actAs(page, "Priya Partner");
+  await openChannel(page, pairing);
+  await panel.getByRole("button", { name: "Register deal" }).click();
+  const form = modal(page, "Register co-sell deal");
+  await form.waitFor();
+  await field(page, "account_name").locator("input").fill(deal.account);
+  await field(page, "account_domain").locator("input").fill(deal.domain);
+  await field(page, "deal_title").locator("input").fill(deal.title);
+  await field(page, "deal_amount").locator("input").fill("90k");
+  await field(page, "close_date").locator("input").fill("2027-09-30");
+  await choose(field(page, "role_SOURCING"), "Acme Data");
+  await choose(field(page, "role_SELLING"), "Northwind Cloud (us)");
+  await form.getByRole("button", { name: "Register" }).click();
+  await form.waitFor({ state: "detached" });
+}

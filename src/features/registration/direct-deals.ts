@@ -5,6 +5,7 @@ import { checkText } from "../../kernel/text-input";
 import type { Clock } from "../../platform/clock";
 import type { Database, Tx } from "../../platform/db/client";
 import { toJsonColumn } from "../../platform/db/json";
+import { lockAccountDomain } from "./register-deal";
 
 // House accounts: our own direct deals, with no partner. A partner registration on the same
 // account is a conflict ("direct sales already active"), and one of our reps adding a direct
@@ -54,7 +55,7 @@ export async function addDirectDeal(
   const now = deps.clock.now();
   return deps.db.prisma.$transaction(async (tx): Promise<AddDirectDealResult> => {
     // The same lock as registrations of this domain: a registration and a direct deal cannot miss each other.
-    await tx.$executeRaw`SELECT pg_advisory_xact_lock(hashtext(${d.domain}))`;
+    await lockAccountDomain(tx, d.domain);
     const partnerHolds = await partnerHoldsOn(tx, d.domain, now);
     const open = await tx.directDeal.findFirst({ where: { accountDomain: d.domain, closedAt: null } });
     if (open) return { kind: "added", id: open.id, domain: d.domain, accountName: open.accountName, created: false, partnerHolds };

@@ -65,7 +65,7 @@ async function detectConflict(db: Tx, reg: ValidRegistration, now: Date): Promis
  * check and the write of the deal happen under it, so two registrations submitted at the same
  * moment cannot both miss each other. Must be the transaction's first statement.
  */
-async function lockAccountDomain(tx: Tx, domain: string): Promise<void> {
+export async function lockAccountDomain(tx: Tx, domain: string): Promise<void> {
   await tx.$executeRaw`SELECT pg_advisory_xact_lock(hashtext(${domain}))`;
 }
 

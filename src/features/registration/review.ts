@@ -66,6 +66,7 @@ interface LockedDeal {
   extensionRequestedBy: string | null;
   reviewRound: number;
   pairingId: string;
+  currency: string;
 }
 
 /** Locks the deal's row for the rest of the transaction and reads its lifecycle state. */
@@ -89,6 +90,7 @@ async function lockDeal(tx: Tx, dealId: string): Promise<LockedDeal | null> {
       extensionRequestedBy: true,
       reviewRound: true,
       pairingId: true,
+      currency: true,
     },
   });
 }
@@ -243,7 +245,6 @@ export async function resubmitRegistration(deps: ReviewDeps, actor: Actor, input
     const deal = await lockDeal(tx, input.dealId);
     if (!deal || !mayEdit(actor, deal, deps.admins)) return { kind: "denied", message: "Only the person who registered this deal can edit and resubmit it." };
     if (deal.registrationStatus !== "RETURNED") return { kind: "notReturned", ref: deal.ref, status: deal.registrationStatus };
-    const current = await tx.deal.findUniqueOrThrow({ where: { id: deal.id }, select: { currency: true } });
     const program = programRecordOf(await tx.program.findUniqueOrThrow({ where: { id: 1 } }));
     const errors: Partial<Record<ResubmitField, string>> = {};
     const title = input.draft.title.trim();
@@ -251,7 +252,7 @@ export async function resubmitRegistration(deps: ReviewDeps, actor: Actor, input
     if (!titleChars.ok) errors.title = titleChars.message;
     else if (title === "") errors.title = "Deal title is required.";
     else if (title.length > LIMITS.title) errors.title = `Deal title is ${title.length} characters; keep it to ${LIMITS.title}.`;
-    const amount = parseAmount(input.draft.amount, current.currency);
+    const amount = parseAmount(input.draft.amount, deal.currency);
     if (!amount.ok) errors.amount = amount.reason;
     const today = localDate(now, program.timezone);
     let close: string | null = null;
