@@ -13,7 +13,15 @@ export type Actor =
 
 export type DealAction = "deal.view" | "deal.logTouchpoint" | "deal.changeStage" | "deal.editRoles" | "deal.ask" | "deal.attribution" | "deal.dispute";
 
-export type AdminAction = "program.configure" | "deal.reopen" | "attribution.recompute" | "dispute.resolve" | "panel.post" | "registration.review";
+export type AdminAction =
+  | "program.configure"
+  | "deal.reopen"
+  | "attribution.recompute"
+  | "dispute.resolve"
+  | "panel.post"
+  | "registration.review"
+  | "payouts.approve"
+  | "tier.decide";
 
 /** A refusal's message is plain text, or SlackText when it mentions people. */
 export type Decision = { allowed: true } | { allowed: false; message: string | SlackText };

@@ -3,6 +3,8 @@ import { parseCalendarDate } from "./calendar-date";
 import { normalizeDomain } from "./domain-name";
 import { parseAmount } from "./money";
 import { checkText } from "./text-input";
+import { TIMING_ANSWERS, type TimingAnswer } from "./incentives";
+import type { Stage } from "./stages";
 
 // Validation of a deal registration. Pure: the Slack layer maps the field names to the
 // modal's block_ids; nothing is written unless this says ok.
@@ -30,6 +32,12 @@ export interface RegistrationDraft {
   relationshipOwnerUserId: string | null;
   postSaleOwnerOrgId: string | null;
   notes: string;
+  /** "Has anyone met the customer about this yet?" (null: not asked, e.g. an older client → No) */
+  customerMet?: string | null;
+  /** the stage the deal is at now (null → Registered) */
+  currentStage?: string | null;
+  /** may record a deal that already closed ("claimed after close") */
+  isAdmin?: boolean;
 }
 
 export interface PairingContext {
@@ -50,6 +58,8 @@ export type RegistrationField =
   | "relationshipOwner"
   | "postSaleOwner"
   | "notes"
+  | "customerMet"
+  | "currentStage"
   | `role:${Role}`;
 
 export interface ValidRegistration {
@@ -66,7 +76,14 @@ export interface ValidRegistration {
   relationshipOwnerUserId: string | null;
   postSaleOwnerOrgId: string | null;
   notes: string | null;
+  /** absent (a caller from before incentives): No */
+  timingDeclared?: TimingAnswer;
+  /** the deal starts here; CLOSED_WON = claimed after close (admins). Absent: Registered */
+  stageAtRegistration?: Stage;
 }
+
+/** Stages a registrant may state; Closed won is an admin's "claimed after close". */
+export const REGISTRATION_STAGES: readonly Stage[] = ["REGISTERED", "DISCOVERY", "TECHNICAL_VALIDATION", "PROPOSAL", "NEGOTIATION", "CLOSED_WON"];
 
 export type RegistrationResult = { ok: true; value: ValidRegistration } | { ok: false; errors: Partial<Record<RegistrationField, string>> };
 
@@ -131,6 +148,15 @@ export function validateRegistration(d: RegistrationDraft, ctx: { pairing: Pairi
     participants = roles.participants;
   }
 
+  const timingDeclared = (TIMING_ANSWERS as readonly string[]).includes(d.customerMet ?? "") ? (d.customerMet as TimingAnswer) : "NONE";
+  if (d.customerMet != null && !(TIMING_ANSWERS as readonly string[]).includes(d.customerMet)) {
+    errors.customerMet = "Pick an answer: No, A first meeting happened, or Already in late-stage evaluation.";
+  }
+  const stageAtRegistration = (d.currentStage ?? "REGISTERED") as Stage;
+  if (!REGISTRATION_STAGES.includes(stageAtRegistration)) errors.currentStage = "Pick the stage the deal is at now.";
+  else if (stageAtRegistration === "CLOSED_WON" && !d.isAdmin) {
+    errors.currentStage = "Only a program admin records a deal that already closed (it pays the not-registered rate). Pick the stage it is at now.";
+  }
   if (Object.keys(errors).length > 0) return { ok: false, errors };
   return {
     ok: true,
@@ -148,6 +174,8 @@ export function validateRegistration(d: RegistrationDraft, ctx: { pairing: Pairi
       relationshipOwnerUserId: d.relationshipOwnerUserId,
       postSaleOwnerOrgId: d.postSaleOwnerOrgId,
       notes: notes === "" ? null : notes,
+      timingDeclared,
+      stageAtRegistration,
     },
   };
 }

@@ -6,8 +6,15 @@ import { decideExport, describePeriod, exportFilename, PERIOD_EXAMPLES } from ".
 import { assertAllowed, FieldErrors, UserError } from "../../platform/errors";
 import { currentAttributionConfig, dealsByConfigVersion, saveAttributionConfig } from "./config";
 import { auditExport, buildAttributionExport } from "./export";
-import { buildAttributionConfigModal, buildConfigResultView, CONFIG_INPUT_BLOCKS, readAttributionConfigForm, renderConfigSummary } from "./config-modal";
-import { ATTRIBUTION_CONFIG_BLOCK as B, CALLBACK } from "../../platform/slack/ids";
+import {
+  buildAttributionConfigModal,
+  buildConfigResultView,
+  CONFIG_INPUT_BLOCKS,
+  CONFIG_SELECT_BLOCKS,
+  readAttributionConfigForm,
+  renderConfigSummary,
+} from "./config-modal";
+import { CALLBACK } from "../../platform/slack/ids";
 import { resolveActor } from "../../platform/slack/identity";
 import { viewListener, type ListenerContext } from "../../platform/slack/listener";
 import { parseMetadata, StateReader } from "../../platform/slack/view-state";
@@ -132,8 +139,12 @@ export function registerAttributionConfigListeners(app: App, deps: AppDeps, ctx:
       const meta = parseMetadata(metadataSchema, view.private_metadata);
       const state = StateReader.parse(view.state.values);
       const values: Record<string, string | null> = {};
-      for (const block of CONFIG_INPUT_BLOCKS) values[block] = block === B.currency ? state.select(block) : state.text(block);
-      const form = readAttributionConfigForm(values, Math.max(1, meta.baseVersion));
+      for (const block of CONFIG_INPUT_BLOCKS) {
+        if (!state.has(block)) continue;
+        values[block] = CONFIG_SELECT_BLOCKS.has(block) ? state.select(block) : state.text(block);
+      }
+      const current = await currentAttributionConfig(dbOf(deps));
+      const form = readAttributionConfigForm(values, Math.max(1, meta.baseVersion), current.config.incentives);
       if (!form.ok) throw new FieldErrors(form.errors);
 
       const result = await saveAttributionConfig(dbOf(deps), { config: form.config, baseVersion: meta.baseVersion, actor: user.id, now: deps.clock.now() });

@@ -1,7 +1,8 @@
 import type { PlainTextOption } from "@slack/types";
 import { ROLES, TOUCHPOINT_TYPES, validateAttributionConfig, type AttributionConfig } from "./engine";
 import { bpToPercentText, parsePercentToBp } from "./config-rules";
-import { formatBp } from "../../kernel/money";
+import { currencyExponent, formatBp, formatMoney, parseAmount } from "../../kernel/money";
+import { DEFAULT_INCENTIVES, PARTNER_TIER_LABEL, TIMING_LABEL, TIMING_TIERS, type IncentiveConfig } from "../../kernel/incentives";
 import { CURRENCIES, roleWord } from "../../kernel/registration";
 import { touchpointLabel } from "../touchpoints/rules";
 import { ATTRIBUTION_CONFIG_BLOCK as B, CALLBACK, INPUT } from "../../platform/slack/ids";
@@ -112,11 +113,125 @@ export function buildAttributionConfigModal(current: ConfigInfo, counts: readonl
       },
     },
   );
+  blocks.push(...incentiveBlocks(c));
   return modalView(
     { callbackId: CALLBACK.attributionConfig, title: "Attribution config", submit: "Save new version", metadata: { baseVersion: c.version } },
     blocks,
   );
 }
+
+const TIERS = ["PLATINUM", "GOLD", "SILVER"] as const;
+const ladderBlock = (t: string) => `${B.ladderPrefix}${t}`;
+const tierMin = (t: string) => `${B.tierMinPrefix}${t}`;
+const tierUplift = (t: string) => `${B.tierUpliftPrefix}${t}`;
+const tierSla = (t: string) => `${B.tierSlaPrefix}${t}`;
+
+function selectInput(blockId: string, label: string, options: [string, string][], initial: string): SafeBlock {
+  const opts: PlainTextOption[] = options.map(([value, text]) => ({ text: { type: "plain_text", text }, value }));
+  return {
+    type: "input",
+    block_id: blockId,
+    label: { type: "plain_text", text: label },
+    element: { type: "static_select", action_id: INPUT, options: opts, initial_option: opts.find((o) => o.value === initial) ?? opts[0]! },
+  };
+}
+
+/** Whole or decimal money in major units of the program currency, as the editor shows it. */
+function majorText(minor: number, currency: string): string {
+  const exp = currencyExponent(currency);
+  const s = String(minor).padStart(exp + 1, "0");
+  const whole = exp === 0 ? s : s.slice(0, s.length - exp);
+  const frac = exp === 0 ? "" : s.slice(s.length - exp).replace(/0+$/, "");
+  return frac ? `${whole}.${frac}` : whole;
+}
+
+function incentiveBlocks(c: AttributionConfig): SafeBlock[] {
+  const inc = c.incentives;
+  const pct = { decimal: true, min: "0", max: "100" };
+  const blocks: SafeBlock[] = [
+    { type: "header", text: { type: "plain_text", text: "Incentives" } },
+    {
+      type: "context",
+      elements: [
+        {
+          type: "mrkdwn",
+          text: mrkdwn`*Fixed* pays the solo and co-sell rates above. *Timing ladder* pays by when the partner registered (the worst of what they declared and what the evidence shows), plus the co-sell uplift when two or more partners have credit.`,
+        },
+      ],
+    },
+    selectInput(
+      B.rateMode,
+      "Rate mode",
+      [
+        ["FIXED", "Fixed (solo / co-sell rates)"],
+        ["TIMING_LADDER", "Timing ladder"],
+      ],
+      inc.rateMode,
+    ),
+  ];
+  for (const t of TIMING_TIERS) blocks.push(numberInput(ladderBlock(t), `Ladder: ${TIMING_LABEL[t]} (%)`, bpToPercentText(inc.ladderRatesBp[t]), pct));
+  blocks.push(
+    numberInput(B.coSellUplift, "Ladder: co-sell uplift (%)", bpToPercentText(inc.coSellUpliftBp), {
+      ...pct,
+      hint: "Added to the ladder rate when two or more partners have credit.",
+    }),
+    { type: "header", text: { type: "plain_text", text: "Quarterly co-sell bonus" } },
+    numberInput(B.bonusThreshold, "Co-sell wins in a quarter to earn it", String(inc.bonus.threshold), {
+      min: "1",
+      max: "1000",
+      hint: "Won deals where two or more partners have credit, counted per partner per quarter (program timezone).",
+    }),
+    selectInput(
+      B.bonusKind,
+      "Bonus",
+      [
+        ["AMOUNT", "A fixed amount, as a payout line"],
+        ["UPLIFT", "A rate uplift on next quarter's deals"],
+      ],
+      inc.bonus.kind,
+    ),
+    numberInput(B.bonusAmount, `Bonus amount (${c.currency})`, majorText(inc.bonus.amountMinor, c.currency), { decimal: true, min: "0", max: "1000000000" }),
+    numberInput(B.bonusUplift, "Bonus uplift (%)", bpToPercentText(inc.bonus.upliftBp), pct),
+    { type: "header", text: { type: "plain_text", text: "Partner tiers" } },
+    {
+      type: "context",
+      elements: [
+        {
+          type: "mrkdwn",
+          text: mrkdwn`By trailing-12-month credited revenue (amount × credit share on won deals). Proposed each quarter; an admin confirms. Perks: a rate uplift on the tier's deals (a separate line) and a shorter approval SLA for its registrations (blank: the program's).`,
+        },
+      ],
+    },
+  );
+  for (const t of TIERS) {
+    blocks.push(
+      numberInput(tierMin(t), `${PARTNER_TIER_LABEL[t]}: from (${c.currency})`, majorText(inc.tierThresholdsMinor[t], c.currency), {
+        decimal: true,
+        min: "0",
+        max: "1000000000",
+      }),
+      numberInput(tierUplift(t), `${PARTNER_TIER_LABEL[t]}: rate uplift (%)`, bpToPercentText(inc.tierPerks[t].upliftBp), pct),
+      {
+        type: "input",
+        block_id: tierSla(t),
+        optional: true,
+        label: { type: "plain_text", text: `${PARTNER_TIER_LABEL[t]}: approval SLA (hours)` },
+        element: {
+          type: "number_input",
+          action_id: INPUT,
+          is_decimal_allowed: false,
+          min_value: "1",
+          max_value: "720",
+          ...(inc.tierPerks[t].approvalSlaHours !== null ? { initial_value: String(inc.tierPerks[t].approvalSlaHours) } : {}),
+        },
+      },
+    );
+  }
+  return blocks;
+}
+
+/** The editor's select inputs (the others are typed). */
+export const CONFIG_SELECT_BLOCKS: ReadonlySet<string> = new Set([B.currency, B.rateMode, B.bonusKind]);
 
 /** Block ids of every input, in order (the first one takes errors that belong nowhere else). */
 export const CONFIG_INPUT_BLOCKS: readonly string[] = [
@@ -126,6 +241,14 @@ export const CONFIG_INPUT_BLOCKS: readonly string[] = [
   B.soloPoolRate,
   B.coSellPoolRate,
   B.currency,
+  B.rateMode,
+  ...TIMING_TIERS.map(ladderBlock),
+  B.coSellUplift,
+  B.bonusThreshold,
+  B.bonusKind,
+  B.bonusAmount,
+  B.bonusUplift,
+  ...TIERS.flatMap((t) => [tierMin(t), tierUplift(t), tierSla(t)]),
 ];
 
 /** A validation field ("rolePercents.SELLING", "currency" …) → the block(s) its message goes under. */
@@ -146,9 +269,26 @@ function blocksFor(field: string): string[] {
       return [B.coSellPoolRate];
     case "currency":
       return [B.currency];
+    case "incentives":
+      return [incentiveBlockFor(field.slice("incentives.".length))];
     default:
       return [CONFIG_INPUT_BLOCKS[0]!];
   }
+}
+
+function incentiveBlockFor(path: string): string {
+  const [a, b, c] = path.split(".");
+  if (a === "rateMode") return B.rateMode;
+  if (a === "ladderRatesBp" && b) return ladderBlock(b);
+  if (a === "coSellUpliftBp") return B.coSellUplift;
+  if (a === "bonus")
+    return (
+      ({ threshold: B.bonusThreshold, kind: B.bonusKind, amountMinor: B.bonusAmount, upliftBp: B.bonusUplift } as Record<string, string>)[b ?? ""] ??
+      B.bonusThreshold
+    );
+  if (a === "tierThresholdsMinor") return tierMin(b ?? "SILVER");
+  if (a === "tierPerks" && b) return c === "approvalSlaHours" ? tierSla(b) : tierUplift(b);
+  return B.rateMode;
 }
 
 /** A whole number as typed → number; empty → undefined (missing); anything else stays text so the message shows it. */
@@ -164,13 +304,48 @@ export type ConfigFormResult = { ok: true; config: AttributionConfig } | { ok: f
  * Reads the editor's values (block_id → typed text or selected value) into a config and checks
  * it with validateAttributionConfig; its messages are returned keyed by block_id.
  */
-export function readAttributionConfigForm(values: Readonly<Record<string, string | null | undefined>>, version: number): ConfigFormResult {
+export function readAttributionConfigForm(
+  values: Readonly<Record<string, string | null | undefined>>,
+  version: number,
+  current: IncentiveConfig = DEFAULT_INCENTIVES,
+): ConfigFormResult {
   const errors: Record<string, string> = {};
   const rate = (block: string): number | undefined => {
     const r = parsePercentToBp(values[block] ?? "");
     if (r.ok) return r.bp;
     errors[block] = r.reason;
     return undefined;
+  };
+  const currency = values[B.currency] ?? "USD";
+  // An incentive input the form did not carry (an editor opened before incentives) keeps its value.
+  const has = (block: string) => values[block] !== undefined;
+  const rateOr = (block: string, keep: number) => (has(block) ? rate(block) : keep);
+  const money = (block: string, keep: number): number | undefined => {
+    if (!has(block)) return keep;
+    const t = (values[block] ?? "").trim();
+    if (t === "" || t === "0") return 0;
+    const r = parseAmount(t, currency);
+    if (r.ok) return r.minor;
+    errors[block] = r.reason;
+    return undefined;
+  };
+  const slaOf = (t: (typeof TIERS)[number]) => {
+    if (!has(tierSla(t))) return current.tierPerks[t].approvalSlaHours;
+    const v = wholeOrRaw(values[tierSla(t)]);
+    return v === undefined ? null : v;
+  };
+  const incentives = {
+    rateMode: has(B.rateMode) ? values[B.rateMode] : current.rateMode,
+    ladderRatesBp: Object.fromEntries(TIMING_TIERS.map((t) => [t, rateOr(ladderBlock(t), current.ladderRatesBp[t])])),
+    coSellUpliftBp: rateOr(B.coSellUplift, current.coSellUpliftBp),
+    bonus: {
+      threshold: has(B.bonusThreshold) ? wholeOrRaw(values[B.bonusThreshold]) : current.bonus.threshold,
+      kind: has(B.bonusKind) ? values[B.bonusKind] : current.bonus.kind,
+      amountMinor: money(B.bonusAmount, current.bonus.amountMinor),
+      upliftBp: rateOr(B.bonusUplift, current.bonus.upliftBp),
+    },
+    tierThresholdsMinor: Object.fromEntries(TIERS.map((t) => [t, money(tierMin(t), current.tierThresholdsMinor[t])])),
+    tierPerks: Object.fromEntries(TIERS.map((t) => [t, { upliftBp: rateOr(tierUplift(t), current.tierPerks[t].upliftBp), approvalSlaHours: slaOf(t) }])),
   };
   const candidate = {
     version,
@@ -180,6 +355,7 @@ export function readAttributionConfigForm(values: Readonly<Record<string, string
     soloPoolRateBp: rate(B.soloPoolRate),
     coSellPoolRateBp: rate(B.coSellPoolRate),
     currency: values[B.currency] ?? undefined,
+    incentives,
   };
   const checked = validateAttributionConfig(candidate);
   if (!checked.ok) {
@@ -207,6 +383,7 @@ export function renderConfigSummary(current: ConfigInfo, counts: readonly Versio
     `• Touchpoint weights: ${weights}`,
     `• Commission pool: ${formatBp(c.soloPoolRateBp)} of the deal amount with one partner (solo), ${formatBp(c.coSellPoolRateBp)} with two or more (co-sell)`,
     `• Program currency: ${c.currency}`,
+    ...incentiveSummary(c),
     `Each deal keeps the version in force when it was registered (${versionsLine(counts)}); its attribution records say which version they used.`,
   ]);
 }
@@ -232,4 +409,24 @@ export function buildConfigResultView(
       ],
     },
   ]);
+}
+
+function incentiveSummary(c: AttributionConfig): string[] {
+  const inc = c.incentives;
+  const money = (m: number) => formatMoney(m, c.currency);
+  const ladder = TIMING_TIERS.map((t) => `${TIMING_LABEL[t]} ${formatBp(inc.ladderRatesBp[t])}`).join(" · ");
+  const perks = TIERS.map((t) => {
+    const p = inc.tierPerks[t];
+    const parts = [p.upliftBp > 0 ? `+${formatBp(p.upliftBp)}` : null, p.approvalSlaHours !== null ? `${p.approvalSlaHours} h approval` : null].filter(Boolean);
+    return `${PARTNER_TIER_LABEL[t]} from ${money(inc.tierThresholdsMinor[t])}${parts.length ? ` (${parts.join(", ")})` : ""}`;
+  }).join(" · ");
+  return [
+    inc.rateMode === "FIXED"
+      ? "• Rate mode: fixed (the solo and co-sell rates above)"
+      : `• Rate mode: timing ladder — ${ladder}; co-sell uplift +${formatBp(inc.coSellUpliftBp)} (the solo and co-sell rates above are not used)`,
+    `• Co-sell bonus: ${inc.bonus.threshold}+ co-sell wins in a quarter earn ${
+      inc.bonus.kind === "AMOUNT" ? money(inc.bonus.amountMinor) : `+${formatBp(inc.bonus.upliftBp)} on the partner's deals closed next quarter`
+    }`,
+    `• Partner tiers (trailing 12 months of credited revenue): ${perks}; otherwise Inactive`,
+  ];
 }

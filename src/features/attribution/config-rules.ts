@@ -3,6 +3,7 @@
 
 import { ROLES, TOUCHPOINT_TYPES, type AttributionConfig } from "./engine";
 import { formatBp } from "../../kernel/money";
+import { PARTNER_TIER_LABEL, TIMING_LABEL, TIMING_TIERS, type IncentiveConfig } from "../../kernel/incentives";
 
 /** Human-readable differences from `before` to `after` (the version number is ignored); [] when equal. */
 export function configChanges(before: AttributionConfig, after: AttributionConfig): string[] {
@@ -20,6 +21,7 @@ export function configChanges(before: AttributionConfig, after: AttributionConfi
   if (before.coSellPoolRateBp !== after.coSellPoolRateBp)
     out.push(`co-sell pool rate ${formatBp(before.coSellPoolRateBp)} → ${formatBp(after.coSellPoolRateBp)}`);
   if (before.currency !== after.currency) out.push(`currency ${before.currency} → ${after.currency}`);
+  out.push(...incentiveChanges(before.incentives, after.incentives));
   return out;
 }
 
@@ -46,4 +48,28 @@ export function parsePercentToBp(text: string): { ok: true; bp: number } | { ok:
   const bp = Number(m[1]) * 100 + Number(frac.padEnd(2, "0"));
   if (bp > 10000) return { ok: false, reason: `A rate is at most 100% (got ${text.trim()}).` };
   return { ok: true, bp };
+}
+
+function incentiveChanges(a: IncentiveConfig, b: IncentiveConfig): string[] {
+  const out: string[] = [];
+  const mode = (m: IncentiveConfig["rateMode"]) => (m === "FIXED" ? "fixed" : "timing ladder");
+  if (a.rateMode !== b.rateMode) out.push(`rate mode ${mode(a.rateMode)} → ${mode(b.rateMode)}`);
+  for (const t of TIMING_TIERS) {
+    if (a.ladderRatesBp[t] !== b.ladderRatesBp[t]) out.push(`${TIMING_LABEL[t]} rate ${formatBp(a.ladderRatesBp[t])} → ${formatBp(b.ladderRatesBp[t])}`);
+  }
+  if (a.coSellUpliftBp !== b.coSellUpliftBp) out.push(`co-sell uplift ${formatBp(a.coSellUpliftBp)} → ${formatBp(b.coSellUpliftBp)}`);
+  if (a.bonus.threshold !== b.bonus.threshold) out.push(`co-sell bonus threshold ${a.bonus.threshold} → ${b.bonus.threshold} wins`);
+  if (a.bonus.kind !== b.bonus.kind) out.push(`co-sell bonus ${a.bonus.kind.toLowerCase()} → ${b.bonus.kind.toLowerCase()}`);
+  if (a.bonus.amountMinor !== b.bonus.amountMinor) out.push(`co-sell bonus amount ${a.bonus.amountMinor} → ${b.bonus.amountMinor} (minor units)`);
+  if (a.bonus.upliftBp !== b.bonus.upliftBp) out.push(`co-sell bonus uplift ${formatBp(a.bonus.upliftBp)} → ${formatBp(b.bonus.upliftBp)}`);
+  for (const t of ["PLATINUM", "GOLD", "SILVER"] as const) {
+    if (a.tierThresholdsMinor[t] !== b.tierThresholdsMinor[t])
+      out.push(`${PARTNER_TIER_LABEL[t]} threshold ${a.tierThresholdsMinor[t]} → ${b.tierThresholdsMinor[t]} (minor units)`);
+    if (a.tierPerks[t].upliftBp !== b.tierPerks[t].upliftBp)
+      out.push(`${PARTNER_TIER_LABEL[t]} uplift ${formatBp(a.tierPerks[t].upliftBp)} → ${formatBp(b.tierPerks[t].upliftBp)}`);
+    if (a.tierPerks[t].approvalSlaHours !== b.tierPerks[t].approvalSlaHours) {
+      out.push(`${PARTNER_TIER_LABEL[t]} approval SLA ${a.tierPerks[t].approvalSlaHours ?? "program's"} → ${b.tierPerks[t].approvalSlaHours ?? "program's"} h`);
+    }
+  }
+  return out;
 }

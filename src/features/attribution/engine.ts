@@ -14,6 +14,16 @@
 import { compareTieBreak, formatBp, formatMoney, largestRemainderWithDetail, type RemainderWeight } from "../../kernel/money";
 
 // The deal vocabulary lives in the kernel; re-exported here for the engine's callers.
+import {
+  DEFAULT_INCENTIVES,
+  TIMING_LABEL,
+  upliftAmount,
+  validateIncentives,
+  type IncentiveConfig,
+  type RateMode,
+  type TimingTier,
+} from "../../kernel/incentives";
+
 export { ATTRIBUTION_MODELS, CO_SELL_MODELS, MODEL_LABELS, ROLES, TOUCHPOINT_TYPES } from "../../kernel/vocabulary";
 export type { AttributionModel, CoSellModel, Role, TouchpointType } from "../../kernel/vocabulary";
 import {
@@ -48,6 +58,8 @@ export interface AttributionConfig {
   coSellPoolRateBp: number;
   /** Program default currency. */
   currency: string;
+  /** Rate mode, timing ladder, co-sell bonus, partner tiers (README "Incentives"). */
+  incentives: IncentiveConfig;
 }
 
 export const DEFAULT_ATTRIBUTION_CONFIG: AttributionConfig = Object.freeze({
@@ -74,6 +86,7 @@ export const DEFAULT_ATTRIBUTION_CONFIG: AttributionConfig = Object.freeze({
   soloPoolRateBp: 2000,
   coSellPoolRateBp: 2750,
   currency: "USD",
+  incentives: DEFAULT_INCENTIVES,
 }) as AttributionConfig;
 
 export interface AttributionParticipant {
@@ -91,6 +104,26 @@ export interface AttributionInput {
   participants: AttributionParticipant[];
   /** Aggregated per org and type (several rows for one org and type are added up). */
   touchpoints: { orgId: string; type: TouchpointType; count: number }[];
+  /** What the incentive rules need (absent: as before incentives, fixed rates, no uplifts). */
+  incentive?: IncentiveInput;
+}
+
+interface IncentiveInput {
+  /** frozen at registration; null for deals registered before incentives */
+  timingTier: TimingTier | null;
+  timingReason: string | null;
+  /** the registration's status at win: anything but APPROVED pays the "not registered" rate */
+  registrationStatus: string;
+  /** per-partner uplifts in force at win (co-sell bonus uplift, tier perk), each its own line */
+  uplifts: { orgId: string; bp: number; label: string }[];
+}
+
+interface UpliftLine {
+  orgId: string;
+  orgName: string;
+  label: string;
+  bp: number;
+  amountMinor: number;
 }
 
 interface OrgCredit {
@@ -116,9 +149,19 @@ export interface AttributionResult {
   currency: string;
   /** Every participant, sorted by creditBp desc then name. */
   credits: OrgCredit[];
-  pool: { rateBp: number; rateKind: "solo" | "co-sell"; amountMinor: number } | null;
+  pool: {
+    rateBp: number;
+    rateKind: "solo" | "co-sell";
+    amountMinor: number;
+    /** absent on records from before incentives (= FIXED) */
+    mode?: RateMode;
+    timingTier?: TimingTier;
+    timingReason?: string;
+  } | null;
   /** Partner orgs with credit > 0 only, in the same order as credits. */
   payouts: Payout[];
+  /** Uplift lines, separate from the pool (absent on records from before incentives). */
+  uplifts?: UpliftLine[];
   /** Human-readable math. */
   steps: string[];
 }
@@ -261,6 +304,9 @@ export function validateAttributionConfig(input: unknown): ConfigValidation {
     });
   }
 
+  const incentives = validateIncentives(input.incentives);
+  errors.push(...incentives.errors);
+
   const currency = input.currency;
   if (!(typeof currency === "string" && /^[A-Z]{3}$/.test(currency))) {
     errors.push({
@@ -280,6 +326,7 @@ export function validateAttributionConfig(input: unknown): ConfigValidation {
       soloPoolRateBp: solo as number,
       coSellPoolRateBp: coSell as number,
       currency: currency as string,
+      incentives: incentives.config,
     },
   };
 }
@@ -711,12 +758,31 @@ export function computeAttribution(input: AttributionInput, config: AttributionC
     steps.push(`No commission pool: no partner organization has credit${internalsWithCredit.length > 0 ? " (internal credit is reported, never paid)" : ""}.`);
   } else {
     const rateKind = partners.length === 1 ? "solo" : "co-sell";
-    const rateBp = partners.length === 1 ? cfg.soloPoolRateBp : cfg.coSellPoolRateBp;
+    const inc = cfg.incentives;
+    let rateBp: number;
+    let ladder: { timingTier: TimingTier; timingReason: string } | null = null;
+    if (inc.rateMode === "TIMING_LADDER") {
+      const given = input.incentive;
+      const approved = (given?.registrationStatus ?? "APPROVED") === "APPROVED";
+      const timingTier: TimingTier = !approved ? "UNREGISTERED" : (given?.timingTier ?? "AFTER_FIRST_MEETING");
+      const timingReason = !approved
+        ? `Not registered: the registration was ${String(given?.registrationStatus).toLowerCase()} when the deal was won.`
+        : (given?.timingReason ?? "After first meeting: the deal has no registration timing on record.");
+      ladder = { timingTier, timingReason };
+      rateBp = inc.ladderRatesBp[timingTier] + (partners.length > 1 ? inc.coSellUpliftBp : 0);
+      steps.push(
+        `Rate: timing ladder, ${TIMING_LABEL[timingTier]} ${formatBp(inc.ladderRatesBp[timingTier])}${
+          partners.length > 1 ? ` + co-sell uplift ${formatBp(inc.coSellUpliftBp)}` : ""
+        } = ${formatBp(rateBp)}. ${timingReason}`,
+      );
+    } else {
+      rateBp = partners.length === 1 ? cfg.soloPoolRateBp : cfg.coSellPoolRateBp;
+    }
     // amount × rate / 10000, rounded half up: floor((2·a·r + 10000) / 20000).
     const poolMinor = Number((2n * BigInt(input.amountMinor) * BigInt(rateBp) + 10000n) / 20000n);
-    pool = { rateBp, rateKind, amountMinor: poolMinor };
+    pool = { rateBp, rateKind, amountMinor: poolMinor, ...(ladder ? { mode: "TIMING_LADDER" as const, ...ladder } : {}) };
     steps.push(
-      `Pool: ${money(input.amountMinor)} × ${formatBp(rateBp)} = ${money(poolMinor)} (${rateKind} rate: ${
+      `Pool: ${money(input.amountMinor)} × ${formatBp(rateBp)} = ${money(poolMinor)} (${ladder ? `${TIMING_LABEL[ladder.timingTier]}, ${rateKind}` : `${rateKind} rate`}: ${
         partners.length
       } ${plural(partners.length, "partner has", "partners have")} credit; rounded half up to the nearest ${money(1)})`,
     );
@@ -751,6 +817,19 @@ export function computeAttribution(input: AttributionInput, config: AttributionC
       );
     }
   }
+  const uplifts: UpliftLine[] = [];
+  if (pool) {
+    const partnerBp = partners.reduce((s, c) => s + c.creditBp, 0);
+    for (const c of partners) {
+      for (const u of (input.incentive?.uplifts ?? []).filter((x) => x.orgId === c.orgId && x.bp > 0)) {
+        const amountMinor = upliftAmount(input.amountMinor, u.bp, c.creditBp, partnerBp);
+        uplifts.push({ orgId: c.orgId, orgName: c.orgName, label: u.label, bp: u.bp, amountMinor });
+        steps.push(
+          `${c.orgName}: ${u.label} ${formatBp(u.bp)} → ${money(input.amountMinor)} × ${formatBp(u.bp)} × ${formatBp(c.creditBp)} ÷ ${formatBp(partnerBp)} = ${money(amountMinor)}, rounded half up; a separate line, the pool is unchanged.`,
+        );
+      }
+    }
+  }
   for (const c of internalsWithCredit) {
     steps.push(`${c.orgName} (internal): ${formatBp(c.creditBp)} of credit — reported, not paid.`);
   }
@@ -764,6 +843,7 @@ export function computeAttribution(input: AttributionInput, config: AttributionC
     credits,
     pool,
     payouts,
+    uplifts,
     steps,
   };
 }

@@ -26,7 +26,7 @@ async function attributionFor(deps: AppDeps, client: WebClient, who: Who, deal: 
   let data: ReceiptData;
   if (latest) data = await loadReceipt(db, latest);
   else {
-    const result = await previewAttribution(db, view.id);
+    const result = await previewAttribution(db, view.id, deps.clock.now());
     data = {
       recordId: "",
       seq: 0,

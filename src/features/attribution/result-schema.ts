@@ -1,5 +1,6 @@
 import { z } from "zod";
 import { ROLES } from "../../kernel/vocabulary";
+import { TIMING_TIERS } from "../../kernel/incentives";
 import type { AttributionResult } from "./engine";
 
 // An attribution record's `result` is a JSON column: parse it on read, so a record written by an
@@ -24,8 +25,18 @@ const attributionResultSchema = z.object({
       weightedTouchpoints: z.number(),
     }),
   ),
-  pool: z.object({ rateBp: z.number().int(), rateKind: z.enum(["solo", "co-sell"]), amountMinor: minor }).nullable(),
+  pool: z
+    .object({
+      rateBp: z.number().int(),
+      rateKind: z.enum(["solo", "co-sell"]),
+      amountMinor: minor,
+      mode: z.enum(["FIXED", "TIMING_LADDER"]).optional(),
+      timingTier: z.enum(TIMING_TIERS).optional(),
+      timingReason: z.string().optional(),
+    })
+    .nullable(),
   payouts: z.array(z.object({ orgId: z.string(), orgName: z.string(), amountMinor: minor })),
+  uplifts: z.array(z.object({ orgId: z.string(), orgName: z.string(), label: z.string(), bp: z.number().int(), amountMinor: minor })).optional(),
   steps: z.array(z.string()),
 }) satisfies z.ZodType<AttributionResult>;
 

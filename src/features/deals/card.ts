@@ -32,6 +32,7 @@ export function renderDealCard(deal: DealView, opts: { audience: Audience; now: 
         { type: "mrkdwn", text: mrkdwn`*Co-sell model*\n${modelText(deal.coSellModel, deal.explicitModel)}` },
         { type: "mrkdwn", text: mrkdwn`*Pairing*\n${deal.pairing.name}` },
         { type: "mrkdwn", text: mrkdwn`*Registration*\n${REGISTRATION_EMOJI[deal.registration.status]} ${truncate(deal.registration.statusLine, 300)}` },
+        ...(deal.timing ? [{ type: "mrkdwn" as const, text: mrkdwn`*Registration timing*\n${truncate(deal.timing.reason, 400)}` }] : []),
       ],
     },
   ];

@@ -4,6 +4,7 @@ import { assessRoleClarity, LEAD_STAGES, type RoleClarityAssessment } from "../.
 import type { Stage } from "../../kernel/stages";
 import { NotFound } from "../../platform/errors";
 import { registrationStatusLine, type RegistrationStatus } from "../../kernel/registration-lifecycle";
+import { TIMING_LABEL, type TimingTier } from "../../kernel/incentives";
 
 /** Everything a deal card or `/cosell show` renders, as plain data (renderers never query). */
 export interface DealView {
@@ -34,6 +35,8 @@ export interface DealView {
   lastActivityAt: Date;
   closedAt: Date | null;
   registration: { status: RegistrationStatus; statusLine: string };
+  /** the registration-timing tier and why (null: registered before incentives) */
+  timing: { tier: TimingTier; reason: string } | null;
 }
 
 const include = {
@@ -84,5 +87,6 @@ export async function loadDealView(db: Tx, where: { id: string } | { ref: number
     lastActivityAt: d.lastActivityAt,
     closedAt: d.closedAt,
     registration: { status: d.registrationStatus, statusLine: registrationStatusLine(d, now) },
+    timing: d.timingTier ? { tier: d.timingTier, reason: d.timingReason ?? TIMING_LABEL[d.timingTier] } : null,
   };
 }

@@ -180,6 +180,8 @@ function readDraft(state: StateReader, meta: Metadata): RegistrationDraft {
     relationshipOwnerUserId: state.user(B.relationshipOwner),
     postSaleOwnerOrgId: state.select(B.postSaleOwner),
     notes: state.text(B.notes),
+    customerMet: state.select(B.customerMet),
+    currentStage: state.select(B.currentStage),
     // Ticking "register anyway" acknowledges the deal the modal showed, nothing else.
     acknowledgedConflictDealId: state.checked(B.conflict) ? (meta.conflictDealId ?? null) : null,
   });
@@ -197,6 +199,8 @@ const FIELD_BLOCK: Record<Exclude<RegistrationField, `role:${string}`>, string> 
   relationshipOwner: B.relationshipOwner,
   postSaleOwner: B.postSaleOwner,
   notes: B.notes,
+  customerMet: B.customerMet,
+  currentStage: B.currentStage,
 };
 
 /** Field → block_id, so every validation message lands under its own field. */

@@ -1,6 +1,8 @@
 import type { PlainTextOption } from "@slack/types";
 import { ATTRIBUTION_MODELS, MODEL_LABELS, ROLES, type CoSellModel, type Role } from "../attribution/engine";
-import { CURRENCIES, LIMITS, roleWord } from "../../kernel/registration";
+import { CURRENCIES, LIMITS, REGISTRATION_STAGES, roleWord } from "../../kernel/registration";
+import { TIMING_ANSWER_LABEL, TIMING_ANSWERS } from "../../kernel/incentives";
+import { STAGE_LABELS } from "../../kernel/stages";
 import { CALLBACK, INPUT, REGISTER_BLOCK as B } from "../../platform/slack/ids";
 import { option, textInput } from "../../platform/slack/inputs";
 import { formatDealRef, slackDate } from "../../platform/slack/format";
@@ -55,6 +57,10 @@ export function buildRegisterModal(data: RegisterModalData): SafeModalView {
   const pairingOptions = data.pairings.slice(0, 100).map((p) => opt(p.id, p.name));
   const selected = (options: PlainTextOption[], value: string | undefined | null) => options.find((o) => o.value === value);
 
+  const timingOptions = TIMING_ANSWERS.map((a) => opt(a, TIMING_ANSWER_LABEL[a]));
+  const stageOptions = REGISTRATION_STAGES.filter((st) => st !== "CLOSED_WON" || data.canClaimAfterClose).map((st) =>
+    opt(st, st === "CLOSED_WON" ? "Closed won — recorded after close (admins)" : STAGE_LABELS[st]),
+  );
   const blocks: SafeBlock[] = [];
   if (data.conflict) {
     blocks.push(
@@ -101,6 +107,31 @@ export function buildRegisterModal(data: RegisterModalData): SafeModalView {
       block_id: B.closeDate,
       label: { type: "plain_text", text: "Expected close date" },
       element: { type: "datepicker", action_id: INPUT, ...(i.expectedCloseDate ? { initial_date: i.expectedCloseDate } : {}) },
+    },
+    {
+      type: "input",
+      block_id: B.customerMet,
+      // Left blank: "No" (the evidence still decides the tier).
+      optional: true,
+      label: { type: "plain_text", text: "Has anyone met the customer about this yet?" },
+      hint: { type: "plain_text", text: "Registering before any customer meeting earns the best rate. Touchpoints dated before today count as meetings." },
+      element: {
+        type: "radio_buttons",
+        action_id: INPUT,
+        options: timingOptions,
+        ...(selected(timingOptions, i.customerMet) ? { initial_option: selected(timingOptions, i.customerMet) } : {}),
+      },
+    },
+    {
+      type: "input",
+      block_id: B.currentStage,
+      label: { type: "plain_text", text: "Stage now" },
+      element: {
+        type: "static_select",
+        action_id: INPUT,
+        options: stageOptions,
+        initial_option: selected(stageOptions, i.currentStage) ?? stageOptions[0]!,
+      },
     },
     {
       type: "input",

@@ -17,6 +17,8 @@ export interface RegistrationForm {
   /** the organizations offered for each role: the selected pairing's, or those of every pairing offered */
   orgs: { id: string; name: string; internal: boolean }[];
   initial: RegistrationFormValues;
+  /** a program admin may record a deal that already closed ("claimed after close") */
+  canClaimAfterClose?: boolean;
 }
 
 export interface PrepareRegistrationFormRequest {
@@ -37,7 +39,7 @@ export type PrepareRegistrationFormResult =
   | { kind: "unavailable"; message: string };
 
 export async function prepareRegistrationForm(
-  deps: Pick<RegistrationDeps, "db">,
+  deps: Pick<RegistrationDeps, "db"> & { admins?: readonly string[] },
   actor: Actor,
   req: PrepareRegistrationFormRequest = {},
 ): Promise<PrepareRegistrationFormResult> {
@@ -56,6 +58,7 @@ export async function prepareRegistrationForm(
       pairings: pairings.map((p) => ({ id: p.id, name: p.name })),
       orgs,
       initial: { currency, ...(selected ? { pairingId: selected.id, coSellModel: selected.defaultModel } : {}), ...req.prefill },
+      canClaimAfterClose: deps.admins?.includes(actor.userId) ?? false,
     },
   };
 }

@@ -8,6 +8,8 @@ import { addSlaHours } from "../../kernel/sla-clock";
 import { currencyExponent } from "../../kernel/money";
 import { lifecycleOf, reviewClockOf } from "./lifecycle-settings";
 import { programRecordOf } from "../../platform/repos/program-repo";
+import { timingTierOf, validateIncentives } from "../../kernel/incentives";
+import { recordAttribution } from "../attribution/records";
 
 interface OpenDealOnAccount {
   id: string;
@@ -132,14 +134,25 @@ export async function registerDeal(prisma: PrismaClient, input: RegisterDealInpu
       const r = input.reg;
       // Review or not: registrations by partner people are reviewed, ours (and small ones) may be
       // approved at once by the admins' rules; a conflict is always reviewed.
-      const registrant = await tx.organization.findUnique({ where: { id: input.registeredByOrgId }, select: { kind: true } });
+      const registrant = await tx.organization.findUnique({ where: { id: input.registeredByOrgId }, select: { kind: true, partnerTier: true } });
       const settings = lifecycleOf(program);
-      const auto = autoApproves(settings, {
-        byInternal: registrant?.kind === "INTERNAL",
-        conflict: conflict !== null,
-        amountMinor: r.amountMinor,
-        currencyExponent: currencyExponent(r.currency),
-      });
+      const stageAt = r.stageAtRegistration ?? "REGISTERED";
+      // An admin recording a deal after it closed is the reviewer: approved, at the not-registered rate.
+      const claimedAfterClose = stageAt === "CLOSED_WON";
+      const auto =
+        claimedAfterClose ||
+        autoApproves(settings, {
+          byInternal: registrant?.kind === "INTERNAL",
+          conflict: conflict !== null,
+          amountMinor: r.amountMinor,
+          currencyExponent: currencyExponent(r.currency),
+        });
+      const timing = timingTierOf({ declared: r.timingDeclared ?? "NONE", stageAtRegistration: stageAt, claimedAfterClose, touchpointsBefore: [] });
+      // A tier perk may shorten the review SLA for the registrant's organization.
+      const incentives = validateIncentives((config.config as { incentives?: unknown } | null)?.incentives).config;
+      const tier = registrant?.partnerTier ?? "INACTIVE";
+      const perkSla = tier === "INACTIVE" ? null : incentives.tierPerks[tier].approvalSlaHours;
+      const slaHours = perkSla === null ? settings.approvalSlaHours : Math.min(perkSla, settings.approvalSlaHours);
       const lifecycle: Partial<Prisma.DealUncheckedCreateInput> = auto
         ? {
             registrationStatus: "APPROVED",
@@ -147,13 +160,13 @@ export async function registerDeal(prisma: PrismaClient, input: RegisterDealInpu
             decidedAt: input.now,
             decidedBy: "auto",
             approvedAt: input.now,
-            protectedUntil: addDays(input.now, settings.protectionDays),
+            protectedUntil: claimedAfterClose ? null : addDays(input.now, settings.protectionDays),
           }
         : {
             registrationStatus: "SUBMITTED",
             reviewRound: 1,
             submittedAt: input.now,
-            reviewDueAt: addSlaHours(input.now, settings.approvalSlaHours, reviewClockOf(programRecordOf(program))),
+            reviewDueAt: addSlaHours(input.now, slaHours, reviewClockOf(programRecordOf(program))),
           };
       const deal = await tx.deal.create({
         data: {
@@ -177,6 +190,13 @@ export async function registerDeal(prisma: PrismaClient, input: RegisterDealInpu
           conflictWithDealId: conflict?.kind === "deal" ? conflict.id : null,
           conflictWithDirectDealId: conflict?.kind === "house" ? conflict.id : null,
           ...lifecycle,
+          stage: stageAt,
+          closedAt: claimedAfterClose ? input.now : null,
+          timingDeclared: r.timingDeclared ?? "NONE",
+          stageAtRegistration: stageAt,
+          claimedAfterClose,
+          timingTier: timing.tier,
+          timingReason: timing.reason,
           configVersion: config.version,
           registrationKey: input.key,
           registrationSnapshot: {
@@ -188,10 +208,18 @@ export async function registerDeal(prisma: PrismaClient, input: RegisterDealInpu
             attributionConfig: config.config as Prisma.InputJsonValue,
           },
           participants: { create: r.participants.map((p) => ({ orgId: p.orgId, roles: p.roles })) },
-          stageChanges: { create: { fromStage: null, toStage: "REGISTERED", changedBy: input.registeredBy, changedAt: input.now } },
+          stageChanges: { create: { fromStage: null, toStage: stageAt, changedBy: input.registeredBy, changedAt: input.now } },
         },
       });
       await enqueue(tx, { method: "deal.card", payload: { dealId: deal.id }, dedupeKey: `card-post:${deal.id}` }, input.now);
+      if (claimedAfterClose) {
+        const record = await recordAttribution(tx, deal.id, { computedBy: input.registeredBy, reason: "claimed after close", now: input.now });
+        await enqueue(
+          tx,
+          { method: "attribution.receipt", payload: { recordId: record.id, threadOfDealId: deal.id }, dedupeKey: `receipt:${record.id}` },
+          input.now,
+        );
+      }
       if (!auto) {
         for (const admin of new Set(input.admins)) {
           await enqueue(tx, { method: "registration.review", payload: { dealId: deal.id, admin }, dedupeKey: `review:${deal.id}:1:${admin}` }, input.now);
@@ -205,6 +233,8 @@ export async function registerDeal(prisma: PrismaClient, input: RegisterDealInpu
           detail: toJsonColumn({
             ref,
             ...(auto ? { auto } : {}),
+            timingTier: timing.tier,
+            ...(claimedAfterClose ? { claimedAfterClose } : {}),
             ...(conflict ? { conflictWith: conflict.kind === "deal" ? conflict.ref : "house account" } : {}),
           }),
           createdAt: input.now,

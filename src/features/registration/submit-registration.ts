@@ -36,6 +36,10 @@ export const registrationDraftSchema = z.object({
   relationshipOwnerUserId: z.string().nullable().default(null),
   postSaleOwnerOrgId: z.string().nullable().default(null),
   notes: z.string().default(""),
+  /** "Has anyone met the customer about this yet?": NONE | FIRST_MEETING | LATE_STAGE (absent: No) */
+  customerMet: z.string().nullable().default(null),
+  /** the stage the deal is at now (absent: Registered); CLOSED_WON is an admin's claim after close */
+  currentStage: z.string().nullable().default(null),
   /**
    * The open deal the person was shown as a conflict and chose to register against anyway.
    * It flags the conflict only if it is still that deal; another one is shown as a new conflict.
@@ -118,7 +122,8 @@ export async function submitRegistration(
   if (!decision.allowed) return { kind: "denied", message: decision.message };
 
   const now = deps.clock.now();
-  const result = validateRegistration(typed(draft), { pairing, today: localDate(now, (await programRepo(deps.db.prisma).get()).timezone) });
+  const isAdmin = deps.admins.includes(actor.userId);
+  const result = validateRegistration({ ...typed(draft), isAdmin }, { pairing, today: localDate(now, (await programRepo(deps.db.prisma).get()).timezone) });
   if (!result.ok) return { kind: "fieldErrors", errors: result.errors };
   const registeredByOrgId = actor.kind === "stranger" ? null : actor.orgId;
   if (!registeredByOrgId) return { kind: "denied", message: NO_OWN_ORGANIZATION };

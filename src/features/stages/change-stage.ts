@@ -4,6 +4,7 @@ import { checkTransition, isClosed, type Stage } from "../../kernel/stages";
 import { UserError } from "../../platform/errors";
 import { stageAllowedForStatus } from "../../kernel/registration-lifecycle";
 import { recordAttribution } from "../attribution/records";
+import { voidUnpaidLines } from "../incentives/payout-lines";
 import { loadDealView } from "../deals/deal-view";
 import { enqueue } from "../../platform/outbox/enqueue";
 
@@ -52,10 +53,19 @@ export async function changeStage(prisma: PrismaClient, input: ChangeStageInput)
     await tx.stageChange.create({
       data: { dealId: deal.id, fromStage: deal.stage, toStage: input.to, changedBy: input.by, changedAt: input.now, gapOverride, reopen },
     });
-    if (reopen)
+    if (reopen) {
+      // A deal that is no longer won pays nothing until it is won again (a new record then).
+      const voided = deal.stage === "CLOSED_WON" ? await voidUnpaidLines(tx, deal.id, "deal reopened", input.now) : 0;
       await tx.auditEvent.create({
-        data: { actor: input.by, action: "deal.reopen", subject: deal.id, detail: { from: deal.stage, to: input.to }, createdAt: input.now },
+        data: {
+          actor: input.by,
+          action: "deal.reopen",
+          subject: deal.id,
+          detail: { from: deal.stage, to: input.to, ...(voided ? { voidedPayoutLines: voided } : {}) },
+          createdAt: input.now,
+        },
       });
+    }
 
     await enqueue(tx, { method: "deal.card", payload: { dealId: deal.id } }, input.now);
     await enqueue(tx, { method: "stage.changed", payload: { dealId: deal.id, from: deal.stage, to: input.to, by: input.by, reopen, gapOverride } }, input.now);

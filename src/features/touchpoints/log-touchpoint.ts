@@ -4,6 +4,7 @@ import type { Tx } from "../../platform/db/client";
 import { withMember } from "../../platform/repos/pairing-repo";
 import { TOUCHPOINT_TYPES, type TouchpointType } from "../attribution/engine";
 import { enqueue } from "../../platform/outbox/enqueue";
+import { CUSTOMER_FACING, TIMING_ANSWERS, TIMING_LABEL, timingTierOf, worseTier, type TimingAnswer } from "../../kernel/incentives";
 
 // Touchpoints are the evidence base for attribution: who (organization, person) did what
 // (type, note, optional Slack message) on which deal, when.
@@ -60,12 +61,51 @@ export async function logTouchpoint(prisma: PrismaClient, input: LogTouchpointIn
     if (inserted.count === 0) return false;
     // max(current, occurredAt) in one statement: a touchpoint logged for last week leaves it alone.
     await tx.deal.updateMany({ where: { id: input.dealId, lastActivityAt: { lt: input.occurredAt } }, data: { lastActivityAt: input.occurredAt } });
+    await lowerTimingTier(tx, input);
     await enqueue(tx, { method: "deal.card", payload: { dealId: input.dealId } }, input.now);
     return true;
   });
   if (created) return { touchpointId: id, created: true };
   const winner = await prisma.touchpoint.findUniqueOrThrow({ where: { idempotencyKey: input.key }, select: { id: true } });
   return { touchpointId: winner.id, created: false };
+}
+
+/**
+ * A customer-facing touchpoint logged later but dated before the registration is evidence the
+ * registrant was not first: the deal's timing tier drops to what the evidence now shows (never
+ * rises), with an audit event, and the card says so.
+ */
+async function lowerTimingTier(tx: Tx, input: LogTouchpointInput): Promise<void> {
+  if (!CUSTOMER_FACING.includes(input.type)) return;
+  const deal = await tx.deal.findUnique({
+    where: { id: input.dealId },
+    select: { registeredAt: true, timingTier: true, timingDeclared: true, stageAtRegistration: true, claimedAfterClose: true },
+  });
+  if (!deal?.timingTier || input.occurredAt >= deal.registeredAt) return;
+  const before = await tx.touchpoint.findMany({
+    where: { dealId: input.dealId, type: { in: [...CUSTOMER_FACING] }, occurredAt: { lt: deal.registeredAt } },
+    select: { type: true, occurredAt: true },
+  });
+  const evidence = timingTierOf({
+    declared: (TIMING_ANSWERS as readonly string[]).includes(deal.timingDeclared ?? "") ? (deal.timingDeclared as TimingAnswer) : "NONE",
+    stageAtRegistration: deal.stageAtRegistration ?? "REGISTERED",
+    claimedAfterClose: deal.claimedAfterClose,
+    touchpointsBefore: before.map((t) => ({ type: t.type as TouchpointType, at: t.occurredAt })),
+  });
+  const tier = worseTier(deal.timingTier, evidence.tier);
+  if (tier === deal.timingTier) return;
+  const reason = `${evidence.reason} Lowered from ${TIMING_LABEL[deal.timingTier]} on ${input.now.toISOString().slice(0, 10)}, when it was logged.`;
+  const moved = await tx.deal.updateMany({ where: { id: input.dealId, timingTier: deal.timingTier }, data: { timingTier: tier, timingReason: reason } });
+  if (moved.count === 0) return;
+  await tx.auditEvent.create({
+    data: {
+      actor: input.userId,
+      action: "registration.timing.lowered",
+      subject: input.dealId,
+      detail: { from: deal.timingTier, to: tier, touchpointId: input.key, occurredAt: input.occurredAt.toISOString() },
+      createdAt: input.now,
+    },
+  });
 }
 
 export interface TouchpointCount {

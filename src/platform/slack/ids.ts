@@ -97,6 +97,8 @@ export const REGISTER_BLOCK = {
   postSaleOwner: "post_sale_owner",
   notes: "notes",
   conflict: "conflict_ack",
+  customerMet: "customer_met",
+  currentStage: "current_stage",
 } as const;
 
 export const ROLES_BLOCK = {
@@ -140,6 +142,18 @@ export const ATTRIBUTION_CONFIG_BLOCK = {
   soloPoolRate: "cfg_solo_pool_rate",
   coSellPoolRate: "cfg_cosell_pool_rate",
   currency: "cfg_currency",
+  rateMode: "cfg_rate_mode",
+  /** one block per timing tier: `cfg_ladder_EARLY`, … */
+  ladderPrefix: "cfg_ladder_",
+  coSellUplift: "cfg_cosell_uplift",
+  bonusThreshold: "cfg_bonus_threshold",
+  bonusKind: "cfg_bonus_kind",
+  bonusAmount: "cfg_bonus_amount",
+  bonusUplift: "cfg_bonus_uplift",
+  /** one block per partner tier: `cfg_tier_min_GOLD`, `cfg_tier_uplift_GOLD`, `cfg_tier_sla_GOLD` */
+  tierMinPrefix: "cfg_tier_min_",
+  tierUpliftPrefix: "cfg_tier_uplift_",
+  tierSlaPrefix: "cfg_tier_sla_",
 } as const;
 
 export const SETUP_BLOCK = {

@@ -1,4 +1,5 @@
 import fc from "fast-check";
+import { DEFAULT_INCENTIVES } from "../../../src/kernel/incentives";
 import { describe, expect, it } from "vitest";
 import {
   computeAttribution,
@@ -43,6 +44,7 @@ const configArb: fc.Arbitrary<AttributionConfig> = fc
     ...rest,
     soloPoolRateBp: Math.min(...rates),
     coSellPoolRateBp: Math.max(...rates),
+    incentives: DEFAULT_INCENTIVES,
   }));
 
 // Names repeat and differ only in case sometimes, to exercise A→Z tie-breaking.

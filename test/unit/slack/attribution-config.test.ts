@@ -27,7 +27,8 @@ describe("attribution config editor", () => {
     expect(v[B.soloPoolRate]).toBe("20");
     expect(v[B.coSellPoolRate]).toBe("27.5");
     expect(v[B.currency]).toBe("USD");
-    expect(CONFIG_INPUT_BLOCKS).toHaveLength(ROLES.length + TOUCHPOINT_TYPES.length + 4);
+    // + the incentives: rate mode, 4 ladder rates, co-sell uplift, 4 bonus inputs, 3 per tier
+    expect(CONFIG_INPUT_BLOCKS).toHaveLength(ROLES.length + TOUCHPOINT_TYPES.length + 4 + 1 + 4 + 1 + 4 + 9);
     const modal = buildAttributionConfigModal(info);
     expect(JSON.parse(modal.private_metadata!)).toEqual({ baseVersion: 1 });
     expect(modal.blocks.length).toBeLessThanOrEqual(100);
