@@ -20,6 +20,9 @@ import { programCurrency } from "./features/attribution/config";
 import { previewDigests } from "./features/digests/preview";
 import { deadLettersText, listDeadLetters, retryDeadLetters } from "./platform/outbox/dead-letters";
 import { purgePartnerData } from "./features/program/purge-partner-data";
+import { approvePayouts, listPayouts, markPayoutsPaid, readPeriod } from "./features/incentives/payouts";
+import { buildPayoutsCsv, readPaidFile } from "./features/incentives/rules";
+import { runQuarterClose } from "./features/incentives/quarter-close-job";
 
 export interface CliIO {
   stdout: (text: string) => void;
@@ -135,6 +138,100 @@ const exportAttribution: CliCommand = {
     if (out) writeFileSync(path.resolve(out), exp.csv);
     else io.stdout(exp.csv);
     io.stderr(`${exp.rows.length} rows, ${exp.deals} ${exp.deals === 1 ? "deal" : "deals"} for ${describePeriod(exp.period)}${out ? ` → ${out}` : ""}\n`);
+    return 0;
+  },
+};
+
+const exportPayouts: CliCommand = {
+  path: ["export", "payouts"],
+  usage: "export payouts <period> [--out file.csv]",
+  summary:
+    "the payouts CSV (as /cosell export payouts): one row per payout line earned in the period (commissions, uplifts, bonuses) with its status and reference; finance fills in `reference` and sends it back with payouts mark-paid",
+  options: { out: "value" },
+  needsWords: "Which period?",
+  async run({ positional, flags }, io) {
+    const out = typeof flags.out === "string" ? flags.out : undefined;
+    const view = await withDatabase(io.env, async (db) => {
+      const period = await readPeriod(db.prisma, positional.join(" "), io.now(), parseEnvTimezone(io.env));
+      return listPayouts(db.prisma, { period, scope: null });
+    });
+    const csv = buildPayoutsCsv(view.lines);
+    if (out) writeFileSync(path.resolve(out), csv);
+    else io.stdout(csv);
+    io.stderr(`${view.lines.length} payout lines earned in ${describePeriod(view.period)}${out ? ` → ${out}` : ""}\n`);
+    return 0;
+  },
+};
+
+const payoutsApprove: CliCommand = {
+  path: ["payouts", "approve"],
+  usage: "payouts approve <period>",
+  summary: "approves every pending payout line earned in the period (as Approve all in /cosell payouts); running it again approves nothing new",
+  options: {},
+  needsWords: "Which period?",
+  async run({ positional }, io) {
+    const r = await withDatabase(io.env, async (db) => {
+      const period = await readPeriod(db.prisma, positional.join(" "), io.now(), parseEnvTimezone(io.env));
+      return { period, ...(await approvePayouts(db.prisma, { kind: "cli", userId: cliActor() }, [], { period, now: io.now() })) };
+    });
+    io.stdout(
+      `${r.approved} payout ${r.approved === 1 ? "line" : "lines"} approved for ${describePeriod(r.period)}${r.skipped > 0 ? ` (${r.skipped} already approved, paid or void)` : ""}.\n`,
+    );
+    return 0;
+  },
+};
+
+const payoutsMarkPaid: CliCommand = {
+  path: ["payouts", "mark-paid"],
+  usage: "payouts mark-paid --file paid.csv",
+  summary:
+    "marks approved lines paid from finance's file (the payouts CSV with `reference` filled in; rows without one are skipped); all or nothing, and the same file twice pays nothing twice",
+  options: { file: "value" },
+  async run({ positional, flags }, io) {
+    if (positional.length > 0) throw new UsageError(`Unexpected "${positional.join(" ")}".`);
+    if (typeof flags.file !== "string") throw new UsageError("Give the file: --file paid.csv");
+    let text: string;
+    try {
+      text = readFileSync(path.resolve(flags.file), "utf8");
+    } catch (err) {
+      throw new UsageError(`Cannot read ${flags.file}: ${err instanceof Error ? err.message : String(err)}`);
+    }
+    const file = readPaidFile(text);
+    const r = await withDatabase(io.env, (db) => markPayoutsPaid(db.prisma, { kind: "cli", userId: cliActor() }, [], { entries: file.entries, now: io.now() }));
+    if (r.problems.length > 0) {
+      io.stderr(
+        `Nothing was marked paid: ${r.problems.length} ${r.problems.length === 1 ? "line has a problem" : "lines have problems"}.\n${r.problems.map((p) => `  ${p.lineId || "(no line_id)"}: ${p.message}`).join("\n")}\n`,
+      );
+      return 1;
+    }
+    io.stdout(
+      `${r.paid} payout ${r.paid === 1 ? "line" : "lines"} marked paid${r.unchanged > 0 ? `, ${r.unchanged} already paid with the same reference` : ""}${file.skipped > 0 ? `; ${file.skipped} rows without a reference skipped` : ""}.\n`,
+    );
+    return 0;
+  },
+};
+
+const quarterClose: CliCommand = {
+  path: ["quarter-close"],
+  usage: "quarter-close [--now <ISO time>]",
+  summary:
+    "closes the quarter that ended before now (co-sell bonuses, tier proposals to the admins of COSELL_ADMINS), as the scheduler does at the start of each quarter; a quarter already closed is left alone",
+  options: { now: "value" },
+  async run({ positional, flags }, io) {
+    if (positional.length > 0) throw new UsageError(`Unexpected "${positional.join(" ")}".`);
+    const now = parseNowFlag(flags.now, io.now());
+    const admins = (io.env.COSELL_ADMINS ?? "")
+      .split(",")
+      .map((s) => s.trim())
+      .filter(Boolean);
+    const r = await withDatabase(io.env, (db) => runQuarterClose({ db, admins, timezone: parseEnvTimezone(io.env) }, now));
+    if (!r.closed) {
+      io.stdout(`${r.quarter} was already closed: nothing changed.\n`);
+      return 0;
+    }
+    io.stdout(
+      `${r.quarter} closed: ${r.bonuses.length} co-sell ${r.bonuses.length === 1 ? "bonus" : "bonuses"}${r.bonuses.map((b) => `\n  bonus: ${b.name} (${b.wins} co-sell wins, ${b.kind === "AMOUNT" ? "a payout line" : "an uplift next quarter"})`).join("")}\n${r.proposals.length} tier ${r.proposals.length === 1 ? "proposal" : "proposals"} for the admins${r.proposals.map((p) => `\n  tier: ${p.name} ${p.from} → ${p.to}`).join("")}\n`,
+    );
     return 0;
   },
 };
@@ -280,7 +377,18 @@ const partnerPurge: CliCommand = {
   },
 };
 
-export const COMMANDS: CliCommand[] = [exportAttribution, digestPreview, mapImport, mapShow, outbox, partnerPurge];
+export const COMMANDS: CliCommand[] = [
+  exportAttribution,
+  exportPayouts,
+  payoutsApprove,
+  payoutsMarkPaid,
+  quarterClose,
+  digestPreview,
+  mapImport,
+  mapShow,
+  outbox,
+  partnerPurge,
+];
 
 function usageText(): string {
   return `${["Usage: npm run -s cosell -- <command>", "", ...COMMANDS.map((c) => `  ${c.usage}\n      ${c.summary}`)].join("\n")}\n`;

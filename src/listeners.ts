@@ -20,6 +20,7 @@ import { registerHome } from "./features/home/listener";
 import type { ListenerContext } from "./platform/slack/listener";
 import { mapSubcommand, registerMapListeners } from "./features/account-map/listener";
 import { panelSubcommand, registerPanelListeners } from "./features/program/panel-listener";
+import { payoutsSubcommand, registerIncentiveListeners } from "./features/incentives/listener";
 
 /**
  * Registers every listener (actions, views, shortcuts, events) and returns the /cosell
@@ -37,7 +38,14 @@ export function registerListeners(app: App, deps: AppDeps, ctx: ListenerContext)
     registerTouchpointListeners,
     registerAskListeners,
   ];
-  const program = [registerSetupModal, registerPanelListeners, registerAttributionListeners, registerDisputeListeners, registerAttributionConfigListeners];
+  const program = [
+    registerSetupModal,
+    registerPanelListeners,
+    registerAttributionListeners,
+    registerDisputeListeners,
+    registerAttributionConfigListeners,
+    registerIncentiveListeners,
+  ];
   for (const register of [...deals, ...program, registerMapListeners]) register(app, deps, ctx);
   // the /cosell subcommands, in the order `/cosell help` lists them
   const single = [
@@ -47,6 +55,7 @@ export function registerListeners(app: App, deps: AppDeps, ctx: ListenerContext)
     logSubcommand,
     askSubcommand,
     attributionSubcommand,
+    payoutsSubcommand,
     approvalsSubcommand,
     directSubcommand,
     setupModalSubcommand,

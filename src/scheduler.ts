@@ -4,6 +4,7 @@ import type { AppDeps } from "./platform/deps";
 import { catchUpDigests, digestClient, runWeeklyDigests } from "./features/digests/job";
 import { runMapRefresh } from "./features/account-map/refresh-job";
 import { runSlaSweep } from "./features/asks/sla-sweep";
+import { runQuarterClose } from "./features/incentives/quarter-close-job";
 
 export interface Scheduler {
   stop(): Promise<void>;
@@ -25,6 +26,13 @@ const DIGEST_CRON = "*/5 * * * *";
  */
 const MAP_REFRESH_CRON = "*/15 * * * *";
 
+/**
+ * Every 15 minutes: the quarter close (co-sell bonuses and tier proposals) for the quarter that
+ * just ended in the program's timezone, once per quarter by the JobRun claim. See
+ * features/incentives/quarter-close-job.ts.
+ */
+const QUARTER_CLOSE_CRON = "*/15 * * * *";
+
 export interface SchedulerOptions {
   /** cron expression of the SLA sweep (default SLA_SWEEP_CRON) */
   slaSweepCron?: string;
@@ -32,6 +40,8 @@ export interface SchedulerOptions {
   digestCron?: string;
   /** cron expression of the account-map refresh check (default MAP_REFRESH_CRON) */
   mapRefreshCron?: string;
+  /** cron expression of the quarter-close check (default QUARTER_CLOSE_CRON) */
+  quarterCloseCron?: string;
 }
 
 /** The one place that schedules recurring work. Each job is a plain function tests call directly. */
@@ -98,6 +108,27 @@ export function startJobs(deps: AppDeps, opts: SchedulerOptions = {}): Scheduler
   };
   const mapTask = cron.schedule(mapExpression, mapRefresh, { name: "account-map-refresh", noOverlap: true });
 
+  const closeExpression = opts.quarterCloseCron ?? QUARTER_CLOSE_CRON;
+  if (!cron.validate(closeExpression)) throw new Error(`Invalid cron expression for the quarter close: "${closeExpression}"`);
+  let closing: Promise<void> | null = null;
+  const quarterClose = () => {
+    if (closing) return closing;
+    closing = timeJob(deps.metrics, "quarter-close", () =>
+      runQuarterClose({ db: deps.db, admins: deps.config.admins, timezone: deps.config.timezone }, deps.clock.now()),
+    )
+      .then(
+        (r) => {
+          if (r.closed) deps.outbox?.kick();
+        },
+        (err) => deps.logger.error("quarter close failed:", err),
+      )
+      .finally(() => {
+        closing = null;
+      });
+    return closing;
+  };
+  const closeTask = cron.schedule(closeExpression, quarterClose, { name: "quarter-close", noOverlap: true });
+
   return {
     async stop() {
       await task.stop();
@@ -106,9 +137,12 @@ export function startJobs(deps: AppDeps, opts: SchedulerOptions = {}): Scheduler
       await digestTask.destroy();
       await mapTask.stop();
       await mapTask.destroy();
+      await closeTask.stop();
+      await closeTask.destroy();
       await running;
       await digesting;
       await mapping;
+      await closing;
     },
   };
 }

@@ -269,3 +269,27 @@ export function quarterAt(at: Date, timezone: string): Quarter {
   const p = localParts(at, timezone);
   return quarterOf(p.y, Math.floor((p.m - 1) / 3) + 1, timezone);
 }
+
+/** The quarter before `q`, in the same timezone. */
+export function previousQuarter(q: Quarter, timezone: string): Quarter {
+  return quarterAt(new Date(q.start.getTime() - 1), timezone);
+}
+
+/** The quarter after `q`, in the same timezone. */
+export function nextQuarter(q: Quarter, timezone: string): Quarter {
+  return quarterAt(q.end, timezone);
+}
+
+/** The tier a trailing-12-month credited revenue earns (thresholds inclusive). */
+export function partnerTierFor(revenueMinor: number, thresholds: IncentiveConfig["tierThresholdsMinor"]): PartnerTier {
+  if (revenueMinor >= thresholds.PLATINUM) return "PLATINUM";
+  if (revenueMinor >= thresholds.GOLD) return "GOLD";
+  if (revenueMinor >= thresholds.SILVER) return "SILVER";
+  return "INACTIVE";
+}
+
+/** A partner's credited revenue on one deal: amount × credit / 10000, half up. */
+export function creditedRevenue(amountMinor: number, creditBp: number): number {
+  const num = BigInt(amountMinor) * BigInt(creditBp);
+  return Number((2n * num + 10000n) / 20000n);
+}

@@ -21,6 +21,8 @@ import { parseMetadata, StateReader } from "../../platform/slack/view-state";
 import type { Subcommand, SubcommandContext } from "../../platform/slack/commands";
 import { slackOut } from "../../platform/slack/send";
 import { mrkdwn, toSlack } from "../../platform/slack/mrkdwn";
+import { listPayouts, readPeriod } from "../incentives/payouts";
+import { buildPayoutsCsv } from "../incentives/rules";
 
 // `/cosell config attribution [show]` — the program's attribution config: admins edit it in a
 // modal (each save is a new immutable version), anyone in the program may read it.
@@ -31,6 +33,7 @@ const USAGE = {
   config: "/cosell config attribution",
   show: "/cosell config attribution show",
   export: "/cosell export attribution <2026-Q4|2026-11|2026|this-quarter|last-quarter>",
+  exportPayouts: "/cosell export payouts <2026-Q4|2026-11|this-quarter|last-quarter>",
 } as const;
 
 const metadataSchema = z.object({ baseVersion: z.coerce.number().int().default(0) });
@@ -82,11 +85,18 @@ export function attributionAdminSubcommands(deps: AppDeps): Subcommand[] {
         summary:
           "CSV for finance, sent to you as a DM: one row per organization per deal whose attribution was computed in the period (program timezone); our own people only",
       },
+      {
+        usage: USAGE.exportPayouts,
+        example: "/cosell export payouts 2026-Q4",
+        summary:
+          "the payouts CSV, sent to you as a DM: one row per payout line earned in the period (commissions, uplifts, bonuses) with its status and payment reference; our own people only",
+      },
     ],
     async run(ctx) {
       const [what = "", ...periodWords] = ctx.words;
+      if (what.toLowerCase() === "payouts") return exportPayouts(ctx, periodWords);
       if (what.toLowerCase() !== "attribution") {
-        throw new UserError(`${what ? `Unknown \`/cosell export ${what}\`. ` : ""}Usage: \`${USAGE.export}\`.`);
+        throw new UserError(`${what ? `Unknown \`/cosell export ${what}\`. ` : ""}Usage: \`${USAGE.export}\` or \`${USAGE.exportPayouts}\`.`);
       }
       if (periodWords.length === 0) throw new UserError(`Which period? Give ${PERIOD_EXAMPLES}, e.g. \`/cosell export attribution 2026-Q4\`.`);
       const userId = ctx.args.command.user_id;
@@ -123,6 +133,37 @@ export function attributionAdminSubcommands(deps: AppDeps): Subcommand[] {
       await auditExport(db, { actor: userId, period: exp.period, rows: exp.rows.length, deals: exp.deals, via: "slack", now });
     },
   };
+
+  /** `/cosell export payouts <period>`: the payout lines with status and reference, as a DM'd CSV. */
+  async function exportPayouts(ctx: SubcommandContext, periodWords: string[]): Promise<void> {
+    if (periodWords.length === 0) throw new UserError(`Which period? Give ${PERIOD_EXAMPLES}, e.g. \`/cosell export payouts 2026-Q4\`.`);
+    const userId = ctx.args.command.user_id;
+    assertAllowed(decideExport(await resolveActor(deps, ctx.args.client, who(ctx))));
+    const now = deps.clock.now();
+    const period = await readPeriod(db, periodWords.join(" "), now, deps.config.timezone);
+    const view = await listPayouts(db, { period, scope: null });
+    if (view.lines.length === 0) {
+      await ctx.args.ack({
+        response_type: "ephemeral",
+        text: mrkdwn`No payout lines were earned in ${describePeriod(period)}, so there is nothing to export.`,
+      });
+      return;
+    }
+    const filename = `cosell-payouts-${period.label}.csv`;
+    await ctx.args.ack({ response_type: "ephemeral", text: mrkdwn`Sending \`${filename}\` (${view.lines.length} lines) to your DM with cosell…` });
+    const dm = await ctx.args.client.conversations.open({ users: userId });
+    const channelId = dm.channel?.id;
+    if (!channelId) throw new Error("conversations.open returned no channel");
+    await ctx.args.client.files.uploadV2({
+      channel_id: channelId,
+      filename,
+      title: `Payouts ${period.label}`,
+      content: buildPayoutsCsv(view.lines),
+      initial_comment:
+        `Payouts earned in ${describePeriod(period)}: ${view.lines.length} lines. Pay the \`approved\` ones, fill in \`reference\`, ` +
+        "and send the file back with `npm run -s cosell -- payouts mark-paid --file <file>` (or use Mark paid in `/cosell payouts`).",
+    });
+  }
 
   return [config, exportCmd];
 }

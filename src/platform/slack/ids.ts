@@ -22,6 +22,8 @@ export const CALLBACK = {
   registrationNote: "registration_note",
   /** the registrant edits a returned registration; private_metadata {dealId} */
   resubmitRegistration: "registration_resubmit",
+  /** an admin marks payout lines paid with a reference; private_metadata {period, lineIds} */
+  payoutMarkPaid: "payout_mark_paid",
 } as const;
 
 export const ACTION = {
@@ -68,6 +70,18 @@ export const ACTION = {
   regDeclineExtension: "registration_decline_extension",
   /** "Register again" on a rejected or expired deal's card; value = deal id */
   regRegisterAgain: "registration_register_again",
+  /** an admin's Confirm / Keep on a quarterly tier proposal; value = proposal id */
+  tierConfirm: "tier_confirm",
+  tierKeep: "tier_keep",
+  /** `/cosell payouts <period>`: Approve all (value = period label), one line (value = line id), Mark paid (value = period label or line id) */
+  payoutsApproveAll: "payouts_approve_all",
+  payoutApprove: "payout_approve",
+  payoutsMarkPaid: "payouts_mark_paid",
+} as const;
+
+/** Block ids of the mark-paid modal. */
+export const PAYOUT_BLOCK = {
+  reference: "payout_reference",
 } as const;
 
 /** Block ids of the registration review modals. */

@@ -1,0 +1,264 @@
+import type { Tx } from "../../platform/db/client";
+import type { Database } from "../../platform/db/client";
+import { toJsonColumn } from "../../platform/db/json";
+import { enqueueMany, type OutboxInput } from "../../platform/outbox/enqueue";
+import { programRepo } from "../../platform/repos/program-repo";
+import {
+  creditedRevenue,
+  nextQuarter,
+  partnerTierFor,
+  previousQuarter,
+  quarterAt,
+  type IncentiveConfig,
+  type PartnerTier,
+  type Quarter,
+} from "../../kernel/incentives";
+import { currentAttributionConfig } from "../attribution/config";
+import { readAttributionResult } from "../attribution/result-schema";
+import { renderQuarterClose, type QuarterCloseView } from "./render";
+
+// The quarter close. At the first run in a new quarter (program timezone), for the quarter that
+// just ended:
+// - each partner's co-sell closed-won deals are counted (deals won in the quarter whose latest
+//   attribution record gives credit to 2+ partners); at or above the threshold it earns the
+//   bonus, a BONUS payout line or an uplift on its deals closed next quarter;
+// - each partner's trailing-12-month credited revenue (the four quarters ending with it) gives
+//   the tier it qualifies for; a change is proposed to the admins (Confirm / Keep), never applied
+//   by itself.
+// Exactly once per quarter across replicas and restarts: the JobRun (job, quarter) row is
+// inserted in the same transaction as the bonuses, proposals and the admins' DMs; a second run
+// finds it and does nothing. CoSellBonus (orgId, quarter) and TierProposal (orgId, quarter) are
+// unique too.
+
+export const QUARTER_CLOSE_JOB = "incentives-quarter-close";
+
+type Deps = { db: Pick<Database, "prisma">; admins: readonly string[]; timezone: string };
+
+export interface PartnerQuarter {
+  orgId: string;
+  name: string;
+  coSellWins: number;
+  revenueMinor: number;
+  tier: PartnerTier;
+  qualifiesFor: PartnerTier;
+}
+
+export interface QuarterCloseReport {
+  quarter: string;
+  /** false when another process (or an earlier run) closed it */
+  closed: boolean;
+  bonuses: { orgId: string; name: string; wins: number; kind: "AMOUNT" | "UPLIFT"; amountMinor: number; upliftBp: number }[];
+  proposals: { id: string; orgId: string; name: string; from: PartnerTier; to: PartnerTier; revenueMinor: number }[];
+}
+
+interface WonRecord {
+  dealId: string;
+  closedAt: Date;
+  amountMinor: number;
+  currency: string;
+  partnerCredits: { orgId: string; creditBp: number }[];
+  coSell: boolean;
+}
+
+/** The latest attribution record of each deal won in [start, end). */
+async function wonRecords(db: Tx, start: Date, end: Date): Promise<WonRecord[]> {
+  const deals = await db.deal.findMany({
+    where: { stage: "CLOSED_WON", closedAt: { gte: start, lt: end } },
+    select: { id: true, closedAt: true, attributions: { orderBy: { seq: "desc" }, take: 1, select: { result: true } } },
+    orderBy: { ref: "asc" },
+  });
+  const out: WonRecord[] = [];
+  for (const d of deals) {
+    const rec = d.attributions[0];
+    if (!rec || !d.closedAt) continue;
+    const r = readAttributionResult(rec.result);
+    const partnerCredits = r.credits.filter((c) => !c.internal && c.creditBp > 0).map((c) => ({ orgId: c.orgId, creditBp: c.creditBp }));
+    out.push({ dealId: d.id, closedAt: d.closedAt, amountMinor: r.amountMinor, currency: r.currency, partnerCredits, coSell: partnerCredits.length >= 2 });
+  }
+  return out;
+}
+
+/** Co-sell wins per partner in a quarter (pure over the records). */
+export function countCoSellWins(records: readonly WonRecord[]): Map<string, number> {
+  const wins = new Map<string, number>();
+  for (const r of records) if (r.coSell) for (const c of r.partnerCredits) wins.set(c.orgId, (wins.get(c.orgId) ?? 0) + 1);
+  return wins;
+}
+
+/** Each partner's standing for a quarter: co-sell wins in it, trailing-12-month revenue to its end. */
+export async function partnerStandings(db: Tx, quarter: Quarter, timezone: string, currency: string, incentives: IncentiveConfig): Promise<PartnerQuarter[]> {
+  let first = quarter;
+  for (let i = 0; i < 3; i++) first = previousQuarter(first, timezone);
+  const [inQuarter, trailing, orgs] = await Promise.all([
+    wonRecords(db, quarter.start, quarter.end),
+    wonRecords(db, first.start, quarter.end),
+    db.organization.findMany({ where: { kind: "PARTNER" }, select: { id: true, name: true, partnerTier: true }, orderBy: { name: "asc" } }),
+  ]);
+  const wins = countCoSellWins(inQuarter);
+  const revenue = new Map<string, number>();
+  // Revenue in another currency than the program's is not converted (and not counted).
+  for (const r of trailing) {
+    if (r.currency !== currency) continue;
+    for (const c of r.partnerCredits) revenue.set(c.orgId, (revenue.get(c.orgId) ?? 0) + creditedRevenue(r.amountMinor, c.creditBp));
+  }
+  return orgs.map((o) => {
+    const revenueMinor = revenue.get(o.id) ?? 0;
+    return {
+      orgId: o.id,
+      name: o.name,
+      coSellWins: wins.get(o.id) ?? 0,
+      revenueMinor,
+      tier: o.partnerTier as PartnerTier,
+      qualifiesFor: partnerTierFor(revenueMinor, incentives.tierThresholdsMinor),
+    };
+  });
+}
+
+/** The quarter close as the admins' DM shows it now (decided proposals without their buttons). */
+export async function loadQuarterClose(db: Tx, quarter: string, timezone: string): Promise<QuarterCloseView | null> {
+  const run = await db.jobRun.findUnique({ where: { job_periodKey: { job: QUARTER_CLOSE_JOB, periodKey: quarter } }, select: { id: true } });
+  if (!run) return null;
+  const { config } = await currentAttributionConfig(db);
+  const [bonuses, proposals] = await Promise.all([
+    db.coSellBonus.findMany({ where: { quarter }, orderBy: { awardedAt: "asc" } }),
+    db.tierProposal.findMany({ where: { quarter }, orderBy: { createdAt: "asc" } }),
+  ]);
+  const names = new Map(
+    (
+      await db.organization.findMany({
+        where: { id: { in: [...bonuses.map((b) => b.orgId), ...proposals.map((p) => p.orgId)] } },
+        select: { id: true, name: true },
+      })
+    ).map((o) => [o.id, o.name]),
+  );
+  const label = parseQuarter(quarter);
+  return {
+    quarter,
+    currency: config.currency,
+    threshold: config.incentives.bonus.threshold,
+    upliftQuarter: label ? nextQuarter(label(timezone), timezone).label : "",
+    bonuses: bonuses
+      .map((b) => ({
+        orgId: b.orgId,
+        name: names.get(b.orgId) ?? "",
+        wins: b.wins,
+        kind: b.kind === "UPLIFT" ? ("UPLIFT" as const) : ("AMOUNT" as const),
+        amountMinor: Number(b.amountMinor ?? 0),
+        upliftBp: b.upliftBp ?? 0,
+      }))
+      .sort((a, b) => a.name.localeCompare(b.name)),
+    proposals: proposals
+      .map((p) => ({
+        id: p.id,
+        orgId: p.orgId,
+        name: names.get(p.orgId) ?? "",
+        from: p.fromTier as PartnerTier,
+        to: p.toTier as PartnerTier,
+        revenueMinor: Number(p.revenueMinor),
+        status: p.status,
+        decidedBy: p.decidedBy,
+      }))
+      .sort((a, b) => a.name.localeCompare(b.name)),
+  };
+}
+
+/** "2026-Q3" → a function of the timezone giving that quarter, or null. */
+function parseQuarter(label: string): ((timezone: string) => Quarter) | null {
+  const m = /^(\d{4})-Q([1-4])$/.exec(label);
+  if (!m) return null;
+  const [y, q] = [Number(m[1]), Number(m[2])];
+  // The middle of the quarter's second month is inside the quarter in every timezone.
+  return (timezone) => quarterAt(new Date(Date.UTC(y, (q - 1) * 3 + 1, 15)), timezone);
+}
+
+/** Closes the quarter that ended before `now` (program timezone), once. */
+export async function runQuarterClose(deps: Deps, now: Date): Promise<QuarterCloseReport> {
+  const prisma = deps.db.prisma;
+  const program = await programRepo(prisma).find();
+  const timezone = program?.timezone ?? deps.timezone;
+  const quarter = previousQuarter(quarterAt(now, timezone), timezone);
+  const done = await prisma.jobRun.findUnique({ where: { job_periodKey: { job: QUARTER_CLOSE_JOB, periodKey: quarter.label } }, select: { id: true } });
+  if (done || !program) return { quarter: quarter.label, closed: false, bonuses: [], proposals: [] };
+  return prisma.$transaction(async (tx) => {
+    const claimed = await tx.jobRun.createMany({
+      data: [{ job: QUARTER_CLOSE_JOB, periodKey: quarter.label, startedAt: now, finishedAt: now }],
+      skipDuplicates: true,
+    });
+    if (claimed.count === 0) return { quarter: quarter.label, closed: false, bonuses: [], proposals: [] };
+    const { config } = await currentAttributionConfig(tx);
+    const inc = config.incentives;
+    const standings = await partnerStandings(tx, quarter, timezone, config.currency, inc);
+    const report: QuarterCloseReport = { quarter: quarter.label, closed: true, bonuses: [], proposals: [] };
+    const upliftQuarter = nextQuarter(quarter, timezone).label;
+    for (const s of standings) {
+      if (s.coSellWins < inc.bonus.threshold) continue;
+      const kind = inc.bonus.kind;
+      const bonus = await tx.coSellBonus.upsert({
+        where: { orgId_quarter: { orgId: s.orgId, quarter: quarter.label } },
+        update: {},
+        create: {
+          orgId: s.orgId,
+          quarter: quarter.label,
+          wins: s.coSellWins,
+          kind,
+          amountMinor: kind === "AMOUNT" ? BigInt(inc.bonus.amountMinor) : null,
+          upliftBp: kind === "UPLIFT" ? inc.bonus.upliftBp : null,
+          upliftQuarter: kind === "UPLIFT" ? upliftQuarter : null,
+          awardedAt: now,
+        },
+      });
+      if (kind === "AMOUNT" && inc.bonus.amountMinor > 0) {
+        const exists = await tx.payoutLine.count({ where: { bonusId: bonus.id } });
+        if (exists === 0) {
+          await tx.payoutLine.create({
+            data: {
+              orgId: s.orgId,
+              bonusId: bonus.id,
+              kind: "BONUS",
+              label: `co-sell bonus (${quarter.label}, ${s.coSellWins} co-sell wins)`,
+              amountMinor: BigInt(inc.bonus.amountMinor),
+              currency: config.currency,
+              coSell: true,
+              // Earned for the quarter (its last instant), so it is in that period's payouts;
+              // createdAt says when the close awarded it.
+              earnedAt: new Date(quarter.end.getTime() - 1),
+              createdAt: now,
+            },
+          });
+        }
+      }
+      report.bonuses.push({ orgId: s.orgId, name: s.name, wins: s.coSellWins, kind, amountMinor: inc.bonus.amountMinor, upliftBp: inc.bonus.upliftBp });
+    }
+    for (const s of standings) {
+      if (s.qualifiesFor === s.tier) continue;
+      const p = await tx.tierProposal.upsert({
+        where: { orgId_quarter: { orgId: s.orgId, quarter: quarter.label } },
+        update: {},
+        create: { orgId: s.orgId, quarter: quarter.label, fromTier: s.tier, toTier: s.qualifiesFor, revenueMinor: BigInt(s.revenueMinor), createdAt: now },
+      });
+      report.proposals.push({ id: p.id, orgId: s.orgId, name: s.name, from: s.tier, to: s.qualifiesFor, revenueMinor: s.revenueMinor });
+    }
+    const view: QuarterCloseView = {
+      quarter: quarter.label,
+      currency: config.currency,
+      threshold: inc.bonus.threshold,
+      upliftQuarter,
+      bonuses: report.bonuses,
+      proposals: report.proposals,
+    };
+    const msg = renderQuarterClose(view);
+    // Nothing to award or decide: no DM (a quarter closing quietly is not news).
+    const admins = report.bonuses.length + report.proposals.length > 0 ? [...new Set(deps.admins)] : [];
+    const dms: OutboxInput[] = admins.map((admin) => ({
+      method: "message",
+      payload: { channel: admin, text: msg.text, blocks: msg.blocks },
+      dedupeKey: `quarter-close:${quarter.label}:${admin}`,
+    }));
+    await enqueueMany(tx, dms, now);
+    await tx.jobRun.update({
+      where: { job_periodKey: { job: QUARTER_CLOSE_JOB, periodKey: quarter.label } },
+      data: { detail: toJsonColumn({ bonuses: report.bonuses.length, proposals: report.proposals.length, admins: admins.length }) },
+    });
+    return report;
+  });
+}
