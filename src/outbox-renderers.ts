@@ -13,6 +13,7 @@ import {
   renderReviewUpdateIntent,
 } from "./features/registration/outbox";
 import { renderStageChanged } from "./features/stages/outbox";
+import { renderQuarterClosedIntent } from "./features/incentives/outbox";
 
 // The outbox's registry: each intent kind (src/platform/outbox/intents.ts) → the renderer of the
 // feature it belongs to. Wired here, at the app level, like the listeners (listeners.ts), so the
@@ -37,4 +38,5 @@ export const outboxRenderers: OutboxRenderers = {
   "dispute.opened": renderDisputeOpened,
   "dispute.answered": renderDisputeAnswered,
   "intro.requested": renderIntroRequested,
+  "quarter.closed": renderQuarterClosedIntent,
 };

@@ -57,8 +57,8 @@ describe("/cosell program setup", () => {
     const list = await cosell("partners", REP);
     const shown = blockText(list);
     expect(shown).toContain("*Northwind*");
-    expect(shown).toMatch(/\*Acme Data\* — Technology \(ISV\) · teams `T0ACME1`, `T0ACME2`/);
-    expect(shown).toMatch(/\*Globex &amp; Sons\* — Reseller \(VAR\) · no Slack teams yet/);
+    expect(shown).toMatch(/\*Acme Data\* — Technology \(ISV\) · Inactive tier · teams `T0ACME1`, `T0ACME2`/);
+    expect(shown).toMatch(/\*Globex &amp; Sons\* — Reseller \(VAR\) · Inactive tier · no Slack teams yet/);
     expect(shown).toMatch(/\*Acme \+ Globex\* in <#C0ACMEGX> — Acme Data, Globex &amp; Sons · default sell-through/);
     expect(list.text).toContain("2 partners, 1 pairing");
 

@@ -28,10 +28,10 @@ const rep: Actor = { kind: "internal", userId: "U_REP", teamId: "T_OURS", isAdmi
 const ADMINS = ["U_ADMIN"];
 const at = (iso: string) => new Date(iso);
 
-async function useLadder() {
+async function useLadder(bonus: Partial<typeof DEFAULT_INCENTIVES.bonus> = {}) {
   const current = await currentAttributionConfig(db.prisma);
   const r = await saveAttributionConfig(db.prisma, {
-    config: { ...current.config, incentives: { ...DEFAULT_INCENTIVES, rateMode: "TIMING_LADDER" } },
+    config: { ...current.config, incentives: { ...DEFAULT_INCENTIVES, rateMode: "TIMING_LADDER", bonus: { ...DEFAULT_INCENTIVES.bonus, ...bonus } } },
     baseVersion: current.config.version,
     actor: "U_ADMIN",
     now: at("2026-10-01T08:00:00Z"),
@@ -225,8 +225,71 @@ describe("a demo quarter of incentives", () => {
       ["Acme Data", "", "bonus", "paid", "WIRE-2027-001"],
       ["Globex", "", "bonus", "approved", ""],
     ]);
+    // A later config (a lower Early rate) never changes a frozen deal: a recompute of Initech
+    // under its own version pays the same, so no new line.
+    const current = await currentAttributionConfig(db.prisma);
+    const saved = await saveAttributionConfig(db.prisma, {
+      config: { ...current.config, incentives: { ...current.config.incentives, ladderRatesBp: { ...current.config.incentives.ladderRatesBp, EARLY: 2000 } } },
+      baseVersion: current.config.version,
+      actor: "U_ADMIN",
+      now: at("2027-01-07T09:00:00Z"),
+    });
+    expect(saved.kind).toBe("saved");
+    const before = await db.prisma.payoutLine.count();
+    const again2 = await recomputeAttribution(db.prisma, { dealId: a.dealId, by: "U_ADMIN", reason: "check", key: "re-2", now: at("2027-01-07T10:00:00Z") });
+    expect(again2.result.configVersion).toBe(current.config.version);
+    expect(again2.result.pool?.amountMinor).toBe(3_250_000);
+    expect(await db.prisma.payoutLine.count()).toBe(before);
+
     // Partners see only their own lines.
     const globexOnly = await listPayouts(db.prisma, { period: q4, scope: { orgId: p.globex.id, orgName: "Globex" } });
     expect(new Set(globexOnly.lines.map((l) => l.orgName))).toEqual(new Set(["Globex"]));
+  });
+
+  it("a bonus as an uplift: next quarter's deals of the partners who earned it carry a +5% line; the pool is unchanged", async () => {
+    await useLadder({ kind: "UPLIFT" });
+    const pairing = await trio();
+    const coSell = (n: number, when: string) =>
+      createDeal(db.prisma, p, {
+        pairingId: pairing.id,
+        accountName: `Co-sell ${n}`,
+        accountDomain: `cosell${n}.example`,
+        amountMinor: 10_000_000,
+        participants: [
+          { orgId: p.acme.id, roles: ["SOURCING"] },
+          { orgId: p.globex.id, roles: ["TECHNICAL_VALIDATION"] },
+          { orgId: p.ours.id, roles: ["SELLING"] },
+        ],
+        now: at(when),
+      });
+    for (const [n, when] of [
+      [1, "2026-10-05T09:00:00Z"],
+      [2, "2026-10-06T09:00:00Z"],
+      [3, "2026-10-07T09:00:00Z"],
+    ] as const) {
+      const dl = await coSell(n, when);
+      await win(dl.dealId, "2026-11-01T12:00:00Z");
+    }
+    const close = await runQuarterClose({ db, admins: ADMINS, timezone: "UTC" }, at("2027-01-01T00:10:00Z"));
+    expect(close.bonuses.map((b) => [b.name, b.kind])).toEqual([
+      ["Acme Data", "UPLIFT"],
+      ["Globex", "UPLIFT"],
+    ]);
+    expect(await db.prisma.payoutLine.count({ where: { kind: "BONUS" } })).toBe(0);
+    const next = await coSell(4, "2027-01-10T09:00:00Z");
+    await win(next.dealId, "2027-02-01T12:00:00Z");
+    const lines = await db.prisma.payoutLine.findMany({
+      where: { dealId: next.dealId },
+      include: { org: { select: { name: true } } },
+      orderBy: [{ kind: "asc" }],
+    });
+    const uplift = lines.filter((l) => l.kind === "UPLIFT").map((l) => [l.org.name, l.label, Number(l.amountMinor)]);
+    // $100,000 × 5% split by credit (Acme 44.45%, Globex 55.55% of the partners' credit).
+    expect(uplift.map((u) => u[1])).toEqual(["co-sell bonus uplift (2026-Q4)", "co-sell bonus uplift (2026-Q4)"]);
+    expect(uplift.reduce((s, u) => s + Number(u[2]), 0)).toBe(500_000);
+    const record = await db.prisma.attributionRecord.findFirstOrThrow({ where: { dealId: next.dealId } });
+    const pool = (record.result as { pool: { amountMinor: number } }).pool.amountMinor;
+    expect(lines.filter((l) => l.kind === "COMMISSION").reduce((s, l) => s + Number(l.amountMinor), 0)).toBe(pool);
+    expect(pool).toBe(3_250_000);
   });
 });

@@ -258,8 +258,8 @@ describe("the overview", () => {
     expect(await listProgram(db.prisma)).toEqual({
       ours: { name: "Northwind", teamIds: ["T0OURS"] },
       partners: [
-        { name: "Acme Data", type: "TECHNOLOGY", teamIds: ["T0ACME1", "T0ACME2"] },
-        { name: "Globex", type: "SI", teamIds: [] },
+        { name: "Acme Data", type: "TECHNOLOGY", teamIds: ["T0ACME1", "T0ACME2"], tier: "INACTIVE", tierSince: null },
+        { name: "Globex", type: "SI", teamIds: [], tier: "INACTIVE", tierSince: null },
       ],
       pairings: [{ name: "Acme x Us", channelId: "C0AN", members: ["Northwind", "Acme Data"], defaultModel: "SELL_TO" }],
     });

@@ -1,5 +1,6 @@
 import { MODEL_LABELS, ROLES, type AttributionResult, type Role } from "./engine";
 import { formatBp, formatMoney } from "../../kernel/money";
+import { TIMING_LABEL } from "../../kernel/incentives";
 import { ACTION } from "../../platform/slack/ids";
 import { truncate } from "../../platform/slack/command-text";
 import { joinMrkdwn, mrkdwn, truncateMrkdwn, type SafeBlock, type SafeMessage, type SlackText } from "../../platform/slack/mrkdwn";
@@ -13,6 +14,28 @@ export interface ReceiptData {
   configVersion: number;
   reason: string;
   result: AttributionResult;
+  /** the deal's payout lines with their status (See my numbers; a partner sees its own) */
+  lines?: ReceiptPayoutLine[];
+}
+
+interface ReceiptPayoutLine {
+  orgId: string;
+  orgName: string;
+  kind: string;
+  label: string;
+  amountMinor: number;
+  currency: string;
+  status: string;
+  reference: string | null;
+  voidReason: string | null;
+}
+
+const LINE_STATUS: Record<string, string> = { PENDING: "⏳ pending approval", APPROVED: "✅ approved, to be paid", PAID: "💸 paid", VOID: "⊘ void" };
+
+/** "Early: registered before any customer meeting." (ladder mode only) */
+function timingLine(r: AttributionResult): SlackText | null {
+  if (!r.pool?.timingTier) return null;
+  return mrkdwn`*Registration timing:* ${TIMING_LABEL[r.pool.timingTier]}${r.pool.timingReason ? mrkdwn` — ${r.pool.timingReason}` : ""}`;
 }
 
 /**
@@ -33,6 +56,8 @@ export function renderAttributionReceipt(d: ReceiptData, opts: { shareAmounts: b
       },
     },
   ];
+  const timing = timingLine(r);
+  if (timing) blocks.push({ type: "section", text: { type: "mrkdwn", text: truncateMrkdwn(timing, 3000) } });
   if (opts.shareAmounts && r.pool) {
     const payouts = r.payouts.map((p) => mrkdwn`• ${p.orgName}: ${formatMoney(p.amountMinor, r.currency)}`);
     blocks.push({
@@ -49,7 +74,12 @@ export function renderAttributionReceipt(d: ReceiptData, opts: { shareAmounts: b
   blocks.push(
     {
       type: "context",
-      elements: [{ type: "mrkdwn", text: mrkdwn`Record #${d.seq} · config v${d.configVersion} · ${d.reason} · shares add up to exactly 100.00%` }],
+      elements: [
+        {
+          type: "mrkdwn",
+          text: mrkdwn`Record #${d.seq} · config v${d.configVersion} · ${d.reason} · shares add up to exactly 100.00%${d.seq > 1 ? mrkdwn` · recomputed: it replaces record #${d.seq - 1}, whose unpaid payout lines are voided (paid ones are netted)` : ""}`,
+        },
+      ],
     },
     {
       type: "actions",
@@ -97,6 +127,30 @@ export function renderAttributionMath(
     if (viewer.kind === "partner" && visible.length === 0) lines.push(mrkdwn`• Your organization has no credit on this deal, so no payout.`);
     sections.push(
       mrkdwn`*${viewer.kind === "internal" ? "Payouts" : "Your payout"}*\n${joinMrkdwn(lines)}\n_Parts are rounded by largest remainder so they add up exactly to the pool._`,
+    );
+    const timing = timingLine(r);
+    if (timing)
+      sections.push(
+        mrkdwn`${timing}\nThe ladder rate for that timing${r.pool.rateKind === "co-sell" ? ", plus the co-sell uplift," : ""} is ${formatBp(r.pool.rateBp)}.`,
+      );
+    const uplifts = (r.uplifts ?? []).filter((u) => viewer.kind === "internal" || u.orgId === viewer.orgId);
+    if (uplifts.length > 0) {
+      sections.push(
+        mrkdwn`*Uplifts* (separate lines; the pool is unchanged)\n${joinMrkdwn(
+          uplifts.map((u) => mrkdwn`• ${u.orgName}: +${formatBp(u.bp)} ${u.label} → *${formatMoney(u.amountMinor, r.currency)}*`),
+        )}`,
+      );
+    }
+  }
+  const own = (d.lines ?? []).filter((l) => viewer.kind === "internal" || l.orgId === viewer.orgId);
+  if (own.length > 0) {
+    sections.push(
+      mrkdwn`*Payout lines*\n${joinMrkdwn(
+        own.map(
+          (l) =>
+            mrkdwn`• ${viewer.kind === "internal" ? mrkdwn`${l.orgName} · ` : ""}${l.label} · ${formatMoney(l.amountMinor, l.currency)} · ${LINE_STATUS[l.status] ?? l.status}${l.reference ? mrkdwn` (ref ${l.reference})` : ""}${l.status === "VOID" && l.voidReason ? mrkdwn` — ${l.voidReason}` : ""}`,
+        ),
+      )}`,
     );
   }
   if (viewer.kind === "internal") sections.push(mrkdwn`*Every step*\n${joinMrkdwn(r.steps.map((s) => `• ${humanizeStep(s)}`))}`);

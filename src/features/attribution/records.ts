@@ -98,7 +98,34 @@ export async function loadReceipt(db: Tx, recordId: string) {
     include: { deal: { select: { id: true, ref: true, title: true, pairingId: true } } },
   });
   if (!r) throw new NotFound("That attribution record no longer exists.");
+  // The deal's payout lines (every record's: a line paid under an earlier record still counts).
+  const lines = await db.payoutLine.findMany({
+    where: { dealId: r.deal.id },
+    orderBy: [{ earnedAt: "asc" }, { createdAt: "asc" }],
+    select: {
+      orgId: true,
+      kind: true,
+      label: true,
+      amountMinor: true,
+      currency: true,
+      status: true,
+      reference: true,
+      voidReason: true,
+      org: { select: { name: true } },
+    },
+  });
   return {
+    lines: lines.map((l) => ({
+      orgId: l.orgId,
+      orgName: l.org.name,
+      kind: l.kind,
+      label: l.label,
+      amountMinor: Number(l.amountMinor),
+      currency: l.currency,
+      status: l.status,
+      reference: l.reference,
+      voidReason: l.voidReason,
+    })),
     recordId: r.id,
     seq: r.seq,
     dealId: r.deal.id,

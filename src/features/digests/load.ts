@@ -8,6 +8,7 @@ import { assessRoleClarity, LEAD_STAGES } from "../../kernel/role-clarity";
 import { isValidTimezone, localDate } from "../../kernel/sla-clock";
 import { OPEN_STAGES, type OpenStage, type Stage } from "../../kernel/stages";
 import { currentAttributionConfig } from "../attribution/config";
+import { coSellProgress } from "../incentives/standing";
 
 // Digest data, loaded set-based: a fixed number of queries whatever the number of pairings
 // (no query per pairing or per deal), grouped in memory. Renderers get plain data and never
@@ -57,6 +58,8 @@ export interface PairingDigestData {
   /** open deals with role-clarity gaps */
   gaps: { ref: number; title: string; stage: Stage; gaps: string[] }[];
   targets: NinetyDayProgress;
+  /** each partner's co-sell wins this quarter against the bonus threshold (counts only, no money) */
+  bonusProgress: { quarter: string; threshold: number; partners: { orgName: string; wins: number }[] };
 }
 
 export interface DigestProgram {
@@ -140,6 +143,7 @@ export async function loadPairingDigests(
   // Compared as the enum (not ::text) so the planner can use the stage's statistics.
   const openSql = Prisma.sql`d.stage IN ('REGISTERED', 'DISCOVERY', 'TECHNICAL_VALIDATION', 'PROPOSAL', 'NEGOTIATION')`;
 
+  const progress = await coSellProgress(db, { now, timezone });
   const [orgs, pairings, openDeals, touched, stageChanges, asks, touchpoints, registrationCounts] = await Promise.all([
     db.organization.findMany({ select: { id: true, name: true, kind: true } }),
     db.$queryRaw<PairingRow[]>`
@@ -350,6 +354,14 @@ export async function loadPairingDigests(
       expiringSoon,
       gaps,
       targets: ninetyDayProgress({ pairingCreatedAt: createdAt, now, registrationsFirst90: first90.get(p.id) ?? 0, activeDeals: open.length }),
+      bonusProgress: {
+        quarter: progress.quarter,
+        threshold: progress.threshold,
+        partners: members
+          .filter((m) => !m.internal)
+          .sort((a, b) => a.name.localeCompare(b.name))
+          .map((m) => ({ orgName: m.name, wins: progress.wins.get(m.id) ?? 0 })),
+      },
     };
   });
 }
@@ -493,6 +505,11 @@ export async function loadManagerDigest(db: Tx, opts: { now: Date; window: Diges
       FROM "AttributionRecord" r`,
     db.dispute.findMany({ select: { dealId: true, recordId: true, orgId: true, createdAt: true } }),
   ]);
+  // Deal lines to pay (positive, not void; bonuses have no won date): the won-to-paid cycle.
+  const payoutLines = await db.payoutLine.findMany({
+    where: { status: { not: "VOID" }, wonAt: { not: null }, amountMinor: { gt: 0 } },
+    select: { coSell: true, wonAt: true, paidAt: true },
+  });
   const conflictRows = await db.$queryRaw<{ ref: number; conflictWithRef: number; registeredBy: string; registeredAt: Date; open: boolean }[]>`
     SELECT d.ref, o.ref AS "conflictWithRef", d."registeredBy" AS "registeredBy", d."registeredAt" AS "registeredAt",
            (d.stage NOT IN ('CLOSED_WON', 'CLOSED_LOST')) AS open
@@ -528,6 +545,7 @@ export async function loadManagerDigest(db: Tx, opts: { now: Date; window: Diges
     records: metricRecords,
     disputes,
     period: opts.window,
+    payoutLines: payoutLines.map((l) => ({ coSell: l.coSell, wonAt: l.wonAt!, paidAt: l.paidAt })),
   });
   const conflicts = {
     open: conflictRows.filter((c) => c.open).map((c) => ({ ref: Number(c.ref), conflictWithRef: Number(c.conflictWithRef), registeredBy: c.registeredBy })),

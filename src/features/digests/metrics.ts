@@ -109,6 +109,45 @@ export interface MetricsInput {
   disputes: MetricDispute[];
   /** the attribution summary's period [start, end) */
   period: { start: Date; end: Date };
+  /** deal payout lines (commissions and uplifts, not void) for the won-to-paid cycle */
+  payoutLines?: MetricPayoutLine[];
+}
+
+export interface MetricPayoutLine {
+  coSell: boolean;
+  wonAt: Date;
+  paidAt: Date | null;
+}
+
+interface CycleGroup {
+  paid: number;
+  /** average whole days from won to paid, 1 decimal; null with no paid line */
+  avgDaysToPaid: number | null;
+  /** lines not paid yet, and the oldest one's days since won */
+  waiting: number;
+  oldestWaitingDays: number | null;
+}
+
+/**
+ * "Eliminate the co-sell tax": co-sell commissions must not wait longer than solo ones. Days
+ * from won to paid per group; a co-sell tax when co-sell lines took longer on average (marked
+ * with MIN_SAMPLE paid lines in each group). Lines still waiting are counted beside it.
+ */
+export function payoutCycle(lines: readonly MetricPayoutLine[], now: Date): { coSell: CycleGroup; solo: CycleGroup; coSellTax: boolean; mark: Mark } {
+  const group = (co: boolean): CycleGroup => {
+    const of = lines.filter((l) => l.coSell === co);
+    const paid = of.filter((l) => l.paidAt);
+    const avg = average(paid.map((l) => (l.paidAt!.getTime() - l.wonAt.getTime()) / DAY_MS));
+    const waiting = of.filter((l) => !l.paidAt);
+    const oldest = waiting.length === 0 ? null : Math.max(...waiting.map((l) => wholeDays(l.wonAt, now)));
+    return { paid: paid.length, avgDaysToPaid: avg === null ? null : Math.round(avg * 10) / 10, waiting: waiting.length, oldestWaitingDays: oldest };
+  };
+  const coSell = group(true);
+  const solo = group(false);
+  const enough = coSell.paid >= MIN_SAMPLE && solo.paid >= MIN_SAMPLE;
+  const coSellTax = enough && (coSell.avgDaysToPaid ?? 0) > (solo.avgDaysToPaid ?? 0);
+  const mark: Mark = coSellTax ? "bad" : enough ? "good" : "none";
+  return { coSell, solo, coSellTax, mark };
 }
 
 interface ShareMetric {
@@ -208,6 +247,7 @@ export interface ProgramMetrics {
   attribution: AttributionSummary[];
   /** open pipeline by stage in the program currency (for the chart) */
   pipelineByStage: { stage: OpenStage; deals: number; amountMinor: number }[];
+  payoutCycle: ReturnType<typeof payoutCycle>;
 }
 
 const wholeDays = (from: Date, to: Date) => Math.floor((to.getTime() - from.getTime()) / DAY_MS);
@@ -443,6 +483,7 @@ export function computeProgramMetrics(input: MetricsInput): ProgramMetrics {
     concentration: { partners, totalMinor: totalRevenue, topShare, mark: concMark },
     attribution: attributionSummary(input.records, input.period, orgById),
     pipelineByStage,
+    payoutCycle: payoutCycle(input.payoutLines ?? [], input.now),
   };
 }
 

@@ -264,6 +264,19 @@ function pairingDigestDoc(d: PairingDigestData): DigestDoc {
             : undefined,
       },
       { heading: `90-day playbook targets (day ${t.day} since the pairing started)`, lines: targets },
+      ...(d.bonusProgress.partners.length > 0
+        ? [
+            {
+              heading: `Co-sell bonus progress (${d.bonusProgress.quarter})`,
+              lines: d.bonusProgress.partners.map((b) =>
+                b.wins >= d.bonusProgress.threshold
+                  ? `✅ ${b.orgName}: ${b.wins} co-sell wins this quarter: bonus reached`
+                  : `🏁 ${b.orgName}: ${b.wins} of ${d.bonusProgress.threshold} co-sell wins this quarter`,
+              ),
+              note: "A co-sell win is a deal won with two or more partners credited. The bonus is awarded when the quarter closes.",
+            },
+          ]
+        : []),
     ],
   };
 }
@@ -363,6 +376,14 @@ function metricRows(m: ProgramMetrics): MetricRow[] {
       value: `*${m.scaleOrKill.kill}* to end (scale or kill) · ${m.scaleOrKill.scale} to scale · of ${m.scaleOrKill.pairings.length} pairings past day ${TARGETS.scaleOrKillDays}`,
       target: "0 pairings with nothing after 90 days",
       definition: "Kill = 90+ days old, no open pipeline and no win; scale = open pipeline and at least one win",
+    },
+    {
+      key: "payoutCycle",
+      label: "Days from won to paid, co-sell vs solo",
+      mark: m.payoutCycle.mark,
+      value: `co-sell ${m.payoutCycle.coSell.avgDaysToPaid ?? "n/a"} days (${m.payoutCycle.coSell.paid} paid, ${m.payoutCycle.coSell.waiting} waiting) vs solo ${m.payoutCycle.solo.avgDaysToPaid ?? "n/a"} days (${m.payoutCycle.solo.paid} paid, ${m.payoutCycle.solo.waiting} waiting)${m.payoutCycle.coSellTax ? " → *co-sell tax*: co-sell commissions wait longer" : ""}`,
+      target: "co-sell paid no later than solo (eliminate the co-sell tax: the same cycle for both)",
+      definition: `Average days from Closed won to the payout line marked paid; co-sell = 2+ partners credited; marked with ${MIN_SAMPLE}+ paid lines in each group`,
     },
     {
       key: "concentration",

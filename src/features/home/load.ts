@@ -5,6 +5,8 @@ import { OPEN_STAGES } from "../../kernel/stages";
 import type { RegistrationStatus } from "../../generated/prisma/client";
 import { registrationStatusLine } from "../../kernel/registration-lifecycle";
 import { countDeals, listDeals, type DealListRow } from "../deals/deal-queries";
+import { loadPartnerMoney, type PartnerMoney } from "../incentives/standing";
+import { programRepo } from "../../platform/repos/program-repo";
 
 interface HomeAsk {
   id: string;
@@ -32,6 +34,8 @@ export interface HomeData {
   dealCount: number;
   asksIOwe: HomeAsk[];
   asksOwedToMe: HomeAsk[];
+  /** a partner's person: its organization's tier, bonus progress and its own payout lines */
+  money?: PartnerMoney | null;
 }
 
 const LIMIT = 15;
@@ -69,5 +73,6 @@ export async function loadHome(db: Tx, actor: Actor, now: Date): Promise<HomeDat
     fromUserId: a.fromUserId,
     dueAt: a.dueAt,
   });
-  return { deals, registrations, dealCount, asksIOwe: iOwe.map(ask), asksOwedToMe: owedToMe.map(ask) };
+  const money = actor.kind === "partner" ? await loadPartnerMoney(db, { orgId: actor.orgId, now, timezone: await programRepo(db).timezone("UTC") }) : null;
+  return { deals, registrations, dealCount, asksIOwe: iOwe.map(ask), asksOwedToMe: owedToMe.map(ask), money };
 }

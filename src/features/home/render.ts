@@ -2,6 +2,7 @@ import type { HomeData } from "./load";
 import { ACTION } from "../../platform/slack/ids";
 import { truncate } from "../../platform/slack/command-text";
 import { formatDealRef, formatMoney, mention, slackDate, STAGE_EMOJI, stageLabel } from "../../platform/slack/format";
+import { PARTNER_TIER_LABEL } from "../../kernel/incentives";
 import { escapeMrkdwn, mrkdwn, truncateMrkdwn, type SafeBlock, type SafeHomeView, type SlackText } from "../../platform/slack/mrkdwn";
 
 /** The App Home tab: overdue first, then asks both ways, then my open deals, with quick actions. */
@@ -18,6 +19,8 @@ export function renderHome(
     type: "actions",
     elements: [{ type: "button", style: "primary", text: { type: "plain_text", text: "Register deal" }, action_id: ACTION.registerDeal, value: "home" }],
   });
+
+  if (data.money) blocks.push({ type: "divider" }, ...moneyBlocks(data.money));
 
   const overdueAsks = data.asksIOwe.filter((a) => a.dueAt <= opts.now);
   const lateDeals = data.deals.filter((d) => d.expectedCloseDate < opts.today);
@@ -87,4 +90,26 @@ function askBlock(a: HomeData["asksIOwe"][number], side: "owe" | "owed", now: Da
     mrkdwn`*${formatDealRef(a.dealRef)}* · ${escapeMrkdwn(truncate(a.text, 300))}\n${who} · ${due}`,
     side === "owe" ? { type: "button", text: { type: "plain_text", text: "Done" }, action_id: ACTION.askDone, value: a.id } : undefined,
   );
+}
+
+const STATUS_WORD: Record<string, string> = { PENDING: "pending", APPROVED: "approved", PAID: "paid", VOID: "void" };
+
+/** A partner's own standing: tier, co-sell bonus progress, this quarter's payout lines (its own only). */
+function moneyBlocks(m: NonNullable<HomeData["money"]>): SafeBlock[] {
+  const lines =
+    m.lines.length === 0
+      ? "no payout lines yet"
+      : m.lines
+          .map((l) => `${l.count} ${STATUS_WORD[l.status] ?? l.status} (${l.amounts.map((a) => formatMoney(a.amountMinor, a.currency)).join(" + ")})`)
+          .join(" · ");
+  const bonus = m.coSellWins >= m.threshold ? `${m.coSellWins} co-sell wins: bonus reached` : `${m.coSellWins} of ${m.threshold} co-sell wins toward the bonus`;
+  return [
+    section(mrkdwn`*${m.orgName} in the program* · ${m.quarter}`),
+    section(
+      mrkdwn`🏅 Tier: *${PARTNER_TIER_LABEL[m.tier]}*${m.tierSince ? mrkdwn` since ${slackDate(m.tierSince, "{date_short}")}` : ""}
+🏁 Co-sell bonus: ${bonus}
+💸 Payouts this quarter: ${lines}`,
+    ),
+    context(mrkdwn`Only your organization's numbers. Each line: \`/cosell payouts ${m.quarter}\`.`),
+  ];
 }

@@ -137,7 +137,7 @@ export function registerIncentiveListeners(app: App, deps: AppDeps, ctx: Listene
       const actor = await resolveActor(deps, client, b.who);
       const d = await decideTierProposal(db, actor, deps.config.admins, { proposalId: b.value, confirm, now: deps.clock.now() });
       const quarter = d.kind === "decided" ? d.quarter : null;
-      const close = quarter ? await loadQuarterClose(db, quarter, deps.config.timezone) : null;
+      const close = quarter ? await loadQuarterClose(db, quarter) : null;
       if (close) await reply(respond, { replace_original: true, ...renderQuarterClose(close) });
       await reply(respond, { response_type: "ephemeral", replace_original: false, text: renderTierDecision(d, actor.userId) });
     });

@@ -3,19 +3,10 @@ import type { Database } from "../../platform/db/client";
 import { toJsonColumn } from "../../platform/db/json";
 import { enqueueMany, type OutboxInput } from "../../platform/outbox/enqueue";
 import { programRepo } from "../../platform/repos/program-repo";
-import {
-  creditedRevenue,
-  nextQuarter,
-  partnerTierFor,
-  previousQuarter,
-  quarterAt,
-  type IncentiveConfig,
-  type PartnerTier,
-  type Quarter,
-} from "../../kernel/incentives";
+import { nextQuarter, previousQuarter, quarterAt, type PartnerTier, type Quarter } from "../../kernel/incentives";
 import { currentAttributionConfig } from "../attribution/config";
-import { readAttributionResult } from "../attribution/result-schema";
-import { renderQuarterClose, type QuarterCloseView } from "./render";
+import { partnerStandings } from "./standing";
+import type { QuarterCloseView } from "./render";
 
 // The quarter close. At the first run in a new quarter (program timezone), for the quarter that
 // just ended:
@@ -34,15 +25,6 @@ export const QUARTER_CLOSE_JOB = "incentives-quarter-close";
 
 type Deps = { db: Pick<Database, "prisma">; admins: readonly string[]; timezone: string };
 
-export interface PartnerQuarter {
-  orgId: string;
-  name: string;
-  coSellWins: number;
-  revenueMinor: number;
-  tier: PartnerTier;
-  qualifiesFor: PartnerTier;
-}
-
 export interface QuarterCloseReport {
   quarter: string;
   /** false when another process (or an earlier run) closed it */
@@ -51,71 +33,9 @@ export interface QuarterCloseReport {
   proposals: { id: string; orgId: string; name: string; from: PartnerTier; to: PartnerTier; revenueMinor: number }[];
 }
 
-interface WonRecord {
-  dealId: string;
-  closedAt: Date;
-  amountMinor: number;
-  currency: string;
-  partnerCredits: { orgId: string; creditBp: number }[];
-  coSell: boolean;
-}
-
-/** The latest attribution record of each deal won in [start, end). */
-async function wonRecords(db: Tx, start: Date, end: Date): Promise<WonRecord[]> {
-  const deals = await db.deal.findMany({
-    where: { stage: "CLOSED_WON", closedAt: { gte: start, lt: end } },
-    select: { id: true, closedAt: true, attributions: { orderBy: { seq: "desc" }, take: 1, select: { result: true } } },
-    orderBy: { ref: "asc" },
-  });
-  const out: WonRecord[] = [];
-  for (const d of deals) {
-    const rec = d.attributions[0];
-    if (!rec || !d.closedAt) continue;
-    const r = readAttributionResult(rec.result);
-    const partnerCredits = r.credits.filter((c) => !c.internal && c.creditBp > 0).map((c) => ({ orgId: c.orgId, creditBp: c.creditBp }));
-    out.push({ dealId: d.id, closedAt: d.closedAt, amountMinor: r.amountMinor, currency: r.currency, partnerCredits, coSell: partnerCredits.length >= 2 });
-  }
-  return out;
-}
-
-/** Co-sell wins per partner in a quarter (pure over the records). */
-export function countCoSellWins(records: readonly WonRecord[]): Map<string, number> {
-  const wins = new Map<string, number>();
-  for (const r of records) if (r.coSell) for (const c of r.partnerCredits) wins.set(c.orgId, (wins.get(c.orgId) ?? 0) + 1);
-  return wins;
-}
-
-/** Each partner's standing for a quarter: co-sell wins in it, trailing-12-month revenue to its end. */
-export async function partnerStandings(db: Tx, quarter: Quarter, timezone: string, currency: string, incentives: IncentiveConfig): Promise<PartnerQuarter[]> {
-  let first = quarter;
-  for (let i = 0; i < 3; i++) first = previousQuarter(first, timezone);
-  const [inQuarter, trailing, orgs] = await Promise.all([
-    wonRecords(db, quarter.start, quarter.end),
-    wonRecords(db, first.start, quarter.end),
-    db.organization.findMany({ where: { kind: "PARTNER" }, select: { id: true, name: true, partnerTier: true }, orderBy: { name: "asc" } }),
-  ]);
-  const wins = countCoSellWins(inQuarter);
-  const revenue = new Map<string, number>();
-  // Revenue in another currency than the program's is not converted (and not counted).
-  for (const r of trailing) {
-    if (r.currency !== currency) continue;
-    for (const c of r.partnerCredits) revenue.set(c.orgId, (revenue.get(c.orgId) ?? 0) + creditedRevenue(r.amountMinor, c.creditBp));
-  }
-  return orgs.map((o) => {
-    const revenueMinor = revenue.get(o.id) ?? 0;
-    return {
-      orgId: o.id,
-      name: o.name,
-      coSellWins: wins.get(o.id) ?? 0,
-      revenueMinor,
-      tier: o.partnerTier as PartnerTier,
-      qualifiesFor: partnerTierFor(revenueMinor, incentives.tierThresholdsMinor),
-    };
-  });
-}
-
 /** The quarter close as the admins' DM shows it now (decided proposals without their buttons). */
-export async function loadQuarterClose(db: Tx, quarter: string, timezone: string): Promise<QuarterCloseView | null> {
+export async function loadQuarterClose(db: Tx, quarter: string): Promise<QuarterCloseView | null> {
+  const timezone = await programRepo(db).timezone("UTC");
   const run = await db.jobRun.findUnique({ where: { job_periodKey: { job: QUARTER_CLOSE_JOB, periodKey: quarter } }, select: { id: true } });
   if (!run) return null;
   const { config } = await currentAttributionConfig(db);
@@ -238,20 +158,12 @@ export async function runQuarterClose(deps: Deps, now: Date): Promise<QuarterClo
       });
       report.proposals.push({ id: p.id, orgId: s.orgId, name: s.name, from: s.tier, to: s.qualifiesFor, revenueMinor: s.revenueMinor });
     }
-    const view: QuarterCloseView = {
-      quarter: quarter.label,
-      currency: config.currency,
-      threshold: inc.bonus.threshold,
-      upliftQuarter,
-      bonuses: report.bonuses,
-      proposals: report.proposals,
-    };
-    const msg = renderQuarterClose(view);
-    // Nothing to award or decide: no DM (a quarter closing quietly is not news).
+    // Nothing to award or decide: no DM (a quarter closing quietly is not news). The DM is
+    // rendered at delivery, so it shows what is true then (a proposal decided meanwhile).
     const admins = report.bonuses.length + report.proposals.length > 0 ? [...new Set(deps.admins)] : [];
     const dms: OutboxInput[] = admins.map((admin) => ({
-      method: "message",
-      payload: { channel: admin, text: msg.text, blocks: msg.blocks },
+      method: "quarter.closed",
+      payload: { quarter: quarter.label, admin },
       dedupeKey: `quarter-close:${quarter.label}:${admin}`,
     }));
     await enqueueMany(tx, dms, now);

@@ -1,5 +1,6 @@
 import type { ProgramOverview } from "./program-setup";
-import { channelLink, joinMrkdwn, mrkdwn, type SafeBlock, type SlackText } from "../../platform/slack/mrkdwn";
+import { channelLink, joinMrkdwn, mrkdwn, slackDate, type SafeBlock, type SlackText } from "../../platform/slack/mrkdwn";
+import { PARTNER_TIER_LABEL } from "../../kernel/incentives";
 
 // `/cosell partners`: our organization, the partners and the pairings. Pure: data in, Block Kit
 // out. Long programs paginate (`/cosell partners 2`) so a message stays within Slack's limits:
@@ -66,7 +67,10 @@ function lines(data: ProgramOverview): Line[] {
   });
   if (data.partners.length === 0) out.push({ group: "partners", text: mrkdwn`_None yet: \`/cosell partner add "Acme Data" technology T0ACME1\`._` });
   for (const p of data.partners) {
-    out.push({ group: "partners", text: mrkdwn`• *${p.name}* — ${partnerTypeWord(p.type)} · ${teams(p.teamIds)}` });
+    out.push({
+      group: "partners",
+      text: mrkdwn`• *${p.name}* — ${partnerTypeWord(p.type)} · ${PARTNER_TIER_LABEL[p.tier]} tier${p.tierSince ? mrkdwn` since ${slackDate(p.tierSince, "{date_short}")}` : ""} · ${teams(p.teamIds)}`,
+    });
   }
   if (data.pairings.length === 0) {
     out.push({ group: "pairings", text: mrkdwn`_None yet: \`/cosell pairing add #channel "Acme + Us" "Acme Data" "Our Company"\`._` });

@@ -4,6 +4,7 @@ import { channelLink, mrkdwn } from "../../platform/slack/mrkdwn";
 import { checkText } from "../../kernel/text-input";
 import { UserError } from "../../platform/errors";
 import type { CoSellModel, PartnerType } from "../../generated/prisma/client";
+import type { PartnerTier } from "../../kernel/incentives";
 
 // Program setup: our own organization, partner organizations and pairings.
 // Use cases only: plain data in, a Prisma transaction in, no Slack. Each function must run
@@ -22,7 +23,7 @@ const SETUP_LOCK_KEY = 7_042_020;
 
 export interface ProgramOverview {
   ours: { name: string; teamIds: string[] } | null;
-  partners: { name: string; type: PartnerType | null; teamIds: string[] }[];
+  partners: { name: string; type: PartnerType | null; teamIds: string[]; tier: PartnerTier; tierSince: Date | null }[];
   pairings: { name: string; channelId: string; members: string[]; defaultModel: CoSellModel }[];
 }
 
@@ -40,6 +41,8 @@ interface OrgRow {
   kind: "INTERNAL" | "PARTNER";
   partnerType: PartnerType | null;
   slackTeamIds: string[];
+  partnerTier?: string;
+  tierSince?: Date | null;
 }
 
 async function lock(tx: Tx): Promise<void> {
@@ -111,7 +114,9 @@ function resolveByName<T extends { name: string }>(items: readonly T[], query: s
 const byName = (a: { name: string }, b: { name: string }) => a.name.localeCompare(b.name);
 
 async function allOrgs(tx: Tx): Promise<OrgRow[]> {
-  const orgs = await tx.organization.findMany({ select: { id: true, name: true, kind: true, partnerType: true, slackTeamIds: true } });
+  const orgs = await tx.organization.findMany({
+    select: { id: true, name: true, kind: true, partnerType: true, slackTeamIds: true, partnerTier: true, tierSince: true },
+  });
   return orgs.sort(byName);
 }
 
@@ -327,7 +332,15 @@ export async function listProgram(tx: Tx): Promise<ProgramOverview> {
   const ours = orgs.find((o) => o.kind === "INTERNAL");
   return {
     ours: ours ? { name: ours.name, teamIds: ours.slackTeamIds } : null,
-    partners: orgs.filter((o) => o.kind === "PARTNER").map((o) => ({ name: o.name, type: o.partnerType, teamIds: o.slackTeamIds })),
+    partners: orgs
+      .filter((o) => o.kind === "PARTNER")
+      .map((o) => ({
+        name: o.name,
+        type: o.partnerType,
+        teamIds: o.slackTeamIds,
+        tier: (o.partnerTier ?? "INACTIVE") as PartnerTier,
+        tierSince: o.tierSince ?? null,
+      })),
     pairings: pairings.map((p) => ({
       name: p.name,
       channelId: p.channelId,

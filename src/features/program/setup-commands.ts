@@ -164,6 +164,8 @@ export function setupSubcommands(deps: AppDeps): Subcommand[] {
     async run(ctx) {
       const [verbRaw = "", ...rest] = ctx.words;
       const verb = verbRaw.toLowerCase();
+      // `/cosell partner list` is `/cosell partners` (anyone of ours may read it).
+      if (verb === "list") return partners.run({ ...ctx, words: rest, rest: rest.join(" ") });
       const doing =
         verb === "add" ? "add partners" : verb === "remove" ? "remove partners" : verb === "teams" ? "change a partner's Slack teams" : "change partners";
       const actor = requireAdmin(ctx, doing);
@@ -263,7 +265,7 @@ export function setupSubcommands(deps: AppDeps): Subcommand[] {
       {
         usage: USAGE.partners,
         example: "/cosell partners",
-        summary: "our organization, the partners (type, Slack teams) and the pairings (channel, members, default model)",
+        summary: "our organization, the partners (type, tier, Slack teams) and the pairings (channel, members, default model); also `/cosell partner list`",
       },
     ],
     async run(ctx) {

@@ -101,6 +101,8 @@ export const outboxIntentSchema = z.discriminatedUnion("kind", [
   z.object({ kind: z.literal("dispute.opened"), disputeId: id }),
   /** A dispute resolved or rejected: the admin's note in the deal's thread. */
   z.object({ kind: z.literal("dispute.answered"), disputeId: id }),
+  /** A quarter closed (co-sell bonuses, tier proposals with Confirm / Keep): a DM to one admin. */
+  z.object({ kind: z.literal("quarter.closed"), quarter: z.string().regex(/^\d{4}-Q[1-4]$/), admin: userId }),
   /**
    * A warm-intro request posted in a pairing channel. It names what the person saw on the map
    * (the lists may be re-imported before it is delivered).

@@ -1,4 +1,5 @@
 import { describe, expect, it } from "vitest";
+import { payoutCycle } from "../../../src/features/digests/metrics";
 import {
   computeAttribution,
   DEFAULT_ATTRIBUTION_CONFIG,
@@ -138,5 +139,28 @@ describe("a recompute supersedes unpaid lines and nets paid ones", () => {
       { orgId: "b", kind: "COMMISSION", label: "commission", amountMinor: 40_000 },
     ]);
     expect(plan.steps[0]).toContain("1 earlier payout line was not paid yet");
+  });
+});
+
+describe("the co-sell tax (days from won to paid)", () => {
+  const won = new Date("2026-10-01T00:00:00Z");
+  const day = 86_400_000;
+  const line = (coSell: boolean, days: number | null) => ({ coSell, wonAt: won, paidAt: days === null ? null : new Date(won.getTime() + days * day) });
+  const now = new Date(won.getTime() + 60 * day);
+
+  it("flags co-sell lines that wait longer than solo ones", () => {
+    const c = payoutCycle([line(true, 30), line(true, 40), line(true, 50), line(false, 10), line(false, 20), line(false, 30), line(true, null)], now);
+    expect(c.coSell).toEqual({ paid: 3, avgDaysToPaid: 40, waiting: 1, oldestWaitingDays: 60 });
+    expect(c.solo).toEqual({ paid: 3, avgDaysToPaid: 20, waiting: 0, oldestWaitingDays: null });
+    expect(c.coSellTax).toBe(true);
+    expect(c.mark).toBe("bad");
+  });
+
+  it("the same cycle for both is good; too few paid lines mark nothing", () => {
+    expect(payoutCycle([line(true, 10), line(true, 10), line(true, 10), line(false, 10), line(false, 12), line(false, 8)], now)).toMatchObject({
+      coSellTax: false,
+      mark: "good",
+    });
+    expect(payoutCycle([line(true, 90), line(false, 1)], now)).toMatchObject({ coSellTax: false, mark: "none" });
   });
 });

@@ -121,6 +121,14 @@ function bigPairing(n: number): PairingDigestData {
       gaps: ["Relationship owner", "Lead for Discovery", "Lead for Proposal", "Post-sale owner", "Response SLA for Globex"],
     })),
     targets: ninetyDayProgress({ pairingCreatedAt: new Date("2026-09-01T00:00:00Z"), now, registrationsFirst90: 300, activeDeals: n }),
+    bonusProgress: {
+      quarter: "2026-Q4",
+      threshold: 3,
+      partners: [
+        { orgName: "Acme Data", wins: 2 },
+        { orgName: "Globex", wins: 3 },
+      ],
+    },
   };
 }
 
@@ -154,6 +162,9 @@ describe("pairing digest rendering", () => {
     expect(text).toContain("€60,000.00 + $540,000.00"); // a stage's amounts per currency
     expect(text).toContain("Globex: 0 touchpoints ⚠️");
     expect(text).toContain("300 of 5 registrations in the first 90 days — target met");
+    expect(text).toContain("Co-sell bonus progress (2026-Q4)");
+    expect(text).toContain("Acme Data: 2 of 3 co-sell wins this quarter");
+    expect(text).toContain("Globex: 3 co-sell wins this quarter: bonus reached");
   });
 
   it("is partner-safe: no internal notes, no commission, even when the data carries them", () => {
@@ -230,6 +241,7 @@ describe("manager digest rendering", () => {
       "Time to first co-sell deal",
       "Pairings past 90 days with no pipeline",
       "Revenue concentration by partner",
+      "Days from won to paid, co-sell vs solo",
       "Pairing ranking",
       "Attribution this week",
     ]) {

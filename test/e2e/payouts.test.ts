@@ -1,0 +1,127 @@
+import { describe, expect, it } from "vitest";
+import { runQuarterClose } from "../../src/features/incentives/quarter-close-job";
+import { changeStage } from "../../src/features/stages/change-stage";
+import type { fixedClock } from "../../src/platform/clock";
+import { ACTION, CALLBACK, PAYOUT_BLOCK } from "../../src/platform/slack/ids";
+import { createDeal } from "../support/deals";
+import { useTestApp } from "../support/fixtures";
+import { blockAction, stateValues, viewSubmission, type Person } from "../support/payloads";
+import { PEOPLE } from "../support/seed";
+
+// Payouts and tiers the way people meet them: signed /cosell payouts, the Approve all / Approve /
+// Mark paid… buttons, the mark-paid modal, and an admin's Confirm on the quarter close DM. The
+// clock starts at 2026-11-16 10:00 UTC (2026-Q4).
+
+const { t, p } = useTestApp({ seed: true, resetFake: true });
+const clock = () => t.clock as ReturnType<typeof fixedClock>;
+const json = (v: unknown) => JSON.stringify(v);
+
+let seq = 0;
+/** Clicks a button with a response_url; returns what the app answered there (replacements and ephemerals). */
+async function click(as: Person, actionId: string, value: string, channel = as.user) {
+  const id = `po${++seq}`;
+  await t.interact(blockAction({ as, actionId, value, channel, responseUrl: t.fake.responseUrl(id) }));
+  await t.settled();
+  return t.fake.responses.filter((r) => r.url.endsWith(`/${id}`)).map((r) => r.body as { text?: string; blocks?: unknown[]; replace_original?: boolean });
+}
+
+async function wonDeal() {
+  const d = await createDeal(t.db.prisma, p, { amountMinor: 10_000_000, now: clock().now() });
+  const r = await changeStage(t.db.prisma, { dealId: d.dealId, to: "CLOSED_WON", by: "U_ADMIN", isAdmin: true, confirmedGaps: true, now: clock().now() });
+  expect(r.ok).toBe(true);
+  await t.settled();
+  return d;
+}
+
+describe("/cosell payouts", () => {
+  it("admins approve all, then mark paid with a reference; a partner sees only its own lines; a rep cannot approve", async () => {
+    const d = await wonDeal();
+    const line = await t.db.prisma.payoutLine.findFirstOrThrow({ where: { dealId: d.dealId } });
+
+    const partner = await t.command("payouts 2026-Q4", PEOPLE.acmeRep);
+    const seen = partner.text;
+    expect(seen).toContain("Acme Data · Payouts · 2026-Q4");
+    expect(seen).toContain("$20,000.00"); // Acme alone has partner credit: solo, $100,000 × 20%
+    expect(seen).not.toContain(ACTION.payoutsApproveAll);
+    expect(seen).not.toContain("Globex");
+
+    const admin = await t.command("payouts 2026-Q4", PEOPLE.admin);
+    expect(admin.text).toContain(ACTION.payoutsApproveAll);
+    expect(admin.text).toContain("Pending: 1");
+
+    const denied = await click(PEOPLE.rep, ACTION.payoutsApproveAll, "2026-Q4", "C_GENERAL");
+    expect(json(denied)).toContain("Only a program admin can do that");
+    expect((await t.db.prisma.payoutLine.findUniqueOrThrow({ where: { id: line.id } })).status).toBe("PENDING");
+
+    const approved = await click(PEOPLE.admin, ACTION.payoutsApproveAll, "2026-Q4", "C_GENERAL");
+    expect(approved[0]?.replace_original).toBe(true);
+    expect(json(approved[0])).toContain("Approved: 1");
+    expect(json(approved[0])).toContain(ACTION.payoutsMarkPaid);
+    expect(await t.db.prisma.payoutLine.findUniqueOrThrow({ where: { id: line.id } })).toMatchObject({ status: "APPROVED", approvedBy: "U_ADMIN" });
+
+    // Mark paid…: the modal asks for the reference; an empty one is a field error, a real one pays.
+    await click(PEOPLE.admin, ACTION.payoutsMarkPaid, "period:2026-Q4", "C_GENERAL");
+    const modal = t.fake.callsTo("views.open").at(-1)!.args.view as { callback_id: string; private_metadata: string };
+    expect(modal.callback_id).toBe(CALLBACK.payoutMarkPaid);
+    const submit = (reference: string) =>
+      t.interact(
+        viewSubmission({
+          as: PEOPLE.admin,
+          viewId: `V_PAID_${++seq}`,
+          callbackId: CALLBACK.payoutMarkPaid,
+          values: stateValues({ [PAYOUT_BLOCK.reference]: { text: reference } }),
+          privateMetadata: modal.private_metadata,
+          blocks: [{ type: "input", block_id: PAYOUT_BLOCK.reference }],
+        }),
+      );
+    const empty = (await submit("  ")).json() as { response_action: string; errors: Record<string, string> };
+    expect(empty.response_action).toBe("errors");
+    expect(empty.errors[PAYOUT_BLOCK.reference]).toMatch(/payment reference/);
+    const ok = (await submit("WIRE-2026-11-0042")).json() as { response_action: string; view: unknown };
+    expect(ok.response_action).toBe("update");
+    expect(json(ok.view)).toContain("1 line marked paid with reference *WIRE-2026-11-0042*");
+    expect(await t.db.prisma.payoutLine.findUniqueOrThrow({ where: { id: line.id } })).toMatchObject({ status: "PAID", reference: "WIRE-2026-11-0042" });
+
+    // The partner now sees its line paid, with the reference, on See my numbers too.
+    expect((await t.command("payouts 2026-Q4", PEOPLE.acmeRep)).text).toContain("ref WIRE-2026-11-0042");
+    const record = await t.db.prisma.attributionRecord.findFirstOrThrow({ where: { dealId: d.dealId } });
+    const numbers = await click(PEOPLE.acmeRep, ACTION.seeMyNumbers, record.id, p.acmePairing.channelId);
+    expect(json(numbers)).toContain("Payout lines");
+    expect(json(numbers)).toContain("💸 paid (ref WIRE-2026-11-0042)");
+  });
+
+  it("a typo in the period is answered with the forms it takes", async () => {
+    const res = await t.command("payouts 2026-Q5", PEOPLE.admin);
+    expect(res.text).toContain("a quarter is Q1 to Q4");
+  });
+});
+
+describe("the quarter close DM", () => {
+  it("an admin confirms a tier change from the DM; the message shows who decided; a second click changes nothing", async () => {
+    // Acme earns $100,000 × its credit in Q4 → above the Silver threshold ($25,000).
+    await wonDeal();
+    await wonDeal();
+    clock().set("2027-01-01T00:10:00Z");
+    const close = await runQuarterClose({ db: t.db, admins: ["U_ADMIN"], timezone: "UTC" }, clock().now());
+    expect(close.proposals.map((x) => [x.name, x.to])).toEqual([["Acme Data", "GOLD"]]);
+    t.outbox?.kick();
+    await t.settled();
+    const dm = t.fake.callsTo("chat.postMessage").find((c) => c.args.channel === "U_ADMIN" && json(c.args.blocks).includes(ACTION.tierConfirm));
+    expect(dm, "the admin's quarter close DM").toBeDefined();
+    expect(json(dm!.args.blocks)).toContain("qualifies for *Gold* (now Inactive)");
+
+    const proposal = close.proposals[0]!.id;
+    const answer = await click(PEOPLE.admin, ACTION.tierConfirm, proposal);
+    expect(answer[0]?.replace_original).toBe(true);
+    expect(json(answer[0])).toContain("Confirmed Gold by <@U_ADMIN>");
+    expect(json(answer[0])).not.toContain(ACTION.tierConfirm);
+    expect((await t.db.prisma.organization.findUniqueOrThrow({ where: { id: p.acme.id } })).partnerTier).toBe("GOLD");
+
+    const again = await click(PEOPLE.admin, ACTION.tierKeep, proposal);
+    expect(json(again)).toContain("already decided (confirmed");
+    expect((await t.db.prisma.organization.findUniqueOrThrow({ where: { id: p.acme.id } })).partnerTier).toBe("GOLD");
+
+    // The tier shows in /cosell partner list.
+    expect((await t.command("partner list", PEOPLE.rep)).text).toMatch(/Acme Data\* — Technology \(ISV\) · Gold tier since/);
+  });
+});
