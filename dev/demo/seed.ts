@@ -13,10 +13,16 @@ import { addPairing, addPartner, setOurOrganization } from "../../src/features/p
 import { editRoles } from "../../src/features/roles/edit-roles";
 import { changeStage } from "../../src/features/stages/change-stage";
 import { logTouchpoint } from "../../src/features/touchpoints/log-touchpoint";
+import { currentAttributionConfig, saveAttributionConfig } from "../../src/features/attribution/config";
+import { approvePayouts, markPayoutsPaid } from "../../src/features/incentives/payouts";
+import { runQuarterClose } from "../../src/features/incentives/quarter-close-job";
+import { previousQuarter, quarterAt } from "../../src/kernel/incentives";
 
 // A realistic sample program, for `npm run demo` and the playground: our company, five partners,
 // three pairings and ~60 deals over the six months before `now`, with touchpoints, asks, wins,
-// losses and a few attribution disputes. Written through the real use cases (registerDeal,
+// losses, a few attribution disputes and the incentives (the timing ladder, registrations early,
+// late and after close, payouts of past quarters paid, the last quarter closed with its co-sell
+// bonuses and tier proposals waiting for the admin). Written through the real use cases (registerDeal,
 // editRoles, changeStage, logTouchpoint, createAsk, closeAsk, openDispute, answerDispute) in
 // time order, each with its own moment as the clock. Deterministic: a seeded PRNG, so the same
 // `now` gives the same program.
@@ -231,6 +237,16 @@ export async function seedDemo(db: Database | { prisma: PrismaClient }, opts: De
   await prisma.pairing.update({ where: { id: setup.p2.id }, data: { createdAt: started.p2 } });
   await prisma.pairing.update({ where: { id: setup.p3.id }, data: { createdAt: started.p3 } });
 
+  // The program pays by the registration-timing ladder (README "Incentives"), from the start.
+  const cfg = await currentAttributionConfig(prisma);
+  await saveAttributionConfig(prisma, {
+    config: { ...cfg.config, incentives: { ...cfg.config.incentives, rateMode: "TIMING_LADDER" } },
+    baseVersion: cfg.config.version,
+    actor,
+    now: new Date(started.p1.getTime() - DAY),
+  });
+  await prisma.attributionConfigVersion.updateMany({ data: { createdAt: new Date(started.p1.getTime() - DAY) } });
+
   const org = (id: string, name: string, people: string[]): OrgRef => ({ id, name, people });
   const us = org(setup.ours.id, DEMO_ORG, ["U0NWREP1", "U0NWREP2", "U0NWSE1"]);
   const acme = org(setup.partners.acme.id, "Acme Data", ["U0ACMEREP", "U0ACMESE"]);
@@ -361,6 +377,8 @@ export async function seedDemo(db: Database | { prisma: PrismaClient }, opts: De
           participants: p.participants.map((x) => ({ orgId: x.org.id, roles: x.roles })),
           relationshipOwnerUserId: rep,
           postSaleOwnerOrgId: null,
+          // What the rep declared (from the deal's number, not the PRNG, so the program stays the same).
+          timingDeclared: p.n % 11 === 0 ? "LATE_STAGE" : p.n % 4 === 0 ? "FIRST_MEETING" : "NONE",
           notes: `Internal: budget owner is the CIO; ${rnd.pick(["competitor in the deal", "renewal risk on their side", "needs legal review"])}.`,
         },
         registeredBy: rep,
@@ -563,6 +581,55 @@ export async function seedDemo(db: Database | { prisma: PrismaClient }, opts: De
         now: new Date(when.getTime() + DAY),
       });
   }
+
+  // An admin records a deal Acme and Globex closed before anyone registered it: Not registered.
+  const claimedAt = new Date(now.getTime() - 20 * DAY);
+  const claimed = await registerDeal(prisma, {
+    reg: {
+      accountName: "Harbor Freightways",
+      accountDomain: "harbor-freightways.com",
+      title: "Fleet telemetry (joint, claimed after close)",
+      amountMinor: 9_000_000,
+      currency: "USD",
+      expectedCloseDate: claimedAt.toISOString().slice(0, 10),
+      coSellModel: "SELL_WITH",
+      explicitModel: null,
+      pairingId: setup.p1.id,
+      participants: [
+        { orgId: acme.id, roles: ["SOURCING"] },
+        { orgId: globex.id, roles: ["IMPLEMENTATION"] },
+        { orgId: us.id, roles: ["SELLING"] },
+      ],
+      relationshipOwnerUserId: us.people[0]!,
+      postSaleOwnerOrgId: null,
+      notes: null,
+      stageAtRegistration: "CLOSED_WON",
+    },
+    registeredBy: actor,
+    registeredByOrgId: us.id,
+    key: "demo:claimed-after-close",
+    admins: [actor],
+    now: claimedAt,
+  });
+  if (claimed.kind === "registered") result.deals++;
+
+  // Payouts: the lines of past quarters were approved a few days after each quarter ended and
+  // paid ten days later; this quarter's wait for approval. Then the last quarter closes (its
+  // bonuses, and tier proposals for the admin to confirm or keep).
+  const timezone = "America/New_York";
+  const admin = { kind: "internal" as const, userId: actor, teamId: "T0NORTHWIND", isAdmin: true, orgId: us.id };
+  const current = quarterAt(now, timezone);
+  for (let q = previousQuarter(current, timezone); q.end.getTime() > started.p1.getTime(); q = previousQuarter(q, timezone)) {
+    const period = { start: q.start, end: q.end, label: q.label, kind: "quarter" as const, timezone, firstDay: "", lastDay: "" };
+    const approvedAt = new Date(q.end.getTime() + 4 * DAY);
+    const paidAt = new Date(q.end.getTime() + 14 * DAY);
+    if (approvedAt >= now) continue;
+    await approvePayouts(prisma, admin, [actor], { period, now: approvedAt });
+    if (paidAt >= now) continue;
+    const lines = await prisma.payoutLine.findMany({ where: { status: "APPROVED", earnedAt: { gte: q.start, lt: q.end } }, select: { id: true } });
+    await markPayoutsPaid(prisma, admin, [actor], { entries: lines.map((l) => ({ lineId: l.id, reference: `NW-PAY-${q.label}` })), now: paidAt });
+  }
+  await runQuarterClose({ db: { prisma }, admins: [actor], timezone }, now);
 
   if (!opts.keepOutbox) {
     await prisma.outboxMessage.updateMany({ where: { status: "PENDING" }, data: { status: "DEAD", lastError: "demo data: not posted to Slack" } });

@@ -3,6 +3,8 @@ import { programRepo } from "../../src/platform/repos/program-repo";
 import { dueSlot, nextSlot } from "../../src/features/digests/schedule";
 import { runWeeklyDigests, type DigestReport } from "../../src/features/digests/job";
 import { runSlaSweep } from "../../src/features/asks/sla-sweep";
+import { runQuarterClose } from "../../src/features/incentives/quarter-close-job";
+import { quarterAt } from "../../src/kernel/incentives";
 
 // The scheduled jobs, on a button: the same functions the scheduler calls (src/scheduler.ts).
 
@@ -56,6 +58,26 @@ export const PLAYGROUND_JOBS: PlaygroundJob[] = [
       }
       deps.outbox?.kick();
       return jumped + digestLine(report);
+    },
+  },
+  {
+    id: "quarter-close",
+    label: "Quarter close",
+    async run(ctx) {
+      const { deps } = ctx;
+      const close = () => runQuarterClose({ db: deps.db, admins: deps.config.admins, timezone: deps.config.timezone }, ctx.now());
+      // The last quarter once; closed already, the clock jumps to the next quarter's first day.
+      let r = await close();
+      let jumped = "";
+      if (!r.closed) {
+        const tz = (await programRepo(deps.db.prisma).get()).timezone;
+        const next = quarterAt(ctx.now(), tz).end;
+        ctx.advanceTo(new Date(next.getTime() + 10 * 60_000));
+        jumped = "clock moved to the next quarter; ";
+        r = await close();
+      }
+      deps.outbox?.kick();
+      return `${jumped}${r.quarter}: ${r.bonuses.length} co-sell bonus${r.bonuses.length === 1 ? "" : "es"}, ${r.proposals.length} tier proposal${r.proposals.length === 1 ? "" : "s"} sent to the admins`;
     },
   },
 ];

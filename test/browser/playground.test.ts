@@ -32,7 +32,11 @@ describe.skipIf(!HAS_CHROMIUM)("the playground in a browser", () => {
 
   beforeAll(async () => {
     // The first start seeds the demo program (~60 deals) and delivers its history.
-    [pg, browser] = await Promise.all([startTestPlayground(), launchBrowser()]);
+    // The clock starts on the demo's documented day (docs/demo.md), so the seeded program (its
+    // closed quarter, bonuses and tier proposals) is the same at every run.
+    const pinned = Date.parse("2026-11-16T15:00:00Z");
+    const started = Date.now();
+    [pg, browser] = await Promise.all([startTestPlayground({ now: () => new Date(pinned + (Date.now() - started)) }), launchBrowser()]);
     page = await openPage(browser, pg.url, { as: "U0NWREP1" });
   });
   afterAll(async () => {
@@ -257,6 +261,26 @@ describe.skipIf(!HAS_CHROMIUM)("the playground in a browser", () => {
     await openChannel(page, PAIRING);
     await message(page, /Registration CS-\d+ · Analytics for stores .* expired/).waitFor({ timeout: 20_000 });
     await expect.poll(() => card.innerText(), { timeout: 20_000 }).toContain("Expired");
+  });
+
+  it("shows the incentives: Ada confirms a tier from the quarter close DM and approves last quarter's bonuses", async () => {
+    await actAs(page, "Ada Admin");
+    await page.locator(`.sidebar .nav-item[data-channel="app:messages"]`).click();
+    const dm = message(page, "Quarter close · 2026-Q3").last();
+    await dm.waitFor({ timeout: 20_000 });
+    await expect.poll(() => dm.innerText()).toMatch(/Acme Data: 4 co-sell wins → \$5,000\.00 bonus/);
+    await dm.getByRole("button", { name: "Confirm Gold" }).click();
+    await expect.poll(() => dm.innerText(), { timeout: 20_000 }).toMatch(/Confirmed Gold\s+by/);
+    await expect.poll(() => dm.innerText()).toMatch(/Confirm Silver/); // Globex's proposal still waits
+
+    await openChannel(page, "partner-managers");
+    await type(page, "/cosell payouts 2026-Q3");
+    const list = message(page, "Payouts · 2026-Q3").last();
+    await list.waitFor();
+    await expect.poll(() => list.innerText()).toMatch(/Paid: \d+/);
+    await list.getByRole("button", { name: /Approve all 2 \(\$10,000\.00\)/ }).click();
+    await expect.poll(() => list.innerText(), { timeout: 20_000 }).toMatch(/Approved: 2 · \$10,000\.00/);
+    expect(await pg.deps.db.prisma.payoutLine.count({ where: { kind: "BONUS", status: "APPROVED" } })).toBe(2);
   });
 
   it("has no JavaScript errors", () => {

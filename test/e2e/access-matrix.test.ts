@@ -1,6 +1,7 @@
 import { beforeAll, describe, expect, it } from "vitest";
 import { STRANGER_MESSAGE } from "../../src/kernel/access";
 import { ACTION, CALLBACK } from "../../src/platform/slack/ids";
+import { changeStage } from "../../src/features/stages/change-stage";
 import { createDeal } from "../support/deals";
 import { useTestApp } from "../support/fixtures";
 import { blockAction, type Person } from "../support/payloads";
@@ -133,5 +134,55 @@ describe("access matrix through the real listeners", () => {
       expect(text).not.toContain("INTERNAL-ONLY");
       expect(text).not.toMatch(/pool/i); // commission pool and payouts stay out of channels by default
     }
+  });
+});
+
+describe("payouts and tiers × every kind of person", () => {
+  const kinds = Object.keys(WHO) as Kind[];
+  let proposalId: string;
+  beforeAll(async () => {
+    const d = await createDeal(t.db.prisma, p, { accountName: "Payout Co", accountDomain: "payout-co.example" });
+    const won = await changeStage(t.db.prisma, { dealId: d.dealId, to: "CLOSED_WON", by: "U_ADMIN", isAdmin: true, confirmedGaps: true, now: t.clock.now() });
+    expect(won.ok).toBe(true);
+    proposalId = (
+      await t.db.prisma.tierProposal.create({
+        data: { orgId: p.acme.id, quarter: "2026-Q3", fromTier: "INACTIVE", toTier: "SILVER", revenueMinor: 3_000_000n, createdAt: t.clock.now() },
+      })
+    ).id;
+  });
+  const pending = () => t.db.prisma.payoutLine.count({ where: { status: "PENDING" } });
+
+  const sees: Record<Kind, RegExp> = {
+    admin: /Payouts · 2026-Q4[\s\S]*payouts_approve_all/,
+    rep: /Payouts · 2026-Q4/,
+    partnerInPairing: /Acme Data · Payouts · 2026-Q4/,
+    partnerOfOtherPairing: /Globex's payouts: no lines were earned/,
+    stranger: /Payouts are for the people of the program's organizations/,
+  };
+  it.each(kinds)("/cosell payouts × %s", async (kind) => {
+    const res = await t.command("payouts 2026-Q4", { user: WHO[kind].user, team: WHO[kind].team, channel: "C_ACME" });
+    expect(res.text).toMatch(sees[kind]);
+    if (kind !== "admin") expect(res.text).not.toContain("payouts_approve_all");
+    if (kind === "partnerOfOtherPairing") expect(res.text).not.toContain("Acme Data");
+  });
+
+  it.each(kinds.filter((k) => k !== "admin"))("Approve all and Confirm tier × %s: refused, nothing changes", async (kind) => {
+    const before = await pending();
+    expect(before).toBeGreaterThan(0);
+    for (const [actionId, value] of [
+      [ACTION.payoutsApproveAll, "2026-Q4"],
+      [ACTION.tierConfirm, proposalId],
+    ] as const) {
+      const id = `acl-${kind}-${actionId}`;
+      await t.interact(blockAction({ as: WHO[kind], actionId, value, channel: WHO[kind].user, responseUrl: t.fake.responseUrl(id) }));
+      await t.settled();
+      const said = t.fake.responses
+        .filter((r) => r.url.endsWith(`/${id}`))
+        .map((r) => JSON.stringify(r.body))
+        .join(" ");
+      expect(said).toMatch(kind === "stranger" ? /isn't one of them|Only a program admin/ : /Only a program admin can do that/);
+    }
+    expect(await pending()).toBe(before);
+    expect((await t.db.prisma.tierProposal.findUniqueOrThrow({ where: { id: proposalId } })).status).toBe("PENDING");
   });
 });

@@ -21,7 +21,7 @@ import type { QuarterCloseView } from "./render";
 // finds it and does nothing. CoSellBonus (orgId, quarter) and TierProposal (orgId, quarter) are
 // unique too.
 
-export const QUARTER_CLOSE_JOB = "incentives-quarter-close";
+const QUARTER_CLOSE_JOB = "incentives-quarter-close";
 
 type Deps = { db: Pick<Database, "prisma">; admins: readonly string[]; timezone: string };
 
