@@ -1,4 +1,5 @@
 import { describe, expect, it } from "vitest";
+import { approvePayouts } from "../../src/features/incentives/payouts";
 import { runQuarterClose } from "../../src/features/incentives/quarter-close-job";
 import { changeStage } from "../../src/features/stages/change-stage";
 import type { fixedClock } from "../../src/platform/clock";
@@ -74,6 +75,13 @@ describe("/cosell payouts", () => {
           blocks: [{ type: "input", block_id: PAYOUT_BLOCK.reference }],
         }),
       );
+    // Meanwhile another deal is won and its line approved: the modal pays only what it showed.
+    clock().advance(60_000);
+    const later = await wonDeal();
+    await approvePayouts(t.db.prisma, { kind: "cli", userId: "cli:test" }, [], {
+      lineIds: [(await t.db.prisma.payoutLine.findFirstOrThrow({ where: { dealId: later.dealId } })).id],
+      now: clock().now(),
+    });
     const empty = (await submit("  ")).json() as { response_action: string; errors: Record<string, string> };
     expect(empty.response_action).toBe("errors");
     expect(empty.errors[PAYOUT_BLOCK.reference]).toMatch(/payment reference/);
@@ -81,6 +89,7 @@ describe("/cosell payouts", () => {
     expect(ok.response_action).toBe("update");
     expect(json(ok.view)).toContain("1 line marked paid with reference *WIRE-2026-11-0042*");
     expect(await t.db.prisma.payoutLine.findUniqueOrThrow({ where: { id: line.id } })).toMatchObject({ status: "PAID", reference: "WIRE-2026-11-0042" });
+    expect(await t.db.prisma.payoutLine.findFirstOrThrow({ where: { dealId: later.dealId } })).toMatchObject({ status: "APPROVED", reference: null });
 
     // The partner now sees its line paid, with the reference, on See my numbers too.
     expect((await t.command("payouts 2026-Q4", PEOPLE.acmeRep)).text).toContain("ref WIRE-2026-11-0042");

@@ -23,7 +23,7 @@ import { totalsByStatus } from "./rules";
 // Confirm / Keep on the quarter close DM. Each parses, calls one use case, renders.
 
 const USAGE = "/cosell payouts <2026-Q4|2026-11|this-quarter|last-quarter>";
-const markPaidMetaSchema = z.object({ target: z.string().default("") });
+const markPaidMetaSchema = z.object({ target: z.string().default(""), asOf: z.coerce.date().default(new Date(0)) });
 
 const isAdmin = (deps: AppDeps, actor: Actor) => decideAdminAction(actor, "payouts.approve", deps.config.admins).allowed;
 
@@ -105,7 +105,7 @@ export function registerIncentiveListeners(app: App, deps: AppDeps, ctx: Listene
           .join(" + ") ?? "";
       await slackOut(client).openView({
         trigger_id: b.triggerId,
-        view: buildMarkPaidModal({ target: b.value, count: lines.length, totals, period: period.label }),
+        view: buildMarkPaidModal({ target: b.value, asOf: deps.clock.now(), count: lines.length, totals, period: period.label }),
       });
     }),
   );
@@ -120,8 +120,9 @@ export function registerIncentiveListeners(app: App, deps: AppDeps, ctx: Listene
       if (reference === "") throw new FieldErrors({ [PAYOUT_BLOCK.reference]: "Give the payment reference finance used, so the line can be traced." });
       const t = readTarget(meta.target);
       const period = await readPeriod(db, t.period, deps.clock.now(), deps.config.timezone);
+      // Exactly the lines the modal showed: approved by the time it opened (not any approved since).
       const approved = (await listPayouts(db, { period, scope: null })).lines.filter(
-        (l) => l.status === "APPROVED" && (t.lineId === null || l.id === t.lineId),
+        (l) => l.status === "APPROVED" && (t.lineId === null || l.id === t.lineId) && (l.approvedAt ?? meta.asOf) <= meta.asOf,
       );
       if (approved.length === 0)
         throw new FieldErrors({ [PAYOUT_BLOCK.reference]: "Those lines are no longer approved and unpaid (someone else marked them)." });

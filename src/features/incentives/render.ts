@@ -231,11 +231,11 @@ export function renderPayouts(v: PayoutsView, opts: { admin: boolean }): SafeMes
   return { text, blocks };
 }
 
-export function buildMarkPaidModal(a: { target: string; count: number; totals: string; period: string }): SafeModalView {
+export function buildMarkPaidModal(a: { target: string; asOf: Date; count: number; totals: string; period: string }): SafeModalView {
   return {
     type: "modal",
     callback_id: CALLBACK.payoutMarkPaid,
-    private_metadata: JSON.stringify({ target: a.target }),
+    private_metadata: JSON.stringify({ target: a.target, asOf: a.asOf.toISOString() }),
     title: { type: "plain_text", text: "Mark paid" },
     submit: { type: "plain_text", text: "Mark paid" },
     close: { type: "plain_text", text: "Cancel" },
