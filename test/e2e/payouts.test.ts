@@ -97,6 +97,7 @@ describe("/cosell payouts", () => {
     const numbers = await click(PEOPLE.acmeRep, ACTION.seeMyNumbers, record.id, p.acmePairing.channelId);
     expect(json(numbers)).toContain("Payout lines");
     expect(json(numbers)).toContain("💸 paid (ref WIRE-2026-11-0042)");
+    expect(json(numbers)).toContain("Acme Data in the program*: Inactive tier · co-sell bonus 2026-Q4: 0 of 3 co-sell wins");
   });
 
   it("a typo in the period is answered with the forms it takes", async () => {

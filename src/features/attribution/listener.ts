@@ -15,8 +15,16 @@ import { authorizeDeal } from "../deals/guard";
 import { runRecompute } from "../disputes/api";
 import { reply } from "../../platform/slack/send";
 import { pairingRepo } from "../../platform/repos/pairing-repo";
+import { programRepo } from "../../platform/repos/program-repo";
+import { loadPartnerMoney } from "../incentives/standing";
 
-const viewerOf = (actor: Actor) => (actor.kind === "partner" ? { kind: "partner" as const, orgId: actor.orgId } : { kind: "internal" as const });
+/** Who reads the math; a partner's person also gets its organization's tier and bonus progress. */
+async function viewerOf(deps: AppDeps, actor: Actor) {
+  if (actor.kind !== "partner") return { kind: "internal" as const };
+  const db = dbOf(deps);
+  const standing = await loadPartnerMoney(db, { orgId: actor.orgId, now: deps.clock.now(), timezone: await programRepo(db).timezone(deps.config.timezone) });
+  return { kind: "partner" as const, orgId: actor.orgId, standing };
+}
 
 /** The latest stored record, or (before close, or with preview) a computation from the current roles and touchpoints. */
 async function attributionFor(deps: AppDeps, client: WebClient, who: Who, deal: { id: string } | { ref: number }, preview: boolean) {
@@ -40,7 +48,7 @@ async function attributionFor(deps: AppDeps, client: WebClient, who: Who, deal: 
       result,
     };
   }
-  return renderAttributionMath(data, viewerOf(actor));
+  return renderAttributionMath(data, await viewerOf(deps, actor));
 }
 
 export function attributionSubcommand(deps: AppDeps): Subcommand {
@@ -90,7 +98,7 @@ export function registerAttributionListeners(app: App, deps: AppDeps, ctx: Liste
       const data = await loadReceipt(dbOf(deps), actionValue(action));
       const memberOrgIds = await pairingRepo(dbOf(deps)).memberOrgIds(data.pairingId);
       assertAllowed(decideDealAction(actor, "deal.attribution", memberOrgIds));
-      await reply(respond, { response_type: "ephemeral", replace_original: false, ...renderAttributionMath(data, viewerOf(actor)) });
+      await reply(respond, { response_type: "ephemeral", replace_original: false, ...renderAttributionMath(data, await viewerOf(deps, actor)) });
     }),
   );
 }

@@ -1,6 +1,6 @@
 import { MODEL_LABELS, ROLES, type AttributionResult, type Role } from "./engine";
 import { formatBp, formatMoney } from "../../kernel/money";
-import { TIMING_LABEL } from "../../kernel/incentives";
+import { PARTNER_TIER_LABEL, TIMING_LABEL, type PartnerTier } from "../../kernel/incentives";
 import { ACTION } from "../../platform/slack/ids";
 import { truncate } from "../../platform/slack/command-text";
 import { joinMrkdwn, mrkdwn, truncateMrkdwn, type SafeBlock, type SafeMessage, type SlackText } from "../../platform/slack/mrkdwn";
@@ -28,6 +28,15 @@ interface ReceiptPayoutLine {
   status: string;
   reference: string | null;
   voidReason: string | null;
+}
+
+/** A partner's own standing (loaded for its person): tier and co-sell bonus progress. */
+interface PartnerStanding {
+  orgName: string;
+  tier: PartnerTier;
+  quarter: string;
+  coSellWins: number;
+  threshold: number;
 }
 
 const LINE_STATUS: Record<string, string> = { PENDING: "⏳ pending approval", APPROVED: "✅ approved, to be paid", PAID: "💸 paid", VOID: "⊘ void" };
@@ -99,7 +108,7 @@ export function renderAttributionReceipt(d: ReceiptData, opts: { shareAmounts: b
  */
 export function renderAttributionMath(
   d: ReceiptData,
-  viewer: { kind: "internal" } | { kind: "partner"; orgId: string },
+  viewer: { kind: "internal" } | { kind: "partner"; orgId: string; standing?: PartnerStanding | null },
 ): SafeMessage & { blocks: SafeBlock[] } {
   const r = d.result;
   const sections: SlackText[] = [];
@@ -151,6 +160,12 @@ export function renderAttributionMath(
             mrkdwn`• ${viewer.kind === "internal" ? mrkdwn`${l.orgName} · ` : ""}${l.label} · ${formatMoney(l.amountMinor, l.currency)} · ${LINE_STATUS[l.status] ?? l.status}${l.reference ? mrkdwn` (ref ${l.reference})` : ""}${l.status === "VOID" && l.voidReason ? mrkdwn` — ${l.voidReason}` : ""}`,
         ),
       )}`,
+    );
+  }
+  if (viewer.kind === "partner" && viewer.standing) {
+    const m = viewer.standing;
+    sections.push(
+      mrkdwn`*${m.orgName} in the program*: ${PARTNER_TIER_LABEL[m.tier]} tier · co-sell bonus ${m.quarter}: ${m.coSellWins >= m.threshold ? `${m.coSellWins} co-sell wins, reached` : `${m.coSellWins} of ${m.threshold} co-sell wins`}`,
     );
   }
   if (viewer.kind === "internal") sections.push(mrkdwn`*Every step*\n${joinMrkdwn(r.steps.map((s) => `• ${humanizeStep(s)}`))}`);
