@@ -99,24 +99,24 @@ export async function runQuarterClose(deps: Deps, now: Date): Promise<QuarterClo
   const quarter = previousQuarter(quarterAt(now, timezone), timezone);
   const done = await prisma.jobRun.findUnique({ where: { job_periodKey: { job: QUARTER_CLOSE_JOB, periodKey: quarter.label } }, select: { id: true } });
   if (done || !program) return { quarter: quarter.label, closed: false, bonuses: [], proposals: [] };
-  return prisma.$transaction(async (tx) => {
-    const claimed = await tx.jobRun.createMany({
-      data: [{ job: QUARTER_CLOSE_JOB, periodKey: quarter.label, startedAt: now, finishedAt: now }],
-      skipDuplicates: true,
-    });
-    if (claimed.count === 0) return { quarter: quarter.label, closed: false, bonuses: [], proposals: [] };
-    const { config } = await currentAttributionConfig(tx);
-    const inc = config.incentives;
-    const standings = await partnerStandings(tx, quarter, timezone, config.currency, inc);
-    const report: QuarterCloseReport = { quarter: quarter.label, closed: true, bonuses: [], proposals: [] };
-    const upliftQuarter = nextQuarter(quarter, timezone).label;
-    for (const s of standings) {
-      if (s.coSellWins < inc.bonus.threshold) continue;
-      const kind = inc.bonus.kind;
-      const bonus = await tx.coSellBonus.upsert({
-        where: { orgId_quarter: { orgId: s.orgId, quarter: quarter.label } },
-        update: {},
-        create: {
+  // The closed quarter's standings are read first, outside the transaction (its won deals no
+  // longer change); the transaction only claims the quarter and writes, in a few statements.
+  const { config } = await currentAttributionConfig(prisma);
+  const inc = config.incentives;
+  const standings = await partnerStandings(prisma, quarter, timezone, config.currency, inc);
+  const upliftQuarter = nextQuarter(quarter, timezone).label;
+  const kind = inc.bonus.kind;
+  const earners = standings.filter((s) => s.coSellWins >= inc.bonus.threshold);
+  return prisma.$transaction(
+    async (tx) => {
+      const claimed = await tx.jobRun.createMany({
+        data: [{ job: QUARTER_CLOSE_JOB, periodKey: quarter.label, startedAt: now, finishedAt: now }],
+        skipDuplicates: true,
+      });
+      if (claimed.count === 0) return { quarter: quarter.label, closed: false, bonuses: [], proposals: [] };
+      const report: QuarterCloseReport = { quarter: quarter.label, closed: true, bonuses: [], proposals: [] };
+      await tx.coSellBonus.createMany({
+        data: earners.map((s) => ({
           orgId: s.orgId,
           quarter: quarter.label,
           wins: s.coSellWins,
@@ -125,52 +125,78 @@ export async function runQuarterClose(deps: Deps, now: Date): Promise<QuarterClo
           upliftBp: kind === "UPLIFT" ? inc.bonus.upliftBp : null,
           upliftQuarter: kind === "UPLIFT" ? upliftQuarter : null,
           awardedAt: now,
-        },
+        })),
+        skipDuplicates: true,
       });
+      const bonuses = await tx.coSellBonus.findMany({ where: { quarter: quarter.label }, select: { id: true, orgId: true, wins: true } });
       if (kind === "AMOUNT" && inc.bonus.amountMinor > 0) {
-        const exists = await tx.payoutLine.count({ where: { bonusId: bonus.id } });
-        if (exists === 0) {
-          await tx.payoutLine.create({
-            data: {
-              orgId: s.orgId,
-              bonusId: bonus.id,
-              kind: "BONUS",
-              label: `co-sell bonus (${quarter.label}, ${s.coSellWins} co-sell wins)`,
-              amountMinor: BigInt(inc.bonus.amountMinor),
-              currency: config.currency,
-              coSell: true,
-              // Earned for the quarter (its last instant), so it is in that period's payouts;
-              // createdAt says when the close awarded it.
-              earnedAt: new Date(quarter.end.getTime() - 1),
-              createdAt: now,
-            },
-          });
-        }
+        await tx.payoutLine.createMany({
+          data: bonuses.map((b) => ({
+            orgId: b.orgId,
+            bonusId: b.id,
+            kind: "BONUS" as const,
+            label: `co-sell bonus (${quarter.label}, ${b.wins} co-sell wins)`,
+            amountMinor: BigInt(inc.bonus.amountMinor),
+            currency: config.currency,
+            coSell: true,
+            // Earned for the quarter (its last instant), so it is in that period's payouts;
+            // createdAt says when the close awarded it.
+            earnedAt: new Date(quarter.end.getTime() - 1),
+            createdAt: now,
+          })),
+        });
       }
-      report.bonuses.push({ orgId: s.orgId, name: s.name, wins: s.coSellWins, kind, amountMinor: inc.bonus.amountMinor, upliftBp: inc.bonus.upliftBp });
-    }
-    for (const s of standings) {
-      if (s.qualifiesFor === s.tier) continue;
-      const p = await tx.tierProposal.upsert({
-        where: { orgId_quarter: { orgId: s.orgId, quarter: quarter.label } },
-        update: {},
-        create: { orgId: s.orgId, quarter: quarter.label, fromTier: s.tier, toTier: s.qualifiesFor, revenueMinor: BigInt(s.revenueMinor), createdAt: now },
+      for (const s of earners)
+        report.bonuses.push({ orgId: s.orgId, name: s.name, wins: s.coSellWins, kind, amountMinor: inc.bonus.amountMinor, upliftBp: inc.bonus.upliftBp });
+      // Tiers as they are now (one may have been confirmed since the standings were read).
+      const tiers = new Map(
+        (await tx.organization.findMany({ where: { kind: "PARTNER" }, select: { id: true, partnerTier: true } })).map((o) => [
+          o.id,
+          o.partnerTier as PartnerTier,
+        ]),
+      );
+      const changes = standings.filter((s) => tiers.has(s.orgId) && s.qualifiesFor !== tiers.get(s.orgId));
+      await tx.tierProposal.createMany({
+        data: changes.map((s) => ({
+          orgId: s.orgId,
+          quarter: quarter.label,
+          fromTier: tiers.get(s.orgId)!,
+          toTier: s.qualifiesFor,
+          revenueMinor: BigInt(s.revenueMinor),
+          createdAt: now,
+        })),
+        skipDuplicates: true,
       });
-      report.proposals.push({ id: p.id, orgId: s.orgId, name: s.name, from: s.tier, to: s.qualifiesFor, revenueMinor: s.revenueMinor });
-    }
-    // Nothing to award or decide: no DM (a quarter closing quietly is not news). The DM is
-    // rendered at delivery, so it shows what is true then (a proposal decided meanwhile).
-    const admins = report.bonuses.length + report.proposals.length > 0 ? [...new Set(deps.admins)] : [];
-    const dms: OutboxInput[] = admins.map((admin) => ({
-      method: "quarter.closed",
-      payload: { quarter: quarter.label, admin },
-      dedupeKey: `quarter-close:${quarter.label}:${admin}`,
-    }));
-    await enqueueMany(tx, dms, now);
-    await tx.jobRun.update({
-      where: { job_periodKey: { job: QUARTER_CLOSE_JOB, periodKey: quarter.label } },
-      data: { detail: toJsonColumn({ bonuses: report.bonuses.length, proposals: report.proposals.length, admins: admins.length }) },
-    });
-    return report;
-  });
+      const ids = new Map(
+        (await tx.tierProposal.findMany({ where: { quarter: quarter.label }, select: { id: true, orgId: true } })).map((p) => [p.orgId, p.id]),
+      );
+      for (const s of changes) {
+        report.proposals.push({
+          id: ids.get(s.orgId) ?? "",
+          orgId: s.orgId,
+          name: s.name,
+          from: tiers.get(s.orgId)!,
+          to: s.qualifiesFor,
+          revenueMinor: s.revenueMinor,
+        });
+      }
+      // Nothing to award or decide: no DM (a quarter closing quietly is not news). The DM is
+      // rendered at delivery, so it shows what is true then (a proposal decided meanwhile).
+      const admins = report.bonuses.length + report.proposals.length > 0 ? [...new Set(deps.admins)] : [];
+      const dms: OutboxInput[] = admins.map((admin) => ({
+        method: "quarter.closed",
+        payload: { quarter: quarter.label, admin },
+        dedupeKey: `quarter-close:${quarter.label}:${admin}`,
+      }));
+      await enqueueMany(tx, dms, now);
+      await tx.jobRun.update({
+        where: { job_periodKey: { job: QUARTER_CLOSE_JOB, periodKey: quarter.label } },
+        data: { detail: toJsonColumn({ bonuses: report.bonuses.length, proposals: report.proposals.length, admins: admins.length }) },
+      });
+      return report;
+    },
+    // A program with tens of thousands of won deals and hundreds of partners: more than the
+    // default 5 s, though the reading is done before.
+    { timeout: 60_000, maxWait: 10_000 },
+  );
 }

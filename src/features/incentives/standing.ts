@@ -1,6 +1,6 @@
 import type { Tx } from "../../platform/db/client";
 import { creditedRevenue, partnerTierFor, previousQuarter, quarterAt, type IncentiveConfig, type PartnerTier, type Quarter } from "../../kernel/incentives";
-import { readAttributionResult } from "../attribution/result-schema";
+import { z } from "zod";
 import { currentAttributionConfig } from "../attribution/config";
 
 // Where each partner stands: co-sell wins in a quarter (deals won in it whose latest record
@@ -26,22 +26,28 @@ interface WonRecord {
   coSell: boolean;
 }
 
-/** The latest attribution record of each deal won in [start, end). */
+// Only what the standings read of each record (amount, currency, credits), not the whole result.
+const wonRowSchema = z.object({
+  dealId: z.string(),
+  closedAt: z.coerce.date(),
+  amountMinor: z.coerce.number().int(),
+  currency: z.string(),
+  credits: z.array(z.object({ orgId: z.string(), internal: z.boolean(), creditBp: z.number().int() })),
+});
+
+/** The latest attribution record of each deal won in [start, end): one query, whatever the number of deals. */
 async function wonRecords(db: Tx, start: Date, end: Date): Promise<WonRecord[]> {
-  const deals = await db.deal.findMany({
-    where: { stage: "CLOSED_WON", closedAt: { gte: start, lt: end } },
-    select: { id: true, closedAt: true, attributions: { orderBy: { seq: "desc" }, take: 1, select: { result: true } } },
-    orderBy: { ref: "asc" },
-  });
-  const out: WonRecord[] = [];
-  for (const d of deals) {
-    const rec = d.attributions[0];
-    if (!rec || !d.closedAt) continue;
-    const r = readAttributionResult(rec.result);
+  const rows = await db.$queryRaw<unknown[]>`
+    SELECT DISTINCT ON (r."dealId") r."dealId" AS "dealId", d."closedAt" AS "closedAt",
+           (r.result->>'amountMinor') AS "amountMinor", (r.result->>'currency') AS currency, (r.result->'credits') AS credits
+      FROM "AttributionRecord" r JOIN "Deal" d ON d.id = r."dealId"
+     WHERE d.stage = 'CLOSED_WON' AND d."closedAt" >= ${start} AND d."closedAt" < ${end}
+     ORDER BY r."dealId", r.seq DESC`;
+  return rows.map((row) => {
+    const r = wonRowSchema.parse(row);
     const partnerCredits = r.credits.filter((c) => !c.internal && c.creditBp > 0).map((c) => ({ orgId: c.orgId, creditBp: c.creditBp }));
-    out.push({ dealId: d.id, closedAt: d.closedAt, amountMinor: r.amountMinor, currency: r.currency, partnerCredits, coSell: partnerCredits.length >= 2 });
-  }
-  return out;
+    return { dealId: r.dealId, closedAt: r.closedAt, amountMinor: r.amountMinor, currency: r.currency, partnerCredits, coSell: partnerCredits.length >= 2 };
+  });
 }
 
 /** Co-sell wins per partner in a quarter (pure over the records). */
@@ -55,12 +61,12 @@ function countCoSellWins(records: readonly WonRecord[]): Map<string, number> {
 export async function partnerStandings(db: Tx, quarter: Quarter, timezone: string, currency: string, incentives: IncentiveConfig): Promise<PartnerQuarter[]> {
   let first = quarter;
   for (let i = 0; i < 3; i++) first = previousQuarter(first, timezone);
-  const [inQuarter, trailing, orgs] = await Promise.all([
-    wonRecords(db, quarter.start, quarter.end),
+  // One read of the four quarters; the closed quarter is its last part.
+  const [trailing, orgs] = await Promise.all([
     wonRecords(db, first.start, quarter.end),
     db.organization.findMany({ where: { kind: "PARTNER" }, select: { id: true, name: true, partnerTier: true }, orderBy: { name: "asc" } }),
   ]);
-  const wins = countCoSellWins(inQuarter);
+  const wins = countCoSellWins(trailing.filter((r) => r.closedAt >= quarter.start));
   const revenue = new Map<string, number>();
   // Revenue in another currency than the program's is not converted (and not counted).
   for (const r of trailing) {
