@@ -1,6 +1,7 @@
 import type { Tx } from "../../platform/db/client";
 import { creditedRevenue, partnerTierFor, previousQuarter, quarterAt, type IncentiveConfig, type PartnerTier, type Quarter } from "../../kernel/incentives";
 import { z } from "zod";
+import { Prisma } from "../../generated/prisma/client";
 import { currentAttributionConfig } from "../attribution/config";
 
 // Where each partner stands: co-sell wins in a quarter (deals won in it whose latest record
@@ -36,12 +37,14 @@ const wonRowSchema = z.object({
 });
 
 /** The latest attribution record of each deal won in [start, end): one query, whatever the number of deals. */
-async function wonRecords(db: Tx, start: Date, end: Date): Promise<WonRecord[]> {
+async function wonRecords(db: Tx, start: Date, end: Date, orgId?: string): Promise<WonRecord[]> {
+  // One partner's progress (App Home, See my numbers) reads only the deals it is on.
+  const onlyOrg = orgId ? Prisma.sql`AND EXISTS (SELECT 1 FROM "Participant" p WHERE p."dealId" = d.id AND p."orgId" = ${orgId})` : Prisma.empty;
   const rows = await db.$queryRaw<unknown[]>`
     SELECT DISTINCT ON (r."dealId") r."dealId" AS "dealId", d."closedAt" AS "closedAt",
            (r.result->>'amountMinor') AS "amountMinor", (r.result->>'currency') AS currency, (r.result->'credits') AS credits
       FROM "AttributionRecord" r JOIN "Deal" d ON d.id = r."dealId"
-     WHERE d.stage = 'CLOSED_WON' AND d."closedAt" >= ${start} AND d."closedAt" < ${end}
+     WHERE d.stage = 'CLOSED_WON' AND d."closedAt" >= ${start} AND d."closedAt" < ${end} ${onlyOrg}
      ORDER BY r."dealId", r.seq DESC`;
   return rows.map((row) => {
     const r = wonRowSchema.parse(row);
@@ -94,9 +97,9 @@ export interface CoSellProgress {
 }
 
 /** Co-sell wins so far in the quarter of `now` (program timezone), against the bonus threshold in force. */
-export async function coSellProgress(db: Tx, a: { now: Date; timezone: string }): Promise<CoSellProgress> {
+export async function coSellProgress(db: Tx, a: { now: Date; timezone: string; orgId?: string }): Promise<CoSellProgress> {
   const q = quarterAt(a.now, a.timezone);
-  const [{ config }, records] = await Promise.all([currentAttributionConfig(db), wonRecords(db, q.start, q.end)]);
+  const [{ config }, records] = await Promise.all([currentAttributionConfig(db), wonRecords(db, q.start, q.end, a.orgId)]);
   return { quarter: q.label, threshold: config.incentives.bonus.threshold, wins: countCoSellWins(records) };
 }
 
@@ -116,7 +119,7 @@ export async function loadPartnerMoney(db: Tx, a: { orgId: string; now: Date; ti
   const q = quarterAt(a.now, a.timezone);
   const [org, progress, groups] = await Promise.all([
     db.organization.findUnique({ where: { id: a.orgId }, select: { name: true, partnerTier: true, tierSince: true } }),
-    coSellProgress(db, a),
+    coSellProgress(db, { now: a.now, timezone: a.timezone, orgId: a.orgId }),
     db.payoutLine.groupBy({
       by: ["status", "currency"],
       where: { orgId: a.orgId, earnedAt: { gte: q.start, lt: q.end } },
