@@ -3,6 +3,7 @@ import { fixedClock } from "../../src/platform/clock";
 import { runWeeklyDigests } from "../../src/features/digests/job";
 import { runMapRefresh } from "../../src/features/account-map/refresh-job";
 import { runSlaSweep } from "../../src/features/asks/sla-sweep";
+import { runQuarterClose } from "../../src/features/incentives/quarter-close-job";
 import { NEW_PARTNER } from "../../src/features/program/setup-modal";
 import {
   ACTION,
@@ -11,6 +12,7 @@ import {
   DISPUTE_BLOCK,
   INPUT,
   MAP_IMPORT_BLOCK,
+  PAYOUT_BLOCK,
   REGISTER_BLOCK as RB,
   ROLES_BLOCK,
   SETUP_BLOCK as SB,
@@ -577,6 +579,36 @@ describe("hostile text: nothing a person typed reaches Slack unescaped", () => {
     begin("attribution: recompute");
     await command(`attribution CS-1 --recompute "${slackEncode(FULL("recompute"))}"`, ADMIN, CH_A);
 
+    // --- payouts: the list, Approve all, Mark paid with a typed reference ---------------------
+    begin("payouts: list");
+    await command("payouts 2026-Q4", ADMIN);
+    await command("payouts 2026-Q4", ACME, CH_A);
+    begin("payouts: mark paid");
+    await interact(
+      blockAction({ as: ADMIN, actionId: ACTION.payoutsApproveAll, value: "2026-Q4", channel: "C_GENERAL", responseUrl: responseUrl("approve-all") }),
+      "block_actions",
+    );
+    await interact(
+      blockAction({ as: ADMIN, actionId: ACTION.payoutsMarkPaid, value: "period:2026-Q4", channel: "C_GENERAL", responseUrl: responseUrl("mark-paid") }),
+      "block_actions",
+    );
+    await t.fake.waitFor((c) => c.some((x) => x.method === "views.open" && (x.args.view as { callback_id?: string }).callback_id === CALLBACK.payoutMarkPaid));
+    const paidForm = t.fake.callsTo("views.open").findLast((c) => (c.args.view as { callback_id?: string }).callback_id === CALLBACK.payoutMarkPaid)!.args
+      .view as { private_metadata: string };
+    await interact(
+      viewSubmission({
+        as: ADMIN,
+        viewId: "V_H_PAID",
+        callbackId: CALLBACK.payoutMarkPaid,
+        values: stateValues({ [PAYOUT_BLOCK.reference]: { text: FULL("payoutRef").slice(0, 200) } }),
+        privateMetadata: paidForm.private_metadata,
+        blocks: [{ type: "input", block_id: PAYOUT_BLOCK.reference }],
+      }),
+      "view_submission",
+    );
+    begin("payouts: after");
+    await command("payouts 2026-Q4", ADMIN);
+
     // --- account map: CSV import (names, owners, bad values, file name), map, intro ------------
     const csv = (lines: string[]) => Buffer.from(`${lines.join("\r\n")}\r\n`);
     const importFile = async (org: string, status: string, fileName: string, lines: string[], viewId: string) => {
@@ -674,6 +706,9 @@ describe("hostile text: nothing a person typed reaches Slack unescaped", () => {
     begin("map: quarterly refresh");
     clock.set("2027-01-04T09:30:00Z");
     expect((await runMapRefresh(t.deps, clock.now())).posted).toBeGreaterThan(0);
+    await settle();
+    begin("quarter close");
+    await runQuarterClose({ db: t.deps.db, admins: t.deps.config.admins, timezone: "UTC" }, clock.now());
     await settle();
     begin("home: later");
     expect((await homeOpened(OURS.user)).status).toBe(200);
@@ -864,6 +899,13 @@ describe("hostile text: nothing a person typed reaches Slack unescaped", () => {
     },
     { name: "weekly pairing standup digest (pairing channel)", match: (e) => inStep("digest: weekly")(e) && isPost(e) && !isDm(e) },
     { name: "weekly manager digest (admins' DM)", match: (e) => inStep("digest: weekly")(e) && isDm(e) },
+    {
+      name: "/cosell payouts (list, Approve all)",
+      match: (e) => (inStep("payouts: list", "payouts: after")(e) && reply(e)) || (inStep("payouts: mark paid")(e) && e.source === "response_url"),
+    },
+    { name: "modal: mark paid", match: modal(CALLBACK.payoutMarkPaid), userText: false },
+    { name: "marked paid (response_action update)", match: (e) => inStep("payouts: mark paid")(e) && e.source === "http" && Boolean(e.body.view) },
+    { name: "quarter close DM to admins", match: (e) => inStep("quarter close")(e) && isDm(e) },
   ];
 
   /** One line per distinct leak (token, input, field path, step), with how often and an example. */
