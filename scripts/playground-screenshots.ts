@@ -143,6 +143,20 @@ try {
     .scrollIntoViewIfNeeded();
   await page.evaluate("document.querySelector('#messages .msg .replies')?.closest('.msg')?.scrollIntoView({ block: 'start' })");
   await shot(page, "playground-digest");
+
+  // 8. Incentives: Ada's quarter close DM (bonuses, tier proposals) and /cosell payouts.
+  await page.locator("#thread button[title='Close thread']").click().catch(() => undefined);
+  await page.locator(`.sidebar .nav-item[data-channel="app:messages"]`).click();
+  const close = message(page, "Quarter close").last();
+  await close.waitFor({ timeout: 30_000 });
+  await close.scrollIntoViewIfNeeded();
+  await shot(page, "playground-quarter-close");
+  await openChannel(page, "partner-managers");
+  await type(page, "/cosell payouts last-quarter");
+  const payouts = message(page, /Payouts · \d{4}-Q\d/).last();
+  await payouts.waitFor({ timeout: 30_000 });
+  await payouts.scrollIntoViewIfNeeded();
+  await shot(page, "playground-payouts");
 } finally {
   await browser.close();
   await pg.stop();

@@ -165,4 +165,13 @@ describe("/cosell program setup", () => {
     // past the end: the last page, saying so
     expect((await cosell(`partners ${pages + 5}`, REP)).text).toContain(`There are only ${pages} pages`);
   });
+
+  it("warns when two resellers would share a pairing, and binds it all the same", async () => {
+    await cosell('partner add "Vandelay Resale" reseller', ADMIN);
+    await cosell('partner add "Hooli &amp; Co" var', ADMIN); // Slack escapes & in command text
+    const said = (await cosell('pairing add <#C0RESELL|resellers> "Resellers" "Vandelay" "Hooli"', ADMIN)).text;
+    expect(said).toContain("is bound to <#C0RESELL>");
+    expect(said).toContain("⚠️ Vandelay Resale and Hooli &amp; Co are both resellers: in one pairing they compete for the same customers rather than co-sell.");
+    expect(await t.db.prisma.pairing.count({ where: { channelId: "C0RESELL" } })).toBe(1);
+  });
 });

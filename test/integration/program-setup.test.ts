@@ -194,6 +194,19 @@ describe("pairings", () => {
     expect(row.detail).toMatchObject({ channelId: "C0TRIO", members: ["Acme Data", "Globex", "Northwind"], defaultModel: "SELL_THROUGH" });
   });
 
+  it("warns when two resellers would share a pairing (competition, not co-selling), and still binds it", async () => {
+    await seed();
+    await run((tx) => addPartner(tx, { name: "Initech Resale", type: "RESELLER", actor: ADMIN }));
+    await run((tx) => addPartner(tx, { name: "Hooli Resale", type: "RESELLER", actor: ADMIN }));
+    const r = await run((tx) => addPairing(tx, { channelId: "C0RESELL", name: "Resellers", orgNames: ["Initech", "Hooli", "Acme"], actor: ADMIN }));
+    expect(r.warnings).toEqual([
+      expect.stringMatching(/^Initech Resale and Hooli Resale are both resellers: in one pairing they compete for the same customers/),
+    ]);
+    expect(await db.prisma.pairing.count({ where: { channelId: "C0RESELL" } })).toBe(1);
+    const ok = await run((tx) => addPairing(tx, { channelId: "C0ONE", name: "One reseller", orgNames: ["Initech", "Acme"], actor: ADMIN }));
+    expect(ok.warnings).toEqual([]);
+  });
+
   it("defaults the co-sell model to sell-with", async () => {
     await seed();
     await run((tx) => addPairing(tx, { channelId: "C0AN", name: "Acme x Us", orgNames: ["Acme Data", "Northwind"], actor: ADMIN }));

@@ -266,7 +266,7 @@ export async function removePartner(tx: Tx, input: { name: string; actor: string
 export async function addPairing(
   tx: Tx,
   input: { channelId: string; name: string; orgNames: readonly string[]; model?: CoSellModel; actor: string },
-): Promise<{ id: string; name: string; channelId: string; members: string[]; defaultModel: CoSellModel }> {
+): Promise<{ id: string; name: string; channelId: string; members: string[]; defaultModel: CoSellModel; warnings: string[] }> {
   const name = cleanName(input.name, "pairing");
   const channelId = input.channelId.trim().toUpperCase();
   if (!CHANNEL_ID_PATTERN.test(channelId)) {
@@ -297,7 +297,19 @@ export async function addPairing(
   });
   const memberNames = members.map((m) => m.name);
   await audit(tx, input.actor, "pairing.add", `pairing:${pairing.id}`, { name, channelId, members: memberNames, defaultModel: model });
-  return { id: pairing.id, name, channelId, members: memberNames, defaultModel: model };
+  return { id: pairing.id, name, channelId, members: memberNames, defaultModel: model, warnings: pairingWarnings(members) };
+}
+
+/**
+ * What a partner manager would want to hear at `pairing add`: two resellers in one pairing sell
+ * the same products to the same customers, which the reference calls competition, not co-selling.
+ */
+function pairingWarnings(members: readonly OrgRow[]): string[] {
+  const resellers = members.filter((m) => m.kind === "PARTNER" && m.partnerType === "RESELLER").map((m) => m.name);
+  if (resellers.length < 2) return [];
+  return [
+    `${resellers.join(" and ")} are both resellers: in one pairing they compete for the same customers rather than co-sell. A pairing per reseller, each with a technology or services partner, usually works better.`,
+  ];
 }
 
 /** Removes a pairing; refused while any deal belongs to it. */

@@ -243,7 +243,7 @@ export function setupSubcommands(deps: AppDeps): Subcommand[] {
         const r = await inTx((tx) => addPairing(tx, { channelId, name, orgNames, model: model ?? "SELL_WITH", actor }));
         await answer(
           ctx,
-          mrkdwn`Pairing ${bold(r.name)} is bound to ${channelLink(r.channelId)}: ${r.members.map(bold).join(", ")}; default co-sell model ${coSellModelWord(r.defaultModel)}.${model ? "" : ` (Give ${MODEL_HINT} at the end to choose another.)`}`,
+          mrkdwn`Pairing ${bold(r.name)} is bound to ${channelLink(r.channelId)}: ${r.members.map(bold).join(", ")}; default co-sell model ${coSellModelWord(r.defaultModel)}.${model ? "" : ` (Give ${MODEL_HINT} at the end to choose another.)`}${r.warnings.map((w) => `\n⚠️ ${w}`).join("")}`,
         );
         return;
       }
