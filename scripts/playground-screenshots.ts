@@ -145,7 +145,10 @@ try {
   await shot(page, "playground-digest");
 
   // 8. Incentives: Ada's quarter close DM (bonuses, tier proposals) and /cosell payouts.
-  await page.locator("#thread button[title='Close thread']").click().catch(() => undefined);
+  await page
+    .locator("#thread button[title='Close thread']")
+    .click()
+    .catch(() => undefined);
   await page.locator(`.sidebar .nav-item[data-channel="app:messages"]`).click();
   const close = message(page, "Quarter close").last();
   await close.waitFor({ timeout: 30_000 });
