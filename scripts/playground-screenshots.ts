@@ -27,7 +27,10 @@ if (!HAS_CHROMIUM) {
 
 const OUT = "docs";
 mkdirSync(OUT, { recursive: true });
-const pg = await startTestPlayground();
+// The demo's documented day (docs/demo.md), as in test/browser: the same program at every run.
+const pinned = Date.parse("2026-11-16T15:00:00Z");
+const started = Date.now();
+const pg = await startTestPlayground({ now: () => new Date(pinned + (Date.now() - started)) });
 const browser = await launchBrowser();
 const shot = async (page: Page, name: string) => {
   await page.evaluate("document.getElementById('toasts').replaceChildren(); document.activeElement?.blur()");
