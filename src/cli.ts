@@ -15,12 +15,12 @@ import { IMPORT_LIMITS, parseListStatus } from "./features/account-map/rules";
 import { UserError } from "./platform/errors";
 import { findOrgByName, importAccountFile, loadAccountMap, tooBigMessage } from "./features/account-map/account-map";
 import { accountMapText, importOutcomeText } from "./features/account-map/text";
-import { auditExport, buildAttributionExport } from "./features/attribution/export";
+import { auditExport, buildAttributionExport, readPeriod } from "./features/attribution/export";
 import { programCurrency } from "./features/attribution/config";
 import { previewDigests } from "./features/digests/preview";
 import { deadLettersText, listDeadLetters, retryDeadLetters } from "./platform/outbox/dead-letters";
 import { purgePartnerData } from "./features/program/purge-partner-data";
-import { approvePayouts, listPayouts, markPayoutsPaid, readPeriod } from "./features/incentives/payouts";
+import { approvePayouts, listPayouts, markPayoutsPaid } from "./features/incentives/payouts";
 import { buildPayoutsCsv, readPaidFile } from "./features/incentives/rules";
 import { runQuarterClose } from "./features/incentives/quarter-close-job";
 
@@ -120,6 +120,12 @@ function cliActor(): string {
   }
 }
 
+/** A CSV to `--out` when given, else to stdout (the summary goes to stderr, out of the pipe). */
+function emitCsv(csv: string, out: string | undefined, io: CliIO): void {
+  if (out) writeFileSync(path.resolve(out), csv);
+  else io.stdout(csv);
+}
+
 const exportAttribution: CliCommand = {
   path: ["export", "attribution"],
   usage: "export attribution <period> [--out file.csv]",
@@ -135,8 +141,7 @@ const exportAttribution: CliCommand = {
       await auditExport(db.prisma, { actor: cliActor(), period: e.period, rows: e.rows.length, deals: e.deals, via: "cli", now });
       return e;
     });
-    if (out) writeFileSync(path.resolve(out), exp.csv);
-    else io.stdout(exp.csv);
+    emitCsv(exp.csv, out, io);
     io.stderr(`${exp.rows.length} rows, ${exp.deals} ${exp.deals === 1 ? "deal" : "deals"} for ${describePeriod(exp.period)}${out ? ` → ${out}` : ""}\n`);
     return 0;
   },
@@ -155,9 +160,7 @@ const exportPayouts: CliCommand = {
       const period = await readPeriod(db.prisma, positional.join(" "), io.now(), parseEnvTimezone(io.env));
       return listPayouts(db.prisma, { period, scope: null });
     });
-    const csv = buildPayoutsCsv(view.lines);
-    if (out) writeFileSync(path.resolve(out), csv);
-    else io.stdout(csv);
+    emitCsv(buildPayoutsCsv(view.lines), out, io);
     io.stderr(`${view.lines.length} payout lines earned in ${describePeriod(view.period)}${out ? ` → ${out}` : ""}\n`);
     return 0;
   },

@@ -1,7 +1,8 @@
 import { describe, expect, it } from "vitest";
 import { currentAttributionConfig, saveAttributionConfig } from "../../src/features/attribution/config";
 import { recomputeAttribution } from "../../src/features/disputes/disputes";
-import { approvePayouts, listPayouts, markPayoutsPaid, readPeriod } from "../../src/features/incentives/payouts";
+import { approvePayouts, listPayouts, markPayoutsPaid } from "../../src/features/incentives/payouts";
+import { readPeriod } from "../../src/features/attribution/export";
 import { runQuarterClose } from "../../src/features/incentives/quarter-close-job";
 import { buildPayoutsCsv, PAYOUT_CSV_HEADER, readPaidFile } from "../../src/features/incentives/rules";
 import { decideTierProposal } from "../../src/features/incentives/tiers";

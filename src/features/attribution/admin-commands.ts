@@ -5,7 +5,7 @@ import { decideAdminAction } from "../../kernel/access";
 import { decideExport, describePeriod, exportFilename, PERIOD_EXAMPLES } from "./export-rules";
 import { assertAllowed, FieldErrors, UserError } from "../../platform/errors";
 import { currentAttributionConfig, dealsByConfigVersion, saveAttributionConfig } from "./config";
-import { auditExport, buildAttributionExport } from "./export";
+import { auditExport, buildAttributionExport, readPeriod } from "./export";
 import {
   buildAttributionConfigModal,
   buildConfigResultView,
@@ -21,7 +21,7 @@ import { parseMetadata, StateReader } from "../../platform/slack/view-state";
 import type { Subcommand, SubcommandContext } from "../../platform/slack/commands";
 import { slackOut } from "../../platform/slack/send";
 import { mrkdwn, toSlack } from "../../platform/slack/mrkdwn";
-import { listPayouts, readPeriod } from "../incentives/payouts";
+import { listPayouts } from "../incentives/payouts";
 import { buildPayoutsCsv } from "../incentives/rules";
 
 // `/cosell config attribution [show]` — the program's attribution config: admins edit it in a
@@ -37,6 +37,14 @@ const USAGE = {
 } as const;
 
 const metadataSchema = z.object({ baseVersion: z.coerce.number().int().default(0) });
+
+/** A CSV to the person who asked, in their DM with cosell (after the ack: the upload takes longer than 3 s on big files). */
+async function sendCsvToDm(ctx: SubcommandContext, f: { filename: string; title: string; content: string; comment: string }): Promise<void> {
+  const dm = await ctx.args.client.conversations.open({ users: ctx.args.command.user_id });
+  const channelId = dm.channel?.id;
+  if (!channelId) throw new Error("conversations.open returned no channel");
+  await ctx.args.client.files.uploadV2({ channel_id: channelId, filename: f.filename, title: f.title, content: f.content, initial_comment: f.comment });
+}
 
 const who = (ctx: SubcommandContext) => ({ userId: ctx.args.command.user_id, teamId: ctx.args.command.team_id });
 
@@ -117,15 +125,11 @@ export function attributionAdminSubcommands(deps: AppDeps): Subcommand[] {
         response_type: "ephemeral",
         text: mrkdwn`Sending \`${filename}\` (${exp.rows.length} rows, ${exp.deals} ${exp.deals === 1 ? "deal" : "deals"}) to your DM with cosell…`,
       });
-      const dm = await ctx.args.client.conversations.open({ users: userId });
-      const channelId = dm.channel?.id;
-      if (!channelId) throw new Error("conversations.open returned no channel");
-      await ctx.args.client.files.uploadV2({
-        channel_id: channelId,
+      await sendCsvToDm(ctx, {
         filename,
         title: `Attribution export ${exp.period.label}`,
         content: exp.csv,
-        initial_comment:
+        comment:
           `Attribution export for ${describePeriod(exp.period)}: ${exp.rows.length} rows, ${exp.deals} ${exp.deals === 1 ? "deal" : "deals"}. ` +
           "One row per organization per deal, from the deal's latest attribution record computed in the period. " +
           "Pay the rows with `payable` = yes; our own organization's credit is reported, never paid.",
@@ -137,7 +141,6 @@ export function attributionAdminSubcommands(deps: AppDeps): Subcommand[] {
   /** `/cosell export payouts <period>`: the payout lines with status and reference, as a DM'd CSV. */
   async function exportPayouts(ctx: SubcommandContext, periodWords: string[]): Promise<void> {
     if (periodWords.length === 0) throw new UserError(`Which period? Give ${PERIOD_EXAMPLES}, e.g. \`/cosell export payouts 2026-Q4\`.`);
-    const userId = ctx.args.command.user_id;
     assertAllowed(decideExport(await resolveActor(deps, ctx.args.client, who(ctx))));
     const now = deps.clock.now();
     const period = await readPeriod(db, periodWords.join(" "), now, deps.config.timezone);
@@ -151,15 +154,11 @@ export function attributionAdminSubcommands(deps: AppDeps): Subcommand[] {
     }
     const filename = `cosell-payouts-${period.label}.csv`;
     await ctx.args.ack({ response_type: "ephemeral", text: mrkdwn`Sending \`${filename}\` (${view.lines.length} lines) to your DM with cosell…` });
-    const dm = await ctx.args.client.conversations.open({ users: userId });
-    const channelId = dm.channel?.id;
-    if (!channelId) throw new Error("conversations.open returned no channel");
-    await ctx.args.client.files.uploadV2({
-      channel_id: channelId,
+    await sendCsvToDm(ctx, {
       filename,
       title: `Payouts ${period.label}`,
       content: buildPayoutsCsv(view.lines),
-      initial_comment:
+      comment:
         `Payouts earned in ${describePeriod(period)}: ${view.lines.length} lines. Pay the \`approved\` ones, fill in \`reference\`, ` +
         "and send the file back with `npm run -s cosell -- payouts mark-paid --file <file>` (or use Mark paid in `/cosell payouts`).",
     });

@@ -15,9 +15,15 @@ export interface AttributionExport {
   csv: string;
 }
 
-/** The program's timezone (Program.timezone), or the fallback when the program row is missing. */
-async function programTimezone(db: Tx, fallback = "UTC"): Promise<string> {
-  return programRepo(db).timezone(fallback);
+/**
+ * The period a person typed, in the program's timezone (the fallback when the program row is
+ * missing); a typo is a UserError with the forms a period takes. Used by both exports and
+ * `/cosell payouts`.
+ */
+export async function readPeriod(db: Tx, text: string, now: Date, fallbackTimezone = "UTC"): Promise<Period> {
+  const parsed = parsePeriod(text, { timezone: await programRepo(db).timezone(fallbackTimezone), now });
+  if (!parsed.ok) throw new UserError(parsed.reason);
+  return parsed.period;
 }
 
 /**
@@ -63,11 +69,9 @@ async function exportRowsForPeriod(db: Tx, period: Period): Promise<{ rows: Expo
 
 /** Parses the period in the program's timezone and builds the CSV. A period nobody can read is a UserError. */
 export async function buildAttributionExport(db: Tx, opts: { period: string; now: Date; fallbackTimezone?: string }): Promise<AttributionExport> {
-  const timezone = await programTimezone(db, opts.fallbackTimezone);
-  const parsed = parsePeriod(opts.period, { timezone, now: opts.now });
-  if (!parsed.ok) throw new UserError(parsed.reason);
-  const { rows, deals } = await exportRowsForPeriod(db, parsed.period);
-  return { period: parsed.period, rows, deals, csv: buildAttributionCsv(rows) };
+  const period = await readPeriod(db, opts.period, opts.now, opts.fallbackTimezone);
+  const { rows, deals } = await exportRowsForPeriod(db, period);
+  return { period, rows, deals, csv: buildAttributionCsv(rows) };
 }
 
 /** Who exported which period: commission data leaving the system is audited. */

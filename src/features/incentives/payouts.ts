@@ -1,9 +1,8 @@
 import type { Db, Tx } from "../../platform/db/client";
 import type { Actor } from "../../kernel/access";
 import { decideAdminAction } from "../../kernel/access";
-import { programRepo } from "../../platform/repos/program-repo";
 import { AccessDenied, UserError } from "../../platform/errors";
-import { parsePeriod, type Period } from "../attribution/export-rules";
+import type { Period } from "../attribution/export-rules";
 import type { PaidEntry, PayoutLineView } from "./rules";
 
 // Payout lines through their cycle: PENDING → APPROVED (an admin, in bulk by period or one by
@@ -17,13 +16,6 @@ export interface PayoutsView {
   /** null: every partner (our own team); else the partner's organization */
   scope: { orgId: string; orgName: string } | null;
   lines: PayoutLineView[];
-}
-
-/** The period a person typed, in the program's timezone; a typo is a UserError with the forms it takes. */
-export async function readPeriod(db: Tx, text: string, now: Date, fallbackTimezone: string): Promise<Period> {
-  const parsed = parsePeriod(text, { timezone: await programRepo(db).timezone(fallbackTimezone), now });
-  if (!parsed.ok) throw new UserError(parsed.reason);
-  return parsed.period;
 }
 
 /** Who sees which lines: admins and our reps every line; a partner's person only its own; strangers none. */
@@ -167,10 +159,13 @@ export async function markPayoutsPaid(
       else toPay.push({ lineId, reference });
     }
     if (problems.length > 0) return { paid: 0, unchanged: 0, problems };
-    for (const p of toPay) {
+    // One statement per reference (a finance batch pays many lines under one).
+    const byReference = new Map<string, string[]>();
+    for (const p of toPay) byReference.set(p.reference, [...(byReference.get(p.reference) ?? []), p.lineId]);
+    for (const [reference, lineIds] of byReference) {
       await tx.payoutLine.updateMany({
-        where: { id: p.lineId, status: "APPROVED" },
-        data: { status: "PAID", paidAt: a.now, paidBy: actor.userId, reference: p.reference },
+        where: { id: { in: lineIds }, status: "APPROVED" },
+        data: { status: "PAID", paidAt: a.now, paidBy: actor.userId, reference },
       });
     }
     if (toPay.length > 0) {

@@ -3,7 +3,7 @@ import type { Database } from "../../platform/db/client";
 import { toJsonColumn } from "../../platform/db/json";
 import { enqueueMany, type OutboxInput } from "../../platform/outbox/enqueue";
 import { programRepo } from "../../platform/repos/program-repo";
-import { nextQuarter, previousQuarter, quarterAt, type PartnerTier, type Quarter } from "../../kernel/incentives";
+import { nextQuarter, previousQuarter, quarterAt, type PartnerTier } from "../../kernel/incentives";
 import { currentAttributionConfig } from "../attribution/config";
 import { partnerStandings } from "./standing";
 import type { QuarterCloseView } from "./render";
@@ -35,7 +35,6 @@ export interface QuarterCloseReport {
 
 /** The quarter close as the admins' DM shows it now (decided proposals without their buttons). */
 export async function loadQuarterClose(db: Tx, quarter: string): Promise<QuarterCloseView | null> {
-  const timezone = await programRepo(db).timezone("UTC");
   const run = await db.jobRun.findUnique({ where: { job_periodKey: { job: QUARTER_CLOSE_JOB, periodKey: quarter } }, select: { id: true } });
   if (!run) return null;
   const { config } = await currentAttributionConfig(db);
@@ -51,12 +50,12 @@ export async function loadQuarterClose(db: Tx, quarter: string): Promise<Quarter
       })
     ).map((o) => [o.id, o.name]),
   );
-  const label = parseQuarter(quarter);
   return {
     quarter,
     currency: config.currency,
     threshold: config.incentives.bonus.threshold,
-    upliftQuarter: label ? nextQuarter(label(timezone), timezone).label : "",
+    // stored with each uplift bonus ("" when the quarter's bonuses were amounts)
+    upliftQuarter: bonuses.find((b) => b.upliftQuarter)?.upliftQuarter ?? "",
     bonuses: bonuses
       .map((b) => ({
         orgId: b.orgId,
@@ -80,15 +79,6 @@ export async function loadQuarterClose(db: Tx, quarter: string): Promise<Quarter
       }))
       .sort((a, b) => a.name.localeCompare(b.name)),
   };
-}
-
-/** "2026-Q3" → a function of the timezone giving that quarter, or null. */
-function parseQuarter(label: string): ((timezone: string) => Quarter) | null {
-  const m = /^(\d{4})-Q([1-4])$/.exec(label);
-  if (!m) return null;
-  const [y, q] = [Number(m[1]), Number(m[2])];
-  // The middle of the quarter's second month is inside the quarter in every timezone.
-  return (timezone) => quarterAt(new Date(Date.UTC(y, (q - 1) * 3 + 1, 15)), timezone);
 }
 
 /** Closes the quarter that ended before `now` (program timezone), once. */
