@@ -157,8 +157,12 @@ const exportPayouts: CliCommand = {
   async run({ positional, flags }, io) {
     const out = typeof flags.out === "string" ? flags.out : undefined;
     const view = await withDatabase(io.env, async (db) => {
-      const period = await readPeriod(db.prisma, positional.join(" "), io.now(), parseEnvTimezone(io.env));
-      return listPayouts(db.prisma, { period, scope: null });
+      const now = io.now();
+      const period = await readPeriod(db.prisma, positional.join(" "), now, parseEnvTimezone(io.env));
+      const v = await listPayouts(db.prisma, { period, scope: null });
+      const deals = new Set(v.lines.map((l) => l.dealRef).filter((r) => r !== null)).size;
+      await auditExport(db.prisma, { actor: cliActor(), period, rows: v.lines.length, deals, via: "cli", now, what: "payouts" });
+      return v;
     });
     emitCsv(buildPayoutsCsv(view.lines), out, io);
     io.stderr(`${view.lines.length} payout lines earned in ${describePeriod(view.period)}${out ? ` → ${out}` : ""}\n`);

@@ -1,6 +1,8 @@
 import { describe, expect, it } from "vitest";
 import { approvePayouts } from "../../src/features/incentives/payouts";
 import { runQuarterClose } from "../../src/features/incentives/quarter-close-job";
+import { PAYOUT_CSV_HEADER } from "../../src/features/incentives/rules";
+import { parseCsv } from "../../src/features/attribution/export-rules";
 import { changeStage } from "../../src/features/stages/change-stage";
 import type { fixedClock } from "../../src/platform/clock";
 import { ACTION, CALLBACK, PAYOUT_BLOCK } from "../../src/platform/slack/ids";
@@ -98,6 +100,26 @@ describe("/cosell payouts", () => {
     expect(json(numbers)).toContain("Payout lines");
     expect(json(numbers)).toContain("💸 paid (ref WIRE-2026-11-0042)");
     expect(json(numbers)).toContain("Acme Data in the program*: Inactive tier · co-sell bonus 2026-Q4: 0 of 3 co-sell wins");
+  });
+
+  it("/cosell export payouts: the CSV to the admin's DM, audited; a partner's person is refused", async () => {
+    const refused = await t.command("export payouts 2026-Q4", PEOPLE.acmeRep);
+    expect(refused.text).toContain("for our own team only");
+    expect(t.fake.uploads).toHaveLength(0);
+
+    const res = await t.command("export payouts 2026-Q4", PEOPLE.admin);
+    expect(res.text).toContain("Sending `cosell-payouts-2026-Q4.csv`");
+    await t.fake.waitFor(() => t.fake.uploads.length === 1);
+    const body = t.fake.uploads[0]!.bytes.toString("utf8");
+    const csv = body.startsWith("--") ? body.slice(body.indexOf("\r\n\r\n") + 4) : body;
+    const [header, ...rows] = parseCsv(csv);
+    expect(header).toEqual([...PAYOUT_CSV_HEADER]);
+    const lines = await t.db.prisma.payoutLine.count();
+    expect(rows.filter((r) => r.length === PAYOUT_CSV_HEADER.length)).toHaveLength(lines);
+    expect(rows.some((r) => r[PAYOUT_CSV_HEADER.indexOf("reference")] === "WIRE-2026-11-0042")).toBe(true);
+    const audit = await t.db.prisma.auditEvent.findFirstOrThrow({ where: { action: "payouts.export" } });
+    expect(audit).toMatchObject({ actor: "U_ADMIN", subject: "payouts-export:2026-Q4" });
+    expect(audit.detail).toMatchObject({ period: "2026-Q4", rows: lines, via: "slack" });
   });
 
   it("a typo in the period is answered with the forms it takes", async () => {

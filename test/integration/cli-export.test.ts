@@ -1,5 +1,5 @@
 import { execFile } from "node:child_process";
-import { mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
@@ -8,7 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { PrismaClient } from "../../src/generated/prisma/client";
 import { openDatabase } from "../../src/platform/db/client";
 import { migrate } from "../../src/platform/db/migrate";
-import { CSV_HEADER, parseCsv } from "../../src/features/attribution/export-rules";
+import { CSV_HEADER, parseCsv, toCsv } from "../../src/features/attribution/export-rules";
 import { ensureProgram } from "../../src/features/program/program";
 import { changeStage } from "../../src/features/stages/change-stage";
 import { createDeal } from "../support/deals";
@@ -141,4 +141,60 @@ describe("cosell CLI: export attribution", () => {
     },
     120_000,
   );
+});
+
+describe("cosell CLI: payouts, finance's round trip", () => {
+  let dir: string;
+  beforeAll(async () => {
+    dir = mkdtempSync(path.join(tmpdir(), "cosell-cli-payouts-"));
+    const db = await openDatabase({ dataDir: path.join(dir, "data") });
+    try {
+      await migrate(db.sql);
+      await prepare(db.prisma);
+    } finally {
+      await db.close();
+    }
+  }, 120_000);
+  afterAll(() => {
+    if (dir) rmSync(dir, { recursive: true, force: true });
+  });
+
+  it("export, approve, mark paid from the filled-in file (twice: nothing paid twice), audited; a bad file writes nothing", async () => {
+    const env = { COSELL_DATA_DIR: path.join(dir, "data") };
+    const file = path.join(dir, "payouts.csv");
+    const exported = await cli(["export", "payouts", "2026-Q4", "--out", file], env);
+    expect(exported.code).toBe(0);
+    expect(exported.stderr).toContain("2 payout lines earned in 2026-Q4");
+    const [header, ...rows] = parseCsv(readFileSync(file, "utf8"));
+    const col = (n: string) => header!.indexOf(n);
+    expect(rows.map((r) => r[col("status")])).toEqual(["pending", "pending"]);
+
+    // Pending lines cannot be paid: the whole file is refused, nothing written.
+    writeFileSync(file, toCsv([header!, ...rows.map((r) => r.map((c, j) => (j === col("reference") ? "WIRE-7" : c)))]));
+    const early = await cli(["payouts", "mark-paid", "--file", file], env);
+    expect(early.code).toBe(1);
+    expect(early.stderr).toContain("Nothing was marked paid: 2 lines have problems");
+    expect(early.stderr).toContain("not approved yet: approve it first");
+
+    const approved = await cli(["payouts", "approve", "2026-Q4"], env);
+    expect(approved.stdout).toContain("2 payout lines approved for 2026-Q4");
+    const paid = await cli(["payouts", "mark-paid", "--file", file], env);
+    expect(paid.code).toBe(0);
+    expect(paid.stdout).toContain("2 payout lines marked paid");
+    const again = await cli(["payouts", "mark-paid", "--file", file], env);
+    expect(again.stdout).toContain("0 payout lines marked paid, 2 already paid with the same reference");
+
+    const db = await openDatabase({ dataDir: path.join(dir, "data") });
+    try {
+      expect((await db.prisma.payoutLine.findMany()).map((l) => [l.status, l.reference])).toEqual([
+        ["PAID", "WIRE-7"],
+        ["PAID", "WIRE-7"],
+      ]);
+      expect(
+        (await db.prisma.auditEvent.findMany({ where: { action: { in: ["payouts.export", "payouts.approve", "payouts.paid"] } } })).map((a) => a.action).sort(),
+      ).toEqual(["payouts.approve", "payouts.export", "payouts.paid"]);
+    } finally {
+      await db.close();
+    }
+  }, 180_000);
 });

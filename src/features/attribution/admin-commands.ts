@@ -162,6 +162,8 @@ export function attributionAdminSubcommands(deps: AppDeps): Subcommand[] {
         `Payouts earned in ${describePeriod(period)}: ${view.lines.length} lines. Pay the \`approved\` ones, fill in \`reference\`, ` +
         "and send the file back with `npm run -s cosell -- payouts mark-paid --file <file>` (or use Mark paid in `/cosell payouts`).",
     });
+    const deals = new Set(view.lines.map((l) => l.dealRef).filter((r) => r !== null)).size;
+    await auditExport(db, { actor: ctx.args.command.user_id, period, rows: view.lines.length, deals, via: "slack", now, what: "payouts" });
   }
 
   return [config, exportCmd];

@@ -74,13 +74,17 @@ export async function buildAttributionExport(db: Tx, opts: { period: string; now
   return { period, rows, deals, csv: buildAttributionCsv(rows) };
 }
 
-/** Who exported which period: commission data leaving the system is audited. */
-export async function auditExport(db: Tx, e: { actor: string; period: Period; rows: number; deals: number; via: "slack" | "cli"; now: Date }) {
+/** Who exported which period (the attribution CSV or the payouts CSV): commission data leaving the system is audited. */
+export async function auditExport(
+  db: Tx,
+  e: { actor: string; period: Period; rows: number; deals: number; via: "slack" | "cli"; now: Date; what?: "attribution" | "payouts" },
+) {
+  const what = e.what ?? "attribution";
   await db.auditEvent.create({
     data: {
       actor: e.actor,
-      action: "attribution.export",
-      subject: `attribution-export:${e.period.label}`,
+      action: `${what}.export`,
+      subject: `${what}-export:${e.period.label}`,
       detail: {
         period: e.period.label,
         timezone: e.period.timezone,
