@@ -122,6 +122,39 @@ describe("/cosell payouts", () => {
     expect(audit.detail).toMatchObject({ period: "2026-Q4", rows: lines, via: "slack" });
   });
 
+  it("one line at a time: its Approve, then its Mark paid…, update the list in place", async () => {
+    const d = await wonDeal();
+    const line = await t.db.prisma.payoutLine.findFirstOrThrow({ where: { dealId: d.dealId } });
+    const list = (await t.command("payouts 2026-Q4", PEOPLE.admin)).json() as { blocks: { accessory?: { action_id: string; value: string } }[] };
+    const button = (actionId: string) => list.blocks.map((b) => b.accessory).find((a) => a?.action_id === actionId && a.value.includes(line.id));
+    const approve = button(ACTION.payoutApprove);
+    expect(approve?.value).toBe(`line:${line.id}:2026-Q4`);
+    const answer = await click(PEOPLE.admin, ACTION.payoutApprove, approve!.value, "C_GENERAL");
+    expect(answer[0]?.replace_original).toBe(true);
+    expect(await t.db.prisma.payoutLine.findUniqueOrThrow({ where: { id: line.id } })).toMatchObject({ status: "APPROVED" });
+    const after = answer[0] as unknown as { blocks: { accessory?: { action_id: string; value: string } }[] };
+    const markPaid = after.blocks.map((b) => b.accessory).find((a) => a?.action_id === ACTION.payoutsMarkPaid && a.value.includes(line.id));
+    expect(markPaid?.value).toBe(`line:${line.id}:2026-Q4`);
+    await click(PEOPLE.admin, ACTION.payoutsMarkPaid, markPaid!.value, "C_GENERAL");
+    const form = t.fake.callsTo("views.open").at(-1)!.args.view as { callback_id: string; private_metadata: string; blocks: unknown[] };
+    expect(form.callback_id).toBe(CALLBACK.payoutMarkPaid);
+    expect(json(form.blocks)).toContain("1 approved line of 2026-Q4");
+    const ok = (
+      await t.interact(
+        viewSubmission({
+          as: PEOPLE.admin,
+          viewId: `V_PAID_${++seq}`,
+          callbackId: CALLBACK.payoutMarkPaid,
+          values: stateValues({ [PAYOUT_BLOCK.reference]: { text: "WIRE-ONE" } }),
+          privateMetadata: form.private_metadata,
+          blocks: [{ type: "input", block_id: PAYOUT_BLOCK.reference }],
+        }),
+      )
+    ).json() as { response_action: string };
+    expect(ok.response_action).toBe("update");
+    expect(await t.db.prisma.payoutLine.findUniqueOrThrow({ where: { id: line.id } })).toMatchObject({ status: "PAID", reference: "WIRE-ONE" });
+  });
+
   it("a typo in the period is answered with the forms it takes", async () => {
     const res = await t.command("payouts 2026-Q5", PEOPLE.admin);
     expect(res.text).toContain("a quarter is Q1 to Q4");

@@ -142,6 +142,9 @@ const STATUS_LABEL: Record<PayoutStatus, string> = { PENDING: "Pending", APPROVE
 const STATUS_EMOJI: Record<PayoutStatus, string> = { PENDING: "⏳", APPROVED: "✅", PAID: "💸", VOID: "⊘" };
 const MAX_LINES = 20;
 
+/** A line button's value: the line and the period the message shows (to re-render it). */
+const lineTarget = (lineId: string, period: string) => `line:${lineId}:${period}`;
+
 const amounts = (a: { currency: string; amountMinor: number }[]) => a.map((x) => formatMoney(x.amountMinor, x.currency)).join(" + ");
 
 function lineText(l: PayoutLineView, showOrg: boolean): SlackText {
@@ -207,9 +210,19 @@ export function renderPayouts(v: PayoutsView, opts: { admin: boolean }): SafeMes
   for (const l of sorted.slice(0, MAX_LINES)) {
     const accessory =
       opts.admin && l.status === "PENDING"
-        ? { type: "button" as const, text: { type: "plain_text" as const, text: "Approve" }, action_id: ACTION.payoutApprove, value: l.id }
+        ? {
+            type: "button" as const,
+            text: { type: "plain_text" as const, text: "Approve" },
+            action_id: ACTION.payoutApprove,
+            value: lineTarget(l.id, v.period.label),
+          }
         : opts.admin && l.status === "APPROVED"
-          ? { type: "button" as const, text: { type: "plain_text" as const, text: "Mark paid…" }, action_id: ACTION.payoutsMarkPaid, value: `line:${l.id}` }
+          ? {
+              type: "button" as const,
+              text: { type: "plain_text" as const, text: "Mark paid…" },
+              action_id: ACTION.payoutsMarkPaid,
+              value: lineTarget(l.id, v.period.label),
+            }
           : undefined;
     blocks.push({ type: "section", text: { type: "mrkdwn", text: truncateMrkdwn(lineText(l, v.scope === null), 3000) }, ...(accessory ? { accessory } : {}) });
   }

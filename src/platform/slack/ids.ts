@@ -73,7 +73,7 @@ export const ACTION = {
   /** an admin's Confirm / Keep on a quarterly tier proposal; value = proposal id */
   tierConfirm: "tier_confirm",
   tierKeep: "tier_keep",
-  /** `/cosell payouts <period>`: Approve all (value = period label), one line (value = line id), Mark paid (value = period label or line id) */
+  /** `/cosell payouts <period>`: Approve all (value = period label); a line's Approve and Mark paid (value = `line:<id>:<period>`); Mark all paid (value = `period:<period>`) */
   payoutsApproveAll: "payouts_approve_all",
   payoutApprove: "payout_approve",
   payoutsMarkPaid: "payouts_mark_paid",
