@@ -12,12 +12,12 @@ import { reply, slackOut } from "../../platform/slack/send";
 import { toSlack } from "../../platform/slack/mrkdwn";
 import { parseMetadata, StateReader } from "../../platform/slack/view-state";
 import { decideAdminAction, type Actor } from "../../kernel/access";
-import { approvePayouts, listPayouts, markPayoutsPaid, payoutScope } from "./payouts";
+import { approvedLines, approvePayouts, listPayouts, markPayoutsPaid, payoutScope } from "./payouts";
 import { readPeriod } from "../attribution/export";
 import { decideTierProposal } from "./tiers";
 import { loadQuarterClose } from "./quarter-close-job";
 import { buildMarkPaidModal, buildMarkPaidResult, renderPayouts, renderQuarterClose, renderTierDecision } from "./render";
-import { totalsByStatus } from "./rules";
+import { readPayoutTarget, totalsByStatus } from "./rules";
 
 // Slack adapters of incentives: `/cosell payouts <period>` (everyone sees the lines they may
 // see; admins get Approve all, Approve and Mark paid…), the mark-paid modal, and the admins'
@@ -27,13 +27,6 @@ const USAGE = "/cosell payouts <2026-Q4|2026-11|this-quarter|last-quarter>";
 const markPaidMetaSchema = z.object({ target: z.string().default(""), asOf: z.coerce.date().default(new Date(0)) });
 
 const isAdmin = (deps: AppDeps, actor: Actor) => decideAdminAction(actor, "payouts.approve", deps.config.admins).allowed;
-
-/** "period:2026-Q4" or "line:<id>:2026-Q4" (a button's value). */
-function readTarget(value: string): { period: string; lineId: string | null } {
-  const [kind = "", a = "", b = ""] = value.split(":");
-  if (kind === "line") return { lineId: a, period: b };
-  return { lineId: null, period: a };
-}
 
 export function payoutsSubcommand(deps: AppDeps): Subcommand {
   return {
@@ -81,7 +74,7 @@ export function registerIncentiveListeners(app: App, deps: AppDeps, ctx: Listene
     actionListener(ctx, async ({ body, client, respond }) => {
       const b = clickOf(body);
       const actor = await resolveActor(deps, client, b.who);
-      const t = readTarget(b.value);
+      const t = readPayoutTarget(b.value);
       if (!t.lineId) throw new UserError("That button lost its payout line; run `/cosell payouts` again.");
       await approvePayouts(db, actor, deps.config.admins, { lineIds: [t.lineId], now: deps.clock.now() });
       await reply(respond, { replace_original: true, ...(await rerender(actor, t.period)) });
@@ -95,10 +88,9 @@ export function registerIncentiveListeners(app: App, deps: AppDeps, ctx: Listene
       const actor = await resolveActor(deps, client, b.who);
       const allowed = decideAdminAction(actor, "payouts.approve", deps.config.admins);
       if (!allowed.allowed) throw new AccessDenied(allowed.message);
-      const t = readTarget(b.value);
+      const t = readPayoutTarget(b.value);
       const period = await readPeriod(db, t.period, deps.clock.now(), deps.config.timezone);
-      const view = await listPayouts(db, { period, scope: null });
-      const lines = view.lines.filter((l) => l.status === "APPROVED" && (t.lineId === null || l.id === t.lineId));
+      const lines = await approvedLines(db, { period, lineId: t.lineId });
       if (lines.length === 0) throw new UserError(`No approved lines to mark paid in ${period.label}: approve them first.`);
       const totals =
         totalsByStatus(lines)[0]
@@ -119,12 +111,10 @@ export function registerIncentiveListeners(app: App, deps: AppDeps, ctx: Listene
       const actor = await resolveActor(deps, client, { userId: user.id, teamId: user.team_id });
       const reference = (StateReader.parse(view.state.values).text(PAYOUT_BLOCK.reference) ?? "").trim();
       if (reference === "") throw new FieldErrors({ [PAYOUT_BLOCK.reference]: "Give the payment reference finance used, so the line can be traced." });
-      const t = readTarget(meta.target);
+      const t = readPayoutTarget(meta.target);
       const period = await readPeriod(db, t.period, deps.clock.now(), deps.config.timezone);
       // Exactly the lines the modal showed: approved by the time it opened (not any approved since).
-      const approved = (await listPayouts(db, { period, scope: null })).lines.filter(
-        (l) => l.status === "APPROVED" && (t.lineId === null || l.id === t.lineId) && (l.approvedAt ?? meta.asOf) <= meta.asOf,
-      );
+      const approved = await approvedLines(db, { period, lineId: t.lineId, approvedBy: meta.asOf });
       if (approved.length === 0)
         throw new FieldErrors({ [PAYOUT_BLOCK.reference]: "Those lines are no longer approved and unpaid (someone else marked them)." });
       const r = await markPayoutsPaid(db, actor, deps.config.admins, { entries: approved.map((l) => ({ lineId: l.id, reference })), now: deps.clock.now() });

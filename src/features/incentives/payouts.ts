@@ -62,6 +62,15 @@ export async function listPayouts(db: Tx, a: { period: Period; scope: PayoutsVie
 /** The CLI runs with the database's credentials: whoever has them is trusted (audited as cli:<user>). */
 type CliActor = { kind: "cli"; userId: string };
 
+/** The period's approved lines (or the one named), optionally only those approved by a time (what a form showed). */
+export async function approvedLines(db: Tx, a: { period: Period; lineId: string | null; approvedBy?: Date }): Promise<PayoutLineView[]> {
+  const { lines } = await listPayouts(db, { period: a.period, scope: null });
+  return lines.filter(
+    (l) =>
+      l.status === "APPROVED" && (a.lineId === null || l.id === a.lineId) && (a.approvedBy === undefined || (l.approvedAt ?? a.approvedBy) <= a.approvedBy),
+  );
+}
+
 function assertAdmin(actor: Actor, admins: readonly string[]) {
   const d = decideAdminAction(actor, "payouts.approve", admins);
   if (!d.allowed) throw new AccessDenied(d.message);

@@ -15,7 +15,7 @@ import {
 } from "../../platform/slack/mrkdwn";
 import { describePeriod } from "../attribution/export-rules";
 import type { PayoutsView } from "./payouts";
-import { totalsByStatus, type PayoutLineView, type PayoutStatus } from "./rules";
+import { lineTarget, totalsByStatus, type PayoutLineView, type PayoutStatus } from "./rules";
 
 // Block Kit for incentives, from plain data: the quarter close DM to admins (bonuses and tier
 // proposals with Confirm / Keep), and `/cosell payouts <period>`.
@@ -141,9 +141,6 @@ export function renderTierDecision(d: TierDecision, by: string): SlackText {
 const STATUS_LABEL: Record<PayoutStatus, string> = { PENDING: "Pending", APPROVED: "Approved", PAID: "Paid", VOID: "Void" };
 const STATUS_EMOJI: Record<PayoutStatus, string> = { PENDING: "⏳", APPROVED: "✅", PAID: "💸", VOID: "⊘" };
 const MAX_LINES = 20;
-
-/** A line button's value: the line and the period the message shows (to re-render it). */
-const lineTarget = (lineId: string, period: string) => `line:${lineId}:${period}`;
 
 const amounts = (a: { currency: string; amountMinor: number }[]) => a.map((x) => formatMoney(x.amountMinor, x.currency)).join(" + ");
 

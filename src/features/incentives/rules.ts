@@ -27,6 +27,16 @@ export interface PayoutLineView {
   voidReason: string | null;
 }
 
+/** A line button's value: the line and the period the message shows (to re-render it). */
+export const lineTarget = (lineId: string, period: string) => `line:${lineId}:${period}`;
+
+/** A payouts button's value back: `line:<id>:<period>` (one line) or `period:<period>` / a bare period (all). */
+export function readPayoutTarget(value: string): { period: string; lineId: string | null } {
+  const [kind = "", a = "", b = ""] = value.split(":");
+  if (kind === "line") return { lineId: a, period: b };
+  return { lineId: null, period: kind === "period" ? a : value };
+}
+
 export interface StatusTotal {
   status: PayoutStatus;
   count: number;
