@@ -227,10 +227,8 @@ const quarterClose: CliCommand = {
   async run({ positional, flags }, io) {
     if (positional.length > 0) throw new UsageError(`Unexpected "${positional.join(" ")}".`);
     const now = parseNowFlag(flags.now, io.now());
-    const admins = (io.env.COSELL_ADMINS ?? "")
-      .split(",")
-      .map((s) => s.trim())
-      .filter(Boolean);
+    // Read as the app reads it (config.ts), so the DMs go to the same admins.
+    const admins = configSchema.pick({ COSELL_ADMINS: true }).parse(io.env).COSELL_ADMINS;
     const r = await withDatabase(io.env, (db) => runQuarterClose({ db, admins, timezone: parseEnvTimezone(io.env) }, now));
     if (!r.closed) {
       io.stdout(`${r.quarter} was already closed: nothing changed.\n`);
