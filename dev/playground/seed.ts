@@ -27,13 +27,15 @@ export async function seedPlayground(db: Database, opts: { now: Date; managerCha
 
 /**
  * Delivers the queued posts one at a time in the order they were queued, each with its
- * queue time as the message timestamp. Rows that must wait (a reply before its card) are left
- * to the regular outbox loop.
+ * queue time as the message timestamp. A row that must wait (a reply before its card) gets
+ * another turn once the rest is delivered (at most 3), so the history is whole when the
+ * playground opens.
  */
 export async function deliverHistory(deps: AppDeps, fake: FakeSlack, opts: { limit?: number } = {}): Promise<number> {
   const prisma = deps.db.prisma;
   const client = deliveryClient(deps);
   let sent = 0;
+  let retakes = 0;
   try {
     for (let i = 0; i < (opts.limit ?? 5000); i++) {
       const next = await prisma.outboxMessage.findFirst({
@@ -41,7 +43,17 @@ export async function deliverHistory(deps: AppDeps, fake: FakeSlack, opts: { lim
         orderBy: [{ createdAt: "asc" }, { id: "asc" }],
         select: { createdAt: true },
       });
-      if (!next) break;
+      if (!next) {
+        // A row queued in the same instant as what it waits for (a receipt and its deal's card,
+        // in either order) was handed back a moment ahead: its blocker is posted now, so it
+        // gets its turn here instead of racing the regular outbox loop.
+        const handedBack = await prisma.outboxMessage.updateMany({
+          where: { status: "PENDING", nextAttemptAt: { gt: deps.clock.now() }, attempts: 0, lastError: { not: null }, lockedUntil: null },
+          data: { nextAttemptAt: deps.clock.now() },
+        });
+        if (handedBack.count === 0 || ++retakes > 3) break;
+        continue;
+      }
       fake.tsOverride = next.createdAt.getTime();
       const r = await deliverOutbox(deps, client, outboxRenderers, { batch: 1, perChannelGapMs: 0 });
       sent += r.sent;
