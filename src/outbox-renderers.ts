@@ -1,5 +1,5 @@
 import type { OutboxRenderers } from "./platform/outbox/renderers";
-import { renderIntroRequested } from "./features/account-map/outbox";
+import { renderIntroRequested, renderIntrosPickedIntent, renderNewOverlapsIntent } from "./features/account-map/outbox";
 import { renderAskAlertIntent, renderAskDone, renderAskRequested } from "./features/asks/outbox";
 import { renderReceiptIntent } from "./features/attribution/outbox";
 import { renderDealCardIntent } from "./features/deals/outbox";
@@ -38,5 +38,7 @@ export const outboxRenderers: OutboxRenderers = {
   "dispute.opened": renderDisputeOpened,
   "dispute.answered": renderDisputeAnswered,
   "intro.requested": renderIntroRequested,
+  "map.new-overlaps": renderNewOverlapsIntent,
+  "intros.picked": renderIntrosPickedIntent,
   "quarter.closed": renderQuarterClosedIntent,
 };

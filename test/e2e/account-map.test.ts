@@ -1,5 +1,5 @@
 import { beforeAll, describe, expect, it } from "vitest";
-import { ACTION, CALLBACK, INPUT, MAP_IMPORT_BLOCK, REGISTER_BLOCK } from "../../src/platform/slack/ids";
+import { ACTION, CALLBACK, INPUT, MAP_IMPORT_BLOCK, MAP_PICK_BLOCK, REGISTER_BLOCK } from "../../src/platform/slack/ids";
 import { importAccountFile } from "../../src/features/account-map/account-map";
 import { useTestApp } from "../support/fixtures";
 import { blockAction, stateValues, viewSubmission, type Person } from "../support/payloads";
@@ -148,7 +148,8 @@ describe("account mapping through Slack", () => {
     expect(json).toContain("*1* customers of both"); // initech.com
     expect(json).toContain("*1* our prospects, their customers"); // hooli.com
     expect(json).toContain("*2* whitespace"); // piedpiper.com, vandelay.com
-    expect(json).toContain("Top 4 co-sell targets");
+    expect(json).toContain("Top 2 shared accounts");
+    expect(json).toContain("Top 2 whitespace");
     const register = buttonsOf(r.blocks, ACTION.mapRegister);
     expect(register).toHaveLength(4);
     expect(buttonsOf(r.blocks, ACTION.mapIntro)).toHaveLength(4);
@@ -177,8 +178,10 @@ describe("account mapping through Slack", () => {
     await t.interact(
       blockAction({ as: PEOPLE.rep, actionId: ACTION.mapIntro, value: JSON.stringify({ p: p.acme.id, d: "vandelay.com" }), channel: "C_GENERAL", responseUrl }),
     );
-    await t.fake.waitFor((c) => c.some((x) => x.method === "chat.postMessage" && x.args.channel === "C_ACME"));
-    const post = t.fake.callsTo("chat.postMessage").find((x) => x.args.channel === "C_ACME")!;
+    const isIntro = (x: { method: string; args: Record<string, unknown> }) =>
+      x.method === "chat.postMessage" && x.args.channel === "C_ACME" && String(x.args.text).includes("warm introduction");
+    await t.fake.waitFor((c) => c.some(isIntro));
+    const post = t.fake.calls.find(isIntro)!;
     expect(String(post.args.text)).toContain("asks *Acme Data* for a warm introduction to Vandelay (vandelay.com)");
     await expect.poll(() => t.fake.responses.some((r) => r.url.endsWith(`intro${respSeq}`))).toBe(true);
     expect(String(t.fake.responses.find((r) => r.url.endsWith(`intro${respSeq}`))!.body.text)).toMatch(
@@ -236,5 +239,80 @@ describe("account mapping through Slack", () => {
     await expect.poll(() => t.fake.responses.some((r) => r.url.endsWith(`show${respSeq}`))).toBe(true);
     expect(String(t.fake.responses.find((r) => r.url.endsWith(`show${respSeq}`))!.body.text)).toMatch(/your own organization only/);
     await setSharing("COUNTS");
+  });
+
+  it("a re-import that adds overlaps posts once in the pairing channel (counts only); Pick 5 to pursue records intro requests", async () => {
+    await load(p.ours.id, "PROSPECT", ["Name,Domain,ARR,Strategic", "Hooli,hooli.com,$500k,yes", "Stark,stark.com,$90k,"]);
+    const alertsBefore = await t.db.prisma.overlapAlert.count();
+    // Acme's prospects: umbrella.com is our customer (their upsell path), stark.com is in both
+    // pipelines, hooli.com is already Acme's customer (not new), nowhere.com is not ours.
+    const prospects = ["Name,Domain", "Umbrella,umbrella.com", "Stark,stark.com", "Hooli,hooli.com", "Nowhere,nowhere.com"];
+    const first = await load(p.acme.id, "PROSPECT", prospects);
+    expect(first.result!.newOverlaps).toEqual([expect.objectContaining({ partnerOrgId: p.acme.id, pairingId: p.acmePairing.id, channelId: "C_ACME", total: 2 })]);
+    const again = await load(p.acme.id, "PROSPECT", prospects);
+    expect(again.result!.newOverlaps).toEqual([]); // nothing new the second time: no second post
+    expect(await t.db.prisma.overlapAlert.count()).toBe(alertsBefore + 1);
+    const alertId = first.result!.newOverlaps[0]!.alertId;
+
+    const isAlert = (x: { method: string; args: Record<string, unknown> }) => x.method === "chat.postMessage" && JSON.stringify(x.args.blocks ?? "").includes(alertId);
+    await t.fake.waitFor((c) => c.some(isAlert));
+    const alert = t.fake.calls.find(isAlert)!;
+    expect(alert.args.channel).toBe("C_ACME");
+    expect(String(alert.args.text)).toContain("added 2 new overlaps between Ourco and Acme Data: 1 prospect of both, 1 Ourco customer in Acme Data's pipeline");
+    expect(JSON.stringify(alert.args)).not.toMatch(/umbrella|stark/i); // counts only in a shared channel
+    const pick = buttonsOf(alert.args.blocks as Block[], ACTION.mapPickOverlaps)[0]!;
+    expect(pick.value).toBe(alertId);
+
+    // A partner's person, while the program shares counts only: refused, no form.
+    await setSharing("COUNTS");
+    const url = t.fake.responseUrl(`pick${++respSeq}`);
+    await t.interact(blockAction({ as: PEOPLE.acmeRep, actionId: ACTION.mapPickOverlaps, value: alertId, channel: "C_ACME", responseUrl: url }));
+    await expect.poll(() => t.fake.responses.some((r) => r.url.endsWith(`pick${respSeq}`))).toBe(true);
+    expect(String(t.fake.responses.find((r) => r.url.endsWith(`pick${respSeq}`))!.body.text)).toMatch(/counts only/);
+    expect(t.fake.callsTo("views.open")).toHaveLength(0);
+
+    // Our rep: the picker, best first.
+    await t.interact(blockAction({ as: PEOPLE.rep, actionId: ACTION.mapPickOverlaps, value: alertId, channel: "C_ACME" }));
+    await t.fake.waitFor((c) => c.some((x) => x.method === "views.open"));
+    const view = t.fake.callsTo("views.open")[0]!.args.view as { callback_id: string; private_metadata: string; blocks: Block[] };
+    expect(view.callback_id).toBe(CALLBACK.mapPickOverlaps);
+    const select = view.blocks.find((b) => b.block_id === MAP_PICK_BLOCK.picks)!.element as { max_selected_items: number; options: { value: string; text: { text: string } }[] };
+    expect(select.max_selected_items).toBe(5);
+    expect(select.options.map((o) => o.value)).toEqual(["stark.com", "umbrella.com"]);
+    expect(select.options[0]!.text.text).toBe("Stark (stark.com) · prospects of both");
+
+    const submit = (picks: string[], viewId: string) =>
+      t.interact(
+        viewSubmission({
+          as: PEOPLE.rep,
+          viewId,
+          callbackId: CALLBACK.mapPickOverlaps,
+          privateMetadata: view.private_metadata,
+          values: stateValues({ [MAP_PICK_BLOCK.picks]: { multi: picks } }),
+        }),
+      );
+    const none = await submit([], "V_PICK_0");
+    expect((none.json() as { errors: Record<string, string> }).errors[MAP_PICK_BLOCK.picks]).toMatch(/Pick at least one/);
+    const ok = await submit(["stark.com", "umbrella.com"], "V_PICK_1");
+    expect(ok.text).toBe("");
+    const isPicked = (x: { method: string; args: Record<string, unknown> }) => x.method === "chat.postMessage" && String(x.args.text).includes("picked 2 accounts");
+    await t.fake.waitFor((c) => c.some(isPicked));
+    const picked = String(t.fake.calls.find(isPicked)!.args.text);
+    expect(picked).toContain("<@U_REP> picked 2 accounts of the new overlaps to pursue with *Acme Data*:");
+    expect(picked).toContain("• Stark (stark.com)");
+    expect(picked).toContain("• Umbrella (umbrella.com)");
+    const rows = await t.db.prisma.introRequest.findMany({ where: { source: "overlap-alert" }, orderBy: { domain: "asc" } });
+    expect(rows.map((r) => [r.domain, r.requestedBy, r.partnerOrgId])).toEqual([
+      ["stark.com", "U_REP", p.acme.id],
+      ["umbrella.com", "U_REP", p.acme.id],
+    ]);
+    await t.fake.waitFor((c) => c.some((x) => x.method === "chat.postEphemeral" && x.args.user === "U_REP"));
+    expect(String(t.fake.callsTo("chat.postEphemeral").find((x) => x.args.user === "U_REP")!.args.text)).toContain("Recorded 2 intro requests");
+
+    // The same picks again (another submission): nothing new.
+    await submit(["stark.com", "umbrella.com"], "V_PICK_2");
+    await t.cosell.inflight.idle(10_000);
+    expect(await t.db.prisma.introRequest.count({ where: { source: "overlap-alert" } })).toBe(2);
+    expect(t.fake.calls.filter(isPicked)).toHaveLength(1);
   });
 });

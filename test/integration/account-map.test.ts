@@ -49,7 +49,9 @@ describe("importing account lists", () => {
     expect(o.refused).toBeUndefined();
     expect(o.problems.map((x) => x.row)).toEqual([4, 5, 6]);
     expect(o.problems[1]!.reason).toMatch(/northwind\.com is already in row 2/);
-    expect(o.result!.lists).toEqual([{ status: "CUSTOMER", created: true, previousRowCount: 0, rowCount: 2, added: 2, removed: 0, changed: 0, unchanged: 0 }]);
+    expect(o.result!.lists).toEqual([
+      { status: "CUSTOMER", created: true, previousRowCount: 0, rowCount: 2, added: 2, removed: 0, churned: 0, changed: 0, unchanged: 0 },
+    ]);
 
     const accounts = await db.prisma.account.findMany({ where: { orgId: p.acme.id }, orderBy: { domain: "asc" } });
     expect(accounts.map((a) => [a.domain, a.name, a.status, a.owner, a.arrMinor, a.strategic])).toEqual([
@@ -70,7 +72,12 @@ describe("importing account lists", () => {
       new Date("2026-11-17T10:00:00Z"),
     );
     // contoso.com removed; northwind.com owner changed; globex.io and initech.com added
-    expect(o.result!.lists).toEqual([{ status: "CUSTOMER", created: false, previousRowCount: 2, rowCount: 3, added: 2, removed: 1, changed: 1, unchanged: 0 }]);
+    expect(o.result!.lists).toEqual([
+      { status: "CUSTOMER", created: false, previousRowCount: 2, rowCount: 3, added: 2, removed: 1, churned: 1, changed: 1, unchanged: 0 },
+    ]);
+    // The customer that left the list is flagged as churned, with what it was.
+    const churned = await db.prisma.churnedAccount.findMany({ where: { orgId: p.acme.id } });
+    expect(churned.map((c) => [c.domain, c.name, c.arrMinor, c.churnedAt.toISOString()])).toEqual([["contoso.com", "Contoso", 120_000_000n, "2026-11-17T10:00:00.000Z"]]);
     const domains = (await db.prisma.account.findMany({ where: { orgId: p.acme.id }, orderBy: { domain: "asc" } })).map((a) => [a.domain, a.owner]);
     expect(domains).toEqual([
       ["globex.io", null],
@@ -95,6 +102,10 @@ describe("importing account lists", () => {
       "Initech,initech.com,,,",
     ]);
     expect(again.result!.lists[0]).toMatchObject({ added: 0, removed: 0, changed: 0, unchanged: 3 });
+
+    // Listed as a customer again: no longer churned.
+    await importCsv(db.prisma, p.acme.id, "CUSTOMER", ["Name,Domain", "Northwind,northwind.com", "Globex Corp,globex.io", "Initech,initech.com", "Contoso,contoso.com"]);
+    expect(await db.prisma.churnedAccount.count({ where: { orgId: p.acme.id } })).toBe(0);
   });
 
   it("a file read by its Status column replaces only the lists it names", async () => {
@@ -177,8 +188,8 @@ describe("overlaps, targets, intros and the quarterly refresh", () => {
 
   it("counts customer ∩ customer, our prospects ∩ their customers and whitespace, marking open deals with this partner", async () => {
     const map = await loadAccountMap(db.prisma, { partnerOrgId: p.acme.id, targets: true });
-    expect(map.counts).toEqual({ customerOverlap: 2, prospectOverlap: 2, whitespace: 3 });
-    expect(map.withOpenDeals).toEqual({ customerOverlap: 0, prospectOverlap: 1, whitespace: 0 });
+    expect(map.counts).toEqual({ customerOverlap: 2, prospectOverlap: 2, prospectsOfBoth: 0, ourCustomersTheirProspects: 0, whitespace: 3 });
+    expect(map.withOpenDeals).toEqual({ customerOverlap: 0, prospectOverlap: 1, prospectsOfBoth: 0, ourCustomersTheirProspects: 0, whitespace: 0 });
     expect(map.ourCustomers?.rowCount).toBe(3);
     expect(map.theirProspects).toBeNull();
     // both2.com is on both of our lists: it counts once, as a customer of both.
@@ -207,7 +218,7 @@ describe("overlaps, targets, intros and the quarterly refresh", () => {
     expect(map.counts.whitespace).toBe(3);
     const globex = await loadAccountMap(db.prisma, { partnerOrgId: p.globex.id, targets: true });
     expect(globex.theirCustomers).toBeNull();
-    expect(globex.counts).toEqual({ customerOverlap: 0, prospectOverlap: 0, whitespace: 0 });
+    expect(globex.counts).toEqual({ customerOverlap: 0, prospectOverlap: 0, prospectsOfBoth: 0, ourCustomersTheirProspects: 0, whitespace: 0 });
   });
 
   it("Request intro: an ask on the open deal to the partner's latest touchpoint author, else a post in the pairing channel", async () => {

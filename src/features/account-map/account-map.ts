@@ -1,11 +1,20 @@
+import { z } from "zod";
 import { toJsonColumn } from "../../platform/db/json";
 import type { Prisma, PrismaClient } from "../../generated/prisma/client";
 import type { Tx } from "../../platform/db/client";
 import {
   IMPORT_LIMITS,
   mapSharingOf,
+  COUNT_KEY,
+  OVERLAP_ALERT_MAX_DOMAINS,
+  PICKS_PER_ALERT,
   OVERLAP_KINDS,
+  overlapTotal,
+  SHARED_KINDS,
   rankTargets,
+  splitTopTargets,
+  TOP_PER_SECTION,
+  zeroCounts,
   readAccountFile,
   TOP_TARGETS,
   type AccountRow,
@@ -23,7 +32,7 @@ import { localDate } from "../../kernel/sla-clock";
 import type { OpenStage } from "../../kernel/stages";
 import { NotFound, UserError } from "../../platform/errors";
 import { truncate } from "../../platform/slack/command-text";
-import { createAsk } from "../asks/asks";
+import { createAsk, insertAsk } from "../asks/asks";
 import { enqueue } from "../../platform/outbox/enqueue";
 import { programRepo } from "../../platform/repos/program-repo";
 import { withMember } from "../../platform/repos/pairing-repo";
@@ -34,6 +43,7 @@ import { programCurrency } from "../attribution/config";
 // query per account), so mapping two lists of a million accounts each is a few statements.
 
 const IMPORT_TABLE = "cosell_account_import";
+const ADDED_TABLE = "cosell_account_added";
 const CHUNK = 10_000;
 /** accounts added or removed by one import above which the table's statistics are refreshed */
 const ANALYZE_AFTER = 10_000;
@@ -59,6 +69,8 @@ export interface ListChange {
   rowCount: number;
   added: number;
   removed: number;
+  /** customers removed, now flagged as churned (0 for a prospect list) */
+  churned: number;
   changed: number;
   unchanged: number;
 }
@@ -67,6 +79,8 @@ export interface ImportAccountsResult {
   orgId: string;
   orgName: string;
   lists: ListChange[];
+  /** one per pairing channel that was told of overlaps this import added */
+  newOverlaps: QueuedOverlapAlert[];
 }
 
 /**
@@ -89,6 +103,7 @@ export async function importAccountList(prisma: PrismaClient, input: ImportAccou
           JSON.stringify(chunk),
         );
       }
+      await tx.$executeRawUnsafe(`CREATE TEMP TABLE ${ADDED_TABLE} (status text NOT NULL, domain text NOT NULL) ON COMMIT DROP`);
       // Without statistics the planner guesses a tiny table and picks nested loops.
       await tx.$executeRawUnsafe(`ANALYZE ${IMPORT_TABLE}`);
 
@@ -107,11 +122,32 @@ export async function importAccountList(prisma: PrismaClient, input: ImportAccou
           status,
         );
         if (!list) throw new Error("account list vanished inside its transaction");
-        const removed = await tx.$executeRawUnsafe(
-          `DELETE FROM "Account" a WHERE a."listId" = $1 AND NOT EXISTS (SELECT 1 FROM ${IMPORT_TABLE} n WHERE n.status = $2::text AND n.domain = a.domain)`,
-          list.id,
-          status,
-        );
+        // A customer the new list no longer has is flagged as churned (kept until it is listed again).
+        const removed =
+          status === "CUSTOMER"
+            ? await tx.$executeRawUnsafe(
+                `WITH gone AS (
+                   DELETE FROM "Account" a WHERE a."listId" = $1 AND NOT EXISTS (SELECT 1 FROM ${IMPORT_TABLE} n WHERE n.status = 'CUSTOMER' AND n.domain = a.domain)
+                   RETURNING a.domain, a.name, a."arrMinor"
+                 )
+                 INSERT INTO "ChurnedAccount" (id, "orgId", domain, name, "arrMinor", "churnedAt")
+                 SELECT gen_random_uuid()::text, $2, domain, name, "arrMinor", $3 FROM gone
+                 ON CONFLICT ("orgId", domain) DO UPDATE SET name = EXCLUDED.name, "arrMinor" = EXCLUDED."arrMinor", "churnedAt" = EXCLUDED."churnedAt"`,
+                list.id,
+                input.orgId,
+                input.now,
+              )
+            : await tx.$executeRawUnsafe(
+                `DELETE FROM "Account" a WHERE a."listId" = $1 AND NOT EXISTS (SELECT 1 FROM ${IMPORT_TABLE} n WHERE n.status = $2::text AND n.domain = a.domain)`,
+                list.id,
+                status,
+              );
+        if (status === "CUSTOMER") {
+          await tx.$executeRawUnsafe(
+            `DELETE FROM "ChurnedAccount" c WHERE c."orgId" = $1 AND EXISTS (SELECT 1 FROM ${IMPORT_TABLE} n WHERE n.status = 'CUSTOMER' AND n.domain = c.domain)`,
+            input.orgId,
+          );
+        }
         const changed = await tx.$executeRawUnsafe(
           `UPDATE "Account" a SET name = n.name, owner = n.owner, "arrMinor" = n.arr, strategic = n.strategic
            FROM ${IMPORT_TABLE} n
@@ -120,11 +156,16 @@ export async function importAccountList(prisma: PrismaClient, input: ImportAccou
           list.id,
           status,
         );
+        // The domains added are kept (ADDED_TABLE) to find the overlaps this import made new.
         const added = await tx.$executeRawUnsafe(
-          `INSERT INTO "Account" (id, "listId", "orgId", status, name, domain, owner, "arrMinor", strategic)
-           SELECT gen_random_uuid()::text, $1, $3, $2::text::"AccountStatus", n.name, n.domain, n.owner, n.arr, n.strategic
-           FROM ${IMPORT_TABLE} n
-           WHERE n.status = $2::text AND NOT EXISTS (SELECT 1 FROM "Account" a WHERE a."listId" = $1 AND a.domain = n.domain)`,
+          `WITH ins AS (
+             INSERT INTO "Account" (id, "listId", "orgId", status, name, domain, owner, "arrMinor", strategic)
+             SELECT gen_random_uuid()::text, $1, $3, $2::text::"AccountStatus", n.name, n.domain, n.owner, n.arr, n.strategic
+             FROM ${IMPORT_TABLE} n
+             WHERE n.status = $2::text AND NOT EXISTS (SELECT 1 FROM "Account" a WHERE a."listId" = $1 AND a.domain = n.domain)
+             RETURNING domain
+           )
+           INSERT INTO ${ADDED_TABLE} SELECT $2::text, domain FROM ins`,
           list.id,
           status,
           input.orgId,
@@ -133,6 +174,7 @@ export async function importAccountList(prisma: PrismaClient, input: ImportAccou
         const change: ListChange = {
           status,
           created: created === 1,
+          churned: status === "CUSTOMER" ? removed : 0,
           previousRowCount: list.rowCount,
           rowCount,
           added,
@@ -160,6 +202,7 @@ export async function importAccountList(prisma: PrismaClient, input: ImportAccou
       // A big change leaves the planner's row estimates far off until autovacuum gets to the
       // table (it then joins a million accounts by index lookups): refresh the statistics now.
       if (lists.reduce((n, l) => n + l.added + l.removed, 0) >= ANALYZE_AFTER) await tx.$executeRawUnsafe(`ANALYZE "Account"`);
+      const alerts = await queueOverlapAlerts(tx, { orgId: input.orgId, actor: input.actor, now: input.now });
       await tx.auditEvent.create({
         data: {
           actor: input.actor,
@@ -171,14 +214,152 @@ export async function importAccountList(prisma: PrismaClient, input: ImportAccou
             fileName: input.fileName,
             rejectedRows: input.rejectedRows,
             lists: lists,
+            newOverlaps: alerts.map((a) => ({ partnerOrgId: a.partnerOrgId, pairingId: a.pairingId, total: a.total })),
           }),
           createdAt: input.now,
         },
       });
-      return { orgId: org.id, orgName: org.name, lists };
+      return { orgId: org.id, orgName: org.name, lists, newOverlaps: alerts };
     },
     { timeout: 30 * 60_000, maxWait: 60_000 },
   );
+}
+
+// ---------------------------------------------------------------------------------------------
+// New overlaps (posted once per import and pairing, with Pick 5 to pursue)
+
+export interface QueuedOverlapAlert {
+  alertId: string;
+  partnerOrgId: string;
+  pairingId: string;
+  channelId: string;
+  total: number;
+}
+
+/**
+ * After an import (inside its transaction): the overlaps it made new, per partner and pairing.
+ * A new overlap is a domain this import added to one of the organization's lists (and that was
+ * not on its other list already) which the other side lists: for a partner's import, our lists;
+ * for ours, each partner's. Each pairing of us with that partner gets one OverlapAlert and one
+ * post (counts only: the channel may hold other partners; the accounts are in the picker).
+ */
+async function queueOverlapAlerts(tx: Tx, input: { orgId: string; actor: string; now: Date }): Promise<QueuedOverlapAlert[]> {
+  const [newDomains] = await tx.$queryRawUnsafe<{ n: bigint | number }[]>(`SELECT count(*) AS n FROM ${ADDED_TABLE}`);
+  if (Number(newDomains?.n ?? 0) === 0) return [];
+  const [org, ours] = await Promise.all([
+    tx.organization.findUnique({ where: { id: input.orgId }, select: { id: true, kind: true } }),
+    tx.organization.findFirst({ where: { kind: "INTERNAL" }, select: { id: true } }),
+  ]);
+  if (!org || !ours) return [];
+  const partners =
+    org.kind === "PARTNER"
+      ? [org.id]
+      : (await tx.organization.findMany({ where: { kind: "PARTNER" }, select: { id: true }, orderBy: { name: "asc" } })).map((o) => o.id);
+  const out: QueuedOverlapAlert[] = [];
+  for (const partnerOrgId of partners) {
+    const other = org.kind === "PARTNER" ? ours.id : partnerOrgId;
+    const params = mapParams(await mapLists(tx, partnerOrgId), partnerOrgId);
+    // Truly new to the importing org ($6: not on its other list before this import), listed by
+    // the other side ($7); per kind the count and the best by combined ARR (set-based: an
+    // import of a million accounts makes no query per account).
+    const rows = await tx.$queryRawUnsafe<{ kind: OverlapKind; n: bigint | number; top: string[] }[]>(
+      `WITH ${FEATURES(`WHERE t.domain IN (
+           SELECT a.domain FROM ${ADDED_TABLE} a
+           WHERE NOT EXISTS (
+               SELECT 1 FROM "Account" x WHERE x."orgId" = $6 AND x.domain = a.domain AND x.status::text <> a.status
+                 AND NOT EXISTS (SELECT 1 FROM ${ADDED_TABLE} a2 WHERE a2.status = x.status::text AND a2.domain = x.domain))
+             AND EXISTS (SELECT 1 FROM "Account" o WHERE o."orgId" = $7 AND o.domain = a.domain))`)}
+       SELECT kind, count(*) AS n, (array_agg(domain ORDER BY combined DESC, domain COLLATE "C"))[1:${OVERLAP_ALERT_MAX_DOMAINS}] AS top
+       FROM k WHERE kind IN (${SHARED_KINDS.map((k) => `'${k}'`).join(", ")}) GROUP BY kind`,
+      ...params,
+      input.orgId,
+      org.kind === "PARTNER" ? ours.id : partnerOrgId,
+    );
+    if (rows.length === 0) continue;
+    const counts = zeroCounts();
+    for (const r of rows) counts[COUNT_KEY[r.kind]] = Number(r.n);
+    const candidates = await loadTargetCandidates(tx, { partnerOrgId, domains: rows.flatMap((r) => r.top) });
+    const best = rankTargets(candidates, OVERLAP_ALERT_MAX_DOMAINS).map((t) => t.domain);
+    const total = overlapTotal(counts);
+    const pairings = await tx.pairing.findMany({
+      where: { AND: [withMember(partnerOrgId), withMember(ours.id)] },
+      select: { id: true, channelId: true },
+      orderBy: { createdAt: "asc" },
+    });
+    for (const pairing of pairings) {
+      const alert = await tx.overlapAlert.create({
+        data: {
+          partnerOrgId,
+          pairingId: pairing.id,
+          importedOrgId: input.orgId,
+          importedBy: input.actor,
+          domains: best,
+          counts: toJsonColumn(counts),
+          createdAt: input.now,
+        },
+      });
+      await enqueue(tx, { method: "map.new-overlaps", payload: { alertId: alert.id }, dedupeKey: `map-new-overlaps:${alert.id}` }, input.now);
+      out.push({ alertId: alert.id, partnerOrgId, pairingId: pairing.id, channelId: pairing.channelId, total });
+    }
+  }
+  return out;
+}
+
+export interface OverlapAlertView {
+  id: string;
+  channelId: string;
+  pairingName: string;
+  partner: { id: string; name: string };
+  importedOrgName: string;
+  importedBy: string;
+  counts: OverlapCounts;
+  total: number;
+  /** the partner has other partners in this pairing's channel (names never go there) */
+  sharedChannel: boolean;
+  createdAt: Date;
+}
+
+const countsSchema = z.object({
+  customerOverlap: z.number().int(),
+  prospectOverlap: z.number().int(),
+  prospectsOfBoth: z.number().int(),
+  ourCustomersTheirProspects: z.number().int(),
+  whitespace: z.number().int(),
+});
+
+/** An overlap alert as it is posted (read when delivered, so it shows the names of now). */
+export async function loadOverlapAlert(db: Tx, alertId: string): Promise<OverlapAlertView | null> {
+  if (!z.string().uuid().safeParse(alertId).success) return null;
+  const alert = await db.overlapAlert.findUnique({ where: { id: alertId } });
+  if (!alert) return null;
+  const [pairing, orgs] = await Promise.all([
+    db.pairing.findUnique({ where: { id: alert.pairingId }, select: { name: true, channelId: true, members: { select: { org: { select: { id: true, kind: true } } } } } }),
+    db.organization.findMany({ where: { id: { in: [alert.partnerOrgId, alert.importedOrgId] } }, select: { id: true, name: true } }),
+  ]);
+  const partner = orgs.find((o) => o.id === alert.partnerOrgId);
+  if (!pairing || !partner) return null;
+  const counts = countsSchema.parse(alert.counts);
+  return {
+    id: alert.id,
+    channelId: pairing.channelId,
+    pairingName: pairing.name,
+    partner,
+    importedOrgName: orgs.find((o) => o.id === alert.importedOrgId)?.name ?? "",
+    importedBy: alert.importedBy,
+    counts,
+    total: overlapTotal(counts),
+    sharedChannel: pairing.members.some((m) => m.org.kind === "PARTNER" && m.org.id !== alert.partnerOrgId),
+    createdAt: alert.createdAt,
+  };
+}
+
+/** The accounts *Pick 5 to pursue* offers: the alert's new overlaps still on both sides' lists, best first. */
+export async function overlapAlertChoices(db: Tx, alertId: string): Promise<{ alert: OverlapAlertView; choices: RankedTarget[] } | null> {
+  const alert = await loadOverlapAlert(db, alertId);
+  if (!alert) return null;
+  const row = await db.overlapAlert.findUniqueOrThrow({ where: { id: alertId }, select: { domains: true } });
+  const candidates = await loadTargetCandidates(db, { partnerOrgId: alert.partner.id, domains: row.domains });
+  return { alert, choices: rankTargets(candidates.filter((c) => SHARED_KINDS.includes(c.kind)), OVERLAP_ALERT_MAX_DOMAINS) };
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -265,6 +446,11 @@ export interface AccountMap extends MapLists {
   withOpenDeals: OverlapCounts;
   /** ranked best first (empty when only counts were asked for) */
   targets: RankedTarget[];
+  /** the top 10 accounts on both sides' lists, and the top 10 whitespace (empty with counts only) */
+  topShared: RankedTarget[];
+  topWhitespace: RankedTarget[];
+  /** customers one side dropped since `churnSince` that the other side lists (empty without it) */
+  churned: ChurnedOnMap[];
 }
 
 async function mapLists(db: Tx, partnerOrgId: string): Promise<MapLists> {
@@ -297,77 +483,144 @@ const DEALS_CTE = `deals AS (
   ORDER BY d."accountDomain", d.stage DESC, d.ref
 )`;
 
-/** Each of the partner's customers, with our customer and prospect rows on the same domain. */
-const JOINED = `FROM "Account" t
+/**
+ * The partner's accounts, each once on its best list: every customer, and the prospects that
+ * are not also customers ($3 their customer list, $5 their prospect list).
+ */
+const THEIRS = `(
+  SELECT t.domain, t.name, t.owner, t."arrMinor", t.strategic, 'CUSTOMER' AS their FROM "Account" t WHERE t."listId" = $3
+  UNION ALL
+  SELECT t.domain, t.name, t.owner, t."arrMinor", t.strategic, 'PROSPECT' AS their FROM "Account" t
+  WHERE t."listId" = $5 AND NOT EXISTS (SELECT 1 FROM "Account" c WHERE c."listId" = $3 AND c.domain = t.domain)
+)`;
+
+/** Each of the partner's accounts, with our customer and prospect rows on the same domain. */
+const JOINED = `FROM ${THEIRS} t
   LEFT JOIN "Account" oc ON oc."listId" = $1 AND oc.domain = t.domain
-  LEFT JOIN "Account" op ON op."listId" = $2 AND op.domain = t.domain
-  LEFT JOIN deals d ON d.domain = t.domain
-  WHERE t."listId" = $3`;
+  LEFT JOIN "Account" op ON op."listId" = $2 AND op.domain = t.domain`;
 
-const KIND = `CASE WHEN oc.id IS NOT NULL THEN 'CUSTOMER_OVERLAP' WHEN op.id IS NOT NULL THEN 'PROSPECT_OVERLAP' ELSE 'WHITESPACE' END`;
+/** overlapKindOf in SQL: null for their prospects that are on none of our lists. */
+const KIND = `CASE WHEN t.their = 'CUSTOMER' THEN
+    CASE WHEN oc.id IS NOT NULL THEN 'CUSTOMER_OVERLAP' WHEN op.id IS NOT NULL THEN 'PROSPECT_OVERLAP' ELSE 'WHITESPACE' END
+  ELSE
+    CASE WHEN oc.id IS NOT NULL THEN 'OUR_CUSTOMER_THEIR_PROSPECT' WHEN op.id IS NOT NULL THEN 'PROSPECTS_OF_BOTH' END
+  END`;
 
-const zeroCounts = (): OverlapCounts => ({ customerOverlap: 0, prospectOverlap: 0, whitespace: 0 });
-const COUNT_KEY: Record<OverlapKind, keyof OverlapCounts> = {
-  CUSTOMER_OVERLAP: "customerOverlap",
-  PROSPECT_OVERLAP: "prospectOverlap",
-  WHITESPACE: "whitespace",
-};
+type MapParams = readonly [string | null, string | null, string | null, string, string | null];
+
+function mapParams(lists: MapLists, partnerOrgId: string): MapParams {
+  return [lists.ourCustomers?.id ?? null, lists.ourProspects?.id ?? null, lists.theirCustomers?.id ?? null, partnerOrgId, lists.theirProspects?.id ?? null];
+}
+
+/** A churned customer shown on the map: one side dropped it, and the other side lists it. */
+export interface ChurnedOnMap {
+  side: "ours" | "theirs";
+  domain: string;
+  name: string;
+  arrMinor: number | null;
+  churnedAt: Date;
+}
 
 /**
- * The map of us with one partner. Every account of the partner's customer list falls in exactly
- * one kind: customers of both (ours is a customer), our prospect + their customer (ours is a
- * prospect, not a customer), or whitespace (not on our lists at all).
+ * The map of us with one partner. Every account the partner lists falls in at most one kind
+ * (overlapKindOf): customers of both, our prospect + their customer, prospects of both, our
+ * customer + their prospect, or whitespace (their customer, on none of our lists).
  */
-export async function loadAccountMap(db: Tx, input: { partnerOrgId: string; targets: boolean; limit?: number }): Promise<AccountMap> {
+export async function loadAccountMap(
+  db: Tx,
+  input: { partnerOrgId: string; targets: boolean; limit?: number; churnSince?: Date },
+): Promise<AccountMap> {
   const lists = await mapLists(db, input.partnerOrgId);
-  const params = [lists.ourCustomers?.id ?? null, lists.ourProspects?.id ?? null, lists.theirCustomers?.id ?? null, input.partnerOrgId] as const;
+  const params = mapParams(lists, input.partnerOrgId);
   const counts = zeroCounts();
   const withOpenDeals = zeroCounts();
-  if (!lists.theirCustomers) return { ...lists, counts, withOpenDeals, targets: [] };
+  const empty = { topShared: [], topWhitespace: [], churned: [] };
+  if (!lists.theirCustomers && !lists.theirProspects) return { ...lists, counts, withOpenDeals, targets: [], ...empty };
 
   // One pass, no grouping sort: each kind is a filtered count.
   const [row] = await db.$queryRawUnsafe<Record<string, number | bigint>[]>(
     `WITH ${DEALS_CTE}
      SELECT ${OVERLAP_KINDS.map((k) => `count(*) FILTER (WHERE kind = '${k}') AS "${k}", count(deal_ref) FILTER (WHERE kind = '${k}') AS "${k}_deals"`).join(", ")}
-     FROM (SELECT ${KIND} AS kind, d.ref AS deal_ref ${JOINED}) j`,
+     FROM (SELECT ${KIND} AS kind, d.ref AS deal_ref ${JOINED} LEFT JOIN deals d ON d.domain = t.domain) j`,
     ...params,
   );
   for (const k of OVERLAP_KINDS) {
     counts[COUNT_KEY[k]] = Number(row?.[k] ?? 0);
     withOpenDeals[COUNT_KEY[k]] = Number(row?.[`${k}_deals`] ?? 0);
   }
-  if (!input.targets) return { ...lists, counts, withOpenDeals, targets: [] };
+  const churned = input.churnSince ? await churnedOnMap(db, lists, input.churnSince) : [];
+  if (!input.targets) return { ...lists, counts, withOpenDeals, targets: [], ...empty, churned };
 
   const limit = input.limit ?? TOP_TARGETS;
-  const candidates = await topCandidates(db, params, limit);
-  return { ...lists, counts, withOpenDeals, targets: rankTargets(candidates, limit) };
+  // Preselecting max(limit, 10) per scoring group keeps all three rankings exact.
+  const candidates = await topCandidates(db, params, Math.max(limit, TOP_PER_SECTION));
+  const top = splitTopTargets(candidates);
+  return { ...lists, counts, withOpenDeals, targets: rankTargets(candidates, limit), topShared: top.shared, topWhitespace: top.whitespace, churned };
 }
 
-/**
- * The accounts that can reach the top `limit`: per group of equal scoring features (kind, open
- * deal stage, strategic, owners known) the best `limit` by combined ARR — see scoreGroupKey.
- */
-async function topCandidates(db: Tx, params: readonly (string | null)[], limit: number): Promise<TargetCandidate[]> {
-  // The window sorts narrow rows (domain and the scoring features); the names, owners and ARR
-  // of the few thousand accounts it keeps are then read by index.
-  const picked = await db.$queryRawUnsafe<{ domain: string; kind: OverlapKind; deal_ref: number | null; deal_stage: OpenStage | null; strategic: boolean }[]>(
-    `WITH ${DEALS_CTE},
+/** Customers one side dropped since `since` that the other side still lists, most ARR first (at most 10). */
+async function churnedOnMap(db: Tx, lists: MapLists, since: Date): Promise<ChurnedOnMap[]> {
+  if (!lists.ours) return [];
+  const rows = await db.$queryRawUnsafe<{ side: "ours" | "theirs"; domain: string; name: string; arr: bigint | null; churnedAt: Date }[]>(
+    `SELECT CASE WHEN c."orgId" = $1 THEN 'ours' ELSE 'theirs' END AS side, c.domain, c.name, c."arrMinor" AS arr, c."churnedAt" AS "churnedAt"
+     FROM "ChurnedAccount" c
+     WHERE c."churnedAt" >= $3 AND c."orgId" IN ($1, $2)
+       AND EXISTS (SELECT 1 FROM "Account" a WHERE a.domain = c.domain AND a."orgId" = CASE WHEN c."orgId" = $1 THEN $2 ELSE $1 END)
+     ORDER BY c."arrMinor" DESC NULLS LAST, c.domain LIMIT 10`,
+    lists.ours.id,
+    lists.partner.id,
+    since,
+  );
+  return rows.map((r) => ({ side: r.side, domain: r.domain, name: r.name, arrMinor: r.arr === null ? null : Number(r.arr), churnedAt: r.churnedAt }));
+}
+
+/** The scoring features of the partner's accounts (k), optionally filtered (e.g. only some domains). */
+const FEATURES = (where: string) => `${DEALS_CTE},
      k AS (
        SELECT t.domain, ${KIND} AS kind, d.ref AS deal_ref, d.stage AS deal_stage,
          (coalesce(oc.strategic, false) OR coalesce(op.strategic, false) OR t.strategic) AS strategic,
          (CASE WHEN coalesce(oc.owner, op.owner) IS NULL THEN 0 ELSE 1 END) + (CASE WHEN t.owner IS NULL THEN 0 ELSE 1 END) AS owners,
          coalesce(oc."arrMinor", op."arrMinor", 0) + coalesce(t."arrMinor", 0) AS combined
-       ${JOINED}
-     ),
+       ${JOINED} LEFT JOIN deals d ON d.domain = t.domain
+       ${where}
+     )`;
+
+type PickedRow = { domain: string; kind: OverlapKind; deal_ref: number | null; deal_stage: OpenStage | null; strategic: boolean };
+
+/**
+ * The accounts that can reach the top `limit`: per group of equal scoring features (kind, open
+ * deal stage, strategic, owners known) the best `limit` by combined ARR — see scoreGroupKey.
+ */
+async function topCandidates(db: Tx, params: MapParams, limit: number): Promise<TargetCandidate[]> {
+  // The window sorts narrow rows (domain and the scoring features); the names, owners and ARR
+  // of the few thousand accounts it keeps are then read by index.
+  const picked = await db.$queryRawUnsafe<PickedRow[]>(
+    `WITH ${FEATURES("")},
      r AS (
        SELECT domain, kind, deal_ref, deal_stage, strategic,
          row_number() OVER (PARTITION BY kind, deal_stage, strategic, owners ORDER BY combined DESC, domain COLLATE "C") AS rn
-       FROM k
+       FROM k WHERE kind IS NOT NULL
      )
-     SELECT domain, kind, deal_ref, deal_stage, strategic FROM r WHERE rn <= $5`,
+     SELECT domain, kind, deal_ref, deal_stage, strategic FROM r WHERE rn <= $6`,
     ...params,
     limit,
   );
+  return withDetails(db, params, picked);
+}
+
+/** These domains of the partner's lists as target candidates (those still on a list and overlapping or whitespace). */
+export async function loadTargetCandidates(db: Tx, input: { partnerOrgId: string; domains: readonly string[] }): Promise<TargetCandidate[]> {
+  if (input.domains.length === 0) return [];
+  const params = mapParams(await mapLists(db, input.partnerOrgId), input.partnerOrgId);
+  const picked = await db.$queryRawUnsafe<PickedRow[]>(
+    `WITH ${FEATURES("WHERE t.domain = ANY($6::text[])")} SELECT domain, kind, deal_ref, deal_stage, strategic FROM k WHERE kind IS NOT NULL`,
+    ...params,
+    [...input.domains],
+  );
+  return withDetails(db, params, picked);
+}
+
+async function withDetails(db: Tx, params: MapParams, picked: readonly PickedRow[]): Promise<TargetCandidate[]> {
   if (picked.length === 0) return [];
   const details = await db.$queryRawUnsafe<
     { domain: string; name: string; our_arr: bigint | number | null; their_arr: bigint | number | null; our_owner: string | null; their_owner: string | null }[]
@@ -375,13 +628,9 @@ async function topCandidates(db: Tx, params: readonly (string | null)[], limit: 
     `SELECT t.domain, coalesce(oc.name, op.name, t.name) AS name,
        coalesce(oc."arrMinor", op."arrMinor") AS our_arr, t."arrMinor" AS their_arr,
        coalesce(oc.owner, op.owner) AS our_owner, t.owner AS their_owner
-     FROM "Account" t
-     LEFT JOIN "Account" oc ON oc."listId" = $1 AND oc.domain = t.domain
-     LEFT JOIN "Account" op ON op."listId" = $2 AND op.domain = t.domain
-     WHERE t."listId" = $3 AND t.domain = ANY($4::text[])`,
-    params[0],
-    params[1],
-    params[2],
+     ${JOINED}
+     WHERE t.domain = ANY($6::text[]) AND $4::text IS NOT NULL`, // $4 (the deals' partner) is unused here; named so its type is known
+    ...params,
     picked.map((r) => r.domain),
   );
   const byDomain = new Map(details.map((d) => [d.domain, d]));
@@ -414,6 +663,8 @@ export interface MapAccount {
   partner: { id: string; name: string };
   /** pairings with us and this partner; the registration form preselects one when there is exactly one */
   pairings: { id: string; name: string; channelId: string }[];
+  /** the partner's best list for it */
+  theirStatus: AccountStatus;
 }
 
 /** An account on the partner's lists, named as on ours when we have it; null when it is on neither. */
@@ -434,12 +685,36 @@ export async function findMapAccount(db: Tx, input: { partnerOrgId: string; doma
     select: { id: true, name: true, channelId: true },
     orderBy: { createdAt: "asc" },
   });
-  return { domain: input.domain, name: ourName ?? theirs[0]!.name, partner: lists.partner, pairings };
+  const theirStatus = theirs.some((a) => a.status === "CUSTOMER") ? "CUSTOMER" : "PROSPECT";
+  return { domain: input.domain, name: ourName ?? theirs[0]!.name, partner: lists.partner, pairings, theirStatus };
 }
 
 export type IntroResult =
   | { kind: "ask"; ref: number; ownerUserId: string; created: boolean }
   | { kind: "channel"; channelId: string; mentioned: string | null; created: boolean };
+
+/** The open deal with this partner on the account (furthest stage) and the partner's person to ask. */
+async function introTarget(db: Tx, partnerOrgId: string, domain: string) {
+  const deal = await db.deal.findFirst({
+    where: { accountDomain: domain, stage: { notIn: ["CLOSED_WON", "CLOSED_LOST"] }, pairing: withMember(partnerOrgId) },
+    orderBy: [{ stage: "desc" }, { ref: "asc" }],
+    select: { id: true, ref: true, pairing: { select: { channelId: true } } },
+  });
+  const author =
+    (deal &&
+      (await db.touchpoint.findFirst({ where: { dealId: deal.id, orgId: partnerOrgId }, orderBy: { occurredAt: "desc" }, select: { userId: true } }))) ??
+    (await db.touchpoint.findFirst({ where: { orgId: partnerOrgId }, orderBy: { occurredAt: "desc" }, select: { userId: true } }));
+  return { deal, author };
+}
+
+function introAskText(account: { name: string; domain: string }, theirs: "CUSTOMER" | "PROSPECT"): string {
+  return truncate(
+    theirs === "CUSTOMER"
+      ? `Warm intro to ${account.name} (${account.domain}), your customer: who is the right contact there, and could you introduce us?`
+      : `${account.name} (${account.domain}) is in both our pipelines: who is working it on your side, and shall we plan it together?`,
+    500,
+  );
+}
 
 /**
  * "Request intro" on a target: we ask the partner for a warm introduction to their customer.
@@ -447,39 +722,44 @@ export type IntroResult =
  *   touchpoint (on that deal, else on any deal): an ask on that deal to that person (their SLA,
  *   the overdue sweep, the Done button — the asks use case).
  * - Otherwise: a request posted in the pairing channel, naming that person when there is one.
- * The same person asking again for the same account on the same day changes nothing.
+ * One transaction with the IntroRequest the QBR counts. The same person asking again for the
+ * same account on the same day changes nothing.
  */
 export async function requestIntro(
   prisma: PrismaClient,
-  input: { partnerOrgId: string; domain: string; requestedBy: string; timezone: string; now: Date },
+  input: { partnerOrgId: string; domain: string; requestedBy: string; requesterOrgId?: string | null; timezone: string; now: Date },
 ): Promise<IntroResult> {
   const account = await findMapAccount(prisma, input);
   if (!account) throw new UserError(`${input.domain} is no longer on the partner's lists; nothing was asked.`);
   const day = localDate(input.now, input.timezone);
   const key = `map-intro:${input.partnerOrgId}:${input.domain}:${input.requestedBy}:${day}`;
-  const deal = await prisma.deal.findFirst({
-    where: { accountDomain: input.domain, stage: { notIn: ["CLOSED_WON", "CLOSED_LOST"] }, pairing: withMember(input.partnerOrgId) },
-    orderBy: [{ stage: "desc" }, { ref: "asc" }],
-    select: { id: true, ref: true, pairing: { select: { channelId: true } } },
-  });
-  const author =
-    (deal &&
-      (await prisma.touchpoint.findFirst({
-        where: { dealId: deal.id, orgId: input.partnerOrgId },
-        orderBy: { occurredAt: "desc" },
-        select: { userId: true },
-      }))) ??
-    (await prisma.touchpoint.findFirst({ where: { orgId: input.partnerOrgId }, orderBy: { occurredAt: "desc" }, select: { userId: true } }));
+  const { deal, author } = await introTarget(prisma, input.partnerOrgId, input.domain);
+  const base = { partnerOrgId: input.partnerOrgId, domain: account.domain, accountName: account.name, requestedBy: input.requestedBy, requesterOrgId: input.requesterOrgId ?? null, source: "map", key, createdAt: input.now };
   if (deal && author) {
-    const ask = await createAsk(prisma, {
-      dealId: deal.id,
-      fromUserId: input.requestedBy,
-      ownerUserId: author.userId,
-      ownerOrgId: input.partnerOrgId,
-      text: truncate(`Warm intro to ${account.name} (${account.domain}), your customer: who is the right contact there, and could you introduce us?`, 500),
-      key,
-      now: input.now,
-    });
+    const existing = await prisma.ask.findUnique({ where: { idempotencyKey: key }, select: { id: true } });
+    const ask = existing
+      ? await createAsk(prisma, {
+          dealId: deal.id,
+          fromUserId: input.requestedBy,
+          ownerUserId: author.userId,
+          ownerOrgId: input.partnerOrgId,
+          text: introAskText(account, account.theirStatus),
+          key,
+          now: input.now,
+        }) // answers with the existing ask
+      : await prisma.$transaction(async (tx) => {
+          const made = await insertAsk(tx, {
+            dealId: deal.id,
+            fromUserId: input.requestedBy,
+            ownerUserId: author.userId,
+            ownerOrgId: input.partnerOrgId,
+            text: introAskText(account, account.theirStatus),
+            key,
+            now: input.now,
+          });
+          await tx.introRequest.create({ data: { ...base, askId: made.askId } });
+          return made;
+        });
     return { kind: "ask", ref: ask.ref, ownerUserId: author.userId, created: ask.created };
   }
   const channelId = deal?.pairing.channelId ?? account.pairings[0]?.channelId;
@@ -495,8 +775,101 @@ export async function requestIntro(
     dealRef: deal?.ref ?? null,
     contactUserId: author?.userId ?? null,
   };
-  const created = await prisma.$transaction((tx) => enqueue(tx, { method: "intro.requested", payload: intro, dedupeKey: key }, input.now));
+  const created = await prisma.$transaction(async (tx) => {
+    const fresh = await tx.introRequest.createMany({ data: [base], skipDuplicates: true });
+    if (fresh.count === 0) return false;
+    return enqueue(tx, { method: "intro.requested", payload: intro, dedupeKey: key }, input.now);
+  });
   return { kind: "channel", channelId, mentioned: author?.userId ?? null, created };
+}
+
+export type PickResult =
+  | { ok: true; created: boolean; asked: { domain: string; ref: number; ownerUserId: string }[]; posted: string[]; channelId: string }
+  | { ok: false; error: string };
+
+/**
+ * *Pick 5 to pursue* on a new-overlap alert: the picked accounts (at most PICKS_PER_ALERT, each
+ * one of the alert's choices) become intro requests, in one transaction.
+ * - Our person picking: an ask to the partner's person where there is an open deal and someone
+ *   to ask (as Request intro), the rest in one post in the alert's pairing channel.
+ * - A partner's person picking (the program shares details): one post asking us.
+ * The post names the accounts only when the channel holds no other partner. The same person
+ * submitting the same picks again changes nothing.
+ */
+export async function pickOverlapsToPursue(
+  prisma: PrismaClient,
+  input: { alertId: string; domains: readonly string[]; pickedBy: string; pickerOrgId: string | null; pickerIsPartner: boolean; now: Date },
+): Promise<PickResult> {
+  const loaded = await overlapAlertChoices(prisma, input.alertId);
+  if (!loaded) return { ok: false, error: "That alert is no longer there; open the account map instead." };
+  const { alert, choices } = loaded;
+  const domains = [...new Set(input.domains)];
+  if (domains.length === 0) return { ok: false, error: "Pick at least one account." };
+  if (domains.length > PICKS_PER_ALERT) return { ok: false, error: `Pick at most ${PICKS_PER_ALERT} accounts: the reference's first motion is a handful, pursued well.` };
+  const byDomain = new Map(choices.map((c) => [c.domain, c]));
+  const gone = domains.filter((d) => !byDomain.has(d));
+  if (gone.length > 0) return { ok: false, error: `${gone.join(", ")} ${gone.length === 1 ? "is" : "are"} no longer on both lists; pick again.` };
+  const picks = domains.map((d) => byDomain.get(d)!);
+  const targets = input.pickerIsPartner ? [] : await Promise.all(picks.map((p) => introTarget(prisma, alert.partner.id, p.domain)));
+  const keyOf = (domain: string) => `pursue:${input.alertId}:${input.pickedBy}:${domain}`;
+  const already = await prisma.introRequest.findMany({ where: { key: { in: picks.map((p) => keyOf(p.domain)) } }, select: { key: true } });
+  const done = new Set(already.map((a) => a.key));
+
+  return prisma.$transaction(async (tx) => {
+    const asked: { domain: string; ref: number; ownerUserId: string }[] = [];
+    const accounts: { name: string; domain: string; dealRef: number | null; askedUserId: string | null }[] = [];
+    for (const [i, pick] of picks.entries()) {
+      const key = keyOf(pick.domain);
+      if (done.has(key)) continue;
+      const t = targets[i];
+      let askId: string | null = null;
+      if (t?.deal && t.author) {
+        const ask = await insertAsk(tx, {
+          dealId: t.deal.id,
+          fromUserId: input.pickedBy,
+          ownerUserId: t.author.userId,
+          ownerOrgId: alert.partner.id,
+          text: introAskText(pick, pick.kind === "CUSTOMER_OVERLAP" || pick.kind === "PROSPECT_OVERLAP" ? "CUSTOMER" : "PROSPECT"),
+          key,
+          now: input.now,
+        });
+        askId = ask.askId;
+        asked.push({ domain: pick.domain, ref: ask.ref, ownerUserId: t.author.userId });
+      }
+      accounts.push({ name: pick.name, domain: pick.domain, dealRef: t?.deal?.ref ?? pick.openDeal?.ref ?? null, askedUserId: askId ? t!.author!.userId : null });
+      await tx.introRequest.create({
+        data: {
+          partnerOrgId: alert.partner.id,
+          domain: pick.domain,
+          accountName: pick.name,
+          requestedBy: input.pickedBy,
+          requesterOrgId: input.pickerOrgId,
+          source: "overlap-alert",
+          askId,
+          key,
+          createdAt: input.now,
+        },
+      });
+    }
+    if (accounts.length === 0) return { ok: true as const, created: false, asked, posted: [], channelId: alert.channelId };
+    await enqueue(
+      tx,
+      {
+        method: "intros.picked",
+        payload: {
+          channel: alert.channelId,
+          pickedBy: input.pickedBy,
+          partnerPicker: input.pickerIsPartner ? alert.partner.name : null,
+          partnerName: alert.partner.name,
+          names: !alert.sharedChannel,
+          accounts,
+        },
+        dedupeKey: `pursue:${input.alertId}:${input.pickedBy}:${accounts.map((a) => a.domain).join(",")}`.slice(0, 500),
+      },
+      input.now,
+    );
+    return { ok: true as const, created: true, asked, posted: accounts.map((a) => a.domain), channelId: alert.channelId };
+  });
 }
 
 // ---------------------------------------------------------------------------------------------

@@ -12,22 +12,25 @@ import {
   findOrgByName,
   importAccountFile,
   loadAccountMap,
+  loadOverlapAlert,
   mapSettings,
+  overlapAlertChoices,
+  pickOverlapsToPursue,
   problemsCsv,
   requestIntro,
   setMapSharing,
   tooBigMessage,
   type ImportOutcome,
 } from "./account-map";
-import { buildImportModal, REPORT_PROBLEM_LINES, renderAccountMap, renderImportReport, STATUS_AUTO } from "./render";
+import { buildImportModal, buildPickOverlapsModal, REPORT_PROBLEM_LINES, renderAccountMap, renderImportReport, STATUS_AUTO } from "./render";
 import type { Subcommand, SubcommandContext } from "../../platform/slack/commands";
 import { openRegisterModal } from "../registration/api";
-import { ACTION, CALLBACK, INPUT, MAP_IMPORT_BLOCK as B } from "../../platform/slack/ids";
+import { ACTION, CALLBACK, INPUT, MAP_IMPORT_BLOCK as B, MAP_PICK_BLOCK as PICK } from "../../platform/slack/ids";
 import { resolveActor } from "../../platform/slack/identity";
 import { actionListener, viewListener, type ListenerContext } from "../../platform/slack/listener";
 import { parseMetadata, StateReader } from "../../platform/slack/view-state";
 import { reply, slackOut } from "../../platform/slack/send";
-import { channelLink, mention, mrkdwn } from "../../platform/slack/mrkdwn";
+import { channelLink, joinMrkdwn, mention, mrkdwn } from "../../platform/slack/mrkdwn";
 import { orgRepo } from "../../platform/repos/org-repo";
 import { pairingRepo } from "../../platform/repos/pairing-repo";
 
@@ -40,6 +43,10 @@ const USAGE = { map: "/cosell map <partner>", import: "/cosell map import", shar
 
 const targetValue = z.object({ p: z.string().uuid(), d: z.string().min(3).max(253) });
 const metadataSchema = z.object({ channelId: z.string().optional() });
+const pickMetadataSchema = z.object({ alertId: z.string().default(""), channelId: z.string().optional() });
+
+/** Churned accounts the map flags: those of the last 90 days (about a quarter). */
+const churnWindowStart = (now: Date) => new Date(now.getTime() - 90 * 86_400_000);
 
 const programSettings = (deps: AppDeps) => mapSettings(dbOf(deps), deps.config.timezone);
 
@@ -49,7 +56,7 @@ async function mapMessage(deps: AppDeps, actor: Actor, partnerOrgId: string) {
   const decision = decideMapView(actor, partnerOrgId, settings.sharing);
   assertAllowed(decision);
   const level = (decision as { level: MapLevel }).level;
-  const map = await loadAccountMap(dbOf(deps), { partnerOrgId, targets: level !== "counts" });
+  const map = await loadAccountMap(dbOf(deps), { partnerOrgId, targets: level !== "counts", churnSince: churnWindowStart(deps.clock.now()) });
   return renderAccountMap(map, { level, currency: settings.currency });
 }
 
@@ -257,6 +264,52 @@ export function registerMapListeners(app: App, deps: AppDeps, ctx: ListenerConte
       const actor = await actorOf(client, b);
       const msg = await mapMessage(deps, actor, partnerOrgId);
       await reply(respond, { response_type: "ephemeral", replace_original: false, ...msg });
+    }),
+  );
+
+  app.action(
+    ACTION.mapPickOverlaps,
+    actionListener(ctx, async ({ body, client }) => {
+      const b = clickOf(body);
+      const actor = await actorOf(client, b);
+      const loaded = await overlapAlertChoices(db, b.value);
+      if (!loaded) throw new UserError("That alert is out of date; run `/cosell map` instead.");
+      // Our people, or the partner's own people when the program shares the accounts with them.
+      const level = await authorizeTarget(actor, loaded.alert.partner.id);
+      if (level === "counts") throw new AccessDenied("The program shares overlap counts only with partners.");
+      await slackOut(client).openView({
+        trigger_id: b.triggerId,
+        view: buildPickOverlapsModal({ alertId: loaded.alert.id, channelId: loaded.alert.channelId, partnerName: loaded.alert.partner.name, choices: loaded.choices }),
+      });
+    }),
+  );
+
+  app.view(
+    CALLBACK.mapPickOverlaps,
+    viewListener(ctx, async ({ ack, body, view, client }) => {
+      const user = body.user as { id: string; team_id?: string };
+      const actor = await resolveActor(deps, client, { userId: user.id, teamId: user.team_id });
+      const meta = parseMetadata(pickMetadataSchema, view.private_metadata);
+      const alert = await loadOverlapAlert(db, meta.alertId);
+      if (!alert) throw new UserError("That alert is no longer there; open the account map instead.", PICK.picks);
+      await authorizeTarget(actor, alert.partner.id);
+      const picks = StateReader.parse(view.state.values).multi(PICK.picks);
+      const r = await pickOverlapsToPursue(db, {
+        alertId: alert.id,
+        domains: picks,
+        pickedBy: actor.userId,
+        pickerOrgId: actor.kind === "stranger" ? null : (actor.orgId ?? null),
+        pickerIsPartner: actor.kind === "partner",
+        now: deps.clock.now(),
+      });
+      if (!r.ok) throw new UserError(r.error, PICK.picks);
+      await ack();
+      deps.outbox?.kick();
+      const asked = r.asked.map((a) => mrkdwn`${a.domain} → an ask to ${mention(a.ownerUserId)} on CS-${a.ref}`);
+      const text = r.created
+        ? joinMrkdwn([mrkdwn`Recorded ${r.posted.length === 1 ? "1 intro request" : `${r.posted.length} intro requests`}; posted in ${channelLink(r.channelId)}.`, ...asked], "\n")
+        : mrkdwn`You already picked those; nothing new was asked.`;
+      await slackOut(client).postEphemeral({ channel: r.channelId, user: actor.userId, text });
     }),
   );
 

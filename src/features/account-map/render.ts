@@ -1,12 +1,13 @@
 import type { PlainTextOption } from "@slack/types";
-import { IMPORT_LIMITS, overlapTotal, statusWord, TOP_TARGETS, type MapLevel, type OverlapCounts, type RankedTarget, type RowProblem } from "./rules";
+import { IMPORT_LIMITS, overlapTotal, PICKS_PER_ALERT, statusWord, TOP_TARGETS, type MapLevel, type OverlapCounts, type RankedTarget, type RowProblem } from "./rules";
 import { currencyExponent } from "../../kernel/money";
 import type { AccountMap, ImportAccountsResult, ListChange } from "./account-map";
-import { ACTION, CALLBACK, INPUT, MAP_IMPORT_BLOCK as B } from "../../platform/slack/ids";
+import { ACTION, CALLBACK, INPUT, MAP_IMPORT_BLOCK as B, MAP_PICK_BLOCK as PICK } from "../../platform/slack/ids";
 import { truncate } from "../../platform/slack/command-text";
 import { slackDate } from "../../platform/slack/format";
 import { modalView } from "../../platform/slack/inputs";
 import {
+  channelLink,
   joinMrkdwn,
   mention,
   mrkdwn,
@@ -38,12 +39,13 @@ function trim(x: number): string {
 
 function countsLine(c: OverlapCounts, open?: OverlapCounts, opts: { partnerView?: boolean } = {}): SlackText {
   const deals = (k: keyof OverlapCounts) => (open && open[k] > 0 ? ` (${n(open[k])} with an open deal)` : "");
-  const prospects = opts.partnerView ? "our prospects who are your customers" : "our prospects, their customers";
-  const whitespace = opts.partnerView ? "your customers we don't work with yet" : "whitespace: their customers, not ours";
+  const p = opts.partnerView;
   return joinMrkdwn([
     `*${n(c.customerOverlap)}* customers of both${deals("customerOverlap")}`,
-    `*${n(c.prospectOverlap)}* ${prospects}${deals("prospectOverlap")}`,
-    `*${n(c.whitespace)}* ${whitespace}${deals("whitespace")}`,
+    `*${n(c.prospectOverlap)}* ${p ? "our prospects who are your customers" : "our prospects, their customers"}${deals("prospectOverlap")}`,
+    `*${n(c.prospectsOfBoth)}* prospects of both: in both pipelines${deals("prospectsOfBoth")}`,
+    `*${n(c.ourCustomersTheirProspects)}* ${p ? "your prospects who are our customers (ask us for an intro)" : "our customers, their prospects: upsell paths for them"}${deals("ourCustomersTheirProspects")}`,
+    `*${n(c.whitespace)}* ${p ? "your customers we don't work with yet" : "whitespace: their customers, not ours"}${deals("whitespace")}`,
   ]);
 }
 
@@ -64,7 +66,7 @@ export interface MapMessageOptions {
 export function renderAccountMap(map: AccountMap, opts: MapMessageOptions): SafeMessage & { blocks: SafeBlock[] } {
   const partner = map.partner.name;
   const partnerView = opts.level !== "internal";
-  const text = mrkdwn`Account map with ${map.partner.name}: ${map.counts.customerOverlap} customers of both, ${map.counts.prospectOverlap} ${partnerView ? "our prospects who are your customers" : "our prospects who are their customers"}, ${map.counts.whitespace} whitespace.`;
+  const text = mrkdwn`Account map with ${map.partner.name}: ${map.counts.customerOverlap} customers of both, ${map.counts.prospectOverlap} ${partnerView ? "our prospects who are your customers" : "our prospects who are their customers"}, ${map.counts.prospectsOfBoth} prospects of both, ${map.counts.ourCustomersTheirProspects} ${partnerView ? "your prospects who are our customers" : "our customers who are their prospects"}, ${map.counts.whitespace} whitespace.`;
   const blocks: SafeBlock[] = [
     { type: "header", text: { type: "plain_text", text: truncate(`Account map · ${map.partner.name}`, 150) } },
     { type: "section", text: { type: "mrkdwn", text: truncateMrkdwn(countsLine(map.counts, map.withOpenDeals, { partnerView }), 3000) } },
@@ -81,7 +83,7 @@ export function renderAccountMap(map: AccountMap, opts: MapMessageOptions): Safe
   );
   blocks.push({ type: "context", elements: [{ type: "mrkdwn", text: truncateMrkdwn(lists, 3000) }] });
 
-  if (!map.theirCustomers) {
+  if (!map.theirCustomers && !map.theirProspects) {
     blocks.push({
       type: "section",
       text: {
@@ -101,20 +103,35 @@ export function renderAccountMap(map: AccountMap, opts: MapMessageOptions): Safe
     return { text, blocks };
   }
 
-  const targets = map.targets.slice(0, opts.limit ?? TOP_TARGETS);
   blocks.push({ type: "divider" });
-  if (targets.length === 0) {
+  if (map.topShared.length === 0 && map.topWhitespace.length === 0) {
     blocks.push({ type: "section", text: { type: "mrkdwn", text: mrkdwn`No overlapping accounts yet.` } });
     return { text, blocks };
   }
-  blocks.push({
-    type: "section",
-    text: {
-      type: "mrkdwn",
-      text: mrkdwn`*Top ${targets.length} co-sell targets* — ranked by relationship depth, open pipeline, strategic flag, named owners and combined ARR.`,
-    },
-  });
-  targets.forEach((t, i) => blocks.push(...targetBlocks(t, i + 1, map.partner.id, opts)));
+  const section = (title: SlackText, targets: readonly RankedTarget[], empty: SlackText) => {
+    blocks.push({ type: "section", text: { type: "mrkdwn", text: targets.length > 0 ? title : empty } });
+    targets.forEach((t, i) => blocks.push(...targetBlocks(t, i + 1, map.partner.id, opts)));
+  };
+  section(
+    mrkdwn`*Top ${map.topShared.length} shared accounts* — on both sides' lists, ranked by relationship depth, open pipeline, strategic flag, named owners and combined ARR.`,
+    map.topShared,
+    mrkdwn`*Shared accounts:* none yet.`,
+  );
+  section(
+    mrkdwn`*Top ${map.topWhitespace.length} whitespace* — ${partnerView ? "your customers we don't work with yet" : `${partner}'s customers, on none of our lists`}: the warm introductions to new logos.`,
+    map.topWhitespace,
+    mrkdwn`*Whitespace:* none.`,
+  );
+  if (opts.level === "internal" && map.churned.length > 0) {
+    const lines = map.churned.slice(0, 5).map((c) => {
+      const who = c.side === "theirs" ? `dropped from ${partner}'s customers` : `dropped from our customers`;
+      return mrkdwn`• ${truncate(c.name, 80)} (${c.domain}) — ${who} ${slackDate(c.churnedAt, "{date_short}")}${c.arrMinor !== null ? ` (ARR was ${compactMoney(c.arrMinor, opts.currency)})` : ""}`;
+    });
+    blocks.push({
+      type: "context",
+      elements: [{ type: "mrkdwn", text: truncateMrkdwn(joinMrkdwn([mrkdwn`⚠️ *Churned this quarter* (still on the other side's lists):`, ...lines]), 3000) }],
+    });
+  }
   return { text, blocks: blocks.slice(0, 50) };
 }
 
@@ -200,7 +217,8 @@ export const REPORT_PROBLEM_LINES = 25;
 function changeLine(c: ListChange): string {
   const what = `${statusWord(c.status, false)} list`;
   if (c.created) return `• ${what}: ${n(c.rowCount)} accounts (new list)`;
-  return `• ${what}: ${n(c.rowCount)} accounts (was ${n(c.previousRowCount)}) — ${n(c.added)} added, ${n(c.removed)} removed, ${n(c.changed)} changed`;
+  const churned = c.churned > 0 ? ` (flagged as churned customers)` : "";
+  return `• ${what}: ${n(c.rowCount)} accounts (was ${n(c.previousRowCount)}) — ${n(c.added)} added, ${n(c.removed)} removed${churned}, ${n(c.changed)} changed`;
 }
 
 function problemLines(problems: readonly RowProblem[], max = REPORT_PROBLEM_LINES): string[] {
@@ -223,6 +241,15 @@ export function renderImportReport(r: {
   if (r.refused) out.push(`⚠️ Could not import ${file}: ${r.refused}${/Nothing was/.test(r.refused) ? "" : " Nothing was changed."}`);
   else if (r.result) {
     out.push(`✅ Imported ${file} for *${r.result.orgName}*:`, ...r.result.lists.map(changeLine));
+    const fresh = r.result.newOverlaps.reduce((x, a) => Math.max(x, a.total), 0);
+    if (fresh > 0) {
+      out.push(
+        mrkdwn`🆕 ${n(fresh)} new ${fresh === 1 ? "overlap" : "overlaps"}: posted in ${joinMrkdwn(
+          [...new Set(r.result.newOverlaps.map((a) => a.channelId))].map((c) => channelLink(c)),
+          ", ",
+        )} with *Pick 5 to pursue*.`,
+      );
+    }
   }
   if (r.problems.length > 0) {
     out.push(
@@ -314,4 +341,109 @@ export function renderIntroRequest(d: IntroRequestData): SafeMessage {
   return {
     text: mrkdwn`🤝 ${mention(d.requestedBy)} asks *${d.partnerName}* for a warm introduction to ${who}, one of your customers${d.dealRef !== null ? ` (open deal CS-${d.dealRef})` : ""}. ${d.contactUserId ? mrkdwn`${mention(d.contactUserId)}, could you help or point to the right person?` : "Who on your side knows them best?"}`,
   };
+}
+
+// ---------------------------------------------------------------------------------------------
+// New overlaps after an import (pairing channel: counts only) and Pick 5 to pursue
+
+export interface NewOverlapsData {
+  alertId: string;
+  partner: { id: string; name: string };
+  ourName: string | null;
+  importedOrgName: string;
+  importedBy: string;
+  counts: OverlapCounts;
+  total: number;
+}
+
+/** The counts by kind, named for a shared channel (both sides by name). */
+function sharedKindsLine(c: OverlapCounts, ours: string, theirs: string): string[] {
+  const one = (x: number, single: string, plural: string) => (x === 0 ? "" : `${n(x)} ${x === 1 ? single : plural}`);
+  return [
+    one(c.customerOverlap, "customer of both", "customers of both"),
+    one(c.prospectOverlap, `${ours} prospect among ${theirs}'s customers`, `${ours} prospects among ${theirs}'s customers`),
+    one(c.prospectsOfBoth, "prospect of both", "prospects of both"),
+    one(c.ourCustomersTheirProspects, `${ours} customer in ${theirs}'s pipeline`, `${ours} customers in ${theirs}'s pipeline`),
+  ].filter(Boolean);
+}
+
+export function renderNewOverlaps(d: NewOverlapsData): SafeMessage & { blocks: SafeBlock[] } {
+  const ours = d.ourName ?? "our";
+  const kinds = sharedKindsLine(d.counts, ours, d.partner.name).join(", ");
+  const what = `${d.total === 1 ? "1 new overlap" : `${n(d.total)} new overlaps`}`;
+  const text = mrkdwn`🆕 ${mention(d.importedBy)}'s import of ${d.importedOrgName}'s accounts added ${what} between ${ours === "our" ? "us" : ours} and ${d.partner.name}: ${kinds}.`;
+  return {
+    text,
+    blocks: [
+      { type: "section", text: { type: "mrkdwn", text: truncateMrkdwn(mrkdwn`${text}\nPick up to 5 to pursue together: each becomes an intro request.`, 3000) } },
+      {
+        type: "actions",
+        block_id: "map_new_overlaps",
+        elements: [
+          { type: "button", text: { type: "plain_text", text: "Pick 5 to pursue" }, action_id: ACTION.mapPickOverlaps, value: d.alertId, style: "primary" },
+          { type: "button", text: { type: "plain_text", text: truncate(`Account map · ${d.partner.name}`, 75) }, action_id: ACTION.mapShow, value: d.partner.id },
+        ],
+      },
+    ],
+  };
+}
+
+const KIND_SHORT: Record<RankedTarget["kind"], string> = {
+  CUSTOMER_OVERLAP: "customers of both",
+  PROSPECT_OVERLAP: "our prospect, their customer",
+  PROSPECTS_OF_BOTH: "prospects of both",
+  OUR_CUSTOMER_THEIR_PROSPECT: "our customer, their prospect",
+  WHITESPACE: "whitespace",
+};
+
+export function buildPickOverlapsModal(d: { alertId: string; channelId: string; partnerName: string; choices: readonly RankedTarget[] }): SafeModalView {
+  const options = d.choices.slice(0, 100).map((c) => opt(c.domain, `${c.name} (${c.domain}) · ${KIND_SHORT[c.kind]}`));
+  const blocks: SafeBlock[] =
+    options.length === 0
+      ? [{ type: "section", text: { type: "mrkdwn", text: mrkdwn`These overlaps are no longer on both lists (a later import changed them). Open \`/cosell map ${d.partnerName}\` instead.` } }]
+      : [
+          {
+            type: "input",
+            block_id: PICK.picks,
+            label: { type: "plain_text", text: "Accounts to pursue (up to 5)" },
+            element: { type: "multi_static_select", action_id: INPUT, options, max_selected_items: PICKS_PER_ALERT, placeholder: { type: "plain_text", text: "Pick accounts" } },
+          },
+          {
+            type: "context",
+            elements: [
+              {
+                type: "mrkdwn",
+                text: mrkdwn`Best first (relationship depth, open pipeline, strategic, owners, ARR). Each pick becomes an intro request: an ask to ${d.partnerName}'s person on the open deal where there is one, else one post in the pairing channel.`,
+              },
+            ],
+          },
+        ];
+  return modalView(
+    { callbackId: CALLBACK.mapPickOverlaps, title: "Pick 5 to pursue", ...(options.length > 0 ? { submit: "Pursue" } : { close: "Close" }), metadata: { alertId: d.alertId, channelId: d.channelId } },
+    blocks,
+  );
+}
+
+export interface IntrosPickedData {
+  pickedBy: string;
+  partnerPicker: string | null;
+  partnerName: string;
+  names: boolean;
+  accounts: { name: string; domain: string; dealRef: number | null; askedUserId: string | null }[];
+}
+
+export function renderIntrosPicked(d: IntrosPickedData): SafeMessage {
+  const count = d.accounts.length === 1 ? "1 account" : `${d.accounts.length} accounts`;
+  const head = d.partnerPicker
+    ? mrkdwn`🎯 ${mention(d.pickedBy)} (${d.partnerPicker}) picked ${count} of the new overlaps to pursue together, and asks us for the intros${d.names ? ":" : "."}`
+    : mrkdwn`🎯 ${mention(d.pickedBy)} picked ${count} of the new overlaps to pursue with *${d.partnerName}*${d.names ? ":" : "."}`;
+  if (!d.names) {
+    return { text: joinMrkdwn([head, mrkdwn`The accounts are in \`/cosell map ${d.partnerName}\` for those who may see them.`], " ") };
+  }
+  const lines = d.accounts.map((a) => {
+    const deal = a.dealRef !== null ? ` · CS-${a.dealRef}` : "";
+    const ask = a.askedUserId ? mrkdwn` · asked ${mention(a.askedUserId)}` : d.partnerPicker ? "" : " · who on your side knows them best?";
+    return mrkdwn`• ${truncate(a.name, 120)} (${a.domain})${deal}${ask}`;
+  });
+  return { text: joinMrkdwn([head, ...lines]) };
 }

@@ -544,21 +544,76 @@ export function decideImport(actor: Actor, orgId: string, admins: readonly strin
 // ---------------------------------------------------------------------------------------------
 // Scoring
 
-export type OverlapKind = "CUSTOMER_OVERLAP" | "PROSPECT_OVERLAP" | "WHITESPACE";
-export const OVERLAP_KINDS: readonly OverlapKind[] = ["CUSTOMER_OVERLAP", "PROSPECT_OVERLAP", "WHITESPACE"];
+/**
+ * Where an account stands on both sides. Each side's best list counts (a customer beats a
+ * prospect), so every domain falls in at most one kind:
+ *
+ * | ours \ theirs | customer          | prospect                     |
+ * | ------------- | ----------------- | ---------------------------- |
+ * | customer      | CUSTOMER_OVERLAP  | OUR_CUSTOMER_THEIR_PROSPECT  |
+ * | prospect      | PROSPECT_OVERLAP  | PROSPECTS_OF_BOTH            |
+ * | not listed    | WHITESPACE        | — (their pipeline alone)     |
+ *
+ * PROSPECT_OVERLAP (our prospect, their customer) is the warm intro; PROSPECTS_OF_BOTH are the
+ * "companies in both pipelines"; OUR_CUSTOMER_THEIR_PROSPECT is an upsell path for them.
+ */
+export type OverlapKind = "CUSTOMER_OVERLAP" | "PROSPECT_OVERLAP" | "PROSPECTS_OF_BOTH" | "OUR_CUSTOMER_THEIR_PROSPECT" | "WHITESPACE";
+export const OVERLAP_KINDS: readonly OverlapKind[] = ["CUSTOMER_OVERLAP", "PROSPECT_OVERLAP", "PROSPECTS_OF_BOTH", "OUR_CUSTOMER_THEIR_PROSPECT", "WHITESPACE"];
+/** The kinds where both sides list the account: the overlaps (whitespace is theirs alone). */
+export const SHARED_KINDS: readonly OverlapKind[] = ["CUSTOMER_OVERLAP", "PROSPECT_OVERLAP", "PROSPECTS_OF_BOTH", "OUR_CUSTOMER_THEIR_PROSPECT"];
 
 const OVERLAP_LABELS: Record<OverlapKind, string> = {
   CUSTOMER_OVERLAP: "customers of both",
   PROSPECT_OVERLAP: "our prospects, their customers",
+  PROSPECTS_OF_BOTH: "prospects of both",
+  OUR_CUSTOMER_THEIR_PROSPECT: "our customers, their prospects",
   WHITESPACE: "whitespace (their customers, not ours)",
 };
+
+/** The kind of an account from each side's best list; null when it is not a co-sell target. */
+export function overlapKindOf(ours: AccountStatus | null, theirs: AccountStatus | null): OverlapKind | null {
+  if (theirs === "CUSTOMER") return ours === "CUSTOMER" ? "CUSTOMER_OVERLAP" : ours === "PROSPECT" ? "PROSPECT_OVERLAP" : "WHITESPACE";
+  if (theirs === "PROSPECT") return ours === "CUSTOMER" ? "OUR_CUSTOMER_THEIR_PROSPECT" : ours === "PROSPECT" ? "PROSPECTS_OF_BOTH" : null;
+  return null;
+}
+
+export interface DomainLists {
+  ourCustomers: Iterable<string>;
+  ourProspects: Iterable<string>;
+  theirCustomers: Iterable<string>;
+  theirProspects: Iterable<string>;
+}
+
+/**
+ * The overlap sets of four domain lists, each sorted: the same classification the database
+ * query makes (loadAccountMap), in memory, for tests and for reasoning about it.
+ */
+export function overlapSets(lists: DomainLists): Record<OverlapKind, string[]> {
+  const best = (customers: Iterable<string>, prospects: Iterable<string>) => {
+    const m = new Map<string, AccountStatus>();
+    for (const d of prospects) m.set(d, "PROSPECT");
+    for (const d of customers) m.set(d, "CUSTOMER");
+    return m;
+  };
+  const ours = best(lists.ourCustomers, lists.ourProspects);
+  const theirs = best(lists.theirCustomers, lists.theirProspects);
+  const out = Object.fromEntries(OVERLAP_KINDS.map((k) => [k, [] as string[]])) as Record<OverlapKind, string[]>;
+  for (const [domain, status] of theirs) {
+    const kind = overlapKindOf(ours.get(domain) ?? null, status);
+    if (kind) out[kind].push(domain);
+  }
+  for (const k of OVERLAP_KINDS) out[k].sort();
+  return out;
+}
 
 /**
  * The weights, in points (a target's score is their sum; higher first).
  *
- * - Relationship depth: customers of both 40 > our prospect + their customer 30 > whitespace 15
- *   (the reference: customer overlap converts best; prospect overlap is the warm intro;
- *   whitespace is net-new).
+ * - Relationship depth: customers of both 40 > prospects of both 35 > our prospect + their
+ *   customer 30 > our customer + their prospect 20 > whitespace 15. The reference: customer
+ *   overlap converts best; "companies in both pipelines are immediate co-sell candidates";
+ *   our prospect at their customer is the warm intro; our customer at their prospect is their
+ *   upsell path (we help them: reciprocity, not our pipeline); whitespace is net-new.
  * - Pipeline stage of an open co-sell deal on the account (active pipeline over expansion
  *   ideas): Registered 6, Discovery 9, Technical validation 12, Proposal 15, Negotiation 18.
  * - Strategic (flagged on either list): 10.
@@ -569,7 +624,13 @@ const OVERLAP_LABELS: Record<OverlapKind, string> = {
  * Ties: higher combined ARR first, then domain A→Z.
  */
 export const SCORE_WEIGHTS = {
-  relationship: { CUSTOMER_OVERLAP: 40, PROSPECT_OVERLAP: 30, WHITESPACE: 15 } satisfies Record<OverlapKind, number>,
+  relationship: {
+    CUSTOMER_OVERLAP: 40,
+    PROSPECTS_OF_BOTH: 35,
+    PROSPECT_OVERLAP: 30,
+    OUR_CUSTOMER_THEIR_PROSPECT: 20,
+    WHITESPACE: 15,
+  } satisfies Record<OverlapKind, number>,
   stage: { REGISTERED: 6, DISCOVERY: 9, TECHNICAL_VALIDATION: 12, PROPOSAL: 15, NEGOTIATION: 18 } satisfies Record<OpenStage, number>,
   strategic: 10,
   ownerKnownPerSide: 3,
@@ -577,8 +638,14 @@ export const SCORE_WEIGHTS = {
   arrMaxPoints: 30,
 } as const;
 
-/** How many targets `/cosell map` shows (the reference: focus on the top 20–30). */
+/** How many targets the CLI ranks by default (the reference: focus on the top 20–30). */
 export const TOP_TARGETS = 20;
+/** The most accounts a *Pick 5 to pursue* offers (a multi-select holds at most 100 options). */
+export const OVERLAP_ALERT_MAX_DOMAINS = 100;
+/** How many a person picks to pursue from a new-overlap alert. */
+export const PICKS_PER_ALERT = 5;
+/** `/cosell map` shows the top 10 shared accounts and the top 10 whitespace (the reference's days 21–40). */
+export const TOP_PER_SECTION = 10;
 
 export interface TargetCandidate {
   domain: string;
@@ -649,6 +716,27 @@ export function rankTargets(candidates: readonly TargetCandidate[], limit = TOP_
     .slice(0, limit);
 }
 
+export interface TopLists {
+  /** accounts on both sides' lists (SHARED_KINDS), best first */
+  shared: RankedTarget[];
+  /** their customers that are on none of our lists, best first */
+  whitespace: RankedTarget[];
+}
+
+/** The two lists `/cosell map` shows: top shared and top whitespace, ranked within each. */
+export function splitTopTargets(candidates: readonly TargetCandidate[], perSection = TOP_PER_SECTION): TopLists {
+  return {
+    shared: rankTargets(
+      candidates.filter((c) => c.kind !== "WHITESPACE"),
+      perSection,
+    ),
+    whitespace: rankTargets(
+      candidates.filter((c) => c.kind === "WHITESPACE"),
+      perSection,
+    ),
+  };
+}
+
 /** The preselection the database does, in memory (for tests): the best `limit` by ARR per feature group. */
 export function preselectTargets(candidates: readonly TargetCandidate[], limit = TOP_TARGETS): TargetCandidate[] {
   const groups = new Map<string, TargetCandidate[]>();
@@ -710,10 +798,22 @@ export function refreshQuarterDue(local: { y: number; m: number; d: number; h: n
 export interface OverlapCounts {
   customerOverlap: number;
   prospectOverlap: number;
+  prospectsOfBoth: number;
+  ourCustomersTheirProspects: number;
   whitespace: number;
 }
 
-/** Overlaps for the refresh comparison: customers of both plus our prospects that are their customers. */
+export const COUNT_KEY: Record<OverlapKind, keyof OverlapCounts> = {
+  CUSTOMER_OVERLAP: "customerOverlap",
+  PROSPECT_OVERLAP: "prospectOverlap",
+  PROSPECTS_OF_BOTH: "prospectsOfBoth",
+  OUR_CUSTOMER_THEIR_PROSPECT: "ourCustomersTheirProspects",
+  WHITESPACE: "whitespace",
+};
+
+export const zeroCounts = (): OverlapCounts => ({ customerOverlap: 0, prospectOverlap: 0, prospectsOfBoth: 0, ourCustomersTheirProspects: 0, whitespace: 0 });
+
+/** Overlaps (accounts on both sides' lists), for the refresh comparison and the new-overlap alert. */
 export function overlapTotal(c: OverlapCounts): number {
-  return c.customerOverlap + c.prospectOverlap;
+  return SHARED_KINDS.reduce((n, k) => n + c[COUNT_KEY[k]], 0);
 }

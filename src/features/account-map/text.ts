@@ -9,7 +9,7 @@ const n = (x: number) => x.toLocaleString("en-US");
 function changeText(orgName: string, c: ListChange): string {
   const what = `${orgName} ${statusWord(c.status, false)} list`;
   if (c.created) return `${what}: ${n(c.rowCount)} accounts (new list)`;
-  return `${what}: ${n(c.rowCount)} accounts (was ${n(c.previousRowCount)}): ${n(c.added)} added, ${n(c.removed)} removed, ${n(c.changed)} changed`;
+  return `${what}: ${n(c.rowCount)} accounts (was ${n(c.previousRowCount)}): ${n(c.added)} added, ${n(c.removed)} removed${c.churned > 0 ? " (flagged as churned)" : ""}, ${n(c.changed)} changed`;
 }
 
 /** stdout (what was imported) and stderr (every row not imported, and why nothing was, if so). */
@@ -21,8 +21,10 @@ export function importOutcomeText(o: ImportOutcome, fileName: string, opts: { dr
     );
   if (o.refused) err.push(`Could not import ${fileName}: ${o.refused}${/Nothing was/.test(o.refused) ? "" : " Nothing was changed."}`);
   const out: string[] = [];
-  if (o.result) out.push(...o.result.lists.map((c) => changeText(o.result!.orgName, c)));
-  else if (opts.dryRun && !o.refused) out.push(`Dry run: the file reads cleanly apart from the rows above; nothing was changed.`);
+  if (o.result) {
+    out.push(...o.result.lists.map((c) => changeText(o.result!.orgName, c)));
+    for (const a of o.result.newOverlaps) out.push(`${n(a.total)} new overlaps posted in channel ${a.channelId}, with Pick 5 to pursue.`);
+  } else if (opts.dryRun && !o.refused) out.push(`Dry run: the file reads cleanly apart from the rows above; nothing was changed.`);
   if (o.blankRows > 0) out.push(`${n(o.blankRows)} empty ${o.blankRows === 1 ? "row was" : "rows were"} skipped.`);
   if (o.ignoredColumns.length > 0) out.push(`Columns not used: ${o.ignoredColumns.join(", ")}.`);
   const lines = (xs: string[]) => (xs.length > 0 ? `${xs.join("\n")}\n` : "");
@@ -36,9 +38,14 @@ export function accountMapText(map: AccountMap, currency: string): string {
     `Account map: ${map.ours?.name ?? "us"} × ${map.partner.name}`,
     `  customers of both:                ${n(c.customerOverlap)} (${n(map.withOpenDeals.customerOverlap)} with an open deal)`,
     `  our prospects, their customers:   ${n(c.prospectOverlap)} (${n(map.withOpenDeals.prospectOverlap)} with an open deal)`,
+    `  prospects of both:                ${n(c.prospectsOfBoth)} (${n(map.withOpenDeals.prospectsOfBoth)} with an open deal)`,
+    `  our customers, their prospects:   ${n(c.ourCustomersTheirProspects)} (${n(map.withOpenDeals.ourCustomersTheirProspects)} with an open deal)`,
     `  whitespace (theirs, not ours):    ${n(c.whitespace)} (${n(map.withOpenDeals.whitespace)} with an open deal)`,
   ];
   if (!map.theirCustomers) lines.push(`  ${map.partner.name} has no customer list yet.`);
+  for (const ch of map.churned) {
+    lines.push(`  churned: ${ch.name} (${ch.domain}), dropped from ${ch.side === "theirs" ? `${map.partner.name}'s` : "our"} customers on ${ch.churnedAt.toISOString().slice(0, 10)}`);
+  }
   if (map.targets.length > 0) {
     lines.push("", `Top ${map.targets.length} co-sell targets:`);
     map.targets.forEach((t, i) => {

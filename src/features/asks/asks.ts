@@ -61,28 +61,7 @@ export async function createAsk(prisma: PrismaClient, input: CreateAskInput): Pr
   const existing = await findByKey(prisma, input.key);
   if (existing) return existing;
   try {
-    return await prisma.$transaction(async (tx) => {
-      const deal = await tx.deal.findUniqueOrThrow({ where: { id: input.dealId }, select: { id: true, ref: true } });
-      const { slaHours, businessHours } = await responseSlaFor(tx, input);
-      const dueAt = askDueAt(input.now, slaHours, businessHours);
-      const escalateAt = askEscalatesAt(input.now, slaHours, businessHours);
-      const ask = await tx.ask.create({
-        data: {
-          dealId: deal.id,
-          fromUserId: input.fromUserId,
-          ownerUserId: input.ownerUserId,
-          text: input.text,
-          slaHours,
-          createdAt: input.now,
-          dueAt,
-          escalateAt,
-          idempotencyKey: input.key,
-        },
-      });
-      await enqueue(tx, { method: "ask.requested", payload: { askId: ask.id }, dedupeKey: `ask-dm:${ask.id}` }, input.now);
-      await enqueue(tx, { method: "deal.card", payload: { dealId: deal.id } }, input.now);
-      return { askId: ask.id, created: true, ref: deal.ref, slaHours, dueAt, escalateAt };
-    });
+    return await prisma.$transaction((tx) => insertAsk(tx, input));
   } catch (err) {
     // A concurrent duplicate (double submit) lost the race on the unique key: answer with the winner.
     if (err instanceof Prisma.PrismaClientKnownRequestError && err.code === "P2002") {
@@ -91,6 +70,33 @@ export async function createAsk(prisma: PrismaClient, input: CreateAskInput): Pr
     }
     throw err;
   }
+}
+
+/**
+ * The ask, its DM and the card refresh, inside the caller's transaction (a use case that
+ * creates asks as part of a larger change, e.g. intro requests). The key must be new.
+ */
+export async function insertAsk(tx: Tx, input: CreateAskInput): Promise<CreateAskResult> {
+  const deal = await tx.deal.findUniqueOrThrow({ where: { id: input.dealId }, select: { id: true, ref: true } });
+  const { slaHours, businessHours } = await responseSlaFor(tx, input);
+  const dueAt = askDueAt(input.now, slaHours, businessHours);
+  const escalateAt = askEscalatesAt(input.now, slaHours, businessHours);
+  const ask = await tx.ask.create({
+    data: {
+      dealId: deal.id,
+      fromUserId: input.fromUserId,
+      ownerUserId: input.ownerUserId,
+      text: input.text,
+      slaHours,
+      createdAt: input.now,
+      dueAt,
+      escalateAt,
+      idempotencyKey: input.key,
+    },
+  });
+  await enqueue(tx, { method: "ask.requested", payload: { askId: ask.id }, dedupeKey: `ask-dm:${ask.id}` }, input.now);
+  await enqueue(tx, { method: "deal.card", payload: { dealId: deal.id } }, input.now);
+  return { askId: ask.id, created: true, ref: deal.ref, slaHours, dueAt, escalateAt };
 }
 
 async function findByKey(db: Tx, key: string): Promise<CreateAskResult | null> {

@@ -119,6 +119,33 @@ export const outboxIntentSchema = z.discriminatedUnion("kind", [
     /** the partner's person asked to help, if one is known */
     contactUserId: userId.nullable(),
   }),
+  /** Overlaps an account-list import added, in one pairing channel (counts; Pick 5 to pursue). */
+  z.object({ kind: z.literal("map.new-overlaps"), alertId: id }),
+  /**
+   * Accounts picked to pursue from a new-overlap alert, in the pairing channel: those that
+   * became asks (named with their ask) and the rest. Names are left out when the channel holds
+   * other partners (`names: false`).
+   */
+  z.object({
+    kind: z.literal("intros.picked"),
+    channel: z.string().min(1),
+    pickedBy: userId,
+    /** the picker's organization when it is the partner (they ask us), else null */
+    partnerPicker: z.string().nullable(),
+    partnerName: z.string(),
+    names: z.boolean(),
+    accounts: z
+      .array(
+        z.object({
+          name: z.string(),
+          domain: z.string(),
+          dealRef: z.number().int().nullable(),
+          /** the partner's person it was asked of, as an ask on dealRef */
+          askedUserId: userId.nullable(),
+        }),
+      )
+      .max(10),
+  }),
 ]);
 
 /** An intent as a use case queues it and a renderer receives it (Slack text as SlackText). */

@@ -18,6 +18,8 @@ export const CALLBACK = {
   attributionConfig: "attribution_config",
   /** the account-list import form (file_input); private_metadata {channelId?} */
   mapImport: "account_map_import",
+  /** "Pick 5 to pursue" on a new-overlap alert; private_metadata = {alertId, channelId} */
+  mapPickOverlaps: "account_map_pick_overlaps",
   /** an admin's reason or note on a registration (reject, return, move protection, decline extension); private_metadata {dealId, action} */
   registrationNote: "registration_note",
   /** the registrant edits a returned registration; private_metadata {dealId} */
@@ -52,6 +54,8 @@ export const ACTION = {
   mapIntro: "map_request_intro",
   /** "Account map" (refresh reminder); value = partner org id */
   mapShow: "map_show",
+  /** "Pick 5 to pursue" on a new-overlap alert; value = OverlapAlert id */
+  mapPickOverlaps: "map_pick_overlaps",
   /** "Import a list"; value = organization id or "" */
   mapImport: "map_import",
   /** the registration review DM and `/cosell approvals`; value = deal id */
@@ -202,6 +206,8 @@ export const SETUP_BLOCK = {
 export const INPUT = "value" as const;
 
 /** Block ids of the account-list import form. */
+export const MAP_PICK_BLOCK = { picks: "map_pick_accounts" } as const;
+
 export const MAP_IMPORT_BLOCK = {
   org: "map_import_org",
   status: "map_import_status",
