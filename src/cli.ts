@@ -319,7 +319,12 @@ const mapShow: CliCommand = {
     const top = wholeNumberOption(flags.top, { name: "top", fallback: 20, max: 1000 });
     const text = await withDatabase(io.env, async (db) => {
       const partner = await findOrgByName(db.prisma, positional.join(" "), { partnersOnly: true });
-      const map = await loadAccountMap(db.prisma, { partnerOrgId: partner.id, targets: true, limit: top, churnSince: new Date(io.now().getTime() - 90 * 86_400_000) });
+      const map = await loadAccountMap(db.prisma, {
+        partnerOrgId: partner.id,
+        targets: true,
+        limit: top,
+        churnSince: new Date(io.now().getTime() - 90 * 86_400_000),
+      });
       return accountMapText(map, await programCurrency(db.prisma));
     });
     io.stdout(text);

@@ -248,13 +248,16 @@ describe("account mapping through Slack", () => {
     // pipelines, hooli.com is already Acme's customer (not new), nowhere.com is not ours.
     const prospects = ["Name,Domain", "Umbrella,umbrella.com", "Stark,stark.com", "Hooli,hooli.com", "Nowhere,nowhere.com"];
     const first = await load(p.acme.id, "PROSPECT", prospects);
-    expect(first.result!.newOverlaps).toEqual([expect.objectContaining({ partnerOrgId: p.acme.id, pairingId: p.acmePairing.id, channelId: "C_ACME", total: 2 })]);
+    expect(first.result!.newOverlaps).toEqual([
+      expect.objectContaining({ partnerOrgId: p.acme.id, pairingId: p.acmePairing.id, channelId: "C_ACME", total: 2 }),
+    ]);
     const again = await load(p.acme.id, "PROSPECT", prospects);
     expect(again.result!.newOverlaps).toEqual([]); // nothing new the second time: no second post
     expect(await t.db.prisma.overlapAlert.count()).toBe(alertsBefore + 1);
     const alertId = first.result!.newOverlaps[0]!.alertId;
 
-    const isAlert = (x: { method: string; args: Record<string, unknown> }) => x.method === "chat.postMessage" && JSON.stringify(x.args.blocks ?? "").includes(alertId);
+    const isAlert = (x: { method: string; args: Record<string, unknown> }) =>
+      x.method === "chat.postMessage" && JSON.stringify(x.args.blocks ?? "").includes(alertId);
     await t.fake.waitFor((c) => c.some(isAlert));
     const alert = t.fake.calls.find(isAlert)!;
     expect(alert.args.channel).toBe("C_ACME");
@@ -276,7 +279,10 @@ describe("account mapping through Slack", () => {
     await t.fake.waitFor((c) => c.some((x) => x.method === "views.open"));
     const view = t.fake.callsTo("views.open")[0]!.args.view as { callback_id: string; private_metadata: string; blocks: Block[] };
     expect(view.callback_id).toBe(CALLBACK.mapPickOverlaps);
-    const select = view.blocks.find((b) => b.block_id === MAP_PICK_BLOCK.picks)!.element as { max_selected_items: number; options: { value: string; text: { text: string } }[] };
+    const select = view.blocks.find((b) => b.block_id === MAP_PICK_BLOCK.picks)!.element as {
+      max_selected_items: number;
+      options: { value: string; text: { text: string } }[];
+    };
     expect(select.max_selected_items).toBe(5);
     expect(select.options.map((o) => o.value)).toEqual(["stark.com", "umbrella.com"]);
     expect(select.options[0]!.text.text).toBe("Stark (stark.com) · prospects of both");
@@ -295,7 +301,8 @@ describe("account mapping through Slack", () => {
     expect((none.json() as { errors: Record<string, string> }).errors[MAP_PICK_BLOCK.picks]).toMatch(/Pick at least one/);
     const ok = await submit(["stark.com", "umbrella.com"], "V_PICK_1");
     expect(ok.text).toBe("");
-    const isPicked = (x: { method: string; args: Record<string, unknown> }) => x.method === "chat.postMessage" && String(x.args.text).includes("picked 2 accounts");
+    const isPicked = (x: { method: string; args: Record<string, unknown> }) =>
+      x.method === "chat.postMessage" && String(x.args.text).includes("picked 2 accounts");
     await t.fake.waitFor((c) => c.some(isPicked));
     const picked = String(t.fake.calls.find(isPicked)!.args.text);
     expect(picked).toContain("<@U_REP> picked 2 accounts of the new overlaps to pursue with *Acme Data*:");

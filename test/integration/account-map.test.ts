@@ -10,7 +10,9 @@ import type { AppDeps } from "../../src/platform/deps";
 import type { PrismaClient } from "../../src/generated/prisma/client";
 import { MAP_REFRESH_JOB, runMapRefresh } from "../../src/features/account-map/refresh-job";
 import { createLogger } from "../../src/platform/logger";
-import { importAccountFile, loadAccountMap, requestIntro } from "../../src/features/account-map/account-map";
+import { importAccountFile, loadAccountMap, pickOverlapsToPursue, requestIntro } from "../../src/features/account-map/account-map";
+import { renderAccountMap } from "../../src/features/account-map/render";
+import { overlapSets } from "../../src/features/account-map/rules";
 import { ensureProgram } from "../../src/features/program/program";
 import { changeStage } from "../../src/features/stages/change-stage";
 import { logTouchpoint } from "../../src/features/touchpoints/log-touchpoint";
@@ -77,7 +79,9 @@ describe("importing account lists", () => {
     ]);
     // The customer that left the list is flagged as churned, with what it was.
     const churned = await db.prisma.churnedAccount.findMany({ where: { orgId: p.acme.id } });
-    expect(churned.map((c) => [c.domain, c.name, c.arrMinor, c.churnedAt.toISOString()])).toEqual([["contoso.com", "Contoso", 120_000_000n, "2026-11-17T10:00:00.000Z"]]);
+    expect(churned.map((c) => [c.domain, c.name, c.arrMinor, c.churnedAt.toISOString()])).toEqual([
+      ["contoso.com", "Contoso", 120_000_000n, "2026-11-17T10:00:00.000Z"],
+    ]);
     const domains = (await db.prisma.account.findMany({ where: { orgId: p.acme.id }, orderBy: { domain: "asc" } })).map((a) => [a.domain, a.owner]);
     expect(domains).toEqual([
       ["globex.io", null],
@@ -104,7 +108,13 @@ describe("importing account lists", () => {
     expect(again.result!.lists[0]).toMatchObject({ added: 0, removed: 0, changed: 0, unchanged: 3 });
 
     // Listed as a customer again: no longer churned.
-    await importCsv(db.prisma, p.acme.id, "CUSTOMER", ["Name,Domain", "Northwind,northwind.com", "Globex Corp,globex.io", "Initech,initech.com", "Contoso,contoso.com"]);
+    await importCsv(db.prisma, p.acme.id, "CUSTOMER", [
+      "Name,Domain",
+      "Northwind,northwind.com",
+      "Globex Corp,globex.io",
+      "Initech,initech.com",
+      "Contoso,contoso.com",
+    ]);
     expect(await db.prisma.churnedAccount.count({ where: { orgId: p.acme.id } })).toBe(0);
   });
 
@@ -361,5 +371,182 @@ describe("the CLI: map import", () => {
     expect((await cli(["digest", "--preview", "--now", "2040-01-01T00:00:00Z"])).stderr).toMatch(/more than 10 years ahead/);
     const ok = await cli(["digest", "--preview", "--manager", "--now", "2026-11-16T09:00:00Z"]);
     expect(ok.code).toBe(0);
+  });
+});
+
+const views = useTestDb({ seed: true });
+
+describe("the five overlap kinds, churn and Pick 5 to pursue on a real database", () => {
+  const { db, p } = views;
+  const domains = (xs: string[]) => ["Name,Domain", ...xs.map((d) => `${d.split(".")[0]},${d}`)];
+
+  it("the database's counts and top lists agree with the pure overlap sets (hand-checked lists)", async () => {
+    const lists = {
+      ourCustomers: ["a.com", "b.com", "c.com", "d.com"],
+      ourProspects: ["e.com", "f.com", "g.com"],
+      theirCustomers: ["a.com", "e.com", "h.com", "i.com"],
+      theirProspects: ["b.com", "f.com", "j.com", "c.com"],
+    };
+    await importCsv(db.prisma, p.ours.id, "CUSTOMER", domains(lists.ourCustomers));
+    await importCsv(db.prisma, p.ours.id, "PROSPECT", domains(lists.ourProspects));
+    await importCsv(db.prisma, p.acme.id, "CUSTOMER", domains(lists.theirCustomers));
+    await importCsv(db.prisma, p.acme.id, "PROSPECT", domains(lists.theirProspects));
+    const sets = overlapSets(lists);
+    const map = await loadAccountMap(db.prisma, { partnerOrgId: p.acme.id, targets: true });
+    expect(map.counts).toEqual({
+      customerOverlap: sets.CUSTOMER_OVERLAP.length,
+      prospectOverlap: sets.PROSPECT_OVERLAP.length,
+      prospectsOfBoth: sets.PROSPECTS_OF_BOTH.length,
+      ourCustomersTheirProspects: sets.OUR_CUSTOMER_THEIR_PROSPECT.length,
+      whitespace: sets.WHITESPACE.length,
+    });
+    expect(map.counts).toEqual({ customerOverlap: 1, prospectOverlap: 1, prospectsOfBoth: 1, ourCustomersTheirProspects: 2, whitespace: 2 });
+    // Top shared: customers of both 40 > prospects of both 35 > our prospect + their customer 30 > our customers + their prospects 20.
+    expect(map.topShared.map((t) => [t.domain, t.kind])).toEqual([
+      ["a.com", "CUSTOMER_OVERLAP"],
+      ["f.com", "PROSPECTS_OF_BOTH"],
+      ["e.com", "PROSPECT_OVERLAP"],
+      ["b.com", "OUR_CUSTOMER_THEIR_PROSPECT"],
+      ["c.com", "OUR_CUSTOMER_THEIR_PROSPECT"],
+    ]);
+    expect(map.topWhitespace.map((t) => t.domain)).toEqual(sets.WHITESPACE);
+  });
+
+  it("a customer dropped at re-import is flagged as churned on the map, while the other side still lists it", async () => {
+    const later = new Date("2026-11-20T10:00:00Z");
+    // a.com (customers of both) leaves Acme's customer list.
+    await importCsv(db.prisma, p.acme.id, "CUSTOMER", domains(["e.com", "h.com", "i.com"]), later);
+    const map = await loadAccountMap(db.prisma, { partnerOrgId: p.acme.id, targets: true, churnSince: new Date("2026-11-01T00:00:00Z") });
+    expect(map.churned).toEqual([{ side: "theirs", domain: "a.com", name: "a", arrMinor: null, churnedAt: later }]);
+    expect(map.counts.customerOverlap).toBe(0);
+    const msg = JSON.stringify(renderAccountMap(map, { level: "internal", currency: "USD" }).blocks);
+    expect(msg).toContain("Churned this quarter");
+    expect(msg).toContain("a (a.com) — dropped from Acme Data's customers");
+    // Partners never see the churn list.
+    expect(JSON.stringify(renderAccountMap(map, { level: "details", currency: "USD" }).blocks)).not.toContain("Churned");
+    // Outside the window: not shown.
+    expect((await loadAccountMap(db.prisma, { partnerOrgId: p.acme.id, targets: false, churnSince: new Date("2026-11-21T00:00:00Z") })).churned).toEqual([]);
+  });
+
+  it("Pick 5 to pursue: at most five, only the alert's accounts, asks where there is a deal and a person, once", async () => {
+    // Acme lists six new prospects that we have: six new overlaps, one alert.
+    await importCsv(db.prisma, p.ours.id, "PROSPECT", domains(["e.com", "f.com", "g.com", "n1.com", "n2.com", "n3.com", "n4.com", "n5.com"]));
+    const r = await importCsv(
+      db.prisma,
+      p.acme.id,
+      "PROSPECT",
+      domains(["b.com", "f.com", "j.com", "c.com", "n1.com", "n2.com", "n3.com", "n4.com", "n5.com", "g.com"]),
+    );
+    const [alert] = r.result!.newOverlaps;
+    expect(alert).toMatchObject({ partnerOrgId: p.acme.id, channelId: "C_ACME", total: 6 });
+    const stored = await db.prisma.overlapAlert.findUniqueOrThrow({ where: { id: alert!.alertId } });
+    expect([...stored.domains].sort()).toEqual(["g.com", "n1.com", "n2.com", "n3.com", "n4.com", "n5.com"]);
+    expect(stored.counts).toMatchObject({ prospectsOfBoth: 6 });
+    const outbox = await db.prisma.outboxMessage.findFirstOrThrow({ where: { dedupeKey: `map-new-overlaps:${alert!.alertId}` } });
+    expect(outbox.method).toBe("map.new-overlaps");
+
+    // An open Acme deal on n1.com with an Acme touchpoint: that pick becomes an ask.
+    const deal = await createDeal(db.prisma, p, { accountName: "n1", accountDomain: "n1.com" });
+    await logTouchpoint(db.prisma, {
+      dealId: deal.dealId,
+      orgId: p.acme.id,
+      userId: "U_ACME",
+      type: "MEETING",
+      occurredAt: now,
+      note: "sync",
+      messageLink: null,
+      key: "tp-pick",
+      now,
+    });
+
+    const base = { alertId: alert!.alertId, pickedBy: "U_REP", pickerOrgId: p.ours.id, pickerIsPartner: false, now };
+    expect(await pickOverlapsToPursue(db.prisma, { ...base, domains: ["g.com", "n1.com", "n2.com", "n3.com", "n4.com", "n5.com"] })).toMatchObject({
+      ok: false,
+      error: expect.stringMatching(/at most 5/),
+    });
+    expect(await pickOverlapsToPursue(db.prisma, { ...base, domains: ["a.com"] })).toMatchObject({
+      ok: false,
+      error: expect.stringMatching(/a\.com is no longer on both lists/),
+    });
+    const picked = await pickOverlapsToPursue(db.prisma, { ...base, domains: ["n1.com", "n2.com"] });
+    expect(picked).toMatchObject({
+      ok: true,
+      created: true,
+      asked: [{ domain: "n1.com", ref: deal.ref, ownerUserId: "U_ACME" }],
+      posted: ["n1.com", "n2.com"],
+    });
+    const ask = await db.prisma.ask.findFirstOrThrow({ where: { dealId: deal.dealId, ownerUserId: "U_ACME" } });
+    expect(ask.text).toMatch(/n1 \(n1\.com\) is in both our pipelines/);
+    const requests = await db.prisma.introRequest.findMany({ where: { source: "overlap-alert" }, orderBy: { domain: "asc" } });
+    expect(requests.map((x) => [x.domain, x.askId])).toEqual([
+      ["n1.com", ask.id],
+      ["n2.com", null],
+    ]);
+    const post = await db.prisma.outboxMessage.findFirstOrThrow({ where: { method: "intros.picked" } });
+    const rendered = (await renderedPayload(db.prisma, post)) as { channel: string; text: string };
+    expect(rendered.channel).toBe("C_ACME");
+    expect(rendered.text).toContain("• n1 (n1.com) · CS-");
+    expect(rendered.text).toContain("asked <@U_ACME>");
+    // Again: nothing new (no second ask, no second post).
+    expect(await pickOverlapsToPursue(db.prisma, { ...base, domains: ["n1.com", "n2.com"] })).toMatchObject({ ok: true, created: false });
+    expect(await db.prisma.ask.count({ where: { dealId: deal.dealId } })).toBe(1);
+    expect(await db.prisma.outboxMessage.count({ where: { method: "intros.picked" } })).toBe(1);
+  });
+
+  it("in a channel shared with another partner, the picks are posted without the accounts' names", async () => {
+    const shared = await db.prisma.pairing.create({
+      data: {
+        name: "Acme + Globex",
+        channelId: "C_SHARED3",
+        createdBy: "U_ADMIN",
+        members: { create: [{ orgId: p.ours.id }, { orgId: p.acme.id }, { orgId: p.globex.id }] },
+      },
+    });
+    const r = await importCsv(
+      db.prisma,
+      p.ours.id,
+      "PROSPECT",
+      domains(["e.com", "f.com", "g.com", "n1.com", "n2.com", "n3.com", "n4.com", "n5.com", "j.com"]),
+    );
+    const alert = r.result!.newOverlaps.find((a) => a.pairingId === shared.id && a.partnerOrgId === p.acme.id)!;
+    expect(alert.total).toBe(1); // j.com: Acme's prospect, now ours too
+    await pickOverlapsToPursue(db.prisma, {
+      alertId: alert.alertId,
+      domains: ["j.com"],
+      pickedBy: "U_REP",
+      pickerOrgId: p.ours.id,
+      pickerIsPartner: false,
+      now,
+    });
+    const post = await db.prisma.outboxMessage.findFirstOrThrow({ where: { method: "intros.picked", dedupeKey: { contains: alert.alertId } } });
+    const rendered = (await renderedPayload(db.prisma, post)) as { channel: string; text: string };
+    expect(rendered.channel).toBe("C_SHARED3");
+    expect(rendered.text).not.toContain("j.com");
+    expect(rendered.text).toContain("picked 1 account");
+  });
+  it("the database agrees with the pure overlap sets for lists drawn at random", async () => {
+    // A seeded draw of 40 domains over the four lists (deterministic).
+    let seed = 7;
+    const rand = () => {
+      seed = (seed * 1103515245 + 12345) % 2 ** 31;
+      return seed / 2 ** 31;
+    };
+    const pool = Array.from({ length: 40 }, (_, i) => `r${i}.com`);
+    const pick = () => pool.filter(() => rand() < 0.4);
+    const lists = { ourCustomers: pick(), ourProspects: pick(), theirCustomers: pick(), theirProspects: pick() };
+    await importCsv(db.prisma, p.ours.id, "CUSTOMER", domains(lists.ourCustomers));
+    await importCsv(db.prisma, p.ours.id, "PROSPECT", domains(lists.ourProspects));
+    await importCsv(db.prisma, p.globex.id, "CUSTOMER", domains(lists.theirCustomers));
+    await importCsv(db.prisma, p.globex.id, "PROSPECT", domains(lists.theirProspects));
+    const sets = overlapSets(lists);
+    const map = await loadAccountMap(db.prisma, { partnerOrgId: p.globex.id, targets: true, limit: 100 });
+    const byKind = (k: string) =>
+      map.targets
+        .filter((t) => t.kind === k)
+        .map((t) => t.domain)
+        .sort();
+    for (const k of ["CUSTOMER_OVERLAP", "PROSPECT_OVERLAP", "PROSPECTS_OF_BOTH", "OUR_CUSTOMER_THEIR_PROSPECT", "WHITESPACE"] as const) {
+      expect(byKind(k)).toEqual(sets[k]);
+    }
   });
 });

@@ -228,7 +228,7 @@ export async function importAccountList(prisma: PrismaClient, input: ImportAccou
 // ---------------------------------------------------------------------------------------------
 // New overlaps (posted once per import and pairing, with Pick 5 to pursue)
 
-export interface QueuedOverlapAlert {
+interface QueuedOverlapAlert {
   alertId: string;
   partnerOrgId: string;
   pairingId: string;
@@ -273,7 +273,7 @@ async function queueOverlapAlerts(tx: Tx, input: { orgId: string; actor: string;
        FROM k WHERE kind IN (${SHARED_KINDS.map((k) => `'${k}'`).join(", ")}) GROUP BY kind`,
       ...params,
       input.orgId,
-      org.kind === "PARTNER" ? ours.id : partnerOrgId,
+      other,
     );
     if (rows.length === 0) continue;
     const counts = zeroCounts();
@@ -333,7 +333,10 @@ export async function loadOverlapAlert(db: Tx, alertId: string): Promise<Overlap
   const alert = await db.overlapAlert.findUnique({ where: { id: alertId } });
   if (!alert) return null;
   const [pairing, orgs] = await Promise.all([
-    db.pairing.findUnique({ where: { id: alert.pairingId }, select: { name: true, channelId: true, members: { select: { org: { select: { id: true, kind: true } } } } } }),
+    db.pairing.findUnique({
+      where: { id: alert.pairingId },
+      select: { name: true, channelId: true, members: { select: { org: { select: { id: true, kind: true } } } } },
+    }),
     db.organization.findMany({ where: { id: { in: [alert.partnerOrgId, alert.importedOrgId] } }, select: { id: true, name: true } }),
   ]);
   const partner = orgs.find((o) => o.id === alert.partnerOrgId);
@@ -359,7 +362,13 @@ export async function overlapAlertChoices(db: Tx, alertId: string): Promise<{ al
   if (!alert) return null;
   const row = await db.overlapAlert.findUniqueOrThrow({ where: { id: alertId }, select: { domains: true } });
   const candidates = await loadTargetCandidates(db, { partnerOrgId: alert.partner.id, domains: row.domains });
-  return { alert, choices: rankTargets(candidates.filter((c) => SHARED_KINDS.includes(c.kind)), OVERLAP_ALERT_MAX_DOMAINS) };
+  return {
+    alert,
+    choices: rankTargets(
+      candidates.filter((c) => SHARED_KINDS.includes(c.kind)),
+      OVERLAP_ALERT_MAX_DOMAINS,
+    ),
+  };
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -513,7 +522,7 @@ function mapParams(lists: MapLists, partnerOrgId: string): MapParams {
 }
 
 /** A churned customer shown on the map: one side dropped it, and the other side lists it. */
-export interface ChurnedOnMap {
+interface ChurnedOnMap {
   side: "ours" | "theirs";
   domain: string;
   name: string;
@@ -526,10 +535,7 @@ export interface ChurnedOnMap {
  * (overlapKindOf): customers of both, our prospect + their customer, prospects of both, our
  * customer + their prospect, or whitespace (their customer, on none of our lists).
  */
-export async function loadAccountMap(
-  db: Tx,
-  input: { partnerOrgId: string; targets: boolean; limit?: number; churnSince?: Date },
-): Promise<AccountMap> {
+export async function loadAccountMap(db: Tx, input: { partnerOrgId: string; targets: boolean; limit?: number; churnSince?: Date }): Promise<AccountMap> {
   const lists = await mapLists(db, input.partnerOrgId);
   const params = mapParams(lists, input.partnerOrgId);
   const counts = zeroCounts();
@@ -609,7 +615,7 @@ async function topCandidates(db: Tx, params: MapParams, limit: number): Promise<
 }
 
 /** These domains of the partner's lists as target candidates (those still on a list and overlapping or whitespace). */
-export async function loadTargetCandidates(db: Tx, input: { partnerOrgId: string; domains: readonly string[] }): Promise<TargetCandidate[]> {
+async function loadTargetCandidates(db: Tx, input: { partnerOrgId: string; domains: readonly string[] }): Promise<TargetCandidate[]> {
   if (input.domains.length === 0) return [];
   const params = mapParams(await mapLists(db, input.partnerOrgId), input.partnerOrgId);
   const picked = await db.$queryRawUnsafe<PickedRow[]>(
@@ -701,8 +707,7 @@ async function introTarget(db: Tx, partnerOrgId: string, domain: string) {
     select: { id: true, ref: true, pairing: { select: { channelId: true } } },
   });
   const author =
-    (deal &&
-      (await db.touchpoint.findFirst({ where: { dealId: deal.id, orgId: partnerOrgId }, orderBy: { occurredAt: "desc" }, select: { userId: true } }))) ??
+    (deal && (await db.touchpoint.findFirst({ where: { dealId: deal.id, orgId: partnerOrgId }, orderBy: { occurredAt: "desc" }, select: { userId: true } }))) ??
     (await db.touchpoint.findFirst({ where: { orgId: partnerOrgId }, orderBy: { occurredAt: "desc" }, select: { userId: true } }));
   return { deal, author };
 }
@@ -734,7 +739,16 @@ export async function requestIntro(
   const day = localDate(input.now, input.timezone);
   const key = `map-intro:${input.partnerOrgId}:${input.domain}:${input.requestedBy}:${day}`;
   const { deal, author } = await introTarget(prisma, input.partnerOrgId, input.domain);
-  const base = { partnerOrgId: input.partnerOrgId, domain: account.domain, accountName: account.name, requestedBy: input.requestedBy, requesterOrgId: input.requesterOrgId ?? null, source: "map", key, createdAt: input.now };
+  const base = {
+    partnerOrgId: input.partnerOrgId,
+    domain: account.domain,
+    accountName: account.name,
+    requestedBy: input.requestedBy,
+    requesterOrgId: input.requesterOrgId ?? null,
+    source: "map",
+    key,
+    createdAt: input.now,
+  };
   if (deal && author) {
     const existing = await prisma.ask.findUnique({ where: { idempotencyKey: key }, select: { id: true } });
     const ask = existing
@@ -805,7 +819,8 @@ export async function pickOverlapsToPursue(
   const { alert, choices } = loaded;
   const domains = [...new Set(input.domains)];
   if (domains.length === 0) return { ok: false, error: "Pick at least one account." };
-  if (domains.length > PICKS_PER_ALERT) return { ok: false, error: `Pick at most ${PICKS_PER_ALERT} accounts: the reference's first motion is a handful, pursued well.` };
+  if (domains.length > PICKS_PER_ALERT)
+    return { ok: false, error: `Pick at most ${PICKS_PER_ALERT} accounts: the reference's first motion is a handful, pursued well.` };
   const byDomain = new Map(choices.map((c) => [c.domain, c]));
   const gone = domains.filter((d) => !byDomain.has(d));
   if (gone.length > 0) return { ok: false, error: `${gone.join(", ")} ${gone.length === 1 ? "is" : "are"} no longer on both lists; pick again.` };
@@ -836,7 +851,12 @@ export async function pickOverlapsToPursue(
         askId = ask.askId;
         asked.push({ domain: pick.domain, ref: ask.ref, ownerUserId: t.author.userId });
       }
-      accounts.push({ name: pick.name, domain: pick.domain, dealRef: t?.deal?.ref ?? pick.openDeal?.ref ?? null, askedUserId: askId ? t!.author!.userId : null });
+      accounts.push({
+        name: pick.name,
+        domain: pick.domain,
+        dealRef: t?.deal?.ref ?? pick.openDeal?.ref ?? null,
+        askedUserId: askId ? t!.author!.userId : null,
+      });
       await tx.introRequest.create({
         data: {
           partnerOrgId: alert.partner.id,

@@ -279,7 +279,12 @@ export function registerMapListeners(app: App, deps: AppDeps, ctx: ListenerConte
       if (level === "counts") throw new AccessDenied("The program shares overlap counts only with partners.");
       await slackOut(client).openView({
         trigger_id: b.triggerId,
-        view: buildPickOverlapsModal({ alertId: loaded.alert.id, channelId: loaded.alert.channelId, partnerName: loaded.alert.partner.name, choices: loaded.choices }),
+        view: buildPickOverlapsModal({
+          alertId: loaded.alert.id,
+          channelId: loaded.alert.channelId,
+          partnerName: loaded.alert.partner.name,
+          choices: loaded.choices,
+        }),
       });
     }),
   );
@@ -307,7 +312,13 @@ export function registerMapListeners(app: App, deps: AppDeps, ctx: ListenerConte
       deps.outbox?.kick();
       const asked = r.asked.map((a) => mrkdwn`${a.domain} → an ask to ${mention(a.ownerUserId)} on CS-${a.ref}`);
       const text = r.created
-        ? joinMrkdwn([mrkdwn`Recorded ${r.posted.length === 1 ? "1 intro request" : `${r.posted.length} intro requests`}; posted in ${channelLink(r.channelId)}.`, ...asked], "\n")
+        ? joinMrkdwn(
+            [
+              mrkdwn`Recorded ${r.posted.length === 1 ? "1 intro request" : `${r.posted.length} intro requests`}; posted in ${channelLink(r.channelId)}.`,
+              ...asked,
+            ],
+            "\n",
+          )
         : mrkdwn`You already picked those; nothing new was asked.`;
       await slackOut(client).postEphemeral({ channel: r.channelId, user: actor.userId, text });
     }),

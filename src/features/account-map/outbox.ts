@@ -13,7 +13,15 @@ export const renderNewOverlapsIntent: IntentRenderer<"map.new-overlaps"> = async
   const alert = await loadOverlapAlert(db, alertId);
   if (!alert) return { kind: "skip", reason: "the overlap alert is gone" };
   const ours = await db.organization.findFirst({ where: { kind: "INTERNAL" }, select: { name: true } });
-  const msg = renderNewOverlaps({ alertId: alert.id, partner: alert.partner, ourName: ours?.name ?? null, importedOrgName: alert.importedOrgName, importedBy: alert.importedBy, counts: alert.counts, total: alert.total });
+  const msg = renderNewOverlaps({
+    alertId: alert.id,
+    partner: alert.partner,
+    ourName: ours?.name ?? null,
+    importedOrgName: alert.importedOrgName,
+    importedBy: alert.importedBy,
+    counts: alert.counts,
+    total: alert.total,
+  });
   return post({ channel: alert.channelId, text: msg.text, blocks: msg.blocks, unfurl_links: false });
 };
 

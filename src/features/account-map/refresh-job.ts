@@ -21,7 +21,9 @@ export const MAP_REFRESH_JOB = "account-map-refresh";
 // The refresh's JobRun.detail (a JSON column), parsed on read: the overlaps last quarter.
 const refreshDetailSchema = z.object({
   channelId: z.string(),
-  partners: z.record(z.string(), z.object({
+  partners: z.record(
+    z.string(),
+    z.object({
       customerOverlap: z.number(),
       prospectOverlap: z.number(),
       // not in reminders from before these kinds were mapped
@@ -29,7 +31,8 @@ const refreshDetailSchema = z.object({
       ourCustomersTheirProspects: z.number().default(0),
       whitespace: z.number(),
       overlap: z.number(),
-    })),
+    }),
+  ),
 }) satisfies z.ZodType<{ partners: Record<string, OverlapCounts & { overlap: number }> }>;
 type RefreshDetail = z.infer<typeof refreshDetailSchema>;
 

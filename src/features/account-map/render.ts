@@ -1,5 +1,5 @@
 import type { PlainTextOption } from "@slack/types";
-import { IMPORT_LIMITS, overlapTotal, PICKS_PER_ALERT, statusWord, TOP_TARGETS, type MapLevel, type OverlapCounts, type RankedTarget, type RowProblem } from "./rules";
+import { IMPORT_LIMITS, overlapTotal, PICKS_PER_ALERT, statusWord, type MapLevel, type OverlapCounts, type RankedTarget, type RowProblem } from "./rules";
 import { currencyExponent } from "../../kernel/money";
 import type { AccountMap, ImportAccountsResult, ListChange } from "./account-map";
 import { ACTION, CALLBACK, INPUT, MAP_IMPORT_BLOCK as B, MAP_PICK_BLOCK as PICK } from "../../platform/slack/ids";
@@ -375,13 +375,21 @@ export function renderNewOverlaps(d: NewOverlapsData): SafeMessage & { blocks: S
   return {
     text,
     blocks: [
-      { type: "section", text: { type: "mrkdwn", text: truncateMrkdwn(mrkdwn`${text}\nPick up to 5 to pursue together: each becomes an intro request.`, 3000) } },
+      {
+        type: "section",
+        text: { type: "mrkdwn", text: truncateMrkdwn(mrkdwn`${text}\nPick up to 5 to pursue together: each becomes an intro request.`, 3000) },
+      },
       {
         type: "actions",
         block_id: "map_new_overlaps",
         elements: [
           { type: "button", text: { type: "plain_text", text: "Pick 5 to pursue" }, action_id: ACTION.mapPickOverlaps, value: d.alertId, style: "primary" },
-          { type: "button", text: { type: "plain_text", text: truncate(`Account map · ${d.partner.name}`, 75) }, action_id: ACTION.mapShow, value: d.partner.id },
+          {
+            type: "button",
+            text: { type: "plain_text", text: truncate(`Account map · ${d.partner.name}`, 75) },
+            action_id: ACTION.mapShow,
+            value: d.partner.id,
+          },
         ],
       },
     ],
@@ -400,13 +408,27 @@ export function buildPickOverlapsModal(d: { alertId: string; channelId: string; 
   const options = d.choices.slice(0, 100).map((c) => opt(c.domain, `${c.name} (${c.domain}) · ${KIND_SHORT[c.kind]}`));
   const blocks: SafeBlock[] =
     options.length === 0
-      ? [{ type: "section", text: { type: "mrkdwn", text: mrkdwn`These overlaps are no longer on both lists (a later import changed them). Open \`/cosell map ${d.partnerName}\` instead.` } }]
+      ? [
+          {
+            type: "section",
+            text: {
+              type: "mrkdwn",
+              text: mrkdwn`These overlaps are no longer on both lists (a later import changed them). Open \`/cosell map ${d.partnerName}\` instead.`,
+            },
+          },
+        ]
       : [
           {
             type: "input",
             block_id: PICK.picks,
             label: { type: "plain_text", text: "Accounts to pursue (up to 5)" },
-            element: { type: "multi_static_select", action_id: INPUT, options, max_selected_items: PICKS_PER_ALERT, placeholder: { type: "plain_text", text: "Pick accounts" } },
+            element: {
+              type: "multi_static_select",
+              action_id: INPUT,
+              options,
+              max_selected_items: PICKS_PER_ALERT,
+              placeholder: { type: "plain_text", text: "Pick accounts" },
+            },
           },
           {
             type: "context",
@@ -419,7 +441,12 @@ export function buildPickOverlapsModal(d: { alertId: string; channelId: string; 
           },
         ];
   return modalView(
-    { callbackId: CALLBACK.mapPickOverlaps, title: "Pick 5 to pursue", ...(options.length > 0 ? { submit: "Pursue" } : { close: "Close" }), metadata: { alertId: d.alertId, channelId: d.channelId } },
+    {
+      callbackId: CALLBACK.mapPickOverlaps,
+      title: "Pick 5 to pursue",
+      ...(options.length > 0 ? { submit: "Pursue" } : { close: "Close" }),
+      metadata: { alertId: d.alertId, channelId: d.channelId },
+    },
     blocks,
   );
 }

@@ -44,7 +44,9 @@ export function accountMapText(map: AccountMap, currency: string): string {
   ];
   if (!map.theirCustomers) lines.push(`  ${map.partner.name} has no customer list yet.`);
   for (const ch of map.churned) {
-    lines.push(`  churned: ${ch.name} (${ch.domain}), dropped from ${ch.side === "theirs" ? `${map.partner.name}'s` : "our"} customers on ${ch.churnedAt.toISOString().slice(0, 10)}`);
+    lines.push(
+      `  churned: ${ch.name} (${ch.domain}), dropped from ${ch.side === "theirs" ? `${map.partner.name}'s` : "our"} customers on ${ch.churnedAt.toISOString().slice(0, 10)}`,
+    );
   }
   if (map.targets.length > 0) {
     lines.push("", `Top ${map.targets.length} co-sell targets:`);

@@ -7,6 +7,11 @@ import {
   detectHeader,
   firstMonday,
   normalizeDomainCell,
+  OVERLAP_KINDS,
+  overlapKindOf,
+  overlapSets,
+  SHARED_KINDS,
+  splitTopTargets,
   parseArr,
   parseStatusCell,
   preselectTargets,
@@ -274,20 +279,20 @@ describe("who sees which map", () => {
   });
 });
 
-describe("scoring", () => {
-  const base: TargetCandidate = {
-    domain: "x.com",
-    name: "X",
-    kind: "WHITESPACE",
-    ourArrMinor: null,
-    theirArrMinor: null,
-    ourOwner: null,
-    theirOwner: null,
-    strategic: false,
-    openDeal: null,
-  };
-  const c = (over: Partial<TargetCandidate>): TargetCandidate => ({ ...base, ...over });
+const base: TargetCandidate = {
+  domain: "x.com",
+  name: "X",
+  kind: "WHITESPACE",
+  ourArrMinor: null,
+  theirArrMinor: null,
+  ourOwner: null,
+  theirOwner: null,
+  strategic: false,
+  openDeal: null,
+};
+const c = (over: Partial<TargetCandidate>): TargetCandidate => ({ ...base, ...over });
 
+describe("scoring", () => {
   it("adds up the written-down weights", () => {
     expect(scoreTarget(c({ kind: "CUSTOMER_OVERLAP" }))).toBe(40);
     expect(scoreTarget(c({ kind: "PROSPECT_OVERLAP" }))).toBe(30);
@@ -341,7 +346,7 @@ describe("scoring", () => {
     const stages = [null, "REGISTERED", "DISCOVERY", "TECHNICAL_VALIDATION", "PROPOSAL", "NEGOTIATION"] as const;
     const candidate = fc.record({
       domain: fc.stringMatching(/^[a-e]{1,3}\.com$/),
-      kind: fc.constantFrom("CUSTOMER_OVERLAP", "PROSPECT_OVERLAP", "WHITESPACE") as fc.Arbitrary<TargetCandidate["kind"]>,
+      kind: fc.constantFrom(...OVERLAP_KINDS),
       ourArrMinor: fc.option(fc.integer({ min: 0, max: 300_000_000 }), { nil: null }),
       theirArrMinor: fc.option(fc.integer({ min: 0, max: 300_000_000 }), { nil: null }),
       ourOwner: fc.option(fc.constant("o"), { nil: null }),
@@ -356,6 +361,88 @@ describe("scoring", () => {
       }),
       { numRuns: 300 },
     );
+  });
+});
+
+describe("overlap sets", () => {
+  // Hand-computed. Ours: customers a b c d, prospects e f g (g is also listed as a customer: d
+  // counts as ours? no — g is only a prospect; d is only a customer). Theirs: customers a e h i,
+  // prospects b f j c (c is also their customer? no). Worked by hand:
+  //   a: our customer, their customer          → customers of both
+  //   e: our prospect, their customer          → our prospects, their customers
+  //   h, i: not ours, their customers          → whitespace
+  //   f: our prospect, their prospect          → prospects of both
+  //   b, c: our customers, their prospects     → our customers, their prospects (upsell for them)
+  //   j: their prospect only; d, g: ours only  → nowhere
+  const lists = {
+    ourCustomers: ["a.com", "b.com", "c.com", "d.com"],
+    ourProspects: ["e.com", "f.com", "g.com"],
+    theirCustomers: ["a.com", "e.com", "h.com", "i.com"],
+    theirProspects: ["b.com", "f.com", "j.com", "c.com"],
+  };
+
+  it("puts each account in the kind its two sides say, against hand-computed lists", () => {
+    expect(overlapSets(lists)).toEqual({
+      CUSTOMER_OVERLAP: ["a.com"],
+      PROSPECT_OVERLAP: ["e.com"],
+      PROSPECTS_OF_BOTH: ["f.com"],
+      OUR_CUSTOMER_THEIR_PROSPECT: ["b.com", "c.com"],
+      WHITESPACE: ["h.com", "i.com"],
+    });
+  });
+
+  it("a customer beats a prospect on either side: an account listed twice counts once, by its best list", () => {
+    const sets = overlapSets({
+      ourCustomers: ["x.com"],
+      ourProspects: ["x.com", "y.com"], // x is our customer (also listed as a prospect)
+      theirCustomers: ["y.com", "z.com"],
+      theirProspects: ["x.com", "y.com", "z.com"], // y and z are their customers
+    });
+    expect(sets).toEqual({
+      CUSTOMER_OVERLAP: [],
+      PROSPECT_OVERLAP: ["y.com"],
+      PROSPECTS_OF_BOTH: [],
+      OUR_CUSTOMER_THEIR_PROSPECT: ["x.com"],
+      WHITESPACE: ["z.com"],
+    });
+  });
+
+  it("the kinds are disjoint and cover every account the partner lists, except their prospects we don't have", () => {
+    const domain = fc.constantFrom("a.com", "b.com", "c.com", "d.com", "e.com", "f.com");
+    fc.assert(
+      fc.property(fc.array(domain), fc.array(domain), fc.array(domain), fc.array(domain), (oc, op, tc, tp) => {
+        const sets = overlapSets({ ourCustomers: oc, ourProspects: op, theirCustomers: tc, theirProspects: tp });
+        const all = OVERLAP_KINDS.flatMap((k) => sets[k]);
+        expect(new Set(all).size).toBe(all.length);
+        const ours = new Set([...oc, ...op]);
+        const expected = new Set([...tc, ...tp.filter((d) => ours.has(d))]);
+        expect(new Set(all)).toEqual(expected);
+        for (const k of SHARED_KINDS) for (const d of sets[k]) expect(ours.has(d)).toBe(true);
+      }),
+      { numRuns: 300 },
+    );
+  });
+
+  it("a domain on none of their lists is no target, whatever we have", () => {
+    expect(overlapKindOf("CUSTOMER", null)).toBeNull();
+    expect(overlapKindOf(null, "PROSPECT")).toBeNull();
+    expect(overlapKindOf(null, "CUSTOMER")).toBe("WHITESPACE");
+  });
+
+  it("splits the targets into the top shared and the top whitespace, each ranked on its own", () => {
+    const top = splitTopTargets(
+      [
+        c({ domain: "ws1.com", theirArrMinor: 500_000_000 }),
+        c({ domain: "cc.com", kind: "CUSTOMER_OVERLAP" }),
+        c({ domain: "pb.com", kind: "PROSPECTS_OF_BOTH", strategic: true }),
+        c({ domain: "up.com", kind: "OUR_CUSTOMER_THEIR_PROSPECT" }),
+        c({ domain: "ws2.com" }),
+      ],
+      2,
+    );
+    expect(top.shared.map((t) => t.domain)).toEqual(["pb.com", "cc.com"]); // 35 + 10 strategic > 40 > 20
+    expect(top.whitespace.map((t) => t.domain)).toEqual(["ws1.com", "ws2.com"]);
+    expect(top.shared[0]!.reasons).toEqual(["prospects of both", "strategic"]);
   });
 });
 
