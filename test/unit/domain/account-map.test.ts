@@ -414,7 +414,7 @@ describe("overlap sets", () => {
         const sets = overlapSets({ ourCustomers: oc, ourProspects: op, theirCustomers: tc, theirProspects: tp });
         const all = OVERLAP_KINDS.flatMap((k) => sets[k]);
         expect(new Set(all).size).toBe(all.length);
-        const ours = new Set([...oc, ...op]);
+        const ours = new Set<string>([...oc, ...op]);
         const expected = new Set([...tc, ...tp.filter((d) => ours.has(d))]);
         expect(new Set(all)).toEqual(expected);
         for (const k of SHARED_KINDS) for (const d of sets[k]) expect(ours.has(d)).toBe(true);
