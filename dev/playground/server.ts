@@ -169,6 +169,14 @@ export async function startPlayground(opts: PlaygroundOptions): Promise<Playgrou
       if (msg && msg.ephemeralFor === person.id) fake.removeMessage(msg.channel, msg.ts);
       return {};
     },
+    async upload(b) {
+      // A file picked in a modal's file_input: shared with the fake Slack, as an upload is.
+      personOf(b.as);
+      const name = String(b.name ?? "upload.csv").slice(0, 200);
+      const bytes = Buffer.from(String(b.data ?? ""), "base64");
+      if (bytes.length > 20 * 1024 * 1024) throw new HttpError(413, "that file is too big for the playground");
+      return { id: fake.shareFile(name, bytes) };
+    },
     async jobs(b) {
       const job = PLAYGROUND_JOBS.find((j) => j.id === b.job);
       if (!job) throw new HttpError(400, `unknown job ${String(b.job)}`);

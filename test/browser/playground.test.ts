@@ -1,3 +1,4 @@
+import path from "node:path";
 import type { Browser, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Playground } from "../../dev/playground/server";
@@ -281,6 +282,46 @@ describe.skipIf(!HAS_CHROMIUM)("the playground in a browser", () => {
     await list.getByRole("button", { name: /Approve all 2 \(\$10,000\.00\)/ }).click();
     await expect.poll(() => list.innerText(), { timeout: 20_000 }).toMatch(/Approved: 2 · \$10,000\.00/);
     expect(await pg.deps.db.prisma.payoutLine.count({ where: { kind: "BONUS", status: "APPROVED" } })).toBe(2);
+  });
+
+  it("maps accounts from the sample CSVs: Ada imports both lists, the new overlaps are posted, and she picks some to pursue", async () => {
+    await actAs(page, "Ada Admin");
+    await openChannel(page, "partner-managers");
+    const importList = async (org: string, file: string) => {
+      await type(page, "/cosell map import");
+      const form = modal(page, "Import account list");
+      await form.waitFor();
+      await choose(field(page, "map_import_org"), org);
+      await choose(field(page, "map_import_status"), /Both/);
+      await field(page, "map_import_file").locator("input[type=file]").setInputFiles(path.join("samples", file));
+      await form.getByRole("button", { name: "Import" }).click();
+      await form.waitFor({ state: "detached" });
+    };
+    await importList("Northwind Cloud (us)", "northwind-cloud-accounts.csv");
+    await importList("Acme Data", "acme-data-accounts.csv");
+    await expect.poll(() => pg.deps.db.prisma.account.count({ where: { list: { org: { name: "Acme Data" } } } }), { timeout: 20_000 }).toBe(16);
+
+    await openChannel(page, PAIRING);
+    const alert = message(page, "new overlaps").last();
+    await alert.waitFor({ timeout: 20_000 });
+    await expect.poll(() => alert.innerText()).toMatch(/added 9 new overlaps between Northwind Cloud and Acme Data: 3 customers of both/);
+    await alert.getByRole("button", { name: "Pick 5 to pursue" }).click();
+    const picker = modal(page, "Pick 5 to pursue");
+    await picker.waitFor();
+    await choose(field(page, "map_pick_accounts"), /Contoso Pharma/);
+    await choose(field(page, "map_pick_accounts"), /Woodgrove Insurance/);
+    await picker.getByRole("button", { name: "Pursue" }).click();
+    await picker.waitFor({ state: "detached" });
+    // The channel is shared with two partners: the post counts, the names stay in the map.
+    const picked = message(page, "picked 2 accounts").last();
+    await picked.waitFor({ timeout: 20_000 });
+    await expect.poll(() => picked.innerText()).not.toContain("Contoso");
+    expect(await pg.deps.db.prisma.introRequest.count({ where: { source: "overlap-alert" } })).toBe(2);
+
+    await type(page, "/cosell map Acme Data");
+    const map = message(page, "Account map · Acme Data").last();
+    await map.waitFor();
+    await expect.poll(() => map.innerText()).toMatch(/Top 9 shared accounts[\s\S]*Top 5 whitespace/);
   });
 
   it("has no JavaScript errors", () => {

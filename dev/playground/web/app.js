@@ -560,8 +560,28 @@ function renderElement(el, ctx, blockId, inInput, kept) {
       return inInput ? field(node, read) : node;
     }
     case "file_input": {
-      const input = h("input", { type: "file", class: "bk-input", dataset: { actionId: el.action_id } });
-      return field(input, () => ({ type: "file_input", files: [] }));
+      // The picked file is shared with the fake Slack at once (as Slack does on upload); the form
+      // then submits its id, and the app fetches it with files.info + url_private_download.
+      const accept = (el.filetypes || []).map((t) => `.${t}`).join(",");
+      const input = h("input", { type: "file", class: "bk-input", accept, dataset: { actionId: el.action_id } });
+      let uploaded = null;
+      let pending = null;
+      input.addEventListener("change", () => {
+        const file = input.files && input.files[0];
+        uploaded = null;
+        if (!file) return;
+        pending = file.arrayBuffer().then(async (buf) => {
+          let bin = "";
+          const bytes = new Uint8Array(buf);
+          for (let i = 0; i < bytes.length; i += 0x8000) bin += String.fromCharCode(...bytes.subarray(i, i + 0x8000));
+          const r = await api("upload", { name: file.name, data: btoa(bin) });
+          if (r && r.id) uploaded = { id: r.id, name: file.name };
+          input.dataset.fileId = uploaded ? uploaded.id : "";
+        });
+      });
+      const read = () => ({ type: "file_input", files: uploaded ? [uploaded] : [] });
+      read.ready = () => pending;
+      return field(input, read);
     }
     default:
       return inInput ? field(h("span", { class: "bk-context" }, `[${el.type}]`), () => null) : h("span", { class: "bk-context" }, `[${el.type}]`);
@@ -963,7 +983,7 @@ function readValues(fields) {
 function isEmpty(v) {
   if (!v) return true;
   for (const k of ["value", "selected_option", "selected_date", "selected_time", "selected_date_time", "selected_user", "selected_conversation", "selected_channel"]) if (k in v) return v[k] === null || v[k] === "";
-  for (const k of ["selected_options", "selected_users", "selected_conversations", "selected_channels"]) if (k in v) return v[k].length === 0;
+  for (const k of ["selected_options", "selected_users", "selected_conversations", "selected_channels", "files"]) if (k in v) return v[k].length === 0;
   return false;
 }
 
@@ -1050,6 +1070,8 @@ function drawModal() {
   form.addEventListener("submit", async (ev) => {
     ev.preventDefault();
     if (S.modal.busy) return;
+    // A file still uploading (file_input) is waited for, as Slack does.
+    await Promise.all(fields.map((f) => (f.read.ready ? f.read.ready() : null)));
     const errors = clientErrors(fields);
     S.valuesCache[modal.id] = readValues(fields);
     if (Object.keys(errors).length) {
