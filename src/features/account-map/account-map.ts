@@ -258,7 +258,10 @@ async function queueOverlapAlerts(tx: Tx, input: { orgId: string; actor: string;
   const out: QueuedOverlapAlert[] = [];
   for (const partnerOrgId of partners) {
     const other = org.kind === "PARTNER" ? ours.id : partnerOrgId;
-    const params = mapParams(await mapLists(tx, partnerOrgId), partnerOrgId);
+    const lists = await mapLists(tx, partnerOrgId);
+    // Nothing can overlap until both sides have a list (a first import of ours, partners' still to come).
+    if ((!lists.ourCustomers && !lists.ourProspects) || (!lists.theirCustomers && !lists.theirProspects)) continue;
+    const params = mapParams(lists, partnerOrgId);
     // Truly new to the importing org ($6: not on its other list before this import), listed by
     // the other side ($7); per kind the count and the best by combined ARR (set-based: an
     // import of a million accounts makes no query per account).
