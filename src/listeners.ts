@@ -21,6 +21,7 @@ import type { ListenerContext } from "./platform/slack/listener";
 import { mapSubcommand, registerMapListeners } from "./features/account-map/listener";
 import { panelSubcommand, registerPanelListeners } from "./features/program/panel-listener";
 import { payoutsSubcommand, registerIncentiveListeners } from "./features/incentives/listener";
+import { checkInSubcommand, registerCheckInListeners } from "./features/checkins/listener";
 
 /**
  * Registers every listener (actions, views, shortcuts, events) and returns the /cosell
@@ -46,7 +47,7 @@ export function registerListeners(app: App, deps: AppDeps, ctx: ListenerContext)
     registerAttributionConfigListeners,
     registerIncentiveListeners,
   ];
-  for (const register of [...deals, ...program, registerMapListeners]) register(app, deps, ctx);
+  for (const register of [...deals, ...program, registerMapListeners, registerCheckInListeners]) register(app, deps, ctx);
   // the /cosell subcommands, in the order `/cosell help` lists them
   const single = [
     newSubcommand,
@@ -62,5 +63,5 @@ export function registerListeners(app: App, deps: AppDeps, ctx: ListenerContext)
     panelSubcommand,
   ];
   const groups = [setupSubcommands, dealQuerySubcommands, disputeSubcommands, attributionAdminSubcommands];
-  return [...single.map((s) => s(deps)), ...groups.flatMap((g) => g(deps)), mapSubcommand(deps), digestSubcommand(deps)];
+  return [...single.map((s) => s(deps)), ...groups.flatMap((g) => g(deps)), mapSubcommand(deps), checkInSubcommand(deps), digestSubcommand(deps)];
 }

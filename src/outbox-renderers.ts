@@ -14,6 +14,7 @@ import {
 } from "./features/registration/outbox";
 import { renderStageChanged } from "./features/stages/outbox";
 import { renderQuarterClosedIntent } from "./features/incentives/outbox";
+import { renderCheckInPromptIntent, renderCheckInReminderIntent } from "./features/checkins/outbox";
 
 // The outbox's registry: each intent kind (src/platform/outbox/intents.ts) → the renderer of the
 // feature it belongs to. Wired here, at the app level, like the listeners (listeners.ts), so the
@@ -41,4 +42,6 @@ export const outboxRenderers: OutboxRenderers = {
   "map.new-overlaps": renderNewOverlapsIntent,
   "intros.picked": renderIntrosPickedIntent,
   "quarter.closed": renderQuarterClosedIntent,
+  "checkin.prompt": renderCheckInPromptIntent,
+  "checkin.reminder": renderCheckInReminderIntent,
 };

@@ -5,6 +5,7 @@ import { catchUpDigests, digestClient, runWeeklyDigests } from "./features/diges
 import { runMapRefresh } from "./features/account-map/refresh-job";
 import { runSlaSweep } from "./features/asks/sla-sweep";
 import { runQuarterClose } from "./features/incentives/quarter-close-job";
+import { runCheckInJob } from "./features/checkins/checkin-job";
 
 export interface Scheduler {
   stop(): Promise<void>;
@@ -15,7 +16,8 @@ const SLA_SWEEP_CRON = "*/5 * * * *";
 
 /**
  * Every 5 minutes: the weekly digests when due (the program's day and hour in its timezone, read
- * at each run so setup changes apply at once), and pending digest charts. See features/digests/job.ts.
+ * at each run so setup changes apply at once), pending digest charts, then the check-ins of the
+ * next digest. See features/digests/job.ts and features/checkins/checkin-job.ts.
  */
 const DIGEST_CRON = "*/5 * * * *";
 
@@ -82,6 +84,12 @@ export function startJobs(deps: AppDeps, opts: SchedulerOptions = {}): Scheduler
         await timeJob(deps.metrics, "weekly-digests", () => (first ? catchUpDigests : runWeeklyDigests)(deps, deps.clock.now(), { client: slack }));
       } catch (err) {
         deps.logger.error("weekly digests failed:", err);
+      }
+      // The check-ins of the next digest (asked the working day before, reminded 2 hours before).
+      try {
+        await timeJob(deps.metrics, "check-ins", () => runCheckInJob(deps, deps.clock.now()));
+      } catch (err) {
+        deps.logger.error("check-ins failed:", err);
       }
     })().finally(() => {
       digesting = null;

@@ -40,6 +40,13 @@ export function decideDealAction(actor: Actor, _action: DealAction | "deal.regis
   return { allowed: false, message: "That deal isn't in a co-sell pairing your organization belongs to." };
 }
 
+/** May the actor answer a pairing's weekly check-in? Our people, and the people of the pairing's partners. */
+export function decideCheckInAnswer(actor: Actor, pairingOrgIds: readonly string[]): Decision {
+  if (actor.kind === "stranger") return { allowed: false, message: STRANGER_MESSAGE };
+  if (actor.kind === "internal" || pairingOrgIds.includes(actor.orgId)) return ALLOW;
+  return { allowed: false, message: "That check-in is for the people of another pairing." };
+}
+
 export function decideAdminAction(actor: Actor, _action: AdminAction, admins: readonly string[]): Decision {
   if (actor.kind === "internal" && actor.isAdmin) return ALLOW;
   if (actor.kind === "stranger") return { allowed: false, message: STRANGER_MESSAGE };

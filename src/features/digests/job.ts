@@ -8,6 +8,7 @@ import { dueSlot, previousSlot, type DigestSlot } from "./schedule";
 import { renderManagerDigest, renderPairingDigest, type DigestMessage } from "./render";
 import { storedIntent } from "../../platform/outbox/intents";
 import { loadDigestProgram, loadManagerDigest, loadPairingDigests, type DigestProgram } from "./load";
+import { closeCheckInRounds, loadCheckInSections, loadParticipation } from "../checkins/checkins";
 
 // The weekly digests: one standup digest per pairing into its channel, and one manager digest
 // (to the manager channel when it is internal, else to each admin by DM) with a chart.
@@ -174,6 +175,8 @@ async function claimPairingDigests(
     pairingIds: todo.length === pairings.length ? undefined : [...todoIds],
   });
   const data = all.filter((d) => todoIds.has(d.pairing.id));
+  const checkIns = await loadCheckInSections(prisma, { week: slot.week, pairingIds: [...todoIds] });
+  for (const d of data) d.checkIn = checkIns.get(d.pairing.id) ?? null;
 
   for (let i = 0; i < data.length; i += batch) {
     const chunk = data.slice(i, i + batch).map((d) => ({ d, key: pairingPeriodKey(d.pairing.id, slot.week), msgs: renderPairingDigest(d) }));
@@ -191,6 +194,8 @@ async function claimPairingDigests(
           select: { periodKey: true },
         });
         const mine = new Set(rows.map((r) => r.periodKey));
+        // The week's check-ins close with their digest: answers are final once it is posted.
+        await closeCheckInRounds(tx, { week: slot.week, pairingIds: chunk.filter((c) => mine.has(c.key)).map((c) => c.d.pairing.id), now });
         const outbox = chunk
           .filter((c) => mine.has(c.key))
           .flatMap((c) => c.msgs.map((m, part) => outboxRow(c.d.pairing.channelId, m, digestDedupeKey(c.d.pairing.id, slot.week, part + 1), now, part)));
@@ -265,6 +270,7 @@ async function claimManagerDigest(
     return "no recipients";
   }
   const data = await loadManagerDigest(prisma, { now, window, fallbackTimezone: program.timezone });
+  data.checkIns = await loadParticipation(prisma, slot.week);
   const msgs = renderManagerDigest(data, { week: slot.week });
   const detail: ChartDetail = {
     destinations,

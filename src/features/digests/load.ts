@@ -1,3 +1,4 @@
+import type { CheckInSection, ParticipationRow } from "../checkins/checkins";
 import { percentile } from "../../kernel/registration-lifecycle";
 import { Prisma } from "../../generated/prisma/client";
 import type { Tx } from "../../platform/db/client";
@@ -60,6 +61,8 @@ export interface PairingDigestData {
   targets: NinetyDayProgress;
   /** each partner's co-sell wins this quarter against the bonus threshold (counts only, no money) */
   bonusProgress: { quarter: string; threshold: number; partners: { orgName: string; wins: number }[] };
+  /** the week's check-in answers ("From the team"), when a round was asked; set by the caller */
+  checkIn?: CheckInSection | null;
 }
 
 export interface DigestProgram {
@@ -380,6 +383,8 @@ export interface ManagerDigestData {
   conflicts: { open: { ref: number; conflictWithRef: number; registeredBy: string }[]; inWindow: number };
   /** the registration lifecycle (reviews decided in the last 90 days) */
   reviews: ReviewMetrics;
+  /** check-in participation of the digest's week, per pairing and organization; set by the caller */
+  checkIns?: ParticipationRow[];
 }
 
 interface ReviewMetrics {

@@ -3,6 +3,8 @@ import { UserError } from "../../platform/errors";
 import { renderManagerDigest, renderPairingDigest } from "./render";
 import { loadDigestProgram, loadManagerDigest, loadPairingDigests, matchPairing, trailingWeek } from "./load";
 import { digestToText } from "./text";
+import { nextSlot } from "./schedule";
+import { loadCheckInSections, loadParticipation } from "../checkins/checkins";
 
 // The digests as text, straight from the database (the CLI's `digest --preview` and the demo):
 // the same messages the scheduler posts, over the 7 days before `now`.
@@ -19,10 +21,13 @@ export interface PreviewOptions {
 export async function previewDigests(db: Tx, opts: PreviewOptions): Promise<string> {
   const program = await loadDigestProgram(db, opts.fallbackTimezone);
   const window = trailingWeek(opts.now);
+  // The check-ins shown are those of the next digest (answered so far).
+  const { week } = nextSlot(opts.now, { timezone: program.timezone, weekday: program.digestWeekday, hour: program.digestHour });
   const parts: string[] = [];
   const manager = opts.manager || !opts.pairing;
   if (manager) {
     const data = await loadManagerDigest(db, { now: opts.now, window, fallbackTimezone: program.timezone });
+    data.checkIns = await loadParticipation(db, week);
     parts.push(digestToText(renderManagerDigest(data)));
   }
   if (opts.pairing) {
@@ -32,7 +37,10 @@ export async function previewDigests(db: Tx, opts: PreviewOptions): Promise<stri
     if ("ambiguous" in found)
       throw new UserError(`"${opts.pairing}" could be ${found.ambiguous.map((p) => `"${p.name}"`).join(" or ")}; give more of the name.`);
     const [data] = await loadPairingDigests(db, { now: opts.now, window, timezone: program.timezone, pairingIds: [found.id] });
-    if (data) parts.push(digestToText(renderPairingDigest(data)));
+    if (data) {
+      data.checkIn = (await loadCheckInSections(db, { week, pairingIds: [found.id] })).get(found.id) ?? null;
+      parts.push(digestToText(renderPairingDigest(data)));
+    }
   }
   return parts.join("\n");
 }

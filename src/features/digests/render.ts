@@ -3,6 +3,7 @@ import { MIN_RECORDS } from "../disputes/metrics";
 import { formatMoney } from "../../kernel/money";
 import { localParts } from "../../kernel/sla-clock";
 import type { DigestDealLine, ManagerDigestData, PairingDigestData } from "./load";
+import { checkInDigestSection } from "../checkins/render";
 import { truncate } from "../../platform/slack/command-text";
 import { packLines } from "../../platform/slack/mrkdwn";
 import { formatDealRef, STAGE_EMOJI, stageLabel } from "../../platform/slack/format";
@@ -231,6 +232,7 @@ function pairingDigestDoc(d: PairingDigestData): DigestDoc {
     sections: [
       { heading: "Pipeline by stage", lines: pipeline },
       { heading: `What moved this week (${movedSummary})`, lines: capped(moved, (n) => `…and ${n} more changes`) },
+      ...(d.checkIn ? [checkInDigestSection(d.checkIn)] : []),
       {
         heading: `Touchpoints this week (${tpTotal})`,
         lines: touchpoints,
@@ -476,11 +478,44 @@ function managerDigestDoc(d: ManagerDigestData, opts: { week?: string } = {}): D
       note: "Latest record per deal computed in the week, as in the finance export (`/cosell export attribution`).",
     },
   ];
+  if (d.checkIns && d.checkIns.length > 0) sections.push(checkInParticipationSection(d.checkIns));
   if (others.length > 0) sections.push({ heading: "Open pipeline in other currencies", lines: others });
   return {
     title: `📊 Co-sell program digest${opts.week ? ` · ${opts.week}` : ""}`,
     intro: `${d.program.name} · ${d.pairings} pairings · ${d.deals} deals · as of ${localDateTime(d.now, tz)} (${tz}) · *internal: includes commissions — do not share with partners*`,
     sections,
+  };
+}
+
+/** Check-in participation by organization (all pairings) and by pairing. */
+function checkInParticipationSection(rows: NonNullable<ManagerDigestData["checkIns"]>): DigestSection {
+  const byOrg = new Map<string, { asked: number; answered: number }>();
+  for (const r of rows) {
+    const o = byOrg.get(r.orgName) ?? { asked: 0, answered: 0 };
+    o.asked += r.asked;
+    o.answered += r.answered;
+    byOrg.set(r.orgName, o);
+  }
+  const rate = (a: number, b: number) => `${a}/${b} (${pct(b === 0 ? null : a / b, 0)})`;
+  const lines: MrkdwnValue[] = [
+    `By organization: ${[...byOrg].map(([name, o]) => `${name} ${rate(o.answered, o.asked)}`).join(" · ")}`,
+    ...capped(
+      [...new Set(rows.map((r) => r.pairingName))].map(
+        (p) =>
+          `• ${p}: ${rows
+            .filter((r) => r.pairingName === p)
+            .map((r) => `${r.orgName} ${r.answered}/${r.asked}`)
+            .join(" · ")}`,
+      ),
+      (n) => `…and ${n} more pairings`,
+    ),
+  ];
+  const asked = rows.reduce((n, r) => n + r.asked, 0);
+  const answered = rows.reduce((n, r) => n + r.answered, 0);
+  return {
+    heading: `Check-in participation this week (${rate(answered, asked)})`,
+    lines,
+    note: "Answered ÷ asked. Those asked are the people active on each pairing's open deals; a low share on one side is a pairing whose standup only one company attends.",
   };
 }
 

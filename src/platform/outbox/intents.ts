@@ -119,6 +119,13 @@ export const outboxIntentSchema = z.discriminatedUnion("kind", [
     /** the partner's person asked to help, if one is known */
     contactUserId: userId.nullable(),
   }),
+  /**
+   * A weekly check-in's prompt: a DM to one of our people (`userId`), or the one message in the
+   * pairing channel naming the partners' people asked (`userId: null`). Rendered at delivery.
+   */
+  z.object({ kind: z.literal("checkin.prompt"), roundId: id, userId: userId.nullable() }),
+  /** The check-in's one reminder, to those who haven't answered (skipped when they have by then). */
+  z.object({ kind: z.literal("checkin.reminder"), roundId: id, userId: userId.nullable() }),
   /** Overlaps an account-list import added, in one pairing channel (counts; Pick 5 to pursue). */
   z.object({ kind: z.literal("map.new-overlaps"), alertId: id }),
   /**

@@ -18,6 +18,8 @@ export const CALLBACK = {
   attributionConfig: "attribution_config",
   /** the account-list import form (file_input); private_metadata {channelId?} */
   mapImport: "account_map_import",
+  /** a weekly check-in's answer; private_metadata = {roundId} */
+  checkInAnswer: "checkin_answer",
   /** "Pick 5 to pursue" on a new-overlap alert; private_metadata = {alertId, channelId} */
   mapPickOverlaps: "account_map_pick_overlaps",
   /** an admin's reason or note on a registration (reject, return, move protection, decline extension); private_metadata {dealId, action} */
@@ -54,6 +56,8 @@ export const ACTION = {
   mapIntro: "map_request_intro",
   /** "Account map" (refresh reminder); value = partner org id */
   mapShow: "map_show",
+  /** "Answer check-in" (DM, channel prompt, reminder); value = CheckInRound id */
+  checkInAnswer: "checkin_answer_open",
   /** "Pick 5 to pursue" on a new-overlap alert; value = OverlapAlert id */
   mapPickOverlaps: "map_pick_overlaps",
   /** "Import a list"; value = organization id or "" */
@@ -206,6 +210,14 @@ export const SETUP_BLOCK = {
 export const INPUT = "value" as const;
 
 /** Block ids of the account-list import form. */
+export const CHECKIN_BLOCK = {
+  deal: "checkin_deal",
+  moved: "checkin_moved",
+  blocked: "checkin_blocked",
+  blocker: "checkin_blocker",
+  intro: "checkin_intro",
+} as const;
+
 export const MAP_PICK_BLOCK = { picks: "map_pick_accounts" } as const;
 
 export const MAP_IMPORT_BLOCK = {
