@@ -100,10 +100,7 @@ export interface CheckInRunReport {
  * the prompts (a DM to each of our people, one message in the channel naming the partners'),
  * in one transaction per pairing. The round's unique (pairing, week) makes it exactly once.
  */
-async function openCheckInRounds(
-  prisma: PrismaClient,
-  input: { digest: { at: Date; week: string }; settings: CheckInSettings; now: Date },
-): Promise<number> {
+async function openCheckInRounds(prisma: PrismaClient, input: { digest: { at: Date; week: string }; settings: CheckInSettings; now: Date }): Promise<number> {
   if (input.settings.audience === "OFF") return 0;
   const done = new Set((await prisma.checkInRound.findMany({ where: { week: input.digest.week }, select: { pairingId: true } })).map((r) => r.pairingId));
   const pairings = await prisma.pairing.findMany({ where: { createdAt: { lte: input.digest.at } }, select: { id: true }, orderBy: { createdAt: "asc" } });
