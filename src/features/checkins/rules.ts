@@ -136,7 +136,10 @@ export interface AnswerGroup {
   openBlocker: boolean;
 }
 
-/** Answers grouped by deal: groups with an open blocker first, then by deal ref; answers without a deal last. */
+/**
+ * Answers grouped by deal: groups with an open blocker first, then by deal ref, answers without a
+ * deal last; within a group, open blockers first, then other blockers, then updates.
+ */
 export function groupAnswers(answers: readonly AnswerView[]): AnswerGroup[] {
   const groups = new Map<string, AnswerGroup>();
   for (const a of answers) {
@@ -146,6 +149,8 @@ export function groupAnswers(answers: readonly AnswerView[]): AnswerGroup[] {
     g.openBlocker ||= a.blockerOpen || (a.blocked.trim() !== "" && !a.blockerUserId);
     groups.set(key, g);
   }
+  const blocking = (a: AnswerView) => (a.blockerOpen ? 2 : a.blocked.trim() !== "" ? 1 : 0);
+  for (const g of groups.values()) g.answers.sort((x, y) => blocking(y) - blocking(x));
   return [...groups.values()].sort(
     (x, y) => Number(y.openBlocker) - Number(x.openBlocker) || (x.deal === null ? 1 : 0) - (y.deal === null ? 1 : 0) || (x.deal?.ref ?? 0) - (y.deal?.ref ?? 0),
   );
