@@ -163,6 +163,54 @@ try {
   await payouts.waitFor({ timeout: 30_000 });
   await payouts.scrollIntoViewIfNeeded();
   await shot(page, "playground-payouts");
+
+  // 9. A check-in round: Priya's answer form, from the prompt in the pairing channel.
+  const runJob = async (name: string, toast: string | RegExp) => {
+    await page.getByRole("button", { name: /Scheduled jobs/ }).click();
+    await page.getByRole("menuitem", { name }).click();
+    await page.locator(".toast", { hasText: toast }).last().waitFor({ timeout: 60_000 });
+  };
+  await runJob("Run check-in round now", "Check-in round:");
+  await actAs(page, "Priya Partner");
+  await openChannel(page, PAIRING);
+  const prompt = message(page, "weekly check-in for").last();
+  await prompt.waitFor({ timeout: 30_000 });
+  await prompt.getByRole("button", { name: "Answer check-in" }).click();
+  const checkIn = modal(page, "Weekly check-in");
+  await checkIn.waitFor();
+  await choose(field(page, "checkin_deal"), /CS-/);
+  await field(page, "checkin_moved").locator("textarea").fill("Security questionnaire sent back; the CISO signed off.");
+  await field(page, "checkin_blocked").locator("textarea").fill("Need the pricing sheet for the renewal.");
+  await choose(field(page, "checkin_blocker"), "Ravi Rep");
+  await shot(page, "playground-checkin");
+  await checkIn.getByRole("button", { name: "Send" }).click();
+  await checkIn.waitFor({ state: "detached" });
+
+  // 10. Account mapping from the sample lists: the new-overlaps post with Pick 5 to pursue.
+  await actAs(page, "Ada Admin");
+  await openChannel(page, "partner-managers");
+  for (const [org, file] of [
+    ["Northwind Cloud (us)", "northwind-cloud-accounts.csv"],
+    ["Acme Data", "acme-data-accounts.csv"],
+  ] as const) {
+    await type(page, "/cosell map import");
+    const form = modal(page, "Import account list");
+    await form.waitFor();
+    await choose(field(page, "map_import_org"), org);
+    await choose(field(page, "map_import_status"), /Both/);
+    await field(page, "map_import_file").locator("input[type=file]").setInputFiles(`samples/${file}`);
+    await form.getByRole("button", { name: "Import" }).click();
+    await form.waitFor({ state: "detached" });
+  }
+  await openChannel(page, PAIRING);
+  const overlaps = message(page, "new overlaps").last();
+  await overlaps.waitFor({ timeout: 30_000 });
+  await overlaps.getByRole("button", { name: "Pick 5 to pursue" }).click();
+  const picker = modal(page, "Pick 5 to pursue");
+  await picker.waitFor();
+  await choose(field(page, "map_pick_accounts"), /Contoso Pharma/);
+  await choose(field(page, "map_pick_accounts"), /Woodgrove Insurance/);
+  await shot(page, "playground-pick-overlaps");
 } finally {
   await browser.close();
   await pg.stop();

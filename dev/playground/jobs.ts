@@ -5,6 +5,7 @@ import { runWeeklyDigests, type DigestReport } from "../../src/features/digests/
 import { runSlaSweep } from "../../src/features/asks/sla-sweep";
 import { runQuarterClose } from "../../src/features/incentives/quarter-close-job";
 import { quarterAt } from "../../src/kernel/incentives";
+import { nextCheckIn, runCheckInJob } from "../../src/features/checkins/checkin-job";
 
 // The scheduled jobs, on a button: the same functions the scheduler calls (src/scheduler.ts).
 
@@ -58,6 +59,25 @@ export const PLAYGROUND_JOBS: PlaygroundJob[] = [
       }
       deps.outbox?.kick();
       return jumped + digestLine(report);
+    },
+  },
+  {
+    id: "check-ins",
+    label: "Check-in round",
+    async run(ctx) {
+      const { deps } = ctx;
+      // The next digest's check-in: the clock jumps to its prompt time (the working day before
+      // the digest) the first time, to its reminder (2 hours before the digest) the second.
+      const next = await nextCheckIn(deps, ctx.now());
+      const asked = (await deps.db.prisma.checkInRound.count({ where: { week: next.digest.week } })) > 0;
+      const target = asked ? next.reminderAt : next.promptAt;
+      let jumped = "";
+      if (ctx.now() < target) {
+        ctx.advanceTo(new Date(target.getTime() + 60_000));
+        jumped = `clock moved to the check-in's ${asked ? "reminder" : "prompt"} (${target.toISOString().slice(0, 16).replace("T", " ")} UTC); `;
+      }
+      const r = await runCheckInJob(deps, ctx.now());
+      return `${jumped}week ${next.digest.week}: ${r.prompted} pairing${r.prompted === 1 ? "" : "s"} asked, ${r.reminded} reminded`;
     },
   },
   {

@@ -324,6 +324,44 @@ describe.skipIf(!HAS_CHROMIUM)("the playground in a browser", () => {
     await expect.poll(() => map.innerText()).toMatch(/Top 9 shared accounts[\s\S]*Top 5 whitespace/);
   });
 
+  it("runs a check-in round: Priya answers from the channel, her blocker becomes an ask, and the digest shows it under From the team", async () => {
+    await actAs(page, "Ada Admin");
+    await page.getByRole("button", { name: /Scheduled jobs/ }).click();
+    await page.getByRole("menuitem", { name: "Run check-in round now" }).click();
+    await expect.poll(() => page.locator(".toast", { hasText: "Check-in round:" }).innerText(), { timeout: 20_000 }).toMatch(/[1-9]\d* pairings? asked/);
+
+    await actAs(page, "Priya Partner");
+    await openChannel(page, PAIRING);
+    const prompt = message(page, "weekly check-in for").last();
+    await prompt.waitFor({ timeout: 20_000 });
+    await expect.poll(() => prompt.innerText()).toContain("What's blocked, and who do you need?");
+    await prompt.getByRole("button", { name: "Answer check-in" }).click();
+    const form = modal(page, "Weekly check-in");
+    await form.waitFor();
+    await choose(field(page, "checkin_deal"), /CS-/);
+    await field(page, "checkin_moved").locator("textarea").fill("Security questionnaire sent back.");
+    await field(page, "checkin_blocked").locator("textarea").fill("Need the pricing sheet for the renewal.");
+    await choose(field(page, "checkin_blocker"), "Ravi Rep");
+    await form.getByRole("button", { name: "Send" }).click();
+    await form.waitFor({ state: "detached" });
+    await expect.poll(() => pg.deps.db.prisma.ask.count({ where: { text: { contains: "pricing sheet" } } }), { timeout: 20_000 }).toBe(1);
+
+    await actAs(page, "Ada Admin");
+    await page.getByRole("button", { name: /Scheduled jobs/ }).click();
+    await page.getByRole("menuitem", { name: "Run check-in round now" }).click();
+    await page
+      .locator(".toast", { hasText: /reminded/ })
+      .last()
+      .waitFor({ timeout: 20_000 });
+    await page.getByRole("button", { name: /Scheduled jobs/ }).click();
+    await page.getByRole("menuitem", { name: "Run weekly digests now" }).click();
+    await page.locator(".toast", { hasText: "Weekly digests:" }).last().waitFor({ timeout: 60_000 });
+    await openChannel(page, PAIRING);
+    const digest = message(page, "From the team").last();
+    await digest.waitFor({ timeout: 20_000 });
+    await expect.poll(() => digest.innerText()).toMatch(/Need the pricing sheet for the renewal\. → needs @Ravi/);
+  });
+
   it("has no JavaScript errors", () => {
     expect(jsErrors(page)).toEqual([]);
   });

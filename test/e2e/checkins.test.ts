@@ -62,7 +62,9 @@ describe("weekly check-ins", () => {
     expect(text).toContain("<@U_ACME2>");
     expect(text).not.toContain("<@U_REP>"); // ours are asked by DM
     expect(JSON.stringify(channel[0]!.args.blocks)).toContain("What's blocked, and who do you need?");
-    const button = (channel[0]!.args.blocks as { elements?: { action_id: string; value: string }[] }[]).flatMap((b) => b.elements ?? []).find((e) => e.action_id === ACTION.checkInAnswer)!;
+    const button = (channel[0]!.args.blocks as { elements?: { action_id: string; value: string }[] }[])
+      .flatMap((b) => b.elements ?? [])
+      .find((e) => e.action_id === ACTION.checkInAnswer)!;
     roundId = button.value;
     expect(await t.db.prisma.checkInInvite.count({ where: { roundId } })).toBe(3);
   });
@@ -72,7 +74,11 @@ describe("weekly check-ins", () => {
     const res = await t.interact(blockAction({ as, actionId: ACTION.checkInAnswer, value: roundId, channel }));
     expect(res.status).toBe(200);
     await t.fake.waitFor((c) => c.filter((x) => x.method === "views.open").length > before);
-    return t.fake.callsTo("views.open").at(-1)!.args.view as { callback_id: string; private_metadata: string; blocks: { block_id?: string; element?: Record<string, unknown> }[] };
+    return t.fake.callsTo("views.open").at(-1)!.args.view as {
+      callback_id: string;
+      private_metadata: string;
+      blocks: { block_id?: string; element?: Record<string, unknown> }[];
+    };
   }
 
   const submit = (as: Person, view: { private_metadata: string }, values: Parameters<typeof stateValues>[0], viewId: string) =>
@@ -92,7 +98,11 @@ describe("weekly check-ins", () => {
     const ok = await submit(PEOPLE.acmeRep, view, { [B.deal]: { select: dealId }, [B.moved]: { text: "POC signed off by the data team" } }, "V_CI_2");
     expect(ok.status).toBe(200);
     expect(ok.text).toBe("");
-    expect(await t.db.prisma.checkInAnswer.findFirstOrThrow({ where: { userId: "U_ACME" } })).toMatchObject({ orgId: p.acme.id, dealId, moved: "POC signed off by the data team" });
+    expect(await t.db.prisma.checkInAnswer.findFirstOrThrow({ where: { userId: "U_ACME" } })).toMatchObject({
+      orgId: p.acme.id,
+      dealId,
+      moved: "POC signed off by the data team",
+    });
 
     const mine = await openForm(PEOPLE.rep);
     const res = await submit(
@@ -107,7 +117,9 @@ describe("weekly check-ins", () => {
     expect(ask.dueAt.getTime() - clock.now().getTime()).toBe(8 * 3_600_000);
     expect(ask.text).toContain("Need the connector security review <b>this week</b>");
     // The ask's DM reaches Acme's person, escaped.
-    await t.fake.waitFor(() => t.fake.delivered("chat.postMessage").some((c: Call) => c.args.channel === "U_ACME" && /security review/.test(String(c.args.text))));
+    await t.fake.waitFor(() =>
+      t.fake.delivered("chat.postMessage").some((c: Call) => c.args.channel === "U_ACME" && /security review/.test(String(c.args.text))),
+    );
     const dm = t.fake.delivered("chat.postMessage").find((c: Call) => c.args.channel === "U_ACME" && /security review/.test(String(c.args.text)))!;
     expect(String(dm.args.text)).toContain("&lt;b&gt;this week&lt;/b&gt;");
 

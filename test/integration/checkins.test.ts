@@ -22,7 +22,17 @@ describe("check-in rounds", () => {
     dealId = d.dealId;
     ref = d.ref;
     const at = new Date("2026-11-12T15:00:00Z");
-    await logTouchpoint(db.prisma, { dealId, orgId: p.acme.id, userId: "U_ACME", type: "MEETING", occurredAt: at, note: "call", messageLink: null, key: "ci-tp", now: at });
+    await logTouchpoint(db.prisma, {
+      dealId,
+      orgId: p.acme.id,
+      userId: "U_ACME",
+      type: "MEETING",
+      occurredAt: at,
+      note: "call",
+      messageLink: null,
+      key: "ci-tp",
+      now: at,
+    });
 
     const runs = await Promise.all([1, 2, 3].map(() => runCheckIns(db.prisma, { digest, timezone: "UTC", now: friday })));
     expect(runs.reduce((n, r) => n + r.prompted, 0)).toBe(1);
@@ -49,7 +59,12 @@ describe("check-in rounds", () => {
       introAccount: "the CFO",
       now: friday,
     });
-    expect(r).toMatchObject({ ok: true, edited: false, blockerAsk: { ref, ownerUserId: "U_ADMIN", created: true }, introAsk: { ref, ownerUserId: "U_ACME", created: true } });
+    expect(r).toMatchObject({
+      ok: true,
+      edited: false,
+      blockerAsk: { ref, ownerUserId: "U_ADMIN", created: true },
+      introAsk: { ref, ownerUserId: "U_ACME", created: true },
+    });
     const asks = await db.prisma.ask.findMany({ where: { dealId }, orderBy: { ownerUserId: "asc" } });
     expect(asks.map((a) => [a.ownerUserId, a.slaHours, a.text.slice(0, 40)])).toEqual([
       ["U_ACME", 24, "Request intro (from this week's check-in"],
@@ -61,7 +76,13 @@ describe("check-in rounds", () => {
     // The section the digest shows.
     const section = (await loadCheckInSections(db.prisma, { week: digest.week })).get(p.acmePairing.id)!;
     expect(section.groups).toHaveLength(1);
-    expect(section.groups[0]!.answers[0]).toMatchObject({ userId: "U_REP", orgName: "Ourco", blocked: "Pricing approval", blockerOpen: true, introAccount: "the CFO" });
+    expect(section.groups[0]!.answers[0]).toMatchObject({
+      userId: "U_REP",
+      orgName: "Ourco",
+      blocked: "Pricing approval",
+      blockerOpen: true,
+      introAccount: "the CFO",
+    });
     expect(section.participation).toEqual([
       { orgName: "Ourco", asked: 1, answered: 1, missing: [] },
       { orgName: "Acme Data", asked: 1, answered: 0, missing: ["U_ACME"] },
@@ -89,7 +110,11 @@ describe("check-in rounds", () => {
   });
 
   it("settings: questions, audience and hour are audited; OFF asks no one", async () => {
-    const s = await updateCheckInSettings(db.prisma, { change: { questions: ["Wins?", "Stuck on?", "Intros?"], audience: "OFF", hour: 11 }, actor: "U_ADMIN", now: friday });
+    const s = await updateCheckInSettings(db.prisma, {
+      change: { questions: ["Wins?", "Stuck on?", "Intros?"], audience: "OFF", hour: 11 },
+      actor: "U_ADMIN",
+      now: friday,
+    });
     expect(s).toEqual({ questions: ["Wins?", "Stuck on?", "Intros?"], audience: "OFF", hour: 11 });
     const audit = await db.prisma.auditEvent.findFirstOrThrow({ where: { action: "program.check-ins" } });
     expect(audit.detail).toMatchObject({ before: { audience: "ALL", hour: 14 }, after: { audience: "OFF", hour: 11 } });

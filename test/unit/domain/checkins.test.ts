@@ -1,5 +1,13 @@
 import { describe, expect, it } from "vitest";
-import { checkInTimes, groupAnswers, participationByOrg, pickInvitees, questionsOf, validateAnswer, type AnswerView } from "../../../src/features/checkins/rules";
+import {
+  checkInTimes,
+  groupAnswers,
+  participationByOrg,
+  pickInvitees,
+  questionsOf,
+  validateAnswer,
+  type AnswerView,
+} from "../../../src/features/checkins/rules";
 
 describe("check-in times", () => {
   it("asks the working day before the digest at the check-in hour, reminds two hours before", () => {
@@ -51,7 +59,10 @@ describe("an answer", () => {
     expect(validateAnswer({ ...base, moved: "Demo done" })).toEqual({});
   });
   it("a named blocker needs what is blocked and the deal; an intro needs the deal", () => {
-    expect(validateAnswer({ ...base, blockerUserId: "U2" })).toMatchObject({ blocked: expect.stringMatching(/Say what's blocked/), deal: expect.stringMatching(/blocker/) });
+    expect(validateAnswer({ ...base, blockerUserId: "U2" })).toMatchObject({
+      blocked: expect.stringMatching(/Say what's blocked/),
+      deal: expect.stringMatching(/blocker/),
+    });
     expect(validateAnswer({ ...base, introAccount: "CFO at Fabrikam" })).toEqual({ deal: expect.stringMatching(/Request intro/) });
     expect(validateAnswer({ ...base, dealId: "d", blocked: "legal", blockerUserId: "U2", introAccount: "CFO" })).toEqual({});
   });
