@@ -185,4 +185,29 @@ describe("payouts and tiers × every kind of person", () => {
     expect(await pending()).toBe(before);
     expect((await t.db.prisma.tierProposal.findUniqueOrThrow({ where: { id: proposalId } })).status).toBe("PENDING");
   });
+
+  it.each(kinds)("Answer check-in (Acme's pairing) × %s", async (kind) => {
+    const round = await t.db.prisma.checkInRound.upsert({
+      where: { pairingId_week: { pairingId: p.acmePairing.id, week: "2026-W48" } },
+      update: {},
+      create: {
+        pairingId: p.acmePairing.id,
+        week: "2026-W48",
+        digestAt: new Date("2026-11-23T09:00:00Z"),
+        questions: ["a", "b", "c"],
+        promptedAt: new Date("2026-11-20T14:00:00Z"),
+      },
+    });
+    const id = `ci-${kind}`;
+    await t.interact(blockAction({ as: WHO[kind], actionId: ACTION.checkInAnswer, value: round.id, channel: "C_ACME", responseUrl: t.fake.responseUrl(id) }));
+    if (kind === "partnerOfOtherPairing" || kind === "stranger") {
+      await expect.poll(() => t.fake.responses.some((r) => r.url.endsWith(`/${id}`))).toBe(true);
+      const said = String(t.fake.responses.find((r) => r.url.endsWith(`/${id}`))!.body.text);
+      expect(said).toMatch(kind === "stranger" ? DENIED.stranger! : /another pairing/);
+      expect(t.fake.callsTo("views.open")).toHaveLength(0);
+    } else {
+      await t.fake.waitFor((c) => c.some((x) => x.method === "views.open"));
+      expect(t.fake.callsTo("views.open").map((c) => (c.args.view as { callback_id: string }).callback_id)).toEqual([CALLBACK.checkInAnswer]);
+    }
+  });
 });
