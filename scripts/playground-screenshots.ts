@@ -211,6 +211,16 @@ try {
   await choose(field(page, "map_pick_accounts"), /Contoso Pharma/);
   await choose(field(page, "map_pick_accounts"), /Woodgrove Insurance/);
   await shot(page, "playground-pick-overlaps");
+  await picker.getByRole("button", { name: "Pursue" }).click();
+  await picker.waitFor({ state: "detached" });
+
+  // 11. A quarterly partner review, previewed by Ada.
+  await openChannel(page, "partner-managers");
+  await type(page, "/cosell qbr Acme Data last-quarter");
+  const qbr = message(page, "Quarterly partner review · Acme Data").last();
+  await qbr.waitFor({ timeout: 30_000 });
+  await qbr.scrollIntoViewIfNeeded();
+  await shot(page, "playground-qbr");
 } finally {
   await browser.close();
   await pg.stop();

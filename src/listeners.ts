@@ -22,6 +22,7 @@ import { mapSubcommand, registerMapListeners } from "./features/account-map/list
 import { panelSubcommand, registerPanelListeners } from "./features/program/panel-listener";
 import { payoutsSubcommand, registerIncentiveListeners } from "./features/incentives/listener";
 import { checkInSubcommand, registerCheckInListeners } from "./features/checkins/listener";
+import { qbrSubcommand } from "./features/qbr/listener";
 
 /**
  * Registers every listener (actions, views, shortcuts, events) and returns the /cosell
@@ -63,5 +64,12 @@ export function registerListeners(app: App, deps: AppDeps, ctx: ListenerContext)
     panelSubcommand,
   ];
   const groups = [setupSubcommands, dealQuerySubcommands, disputeSubcommands, attributionAdminSubcommands];
-  return [...single.map((s) => s(deps)), ...groups.flatMap((g) => g(deps)), mapSubcommand(deps), checkInSubcommand(deps), digestSubcommand(deps)];
+  return [
+    ...single.map((s) => s(deps)),
+    ...groups.flatMap((g) => g(deps)),
+    mapSubcommand(deps),
+    checkInSubcommand(deps),
+    qbrSubcommand(deps),
+    digestSubcommand(deps),
+  ];
 }

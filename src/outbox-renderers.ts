@@ -15,6 +15,7 @@ import {
 import { renderStageChanged } from "./features/stages/outbox";
 import { renderQuarterClosedIntent } from "./features/incentives/outbox";
 import { renderCheckInPromptIntent, renderCheckInReminderIntent } from "./features/checkins/outbox";
+import { renderQbrIntent } from "./features/qbr/outbox";
 
 // The outbox's registry: each intent kind (src/platform/outbox/intents.ts) → the renderer of the
 // feature it belongs to. Wired here, at the app level, like the listeners (listeners.ts), so the
@@ -44,4 +45,5 @@ export const outboxRenderers: OutboxRenderers = {
   "quarter.closed": renderQuarterClosedIntent,
   "checkin.prompt": renderCheckInPromptIntent,
   "checkin.reminder": renderCheckInReminderIntent,
+  "qbr.posted": renderQbrIntent,
 };

@@ -6,6 +6,7 @@ import { runMapRefresh } from "./features/account-map/refresh-job";
 import { runSlaSweep } from "./features/asks/sla-sweep";
 import { runQuarterClose } from "./features/incentives/quarter-close-job";
 import { runCheckInJob } from "./features/checkins/checkin-job";
+import { runQbrs } from "./features/qbr/qbr-job";
 
 export interface Scheduler {
   stop(): Promise<void>;
@@ -129,6 +130,12 @@ export function startJobs(deps: AppDeps, opts: SchedulerOptions = {}): Scheduler
           if (r.closed) deps.outbox?.kick();
         },
         (err) => deps.logger.error("quarter close failed:", err),
+      )
+      // Then the quarterly partner reviews of the quarter that ended (features/qbr/qbr-job.ts).
+      .then(() => timeJob(deps.metrics, "qbr", () => runQbrs(deps, deps.clock.now(), { client: slack })))
+      .then(
+        () => undefined,
+        (err) => deps.logger.error("quarterly partner reviews failed:", err),
       )
       .finally(() => {
         closing = null;

@@ -6,6 +6,7 @@ import { runSlaSweep } from "../../src/features/asks/sla-sweep";
 import { runQuarterClose } from "../../src/features/incentives/quarter-close-job";
 import { quarterAt } from "../../src/kernel/incentives";
 import { nextCheckIn, runCheckInJob } from "../../src/features/checkins/checkin-job";
+import { runQbrs } from "../../src/features/qbr/qbr-job";
 
 // The scheduled jobs, on a button: the same functions the scheduler calls (src/scheduler.ts).
 
@@ -96,8 +97,10 @@ export const PLAYGROUND_JOBS: PlaygroundJob[] = [
         jumped = "clock moved to the next quarter; ";
         r = await close();
       }
+      // Then, as the scheduler does, each partner's review of that quarter (internal to Ada, partner-safe to the pairing channels).
+      const qbr = await runQbrs(deps, ctx.now(), { client: null });
       deps.outbox?.kick();
-      return `${jumped}${r.quarter}: ${r.bonuses.length} co-sell bonus${r.bonuses.length === 1 ? "" : "es"}, ${r.proposals.length} tier proposal${r.proposals.length === 1 ? "" : "s"} sent to the admins`;
+      return `${jumped}${r.quarter}: ${qbr.posted} partner review${qbr.posted === 1 ? "" : "s"} posted, ${r.bonuses.length} co-sell bonus${r.bonuses.length === 1 ? "" : "es"}, ${r.proposals.length} tier proposal${r.proposals.length === 1 ? "" : "s"} sent to the admins`;
     },
   },
 ];

@@ -362,6 +362,21 @@ describe.skipIf(!HAS_CHROMIUM)("the playground in a browser", () => {
     await expect.poll(() => digest.innerText()).toMatch(/Need the pricing sheet for the renewal\. → needs @Ravi/);
   });
 
+  it("previews a quarterly partner review: Ada sees the internal version; Priya's workspace hasn't installed cosell, so Slack refuses her /cosell", async () => {
+    await actAs(page, "Ada Admin");
+    await openChannel(page, "partner-managers");
+    await type(page, "/cosell qbr Acme Data last-quarter");
+    const internal = message(page, "Quarterly partner review · Acme Data").last();
+    await internal.waitFor({ timeout: 20_000 });
+    await expect.poll(() => internal.innerText()).toMatch(/Internal version[\s\S]*Revenue won[\s\S]*Open pipeline by stage[\s\S]*Pairings/);
+
+    await actAs(page, "Priya Partner");
+    await openChannel(page, PAIRING);
+    await type(page, "/cosell qbr last-quarter");
+    const refusal = message(page, "is not a valid command").last();
+    await refusal.waitFor(); // Acme Data's workspace hasn't installed cosell: Slack refuses the command (as for /cosell list)
+  });
+
   it("has no JavaScript errors", () => {
     expect(jsErrors(page)).toEqual([]);
   });

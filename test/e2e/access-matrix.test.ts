@@ -210,4 +210,17 @@ describe("payouts and tiers × every kind of person", () => {
       expect(t.fake.callsTo("views.open").map((c) => (c.args.view as { callback_id: string }).callback_id)).toEqual([CALLBACK.checkInAnswer]);
     }
   });
+
+  const qbrSees: Record<Kind, RegExp> = {
+    admin: /Quarterly partner review · Acme Data[\s\S]*Internal version/,
+    rep: /Quarterly partner review · Acme Data[\s\S]*Internal version/,
+    partnerInPairing: /Quarterly partner review · Acme Data[\s\S]*Acme Data's own numbers/,
+    partnerOfOtherPairing: /your own organization's review only/,
+    stranger: DENIED.stranger!,
+  };
+  it.each(kinds)("/cosell qbr Acme × %s", async (kind) => {
+    const res = await t.command("qbr Acme", { user: WHO[kind].user, team: WHO[kind].team, channel: "C_ACME" });
+    expect(res.text).toMatch(qbrSees[kind]);
+    if (kind === "partnerInPairing") expect(res.text).not.toMatch(/Internal version|proposal:|Globex/);
+  });
 });

@@ -57,6 +57,20 @@ const valid: OutboxIntent[] = [
     dealRef: 12,
     contactUserId: "U_ACME",
   },
+  { kind: "map.new-overlaps", alertId: ID },
+  {
+    kind: "intros.picked",
+    channel: "C_ACME",
+    pickedBy: "U_REP",
+    partnerPicker: null,
+    partnerName: HOSTILE,
+    names: true,
+    accounts: [{ name: HOSTILE, domain: "space1.com", dealRef: 12, askedUserId: "U_ACME" }],
+  },
+  { kind: "checkin.prompt", roundId: ID, userId: "U_REP" },
+  { kind: "checkin.prompt", roundId: ID, userId: null },
+  { kind: "checkin.reminder", roundId: ID, userId: null },
+  { kind: "qbr.posted", partnerOrgId: ID, quarter: "2026-Q4", version: "partner", channel: "C_ACME" },
 ];
 
 describe("outbox intents", () => {
@@ -108,6 +122,20 @@ describe("outbox intents", () => {
       "intro.requested",
       { channel: "C1", requestedBy: "U_REP", partnerName: "Acme", dealRef: null, contactUserId: null },
       /account/,
+    ],
+    ["a QBR of no quarter", "qbr.posted", { partnerOrgId: ID, quarter: "Q4", version: "partner", channel: "C1" }, /quarter/],
+    [
+      "more than ten picks",
+      "intros.picked",
+      {
+        channel: "C1",
+        pickedBy: "U",
+        partnerPicker: null,
+        partnerName: "A",
+        names: true,
+        accounts: Array.from({ length: 11 }, () => ({ name: "n", domain: "d.com", dealRef: null, askedUserId: null })),
+      },
+      /accounts/,
     ],
     ["no payload", "deal.card", null, /dealId/],
     ["an array payload", "deal.card", [ID], /dealId/],

@@ -234,7 +234,7 @@ function outboxRow(channel: string, m: DigestMessage, dedupeKey: string, now: Da
  * shared with another organization (conversations.info `is_ext_shared`), otherwise each admin
  * by DM. Without a Slack client the channel cannot be checked, so the admins get it.
  */
-async function managerDestinations(
+export async function managerDestinations(
   deps: DigestDeps,
   program: Pick<DigestProgram, "managerChannelId">,
   client: WebClient | null,

@@ -100,6 +100,8 @@ interface PairingRow {
   name: string;
   channelId: string;
   createdAt: Date;
+  targetRegistrations: number | null;
+  targetActiveDeals: number | null;
   orgIds: string[] | null;
 }
 
@@ -151,6 +153,7 @@ export async function loadPairingDigests(
     db.organization.findMany({ select: { id: true, name: true, kind: true } }),
     db.$queryRaw<PairingRow[]>`
       SELECT pr.id, pr.name, pr."channelId" AS "channelId", pr."createdAt" AS "createdAt",
+             pr."targetRegistrations" AS "targetRegistrations", pr."targetActiveDeals" AS "targetActiveDeals",
              array_agg(m."orgId") FILTER (WHERE m."orgId" IS NOT NULL) AS "orgIds"
       FROM "Pairing" pr LEFT JOIN "PairingMember" m ON m."pairingId" = pr.id
       ${pairingFilter}
@@ -356,7 +359,13 @@ export async function loadPairingDigests(
       closingSoon,
       expiringSoon,
       gaps,
-      targets: ninetyDayProgress({ pairingCreatedAt: createdAt, now, registrationsFirst90: first90.get(p.id) ?? 0, activeDeals: open.length }),
+      targets: ninetyDayProgress({
+        pairingCreatedAt: createdAt,
+        now,
+        registrationsFirst90: first90.get(p.id) ?? 0,
+        activeDeals: open.length,
+        targets: { registrations: p.targetRegistrations, activeDeals: p.targetActiveDeals },
+      }),
       bonusProgress: {
         quarter: progress.quarter,
         threshold: progress.threshold,

@@ -545,6 +545,8 @@ export interface NinetyDayInput {
   registrationsFirst90: number;
   /** deals in an open stage now */
   activeDeals: number;
+  /** the pairing's own targets (`/cosell setup targets`); null = the defaults */
+  targets?: { registrations: number | null; activeDeals: number | null };
 }
 
 export interface NinetyDayProgress {
@@ -561,7 +563,7 @@ export interface NinetyDayProgress {
  */
 export function ninetyDayProgress(input: NinetyDayInput): NinetyDayProgress {
   const day = Math.max(0, wholeDays(input.pairingCreatedAt, input.now));
-  const target = TARGETS.registrations90;
+  const target = input.targets?.registrations ?? TARGETS.registrations90;
   const reg = input.registrationsFirst90;
   const regMark: Mark = reg >= target ? "good" : day < 90 ? "watch" : "bad";
   const regText =
@@ -570,7 +572,8 @@ export function ninetyDayProgress(input: NinetyDayInput): NinetyDayProgress {
       : day < 90
         ? `${reg} of ${target} registrations — ${90 - day} days left in the first 90`
         : `${reg} of ${target} registrations in the first 90 days — target missed`;
-  const { low, high } = TARGETS.activeDeals60;
+  const low = input.targets?.activeDeals ?? TARGETS.activeDeals60.low;
+  const high = Math.max(low, TARGETS.activeDeals60.high);
   const act = input.activeDeals;
   const actMark: Mark = act >= low ? "good" : day < 60 ? "watch" : "bad";
   const actText =

@@ -334,6 +334,34 @@ export async function removePairing(tx: Tx, input: { name: string; actor: string
   return { name: pairing.name, channelId: pairing.channelId };
 }
 
+/**
+ * A pairing's own 90-day targets (registrations; active deals), or back to the defaults with
+ * null. Shown in its digest and used by the QBR's next-quarter targets. Audited.
+ */
+export async function setPairingTargets(
+  tx: Tx,
+  input: { name: string; registrations: number | null; activeDeals: number | null; actor: string },
+): Promise<{ name: string; registrations: number | null; activeDeals: number | null }> {
+  const pairings = await tx.pairing.findMany({
+    select: {
+      id: true,
+      name: true,
+      channelId: true,
+      targetRegistrations: true,
+      targetActiveDeals: true,
+      members: { select: { org: { select: { name: true } } } },
+    },
+  });
+  const pairing = resolveByName(pairings, input.name, "pairing", { exact: true });
+  await tx.pairing.update({ where: { id: pairing.id }, data: { targetRegistrations: input.registrations, targetActiveDeals: input.activeDeals } });
+  await audit(tx, input.actor, "pairing.targets", `pairing:${pairing.id}`, {
+    name: pairing.name,
+    before: { registrations: pairing.targetRegistrations, activeDeals: pairing.targetActiveDeals },
+    after: { registrations: input.registrations, activeDeals: input.activeDeals },
+  });
+  return { name: pairing.name, registrations: input.registrations, activeDeals: input.activeDeals };
+}
+
 /** Everything `/cosell partners` shows, sorted by name. */
 export async function listProgram(tx: Tx): Promise<ProgramOverview> {
   const orgs = await allOrgs(tx);

@@ -2,7 +2,9 @@ import type { App } from "@slack/bolt";
 import type { WebClient } from "@slack/web-api";
 import { dbOf, type AppDeps } from "../../platform/deps";
 import { decideAdminAction } from "../../kernel/access";
-import { AccessDenied, assertAllowed, FieldErrors } from "../../platform/errors";
+import { AccessDenied, assertAllowed, FieldErrors, UserError } from "../../platform/errors";
+import { inTransaction } from "../../platform/db/client";
+import { setPairingTargets } from "./program-setup";
 import { loadSetupForm } from "./setup-form";
 import { buildSetupModal, NEW_PARTNER } from "./setup-modal";
 import { submitProgramSetup, setupDraftSchema, type SetupDraft, type SetupField, type SubmitSetupResult } from "./submit-setup";
@@ -42,6 +44,24 @@ async function requireAdmin(deps: AppDeps, client: WebClient, who: Who, blockId?
   return actor;
 }
 
+const TARGETS_USAGE = '/cosell setup targets "<pairing>" <registrations> <active deals>|default';
+
+/** `/cosell setup targets "<pairing>" 8 4` (or `default`): one transaction, audited; the answer says what is now in force. */
+async function pairingTargets(deps: AppDeps, actor: string, words: readonly string[]): Promise<SlackText> {
+  const [name, a, b, ...extra] = words;
+  const whole = (w: string | undefined) => (w !== undefined && /^\d{1,3}$/.test(w) && Number(w) >= 1 ? Number(w) : null);
+  const reset = a?.toLowerCase() === "default" && b === undefined;
+  if (!name || extra.length > 0 || (!reset && (whole(a) === null || whole(b) === null))) {
+    throw new UserError(`Usage: \`${TARGETS_USAGE}\` (whole numbers from 1; put a name with spaces in quotes).`);
+  }
+  const r = await inTransaction(dbOf(deps), (tx) =>
+    setPairingTargets(tx, { name, registrations: reset ? null : whole(a), activeDeals: reset ? null : whole(b), actor }),
+  );
+  return r.registrations === null
+    ? mrkdwn`*${r.name}* is back on the default targets: 5 registrations in 90 days and 3 active deals by day 60.`
+    : mrkdwn`*${r.name}*'s targets are now ${r.registrations} registrations in 90 days and ${r.activeDeals ?? 3} active deals by day 60 (its digest and its QBR use them).`;
+}
+
 export function setupModalSubcommand(deps: AppDeps): Subcommand {
   return {
     name: "setup",
@@ -53,9 +73,19 @@ export function setupModalSubcommand(deps: AppDeps): Subcommand {
         summary: "program setup form: our organization, timezone, SLAs, digest, a new partner and pairing",
         adminOnly: true,
       },
+      {
+        usage: TARGETS_USAGE,
+        example: '/cosell setup targets "Ourco + Acme" 8 4',
+        summary: "a pairing's own 90-day targets (registrations, active deals) for its digest and its QBR; `default` puts the defaults (5 and 3) back",
+        adminOnly: true,
+      },
     ],
-    async run({ args }) {
-      await requireAdmin(deps, args.client, { userId: args.command.user_id, teamId: args.command.team_id });
+    async run({ args, words }) {
+      const actor = await requireAdmin(deps, args.client, { userId: args.command.user_id, teamId: args.command.team_id });
+      if ((words[0] ?? "").toLowerCase() === "targets") {
+        await args.ack({ response_type: "ephemeral", text: await pairingTargets(deps, actor.userId, words.slice(1)) });
+        return;
+      }
       await args.ack();
       const form = await loadSetupForm(dbOf(deps));
       await slackOut(args.client).openView({ trigger_id: args.command.trigger_id, view: buildSetupModal(form) });

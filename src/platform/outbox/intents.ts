@@ -126,6 +126,17 @@ export const outboxIntentSchema = z.discriminatedUnion("kind", [
   z.object({ kind: z.literal("checkin.prompt"), roundId: id, userId: userId.nullable() }),
   /** The check-in's one reminder, to those who haven't answered (skipped when they have by then). */
   z.object({ kind: z.literal("checkin.reminder"), roundId: id, userId: userId.nullable() }),
+  /**
+   * A partner's quarterly review (QBR), rendered at delivery: the internal version to an admin
+   * (DM) or the internal manager channel, the partner-safe one to a pairing channel.
+   */
+  z.object({
+    kind: z.literal("qbr.posted"),
+    partnerOrgId: id,
+    quarter: z.string().regex(/^\d{4}-Q[1-4]$/),
+    version: z.enum(["internal", "partner"]),
+    channel: z.string().min(1),
+  }),
   /** Overlaps an account-list import added, in one pairing channel (counts; Pick 5 to pursue). */
   z.object({ kind: z.literal("map.new-overlaps"), alertId: id }),
   /**
@@ -160,13 +171,18 @@ export type OutboxIntent = z.infer<typeof outboxIntentSchema>;
 export type OutboxIntentKind = OutboxIntent["kind"];
 export type IntentOf<K extends OutboxIntentKind> = Extract<OutboxIntent, { kind: K }>;
 
+const INTENT_KINDS: ReadonlySet<string> = new Set(outboxIntentSchema.options.map((o) => o.shape.kind.value));
+
 /** Methods rows had before intents, read as the kind that replaced them. */
 const LEGACY_KINDS: Readonly<Record<string, OutboxIntentKind>> = { "chat.postMessage": "message" };
 
 /** An OutboxMessage row's method and payload as an intent, or why they are not one. */
 export function parseOutboxRow(method: string, payload: unknown): { ok: true; intent: OutboxIntent } | { ok: false; error: string } {
   const fields = payload !== null && typeof payload === "object" && !Array.isArray(payload) ? payload : {};
-  const parsed = outboxIntentSchema.safeParse({ ...fields, kind: LEGACY_KINDS[method] ?? method });
+  const kind = LEGACY_KINDS[method] ?? method;
+  // An unknown kind says so in a few words (the schema would list every kind there is).
+  if (!INTENT_KINDS.has(kind)) return { ok: false, error: `unknown kind "${kind.slice(0, 60)}": no intent has it` };
+  const parsed = outboxIntentSchema.safeParse({ ...fields, kind });
   if (parsed.success) return { ok: true, intent: parsed.data };
   return { ok: false, error: z.prettifyError(parsed.error).replace(/\s+/g, " ") };
 }
