@@ -90,10 +90,8 @@ export async function loadQbr(db: Tx, input: { partnerOrgId: string; quarter: Qu
     db.introRequest.findMany({ where: { partnerOrgId: org.id, createdAt: { gte: q.start, lt: q.end } }, select: { domain: true, createdAt: true } }),
     db.deal.findMany({ where: { pairingId: { in: pairings.map((p) => p.id) } }, select: { accountDomain: true, registeredAt: true } }),
     loadAccountMap(db, { partnerOrgId: org.id, targets: false }),
-    db.dispute.findMany({
-      where: { OR: [{ orgId: org.id }, { deal: { pairingId: { in: pairings.map((p) => p.id) } } }] },
-      select: { createdAt: true, resolvedAt: true, status: true },
-    }),
+    // The partner's own disputes (another partner's, on a shared deal, are that partner's numbers).
+    db.dispute.findMany({ where: { orgId: org.id }, select: { createdAt: true, resolvedAt: true, status: true } }),
     db.tierProposal.findUnique({ where: { orgId_quarter: { orgId: org.id, quarter: q.label } }, select: { toTier: true, status: true } }),
   ]);
   const overlaps = overlapTotal(map.counts);
