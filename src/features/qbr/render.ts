@@ -77,7 +77,7 @@ export function renderQbr(d: QbrData, version: QbrVersion): SafeMessage & { bloc
           type: "mrkdwn",
           text:
             version === "internal"
-              ? mrkdwn`Internal version (admins): includes the tier proposal. The partner's version went to its pairing channel${d.toDate ? " (a preview: nothing was posted)" : ""}.`
+              ? mrkdwn`Internal version (our people): includes the tier proposal. The partner-safe version, for ${d.partner.name}'s pairing channels, leaves it out.${d.toDate ? " The quarter is still running: figures to date." : ""}`
               : mrkdwn`${d.partner.name}'s own numbers in this program; sourced = ${d.partner.name} holds the Sourcing role, influenced = involved without it.`,
         },
       ],
