@@ -76,8 +76,18 @@ export function jsErrors(page: Page): string[] {
 export async function actAs(page: Page, name: string): Promise<void> {
   const select = page.getByLabel("Acting as");
   const value = await select.locator("option", { hasText: name }).first().getAttribute("value");
-  await select.selectOption(value!);
-  await page.locator(".workspace span", { hasText: name }).waitFor();
+  const switched = page.locator(".workspace span", { hasText: name });
+  // The page re-renders on every change the app makes (a job's posts arrive in bursts): a
+  // choice made on a select that was just replaced is lost, so choose again until it holds.
+  for (let attempt = 1; ; attempt++) {
+    await select.selectOption(value!);
+    try {
+      await switched.waitFor({ timeout: 3_000 });
+      return;
+    } catch (err) {
+      if (attempt === 5) throw err;
+    }
+  }
 }
 
 export async function openChannel(page: Page, name: string): Promise<void> {

@@ -89,6 +89,28 @@ describe("check-in rounds", () => {
     ]);
   });
 
+  it("a double submit (two at once) saves one answer and makes one ask", async () => {
+    const round = await db.prisma.checkInRound.findFirstOrThrow();
+    const submit = () =>
+      submitCheckIn(db.prisma, {
+        roundId: round.id,
+        userId: "U_ACME",
+        orgId: p.acme.id,
+        internal: false,
+        dealId,
+        moved: "",
+        blocked: "Need the SOW countersigned",
+        blockerUserId: "U_REP",
+        blockerOrgId: null,
+        introAccount: "",
+        now: friday,
+      });
+    const [a, b] = await Promise.all([submit(), submit()]);
+    expect([a.ok, b.ok]).toEqual([true, true]);
+    expect(await db.prisma.checkInAnswer.count({ where: { userId: "U_ACME" } })).toBe(1);
+    expect(await db.prisma.ask.count({ where: { dealId, fromUserId: "U_ACME", ownerUserId: "U_REP" } })).toBe(1);
+  });
+
   it("an intro with no one of the partner to ask is refused under the intro field, and nothing is saved", async () => {
     const round = await db.prisma.checkInRound.findFirstOrThrow();
     const other = await createDeal(db.prisma, p, { now: new Date("2026-11-11T10:00:00Z") });

@@ -1,4 +1,4 @@
-import type { PrismaClient } from "../../generated/prisma/client";
+import { Prisma, type PrismaClient } from "../../generated/prisma/client";
 import type { Tx } from "../../platform/db/client";
 import { toJsonColumn } from "../../platform/db/json";
 import { enqueue } from "../../platform/outbox/enqueue";
@@ -316,6 +316,23 @@ export async function submitCheckIn(
     }
   }
 
+  // A double click or Slack's retry submits twice at once: the loser of the unique keys (the
+  // answer, the asks' keys) runs again and finds what the winner wrote.
+  try {
+    return await saveAnswer(prisma, input, round, deal, introOwner);
+  } catch (err) {
+    if (err instanceof Prisma.PrismaClientKnownRequestError && err.code === "P2002") return saveAnswer(prisma, input, round, deal, introOwner);
+    throw err;
+  }
+}
+
+async function saveAnswer(
+  prisma: PrismaClient,
+  input: AnswerInput & { roundId: string; userId: string; orgId: string | null; internal: boolean; blockerOrgId: string | null; now: Date },
+  round: RoundView,
+  deal: { id: string; ref: number; accountName: string } | null,
+  introOwner: { userId: string; orgId: string | null } | null,
+): Promise<SubmitCheckInResult> {
   return prisma.$transaction(async (tx) => {
     const existing = await tx.checkInAnswer.findUnique({ where: { roundId_userId: { roundId: round.id, userId: input.userId } } });
     let blockerAsk: { ref: number; ownerUserId: string; created: boolean } | null = null;
