@@ -70,7 +70,12 @@ export function buildCheckInModal(f: AnswerForm): SafeModalView {
   const blocks: SafeBlock[] = [
     {
       type: "context",
-      elements: [{ type: "mrkdwn", text: mrkdwn`*${f.round.pairing.name}* · for the digest ${slackDate(f.round.digestAt, "{date_short_pretty} at {time}")}` }],
+      elements: [
+        {
+          type: "mrkdwn",
+          text: mrkdwn`*${f.round.pairing.name}* · for the digest ${slackDate(f.round.digestAt, "{date_short_pretty} at {time}")}. Your answers go into this pairing's digest, in its channel shared with the partners: keep internal notes out.`,
+        },
+      ],
     },
     {
       type: "input",
