@@ -48,6 +48,16 @@ describe("quarterly partner reviews", () => {
       confirmedGaps: true,
       now: new Date("2026-12-01T10:00:00Z"),
     });
+    // A channel shared with both partners: neither's review goes there.
+    await t.db.prisma.pairing.create({
+      data: {
+        name: "Trio",
+        channelId: "C_TRIO",
+        createdBy: "U_ADMIN",
+        createdAt: new Date("2026-09-01T00:00:00Z"),
+        members: { create: [{ orgId: p.ours.id }, { orgId: p.acme.id }, { orgId: p.globex.id }] },
+      },
+    });
     // The quarter close proposed a tier for Acme: internal until an admin decides.
     await t.db.prisma.tierProposal.create({
       data: {
@@ -82,6 +92,7 @@ describe("quarterly partner reviews", () => {
     expect(shared).not.toMatch(/Globex|987,654/);
     expect(shared).not.toMatch(/SECRET-MARGIN-NOTE|proposal:|Silver|commission/i);
     expect(posts("C_GLOBEX")).toHaveLength(1);
+    expect(posts("C_TRIO")).toHaveLength(0);
     expect(JSON.stringify(posts("C_GLOBEX")[0]!.args)).not.toMatch(/Acme|123,456/);
 
     const internal = posts("U_ADMIN");

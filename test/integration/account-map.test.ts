@@ -493,6 +493,35 @@ describe("the five overlap kinds, churn and Pick 5 to pursue on a real database"
     expect(await db.prisma.outboxMessage.count({ where: { method: "intros.picked" } })).toBe(1);
   });
 
+  it("an account that moves between our lists in one import (prospect → customer) is no new overlap", async () => {
+    const before = await db.prisma.overlapAlert.count();
+    // g.com is our prospect and on Acme's lists; one file now lists it as our customer.
+    const r = await importCsv(db.prisma, p.ours.id, null, [
+      "Name,Domain,Type",
+      "a,a.com,Customer",
+      "b,b.com,Customer",
+      "c,c.com,Customer",
+      "d,d.com,Customer",
+      "g,g.com,Customer",
+      "e,e.com,Prospect",
+      "f,f.com,Prospect",
+      ...["n1", "n2", "n3", "n4", "n5"].map((x) => `${x},${x}.com,Prospect`),
+    ]);
+    expect(r.result!.lists.map((l) => l.status)).toEqual(["CUSTOMER", "PROSPECT"]);
+    expect(r.result!.newOverlaps).toEqual([]);
+    expect(await db.prisma.overlapAlert.count()).toBe(before);
+  });
+
+  it("Request intro clicked twice at once makes one ask and one intro request", async () => {
+    const deal = await db.prisma.deal.findFirstOrThrow({ where: { accountDomain: "n1.com" } });
+    const again = () => requestIntro(db.prisma, { partnerOrgId: p.acme.id, domain: "n1.com", requestedBy: "U_ADMIN", timezone: "UTC", now });
+    const [x, y] = await Promise.all([again(), again()]);
+    expect([x.kind, y.kind]).toEqual(["ask", "ask"]);
+    expect([x.created, y.created].sort()).toEqual([false, true]);
+    expect(await db.prisma.ask.count({ where: { dealId: deal.id, fromUserId: "U_ADMIN" } })).toBe(1);
+    expect(await db.prisma.introRequest.count({ where: { domain: "n1.com", requestedBy: "U_ADMIN", source: "map" } })).toBe(1);
+  });
+
   it("in a channel shared with another partner, the picks are posted without the accounts' names", async () => {
     const shared = await db.prisma.pairing.create({
       data: {

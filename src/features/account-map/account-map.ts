@@ -1,6 +1,6 @@
 import { z } from "zod";
 import { toJsonColumn } from "../../platform/db/json";
-import type { Prisma, PrismaClient } from "../../generated/prisma/client";
+import { Prisma, type PrismaClient } from "../../generated/prisma/client";
 import type { Tx } from "../../platform/db/client";
 import {
   IMPORT_LIMITS,
@@ -44,6 +44,7 @@ import { programCurrency } from "../attribution/config";
 
 const IMPORT_TABLE = "cosell_account_import";
 const ADDED_TABLE = "cosell_account_added";
+const REMOVED_TABLE = "cosell_account_removed";
 const CHUNK = 10_000;
 /** accounts added or removed by one import above which the table's statistics are refreshed */
 const ANALYZE_AFTER = 10_000;
@@ -104,6 +105,7 @@ export async function importAccountList(prisma: PrismaClient, input: ImportAccou
         );
       }
       await tx.$executeRawUnsafe(`CREATE TEMP TABLE ${ADDED_TABLE} (status text NOT NULL, domain text NOT NULL) ON COMMIT DROP`);
+      await tx.$executeRawUnsafe(`CREATE TEMP TABLE ${REMOVED_TABLE} (status text NOT NULL, domain text NOT NULL) ON COMMIT DROP`);
       // Without statistics the planner guesses a tiny table and picks nested loops.
       await tx.$executeRawUnsafe(`ANALYZE ${IMPORT_TABLE}`);
 
@@ -129,7 +131,8 @@ export async function importAccountList(prisma: PrismaClient, input: ImportAccou
                 `WITH gone AS (
                    DELETE FROM "Account" a WHERE a."listId" = $1 AND NOT EXISTS (SELECT 1 FROM ${IMPORT_TABLE} n WHERE n.status = 'CUSTOMER' AND n.domain = a.domain)
                    RETURNING a.domain, a.name, a."arrMinor"
-                 )
+                 ),
+                 noted AS (INSERT INTO ${REMOVED_TABLE} SELECT 'CUSTOMER', domain FROM gone)
                  INSERT INTO "ChurnedAccount" (id, "orgId", domain, name, "arrMinor", "churnedAt")
                  SELECT gen_random_uuid()::text, $2, domain, name, "arrMinor", $3 FROM gone
                  ON CONFLICT ("orgId", domain) DO UPDATE SET name = EXCLUDED.name, "arrMinor" = EXCLUDED."arrMinor", "churnedAt" = EXCLUDED."churnedAt"`,
@@ -138,7 +141,11 @@ export async function importAccountList(prisma: PrismaClient, input: ImportAccou
                 input.now,
               )
             : await tx.$executeRawUnsafe(
-                `DELETE FROM "Account" a WHERE a."listId" = $1 AND NOT EXISTS (SELECT 1 FROM ${IMPORT_TABLE} n WHERE n.status = $2::text AND n.domain = a.domain)`,
+                `WITH gone AS (
+                   DELETE FROM "Account" a WHERE a."listId" = $1 AND NOT EXISTS (SELECT 1 FROM ${IMPORT_TABLE} n WHERE n.status = $2::text AND n.domain = a.domain)
+                   RETURNING a.domain
+                 )
+                 INSERT INTO ${REMOVED_TABLE} SELECT $2::text, domain FROM gone`,
                 list.id,
                 status,
               );
@@ -271,6 +278,8 @@ async function queueOverlapAlerts(tx: Tx, input: { orgId: string; actor: string;
            WHERE NOT EXISTS (
                SELECT 1 FROM "Account" x WHERE x."orgId" = $6 AND x.domain = a.domain AND x.status::text <> a.status
                  AND NOT EXISTS (SELECT 1 FROM ${ADDED_TABLE} a2 WHERE a2.status = x.status::text AND a2.domain = x.domain))
+             -- moved from the other list by this very import (e.g. a prospect that became a customer): not new either
+             AND NOT EXISTS (SELECT 1 FROM ${REMOVED_TABLE} r WHERE r.domain = a.domain AND r.status <> a.status)
              AND EXISTS (SELECT 1 FROM "Account" o WHERE o."orgId" = $7 AND o.domain = a.domain))`)}
        SELECT kind, count(*) AS n, (array_agg(domain ORDER BY combined DESC, domain COLLATE "C"))[1:${OVERLAP_ALERT_MAX_DOMAINS}] AS top
        FROM k WHERE kind IN (${SHARED_KINDS.map((k) => `'${k}'`).join(", ")}) GROUP BY kind`,
@@ -753,30 +762,30 @@ export async function requestIntro(
     createdAt: input.now,
   };
   if (deal && author) {
+    const askInput = {
+      dealId: deal.id,
+      fromUserId: input.requestedBy,
+      ownerUserId: author.userId,
+      ownerOrgId: input.partnerOrgId,
+      text: introAskText(account, account.theirStatus),
+      key,
+      now: input.now,
+    };
     const existing = await prisma.ask.findUnique({ where: { idempotencyKey: key }, select: { id: true } });
-    const ask = existing
-      ? await createAsk(prisma, {
-          dealId: deal.id,
-          fromUserId: input.requestedBy,
-          ownerUserId: author.userId,
-          ownerOrgId: input.partnerOrgId,
-          text: introAskText(account, account.theirStatus),
-          key,
-          now: input.now,
-        }) // answers with the existing ask
-      : await prisma.$transaction(async (tx) => {
-          const made = await insertAsk(tx, {
-            dealId: deal.id,
-            fromUserId: input.requestedBy,
-            ownerUserId: author.userId,
-            ownerOrgId: input.partnerOrgId,
-            text: introAskText(account, account.theirStatus),
-            key,
-            now: input.now,
+    let ask: Awaited<ReturnType<typeof createAsk>>;
+    try {
+      ask = existing
+        ? await createAsk(prisma, askInput) // answers with the existing ask
+        : await prisma.$transaction(async (tx) => {
+            const made = await insertAsk(tx, askInput);
+            await tx.introRequest.createMany({ data: [{ ...base, askId: made.askId }], skipDuplicates: true });
+            return made;
           });
-          await tx.introRequest.create({ data: { ...base, askId: made.askId } });
-          return made;
-        });
+    } catch (err) {
+      // A double click: the other request made the ask first; answer with it.
+      if (!(err instanceof Prisma.PrismaClientKnownRequestError && err.code === "P2002")) throw err;
+      ask = await createAsk(prisma, askInput);
+    }
     return { kind: "ask", ref: ask.ref, ownerUserId: author.userId, created: ask.created };
   }
   const channelId = deal?.pairing.channelId ?? account.pairings[0]?.channelId;
@@ -833,6 +842,28 @@ export async function pickOverlapsToPursue(
   const already = await prisma.introRequest.findMany({ where: { key: { in: picks.map((p) => keyOf(p.domain)) } }, select: { key: true } });
   const done = new Set(already.map((a) => a.key));
 
+  try {
+    return await savePicks(prisma, { input, alert, picks, targets, done, keyOf });
+  } catch (err) {
+    // A second submission at the same time lost the race on the keys: the first one recorded them.
+    if (err instanceof Prisma.PrismaClientKnownRequestError && err.code === "P2002")
+      return { ok: true, created: false, asked: [], posted: [], channelId: alert.channelId };
+    throw err;
+  }
+}
+
+async function savePicks(
+  prisma: PrismaClient,
+  ctx: {
+    input: { alertId: string; pickedBy: string; pickerOrgId: string | null; pickerIsPartner: boolean; now: Date };
+    alert: OverlapAlertView;
+    picks: RankedTarget[];
+    targets: Awaited<ReturnType<typeof introTarget>>[];
+    done: ReadonlySet<string>;
+    keyOf: (domain: string) => string;
+  },
+): Promise<PickResult> {
+  const { input, alert, picks, targets, done, keyOf } = ctx;
   return prisma.$transaction(async (tx) => {
     const asked: { domain: string; ref: number; ownerUserId: string }[] = [];
     const accounts: { name: string; domain: string; dealRef: number | null; askedUserId: string | null }[] = [];

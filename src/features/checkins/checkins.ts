@@ -26,6 +26,8 @@ import {
 // answer makes), the digest's "From the team" section and participation. Slack-free: prompts and
 // reminders are outbox intents rendered at delivery (features/checkins/outbox.ts).
 
+const CLOSED_MESSAGE = "This check-in closed when the digest went out; next week's comes the working day before the next digest.";
+
 const OPEN_STAGES = ["REGISTERED", "DISCOVERY", "TECHNICAL_VALIDATION", "PROPOSAL", "NEGOTIATION"] as const;
 const ACTIVE_DAYS = 30;
 
@@ -334,6 +336,10 @@ async function saveAnswer(
   introOwner: { userId: string; orgId: string | null } | null,
 ): Promise<SubmitCheckInResult> {
   return prisma.$transaction(async (tx) => {
+    // The digest closes the round in its claim: lock the round's row and look again, so an
+    // answer is either in the digest or refused, never confirmed and then left out.
+    const [locked] = await tx.$queryRaw<{ closedAt: Date | null }[]>`SELECT "closedAt" FROM "CheckInRound" WHERE id = ${round.id} FOR UPDATE`;
+    if (!locked || locked.closedAt) return { ok: false as const, errors: { moved: CLOSED_MESSAGE } };
     const existing = await tx.checkInAnswer.findUnique({ where: { roundId_userId: { roundId: round.id, userId: input.userId } } });
     let blockerAsk: { ref: number; ownerUserId: string; created: boolean } | null = null;
     let introAsk: { ref: number; ownerUserId: string; created: boolean } | null = null;

@@ -194,8 +194,19 @@ async function claimPairingDigests(
           select: { periodKey: true },
         });
         const mine = new Set(rows.map((r) => r.periodKey));
-        // The week's check-ins close with their digest: answers are final once it is posted.
-        await closeCheckInRounds(tx, { week: slot.week, pairingIds: chunk.filter((c) => mine.has(c.key)).map((c) => c.d.pairing.id), now });
+        // The week's check-ins close with their digest, in its claim: an answer saved before the
+        // close is in the digest (read again after it), one after it is refused (the answer's
+        // transaction waits on the round's row and then sees it closed).
+        const withRound = chunk.filter((c) => mine.has(c.key) && checkIns.has(c.d.pairing.id));
+        if (withRound.length > 0) {
+          const ids = withRound.map((c) => c.d.pairing.id);
+          await closeCheckInRounds(tx, { week: slot.week, pairingIds: ids, now });
+          const fresh = await loadCheckInSections(tx, { week: slot.week, pairingIds: ids });
+          for (const c of withRound) {
+            c.d.checkIn = fresh.get(c.d.pairing.id) ?? null;
+            c.msgs = renderPairingDigest(c.d);
+          }
+        }
         const outbox = chunk
           .filter((c) => mine.has(c.key))
           .flatMap((c) => c.msgs.map((m, part) => outboxRow(c.d.pairing.channelId, m, digestDedupeKey(c.d.pairing.id, slot.week, part + 1), now, part)));

@@ -9,7 +9,7 @@ import { loadDigestProgram } from "../digests/load";
 // The quarterly partner reviews: in the first two weeks of a quarter (program timezone), each
 // partner with a pairing gets its QBR of the quarter that just ended, once: the internal version
 // to every admin by DM and to the manager channel when it is internal, the partner-safe version
-// to each of its pairing channels. A JobRun claim ("qbr", "<quarter>:<partner id>") is taken in
+// to each of its pairing channels that holds no other partner. A JobRun claim ("qbr", "<quarter>:<partner id>") is taken in
 // the same transaction as the outbox intents, so replicas and restarts post it once; the
 // messages are rendered when delivered (features/qbr/outbox.ts).
 
@@ -33,7 +33,10 @@ export async function runQbrs(
   const quarter = previousQuarter(current, timezone);
   const partners = await prisma.organization.findMany({
     where: { kind: "PARTNER", pairings: { some: { pairing: { createdAt: { lt: quarter.end } } } } },
-    select: { id: true, pairings: { select: { pairing: { select: { channelId: true } } } } },
+    select: {
+      id: true,
+      pairings: { select: { pairing: { select: { channelId: true, members: { select: { org: { select: { id: true, kind: true } } } } } } } },
+    },
     orderBy: { name: "asc" },
   });
   const done = new Set(
@@ -68,7 +71,10 @@ export async function runQbrs(
           now,
         );
       }
-      for (const channel of new Set(p.pairings.map((m) => m.pairing.channelId))) {
+      // Only where the partner's numbers are among themselves: a pairing channel that holds
+      // another partner does not get them (that partner would read them).
+      const own = p.pairings.filter((m) => m.pairing.members.every((x) => x.org.kind === "INTERNAL" || x.org.id === p.id));
+      for (const channel of new Set(own.map((m) => m.pairing.channelId))) {
         await enqueue(
           tx,
           {
