@@ -328,6 +328,8 @@ export interface OverlapAlertView {
   total: number;
   /** the partner has other partners in this pairing's channel (names never go there) */
   sharedChannel: boolean;
+  /** the new overlapping domains (for the picker; never posted) */
+  domains: string[];
   createdAt: Date;
 }
 
@@ -364,6 +366,7 @@ export async function loadOverlapAlert(db: Tx, alertId: string): Promise<Overlap
     counts,
     total: overlapTotal(counts),
     sharedChannel: pairing.members.some((m) => m.org.kind === "PARTNER" && m.org.id !== alert.partnerOrgId),
+    domains: alert.domains,
     createdAt: alert.createdAt,
   };
 }
@@ -372,8 +375,7 @@ export async function loadOverlapAlert(db: Tx, alertId: string): Promise<Overlap
 export async function overlapAlertChoices(db: Tx, alertId: string): Promise<{ alert: OverlapAlertView; choices: RankedTarget[] } | null> {
   const alert = await loadOverlapAlert(db, alertId);
   if (!alert) return null;
-  const row = await db.overlapAlert.findUniqueOrThrow({ where: { id: alertId }, select: { domains: true } });
-  const candidates = await loadTargetCandidates(db, { partnerOrgId: alert.partner.id, domains: row.domains });
+  const candidates = await loadTargetCandidates(db, { partnerOrgId: alert.partner.id, domains: alert.domains });
   return {
     alert,
     choices: rankTargets(
@@ -771,18 +773,15 @@ export async function requestIntro(
       key,
       now: input.now,
     };
-    const existing = await prisma.ask.findUnique({ where: { idempotencyKey: key }, select: { id: true } });
     let ask: Awaited<ReturnType<typeof createAsk>>;
     try {
-      ask = existing
-        ? await createAsk(prisma, askInput) // answers with the existing ask
-        : await prisma.$transaction(async (tx) => {
-            const made = await insertAsk(tx, askInput);
-            await tx.introRequest.createMany({ data: [{ ...base, askId: made.askId }], skipDuplicates: true });
-            return made;
-          });
+      ask = await prisma.$transaction(async (tx) => {
+        const made = await insertAsk(tx, askInput);
+        await tx.introRequest.createMany({ data: [{ ...base, askId: made.askId }], skipDuplicates: true });
+        return made;
+      });
     } catch (err) {
-      // A double click: the other request made the ask first; answer with it.
+      // Asked already (the same day, or a double click): answer with that ask.
       if (!(err instanceof Prisma.PrismaClientKnownRequestError && err.code === "P2002")) throw err;
       ask = await createAsk(prisma, askInput);
     }

@@ -341,54 +341,34 @@ async function saveAnswer(
     const [locked] = await tx.$queryRaw<{ closedAt: Date | null }[]>`SELECT "closedAt" FROM "CheckInRound" WHERE id = ${round.id} FOR UPDATE`;
     if (!locked || locked.closedAt) return { ok: false as const, errors: { moved: CLOSED_MESSAGE } };
     const existing = await tx.checkInAnswer.findUnique({ where: { roundId_userId: { roundId: round.id, userId: input.userId } } });
-    let blockerAsk: { ref: number; ownerUserId: string; created: boolean } | null = null;
-    let introAsk: { ref: number; ownerUserId: string; created: boolean } | null = null;
-    let blockerAskId = existing?.blockerAskId ?? null;
-    let introAskId = existing?.introAskId ?? null;
-    if (deal && input.blockerUserId) {
-      const key = `checkin:${round.id}:${input.userId}:blocker:${deal.id}:${input.blockerUserId}`;
-      const prior = await tx.ask.findUnique({ where: { idempotencyKey: key }, select: { id: true } });
-      if (prior) {
-        blockerAsk = { ref: deal.ref, ownerUserId: input.blockerUserId, created: false };
-        blockerAskId = prior.id;
-      } else {
-        const ask = await insertAsk(tx, {
-          dealId: deal.id,
-          fromUserId: input.userId,
-          ownerUserId: input.blockerUserId,
-          ownerOrgId: input.blockerOrgId,
-          text: truncate(`Blocked (from this week's check-in): ${input.blocked.trim()}`, 500),
-          key,
-          now: input.now,
-        });
-        blockerAsk = { ref: ask.ref, ownerUserId: input.blockerUserId, created: true };
-        blockerAskId = ask.askId;
-      }
-    }
-    if (deal && introOwner) {
-      const account = input.introAccount.trim();
-      const key = `checkin:${round.id}:${input.userId}:intro:${deal.id}:${account.toLowerCase()}`;
-      const prior = await tx.ask.findUnique({ where: { idempotencyKey: key }, select: { id: true } });
-      if (prior) {
-        introAsk = { ref: deal.ref, ownerUserId: introOwner.userId, created: false };
-        introAskId = prior.id;
-      } else {
-        const ask = await insertAsk(tx, {
-          dealId: deal.id,
-          fromUserId: input.userId,
-          ownerUserId: introOwner.userId,
-          ownerOrgId: introOwner.orgId,
-          text: truncate(
-            `Request intro (from this week's check-in): an introduction to ${account} for ${deal.accountName}. Who is the right contact, and could you introduce us?`,
-            500,
-          ),
-          key,
-          now: input.now,
-        });
-        introAsk = { ref: ask.ref, ownerUserId: introOwner.userId, created: true };
-        introAskId = ask.askId;
-      }
-    }
+    const blocker =
+      deal && input.blockerUserId
+        ? await askOnce(tx, `checkin:${round.id}:${input.userId}:blocker:${deal.id}:${input.blockerUserId}`, {
+            dealId: deal.id,
+            fromUserId: input.userId,
+            ownerUserId: input.blockerUserId,
+            ownerOrgId: input.blockerOrgId,
+            text: truncate(`Blocked (from this week's check-in): ${input.blocked.trim()}`, 500),
+            now: input.now,
+          })
+        : null;
+    const account = input.introAccount.trim();
+    const intro =
+      deal && introOwner
+        ? await askOnce(tx, `checkin:${round.id}:${input.userId}:intro:${deal.id}:${account.toLowerCase()}`, {
+            dealId: deal.id,
+            fromUserId: input.userId,
+            ownerUserId: introOwner.userId,
+            ownerOrgId: introOwner.orgId,
+            text: truncate(
+              `Request intro (from this week's check-in): an introduction to ${account} for ${deal.accountName}. Who is the right contact, and could you introduce us?`,
+              500,
+            ),
+            now: input.now,
+          })
+        : null;
+    const blockerAsk = blocker && { ref: blocker.ref, ownerUserId: input.blockerUserId!, created: blocker.created };
+    const introAsk = intro && { ref: intro.ref, ownerUserId: introOwner!.userId, created: intro.created };
     const data = {
       orgId: input.orgId,
       dealId: deal?.id ?? null,
@@ -396,14 +376,22 @@ async function saveAnswer(
       blocked: input.blocked.trim(),
       blockerUserId: input.blockerUserId,
       introAccount: input.introAccount.trim(),
-      blockerAskId: input.blockerUserId ? blockerAskId : null,
-      introAskId: introOwner ? introAskId : null,
+      blockerAskId: blocker?.askId ?? null,
+      introAskId: intro?.askId ?? null,
       updatedAt: input.now,
     };
     if (existing) await tx.checkInAnswer.update({ where: { id: existing.id }, data });
     else await tx.checkInAnswer.create({ data: { roundId: round.id, userId: input.userId, createdAt: input.now, ...data } });
     return { ok: true as const, edited: existing !== null, blockerAsk, introAsk };
   });
+}
+
+/** The ask with this key: made now in the transaction, or the one an earlier submission made. */
+async function askOnce(tx: Tx, key: string, ask: Omit<Parameters<typeof insertAsk>[1], "key">): Promise<{ askId: string; ref: number; created: boolean }> {
+  const prior = await tx.ask.findUnique({ where: { idempotencyKey: key }, select: { id: true, deal: { select: { ref: true } } } });
+  if (prior) return { askId: prior.id, ref: prior.deal.ref, created: false };
+  const made = await insertAsk(tx, { ...ask, key });
+  return { askId: made.askId, ref: made.ref, created: true };
 }
 
 // ---------------------------------------------------------------------------------------------

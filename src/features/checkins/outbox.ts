@@ -1,3 +1,4 @@
+import type { Tx } from "../../platform/db/client";
 import { post, type IntentRenderer } from "../../platform/outbox/renderers";
 import { loadRound, type RoundView } from "./checkins";
 import { renderCheckInPrompt } from "./render";
@@ -5,7 +6,7 @@ import { renderCheckInPrompt } from "./render";
 // Check-in prompts and reminders, rendered when delivered: a round closed in the meantime is not
 // asked any more, and a reminder skips those who answered since it was queued.
 
-async function partnersAsked(round: RoundView, db: Parameters<IntentRenderer<"checkin.prompt">>[0]["db"], onlyMissing: boolean): Promise<string[]> {
+async function partnersAsked(round: RoundView, db: Tx, onlyMissing: boolean): Promise<string[]> {
   const ours = await db.organization.findFirst({ where: { kind: "INTERNAL" }, select: { id: true } });
   const answered = new Set(round.answered);
   return round.invites.filter((i) => i.orgId !== ours?.id && !(onlyMissing && answered.has(i.userId))).map((i) => i.userId);

@@ -175,8 +175,10 @@ async function claimPairingDigests(
     pairingIds: todo.length === pairings.length ? undefined : [...todoIds],
   });
   const data = all.filter((d) => todoIds.has(d.pairing.id));
-  const checkIns = await loadCheckInSections(prisma, { week: slot.week, pairingIds: [...todoIds] });
-  for (const d of data) d.checkIn = checkIns.get(d.pairing.id) ?? null;
+  // Pairings with a check-in this week: their answers are read (and the digest rendered again) in the claim below.
+  const checkIns = new Set(
+    (await prisma.checkInRound.findMany({ where: { week: slot.week, pairingId: { in: [...todoIds] } }, select: { pairingId: true } })).map((r) => r.pairingId),
+  );
 
   for (let i = 0; i < data.length; i += batch) {
     const chunk = data.slice(i, i + batch).map((d) => ({ d, key: pairingPeriodKey(d.pairing.id, slot.week), msgs: renderPairingDigest(d) }));

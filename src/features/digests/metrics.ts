@@ -250,6 +250,11 @@ export interface ProgramMetrics {
   payoutCycle: ReturnType<typeof payoutCycle>;
 }
 
+/** The 90-day playbook's call on a pairing: no open deal and no win → end it; open pipeline and a win → scale it. */
+export function scaleOrKillCall(hasOpenDeal: boolean, won: number): "scale" | "keep going" | "kill" {
+  return !hasOpenDeal && won === 0 ? "kill" : hasOpenDeal && won > 0 ? "scale" : "keep going";
+}
+
 const wholeDays = (from: Date, to: Date) => Math.floor((to.getTime() - from.getTime()) / DAY_MS);
 
 function average(values: number[]): number | null {
@@ -425,7 +430,7 @@ export function computeProgramMetrics(input: MetricsInput): ProgramMetrics {
       const ds = byPairing.get(p.id) ?? [];
       const openAny = ds.some((d) => !isClosed(d.stage));
       const ageDays = Math.max(0, wholeDays(p.createdAt, now));
-      const call: ScaleOrKill["call"] = !openAny && r.won === 0 ? "kill" : openAny && r.won > 0 ? "scale" : "keep going";
+      const call = scaleOrKillCall(openAny, r.won);
       return { pairingId: p.id, name: p.name, ageDays, call, pipelineMinor: r.pipelineMinor, won: r.won };
     })
     .filter((s) => s.ageDays >= TARGETS.scaleOrKillDays)

@@ -5,6 +5,7 @@ import { decideAdminAction } from "../../kernel/access";
 import { AccessDenied, assertAllowed, FieldErrors, UserError } from "../../platform/errors";
 import { inTransaction } from "../../platform/db/client";
 import { setPairingTargets } from "./program-setup";
+import { TARGETS } from "../digests/metrics";
 import { loadSetupForm } from "./setup-form";
 import { buildSetupModal, NEW_PARTNER } from "./setup-modal";
 import { submitProgramSetup, setupDraftSchema, type SetupDraft, type SetupField, type SubmitSetupResult } from "./submit-setup";
@@ -58,8 +59,8 @@ async function pairingTargets(deps: AppDeps, actor: string, words: readonly stri
     setPairingTargets(tx, { name, registrations: reset ? null : whole(a), activeDeals: reset ? null : whole(b), actor }),
   );
   return r.registrations === null
-    ? mrkdwn`*${r.name}* is back on the default targets: 5 registrations in 90 days and 3 active deals by day 60.`
-    : mrkdwn`*${r.name}*'s targets are now ${r.registrations} registrations in 90 days and ${r.activeDeals ?? 3} active deals by day 60 (its digest and its QBR use them).`;
+    ? mrkdwn`*${r.name}* is back on the default targets: ${TARGETS.registrations90} registrations in 90 days and ${TARGETS.activeDeals60.low} active deals by day 60.`
+    : mrkdwn`*${r.name}*'s targets are now ${r.registrations} registrations in 90 days and ${r.activeDeals ?? TARGETS.activeDeals60.low} active deals by day 60 (its digest and its QBR use them).`;
 }
 
 export function setupModalSubcommand(deps: AppDeps): Subcommand {
@@ -76,7 +77,7 @@ export function setupModalSubcommand(deps: AppDeps): Subcommand {
       {
         usage: TARGETS_USAGE,
         example: '/cosell setup targets "Ourco + Acme" 8 4',
-        summary: "a pairing's own 90-day targets (registrations, active deals) for its digest and its QBR; `default` puts the defaults (5 and 3) back",
+        summary: `a pairing's own 90-day targets (registrations, active deals) for its digest and its QBR; \`default\` puts the defaults (${TARGETS.registrations90} and ${TARGETS.activeDeals60.low}) back`,
         adminOnly: true,
       },
     ],

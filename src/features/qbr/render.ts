@@ -4,7 +4,7 @@ import { truncate } from "../../platform/slack/command-text";
 import { stageLabel } from "../../platform/slack/format";
 import { joinMrkdwn, mrkdwn, truncateMrkdwn, type SafeBlock, type SafeMessage, type SlackText } from "../../platform/slack/mrkdwn";
 import type { QbrData } from "./qbr";
-import { FIRST_CLOSE_TARGET_DAYS, type Money, type QuarterFigures } from "./rules";
+import { DEFAULT_TARGETS, FIRST_CLOSE_TARGET_DAYS, type Money, type QuarterFigures } from "./rules";
 
 // Block Kit for the QBR pack. Two versions of one document: `internal` (admins and the manager
 // channel: everything, with the tier proposal) and `partner` (the pairing channel: only that
@@ -120,7 +120,7 @@ export function renderQbr(d: QbrData, version: QbrVersion): SafeMessage & { bloc
       elements: [
         {
           type: "mrkdwn",
-          text: mrkdwn`Next quarter's targets: 5 registrations and 3 active deals per pairing by default; a pairing to scale (open pipeline and a win) gets its registration target raised by half. An admin sets a pairing's own with \`/cosell setup targets\`.`,
+          text: mrkdwn`Next quarter's targets: ${DEFAULT_TARGETS.registrations} registrations and ${DEFAULT_TARGETS.activeDeals} active deals per pairing by default; a pairing to scale (open pipeline and a win) gets its registration target raised by half. An admin sets a pairing's own with \`/cosell setup targets\`.`,
         },
       ],
     },

@@ -7,26 +7,20 @@
 // down in docs/qbr.md.
 
 import type { Stage } from "../../kernel/stages";
+import { scaleOrKillCall, TARGETS, type MetricDeal } from "../digests/metrics";
 
 const OPEN_STAGES = ["REGISTERED", "DISCOVERY", "TECHNICAL_VALIDATION", "PROPOSAL", "NEGOTIATION"] as const;
 type OpenStage = (typeof OPEN_STAGES)[number];
 
 /** Time to the first closed-won deal of a pairing the reference aims for. */
 export const FIRST_CLOSE_TARGET_DAYS = 90;
-/** The 90-day defaults (the pairing digest's targets), unless an admin set a pairing's own. */
-const DEFAULT_TARGETS = { registrations: 5, activeDeals: 3 } as const;
+/** The 90-day defaults are the pairing digest's (TARGETS), unless an admin set a pairing's own. */
+export const DEFAULT_TARGETS = { registrations: TARGETS.registrations90, activeDeals: TARGETS.activeDeals60.low } as const;
 /** A pairing marked "scale" (open pipeline and a win) gets its registration target raised by half, rounded up. */
 const SCALE_RAISE = 1.5;
 
-export interface QbrDeal {
-  id: string;
-  ref: number;
-  pairingId: string;
-  amountMinor: number;
-  currency: string;
-  stage: Stage;
-  registeredAt: Date;
-  closedAt: Date | null;
+/** A deal as the program metrics see it, from one partner's side. */
+export interface QbrDeal extends Omit<MetricDeal, "orgIds"> {
   registeredByPartner: boolean;
   registrationStatus: "SUBMITTED" | "APPROVED" | "REJECTED" | "RETURNED" | "EXPIRED";
   /** the partner holds the SOURCING role */
@@ -163,8 +157,10 @@ export function pairingReviews(
     const first = wins.length > 0 ? Math.min(...wins) : null;
     const ageDays = Math.max(0, Math.floor((now.getTime() - p.createdAt.getTime()) / DAY));
     const daysToFirstWin = first === null ? null : Math.max(0, Math.floor((first - p.createdAt.getTime()) / DAY));
-    const open = mine.some((d) => !d.stage.startsWith("CLOSED"));
-    const call: PairingReview["call"] = !open && wins.length === 0 ? "kill" : open && wins.length > 0 ? "scale" : "keep going";
+    const call = scaleOrKillCall(
+      mine.some((d) => !d.stage.startsWith("CLOSED")),
+      wins.length,
+    );
     const overridden = p.targetRegistrations !== null || p.targetActiveDeals !== null;
     const base = p.targetRegistrations ?? DEFAULT_TARGETS.registrations;
     // An admin's own target is kept as set; the default is raised for a pairing to scale.
