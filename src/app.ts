@@ -3,6 +3,7 @@ import { App, HTTPReceiver, LogLevel, SocketModeReceiver, type Receiver } from "
 import type { AppDeps } from "./platform/deps";
 import { registerCosellCommand, type Subcommand } from "./platform/slack/commands";
 import { Inflight, type ListenerContext } from "./platform/slack/listener";
+import { WorkQueue } from "./platform/slack/work-queue";
 import { registerListeners } from "./listeners";
 import { guardSlackRequests } from "./platform/slack/request-guard";
 import {
@@ -12,7 +13,7 @@ import {
   waitForSlack,
   type SlackStartupStatus,
 } from "./platform/slack/startup";
-import { claimSlackRequest, pruneSlackRequests } from "./platform/slack/replay-cache";
+import { batchedReplayClaims, pruneSlackRequests } from "./platform/slack/replay-cache";
 import { metricsHandler, startMetricsServer } from "./platform/metrics-http";
 
 export interface CosellApp {
@@ -29,11 +30,18 @@ export interface CosellApp {
 }
 
 const SLACK_PATH = "/slack/events";
+/** interactions whose work runs at once after their ack; the rest wait their turn */
+const WORK_CONCURRENCY = 4;
+/** view submissions validated and written at once (each is one transaction: a pool connection) */
+const SUBMISSION_CONCURRENCY = 8;
 
 /** Builds the Bolt app on the given dependencies. No side effects beyond registering listeners. */
 export function createApp(deps: AppDeps): CosellApp {
   const { config, logger, db } = deps;
   const inflight = new Inflight();
+  // Interactions' work after the ack: a few at a time, held back while a burst is still arriving.
+  const work = new WorkQueue(WORK_CONCURRENCY);
+  const submissions = new WorkQueue(SUBMISSION_CONCURRENCY, 15, { normal: 100, urgent: 100 });
   // Until auth.test has answered, the app cannot serve Slack: /healthz says why, Slack requests get 503.
   let slack: SlackStartupStatus = { state: "connecting", apiUrl: config.slack.apiUrl ?? DEFAULT_SLACK_API_URL };
   const ready = () => slack.state === "connected";
@@ -80,10 +88,14 @@ export function createApp(deps: AppDeps): CosellApp {
       path: SLACK_PATH,
       logger,
       isReady: ready,
+      onArrived: () => {
+        work.arrived();
+        submissions.arrived();
+      },
       subcommands: subcommandNames,
       onAnswered: (i, seconds) => deps.metrics?.ackSeconds.observe({ kind: i.kind, id: i.id }, seconds),
       replay: {
-        firstUse: (signature, timestamp, seenAt) => claimSlackRequest(db.prisma, signature, timestamp, seenAt),
+        firstUse: batchedReplayClaims(db.prisma),
         prune: (before) => pruneSlackRequests(db.prisma, before),
       },
     });
@@ -103,7 +115,7 @@ export function createApp(deps: AppDeps): CosellApp {
     logger.error("unhandled error in a listener:", err);
   });
 
-  const ctx: ListenerContext = { logger, inflight, metrics: deps.metrics };
+  const ctx: ListenerContext = { logger, inflight, work, submissions, metrics: deps.metrics };
   const subcommands: Subcommand[] = registerListeners(app, deps, ctx);
   for (const sub of subcommands) for (const n of [sub.name, ...(sub.aliases ?? [])]) subcommandNames.add(n);
   registerCosellCommand(app, deps, ctx, subcommands);

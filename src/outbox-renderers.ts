@@ -1,6 +1,6 @@
 import type { OutboxRenderers } from "./platform/outbox/renderers";
 import { renderIntroRequested, renderIntrosPickedIntent, renderNewOverlapsIntent } from "./features/account-map/outbox";
-import { renderAskAlertIntent, renderAskDone, renderAskRequested } from "./features/asks/outbox";
+import { renderAskAlertBatch, renderAskAlertIntent, renderAskDone, renderAskRequested } from "./features/asks/outbox";
 import { renderReceiptIntent } from "./features/attribution/outbox";
 import { renderDealCardIntent } from "./features/deals/outbox";
 import { renderDisputeAdminDmIntent, renderDisputeAnswered, renderDisputeOpened } from "./features/disputes/outbox";
@@ -27,6 +27,8 @@ export const outboxRenderers: OutboxRenderers = {
   "attribution.receipt": renderReceiptIntent,
   "ask.alert": renderAskAlertIntent,
   "ask.escalationDm": renderAskAlertIntent,
+  "ask.alertBatch": renderAskAlertBatch,
+  "ask.escalationDmBatch": renderAskAlertBatch,
   "ask.requested": renderAskRequested,
   "ask.done": renderAskDone,
   "stage.changed": renderStageChanged,

@@ -130,7 +130,8 @@ export interface FakeSlackOptions {
 
 export class FakeSlack {
   readonly calls: RecordedCall[] = [];
-  readonly responses: { url: string; body: Record<string, unknown> }[] = [];
+  /** posts to response_urls, with when they arrived (ms) */
+  readonly responses: { url: string; body: Record<string, unknown>; at: number }[] = [];
   readonly uploads: { id: string; bytes: Buffer }[] = [];
   readonly users = new Map<string, FakeUser>();
   readonly channels = new Map<string, FakeChannel>();
@@ -389,7 +390,7 @@ export class FakeSlack {
     const url = new URL(req.url ?? "/", this.url);
     if (url.pathname.startsWith("/response/")) {
       const body = JSON.parse(raw.toString() || "{}") as Record<string, unknown>;
-      this.responses.push({ url: url.pathname, body });
+      this.responses.push({ url: url.pathname, body, at: Date.now() });
       const answer = this.applyResponse(url.pathname.slice("/response/".length), body);
       res.writeHead(answer.status, { "content-type": "text/plain" }).end(answer.text);
       return;

@@ -144,12 +144,63 @@ describe("overdue asks and escalations", () => {
     const asks = [await ask(dealId), await ask(dealId, { text: "second" }), await ask(dealId, { text: "third" })];
     const r1 = await Promise.all([sweep("2026-11-17T10:00:00Z"), sweep("2026-11-17T10:00:00Z"), sweep("2026-11-17T10:00:00Z")]);
     expect(r1.reduce((n, r) => n + r.overdue, 0)).toBe(3);
+    // Whichever sweeper raised which ask, and however they were batched: each ask is named by
+    // exactly one channel alert per level, and by one escalation DM.
+    const named = async (methods: string[]) => {
+      const rows = await db.prisma.outboxMessage.findMany({ where: { method: { in: methods } } });
+      return rows.flatMap((r) => {
+        const payload = r.payload as { askId?: string; askIds?: string[] };
+        return payload.askIds ?? [payload.askId!];
+      });
+    };
+    const ids = asks.map((a) => a.askId).sort();
+    expect((await named(["ask.alert", "ask.alertBatch"])).sort()).toEqual(ids);
     const r2 = await Promise.all([sweep("2026-11-18T10:00:00Z"), sweep("2026-11-18T10:00:00Z")]);
     expect(r2.reduce((n, r) => n + r.escalated, 0)).toBe(3);
-    for (const a of asks) {
-      expect((await rowsWith(`ask:${a.askId}:`)).map((r) => r.dedupeKey)).toEqual([`ask:${a.askId}:1`, `ask:${a.askId}:2`, `ask:${a.askId}:2:dm`]);
-    }
+    expect((await named(["ask.alert", "ask.alertBatch"])).sort()).toEqual([...ids, ...ids].sort());
+    expect((await named(["ask.escalationDm", "ask.escalationDmBatch"])).sort()).toEqual(ids);
     expect(r1.concat(r2).every((r) => r.failed === 0)).toBe(true);
+  });
+
+  it("asks of one channel falling due in one sweep are one message listing them; answered ones drop out; the relationship owner gets one DM", async () => {
+    const [d1, d2] = [await createDeal(db.prisma, p, { now: T0 }), await createDeal(db.prisma, p, { now: T0 })];
+    const globex = await createDeal(db.prisma, p, {
+      now: T0,
+      pairingId: p.globexPairing.id,
+      participants: [
+        { orgId: p.globex.id, roles: ["SOURCING"] },
+        { orgId: p.ours.id, roles: ["SELLING"] },
+      ],
+    });
+    const acmeAsks = [];
+    for (let i = 0; i < 20; i++) acmeAsks.push(await ask(i % 2 ? d1.dealId : d2.dealId, { text: `ask number ${i}` }));
+    const lone = await ask(globex.dealId, { owner: "U_GLOBEX", ownerOrgId: p.globex.id, text: "the lone one" });
+    expect(await sweep("2026-11-17T10:00:00Z")).toMatchObject({ overdue: 21, failed: 0 });
+    const alerts = await db.prisma.outboxMessage.findMany({ where: { method: { in: ["ask.alert", "ask.alertBatch"] } }, orderBy: { method: "asc" } });
+    expect(alerts.map((a) => a.method)).toEqual(["ask.alert", "ask.alertBatch"]);
+    expect(alerts[0]!.payload).toMatchObject({ askId: lone.askId, level: 1 });
+    expect(alerts[1]!.payload).toMatchObject({ channel: "C_ACME", total: 20 });
+    // One answered before delivery: it is not announced.
+    await closeAsk(db.prisma, { askId: acmeAsks[0]!.askId, by: "U_ACME", now: new Date("2026-11-17T10:01:00Z") });
+    const [batch] = await withRendered(db.prisma, [alerts[1]!]);
+    const text = JSON.stringify(batch!.payload);
+    expect(batch!.payload).toMatchObject({ channel: "C_ACME", text: expect.stringContaining("19 asks went overdue") });
+    const blocks = batch!.payload.blocks as { type: string; accessory?: { value: string }; elements?: { text: string }[] }[];
+    const listed = blocks.filter((b) => b.accessory).map((b) => b.accessory!.value);
+    expect(listed).toHaveLength(15);
+    expect(listed).not.toContain(acmeAsks[0]!.askId);
+    expect(new Set(listed).size).toBe(15);
+    expect(blocks.at(-1)!.elements![0]!.text).toMatch(/…and 4 more/);
+    expect(text).toContain("<@U_ACME> owes");
+    expect(text).not.toMatch(/100,000|\$|amount/i);
+    // Escalation: one DM to the relationship owner of the deals, for every pairing's asks.
+    expect(await sweep("2026-11-18T10:00:00Z")).toMatchObject({ escalated: 20, failed: 0 });
+    const dms = await db.prisma.outboxMessage.findMany({ where: { method: { in: ["ask.escalationDm", "ask.escalationDmBatch"] } } });
+    expect(dms.map((d) => d.method)).toEqual(["ask.escalationDmBatch"]);
+    const [dm] = await withRendered(db.prisma, dms);
+    expect(dm!.payload).toMatchObject({ channel: "U_REP", text: expect.stringContaining("20 asks on deals you're the relationship owner of") });
+    // A second pass raises nothing more.
+    expect(await sweep("2026-11-18T10:00:00Z")).toMatchObject({ overdue: 0, escalated: 0 });
   });
 
   it("done asks and asks on closed deals raise nothing", async () => {

@@ -29,6 +29,8 @@ const valid: OutboxIntent[] = [
   { kind: "ask.alert", askId: ID, level: 1 },
   { kind: "ask.alert", askId: ID, level: 2 },
   { kind: "ask.escalationDm", askId: ID },
+  { kind: "ask.alertBatch", channel: "C_ACME", askIds: [ID, ID], total: 40 },
+  { kind: "ask.escalationDmBatch", userId: "U_OWNER", askIds: [ID, ID], total: 2 },
   { kind: "ask.requested", askId: ID },
   { kind: "ask.done", askId: ID, by: "U_ACME" },
   { kind: "stage.changed", dealId: ID, from: "REGISTERED", to: "DISCOVERY", by: "U_REP", reopen: false, gapOverride: [] },

@@ -1,7 +1,15 @@
 import type { Tx } from "../../platform/db/client";
 import type { OutboxPost } from "../../platform/outbox/enqueue";
-import type { OutboxIntentKind } from "../../platform/outbox/intents";
-import { renderEscalationChannel, renderEscalationDm, renderOverdueAlert, type AskMessageData } from "./render";
+import type { IntentOf, OutboxIntentKind } from "../../platform/outbox/intents";
+import {
+  renderEscalationChannel,
+  renderEscalationDm,
+  renderEscalationDmBatch,
+  renderOverdueAlert,
+  renderOverdueBatch,
+  type AskMessageData,
+  type BatchedAsk,
+} from "./render";
 
 // Ask alerts are queued by the SLA sweep as small outbox rows ({ askId, level }) and rendered
 // here when they are delivered: the sweep stays one set-based statement however many asks fall
@@ -10,6 +18,8 @@ import { renderEscalationChannel, renderEscalationDm, renderOverdueAlert, type A
 // Kinds of outbox intents (the sweep inserts their rows itself, in one statement).
 export const ASK_ALERT = "ask.alert" satisfies OutboxIntentKind;
 export const ASK_ESCALATION_DM = "ask.escalationDm" satisfies OutboxIntentKind;
+export const ASK_ALERT_BATCH = "ask.alertBatch" satisfies OutboxIntentKind;
+export const ASK_ESCALATION_DM_BATCH = "ask.escalationDmBatch" satisfies OutboxIntentKind;
 
 interface DealTarget {
   id: string;
@@ -63,4 +73,38 @@ export async function renderAskAlert(db: Tx, method: string, payload: Record<str
   }
   const msg = renderOverdueAlert(data);
   return { ...channelTarget(ask.deal), text: msg.text, blocks: msg.blocks, unfurl_links: false };
+}
+
+/**
+ * A batched alert row: the listed asks that are still open, in due order (null when none is).
+ * The count of the asks not listed stays as queued: the card of each deal marks them.
+ */
+export async function renderAskAlertList(db: Tx, intent: IntentOf<"ask.alertBatch" | "ask.escalationDmBatch">): Promise<OutboxPost | null> {
+  const rows = await db.ask.findMany({
+    where: { id: { in: intent.askIds }, status: "OPEN" },
+    select: {
+      id: true,
+      fromUserId: true,
+      ownerUserId: true,
+      text: true,
+      dueAt: true,
+      alertLevel: true,
+      deal: { select: { ref: true, relationshipOwnerUserId: true } },
+    },
+    orderBy: [{ dueAt: "asc" }, { id: "asc" }],
+  });
+  if (rows.length === 0) return null;
+  const asks: BatchedAsk[] = rows.map((a) => ({
+    askId: a.id,
+    dealRef: a.deal.ref,
+    fromUserId: a.fromUserId,
+    ownerUserId: a.ownerUserId,
+    text: a.text,
+    dueAt: a.dueAt,
+    level: a.alertLevel,
+    relationshipOwnerUserId: a.deal.relationshipOwnerUserId,
+  }));
+  const total = intent.total - (intent.askIds.length - asks.length);
+  if (intent.kind === "ask.escalationDmBatch") return { channel: intent.userId, ...renderEscalationDmBatch({ asks, total }), unfurl_links: false };
+  return { channel: intent.channel, ...renderOverdueBatch({ asks, total }), unfurl_links: false };
 }

@@ -1,6 +1,6 @@
 import type { IntentOf } from "../../platform/outbox/intents";
 import { post, type Delivery, type IntentRenderer, type RenderContext } from "../../platform/outbox/renderers";
-import { renderAskAlert } from "./alerts";
+import { renderAskAlert, renderAskAlertList } from "./alerts";
 import { renderAskDm, renderAskDoneDm } from "./render";
 
 // The asks' Slack posts, rendered from the database when their outbox rows are delivered.
@@ -27,4 +27,10 @@ export async function renderAskAlertIntent({ db }: RenderContext, intent: Intent
   const rendered = await renderAskAlert(db, intent.kind, intent);
   // Answered (or closed) before its alert went out: there is nothing to announce any more.
   return rendered ? post(rendered) : { kind: "skip", reason: "the ask is no longer open" };
+}
+
+/** A sweep's batched alert (a channel's list, or a relationship owner's DM); the asks still open only. */
+export async function renderAskAlertBatch({ db }: RenderContext, intent: IntentOf<"ask.alertBatch" | "ask.escalationDmBatch">): Promise<Delivery> {
+  const rendered = await renderAskAlertList(db, intent);
+  return rendered ? post(rendered) : { kind: "skip", reason: "every ask it listed was answered" };
 }

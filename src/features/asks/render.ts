@@ -1,4 +1,13 @@
-import { escapeMrkdwn, mrkdwn, truncateMrkdwn, type SafeBlock, type SafeMessage, type SafeModalView, type SlackText } from "../../platform/slack/mrkdwn";
+import {
+  escapeMrkdwn,
+  joinMrkdwn,
+  mrkdwn,
+  truncateMrkdwn,
+  type SafeBlock,
+  type SafeMessage,
+  type SafeModalView,
+  type SlackText,
+} from "../../platform/slack/mrkdwn";
 import { ACTION, ASK_BLOCK as B, CALLBACK, INPUT } from "../../platform/slack/ids";
 import { truncate } from "../../platform/slack/command-text";
 import { formatDealRef, mention, slackDate, stageLabel } from "../../platform/slack/format";
@@ -139,5 +148,64 @@ export function renderCloseDateAlert(d: {
   const who = d.relationshipOwnerUserId ? mrkdwn`${mention(d.relationshipOwnerUserId)}, update` : "Update";
   return {
     text: mrkdwn`📅 Close date passed: ${formatDealRef(d.ref)} · ${escapeMrkdwn(truncate(d.title, 150))} was expected to close on ${d.expectedCloseDate} and is still in ${stageLabel(d.stage)}. ${who} the close date or the stage.`,
+  };
+}
+
+/** How many asks a batched alert lists; the rest are counted (each card still marks its own). */
+const ALERT_LIST_MAX = 15;
+
+export interface BatchedAsk extends AskMessageData {
+  /** 1 overdue, 2 escalated */
+  level: number;
+  relationshipOwnerUserId: string | null;
+}
+
+function batchLine(a: BatchedAsk): SafeBlock {
+  const text =
+    a.level === 2
+      ? mrkdwn`🚨 *${formatDealRef(a.dealRef)}* · ${mention(a.ownerUserId)} still owes ${quote(a.text, 200)} (asked by ${mention(a.fromUserId)}, was due ${slackDate(a.dueAt)})${a.relationshipOwnerUserId ? mrkdwn` — escalated to ${mention(a.relationshipOwnerUserId)}` : " — no relationship owner to escalate to yet"}`
+      : mrkdwn`⏰ *${formatDealRef(a.dealRef)}* · ${mention(a.ownerUserId)} owes ${quote(a.text, 200)} (asked by ${mention(a.fromUserId)}, due ${slackDate(a.dueAt)})`;
+  return { type: "section", block_id: `ask_${a.askId}`, text: { type: "mrkdwn", text }, accessory: doneButton(a.askId) };
+}
+
+const more = (shown: number, total: number, where: string): SafeBlock[] =>
+  total > shown ? [{ type: "context", elements: [{ type: "mrkdwn", text: mrkdwn`…and ${total - shown} more: ${where}` }] }] : [];
+
+/**
+ * Several asks of one pairing channel that fell due in the same sweep: one message listing them
+ * (Slack takes about one message per second per channel; 50 asks due at once are not 50 posts).
+ */
+export function renderOverdueBatch(d: { asks: BatchedAsk[]; total: number }): SafeMessage & { blocks: SafeBlock[] } {
+  const escalated = d.asks.filter((a) => a.level === 2).length;
+  const owners = [...new Set(d.asks.map((a) => a.ownerUserId))];
+  const text = mrkdwn`⏰ ${d.total} asks went overdue${escalated ? mrkdwn` (${escalated} escalated)` : ""}: ${joinMrkdwn(
+    owners.slice(0, 10).map((o) => mention(o)),
+    ", ",
+  )}`;
+  const shown = d.asks.slice(0, ALERT_LIST_MAX);
+  return {
+    text,
+    blocks: [
+      {
+        type: "section",
+        text: { type: "mrkdwn", text: mrkdwn`*⏰ ${d.total} asks went overdue${escalated ? mrkdwn`, ${escalated} of them escalated` : ""}*` },
+      },
+      ...shown.map(batchLine),
+      ...more(shown.length, d.total, "each deal's card marks its overdue asks, and *My asks* on the pairing panel lists yours."),
+    ],
+  };
+}
+
+/** Several escalations to one relationship owner in the same sweep: one DM. */
+export function renderEscalationDmBatch(d: { asks: BatchedAsk[]; total: number }): SafeMessage & { blocks: SafeBlock[] } {
+  const text = mrkdwn`🚨 ${d.total} asks on deals you're the relationship owner of haven't been answered for twice the response SLA. Please unblock them.`;
+  const shown = d.asks.slice(0, ALERT_LIST_MAX);
+  return {
+    text,
+    blocks: [
+      { type: "section", text: { type: "mrkdwn", text } },
+      ...shown.map(batchLine),
+      ...more(shown.length, d.total, "each deal's card marks its overdue asks."),
+    ],
   };
 }

@@ -4,8 +4,9 @@ import { OPEN_STAGES, type Stage } from "../../kernel/stages";
 import type { Tx } from "../../platform/db/client";
 import { programRepo } from "../../platform/repos/program-repo";
 import { renderCloseDateAlert, renderStaleAlert } from "./render";
-import { ASK_ALERT, ASK_ESCALATION_DM, channelTarget, dealTargetSelect } from "./alerts";
-import { enqueueMany, type OutboxPost } from "../../platform/outbox/enqueue";
+import { ASK_ALERT, ASK_ALERT_BATCH, ASK_ESCALATION_DM, ASK_ESCALATION_DM_BATCH, channelTarget, dealTargetSelect } from "./alerts";
+import { enqueueMany, type OutboxInput, type OutboxPost } from "../../platform/outbox/enqueue";
+import { ASK_BATCH_IDS_MAX } from "../../platform/outbox/intents";
 import { runLifecycleSweep, type LifecycleSweepReport } from "../registration/lifecycle-sweep";
 
 // The SLA sweep: overdue asks (level 1 at the due time, level 2 = escalation at 2 × SLA), stale
@@ -18,13 +19,15 @@ import { runLifecycleSweep, type LifecycleSweepReport } from "../registration/li
 //
 // Exactly once, also with two sweepers at once or after a restart: an ask's level is raised by a
 // conditional update (`alertLevel < level`) in the same transaction that queues its messages, and
-// every message has an outbox dedupe key (`ask:<id>:<level>`, `stale:<deal>:<lastActivity>:<level>`,
+// every message has an outbox dedupe key (`ask:<id>:<level>`, `asks:<channel>:<first ask>:<level>`,
+// `stale:<deal>:<lastActivity>:<level>`,
 // `closedate:<deal>:<date>`), so a second insert is a no-op.
 //
-// Where alerts go: into the deal card's thread in the pairing channel when the card is posted
-// (context right under the card, which lists the open asks; the channel stays readable with many
-// deals; the mention notifies the person), with escalations also broadcast to the channel; as a
-// top-level channel post when the deal has no card yet (the outbox would otherwise wait for it).
+// Where alerts go: a lone ask's alert into the deal card's thread in the pairing channel when the
+// card is posted (context right under the card, which lists the open asks; the mention notifies
+// the person), with escalations also broadcast to the channel; as a top-level channel post when
+// the deal has no card yet (the outbox would otherwise wait for it). Several asks of one channel
+// falling due in one pass are one top-level message listing them, each with its Done button.
 // Alerts are partner-safe: reference, title, people, ask text — never amounts or internal notes.
 
 export interface SweepReport {
@@ -48,6 +51,8 @@ export type SweepDeps = Pick<AppDeps, "db" | "logger"> & { config?: Pick<AppDeps
 export interface SweepOptions {
   /** rows per query page */
   batch?: number;
+  /** asks raised per transaction (their alerts are batched per channel within it) */
+  askBatch?: number;
 }
 
 const DAY_MS = 86_400_000;
@@ -64,7 +69,8 @@ export async function runSlaSweep(deps: SweepDeps, now: Date, opts: SweepOptions
     registrations: { reviewReminders: 0, expiryWarnings: 0, expired: 0 },
   };
   const batch = opts.batch ?? 5000;
-  await sweepAsks(deps, now, batch, report);
+  // A pass's overdue asks in one transaction as far as possible: one alert per channel per pass.
+  await sweepAsks(deps, now, opts.askBatch ?? opts.batch ?? 50_000, report);
   const program = await programRepo(deps.db.prisma).find();
   const settings = {
     timezone: program && isValidTimezone(program.timezone) ? program.timezone : "UTC",
@@ -107,15 +113,21 @@ async function sweepAsks(deps: SweepDeps, now: Date, batch: number, report: Swee
 }
 
 /**
- * One batch, one statement: claim up to `batch` due asks (FOR UPDATE SKIP LOCKED: a concurrent
- * sweeper takes other rows or none), raise their level, and queue their alerts — the channel
- * alert, the escalation DM to the relationship owner, one card refresh per deal — as small
- * outbox rows rendered at delivery (alerts.ts). The dedupe keys `ask:<id>:<level>`
- * make each alert exactly once. The partial index "Ask_sweep_due_idx" (dueAt, only open asks
- * below level 2) keeps the cost proportional to the asks that need an alert.
+ * One batch: one statement claims up to `batch` due asks (FOR UPDATE SKIP LOCKED: a concurrent
+ * sweeper takes other rows or none) and raises their level; then one insert queues their alerts
+ * as small outbox rows rendered at delivery (alerts.ts), in the same transaction:
+ *   - per channel: the asks of one pairing channel that fell due together are ONE message listing
+ *     them (`ask.alertBatch`); a lone ask keeps its own alert in the card's thread (`ask.alert`).
+ *     Slack takes about one message per second per channel: 50 asks due at once are one post;
+ *   - per relationship owner: their escalations of this batch in one DM (a lone one as before);
+ *   - one card refresh per deal (the card marks its overdue asks).
+ * Dedupe keys (`ask:<id>:<level>`, `asks:<channel>:<first ask>:<its level>`, …) name asks that
+ * are raised to a level exactly once, so each alert is queued exactly once. The partial index
+ * "Ask_sweep_due_idx" (dueAt, open asks only) keeps the cost proportional to the asks that are
+ * due; alertLevel is in no index, so raising it rewrites each row in place (a HOT update).
  */
 async function raiseAskBatch(tx: Tx, now: Date, batch: number, report: SweepReport): Promise<number> {
-  const [counts] = await tx.$queryRaw<{ overdue: number; escalated: number }[]>`
+  const raised = await tx.$queryRaw<{ id: string; level: number; dealId: string; channel: string; hasCard: boolean; ownerUserId: string | null }[]>`
     WITH due AS (
       SELECT x.id
         FROM "Ask" x JOIN "Deal" d ON d.id = x."dealId"
@@ -128,32 +140,53 @@ async function raiseAskBatch(tx: Tx, now: Date, batch: number, report: SweepRepo
     ), raised AS (
       UPDATE "Ask" a SET "alertLevel" = CASE WHEN a."escalateAt" <= ${now} THEN 2 ELSE 1 END
         FROM due WHERE a.id = due.id
-      RETURNING a.id, a."alertLevel" AS level, a."dealId"
-    ), alerts AS (
-      INSERT INTO "OutboxMessage" (id, "dedupeKey", method, payload, status, attempts, "nextAttemptAt", "createdAt")
-      SELECT gen_random_uuid()::text, 'ask:' || r.id || ':' || r.level, ${ASK_ALERT}, jsonb_build_object('askId', r.id, 'level', r.level), 'PENDING', 0, ${now}, ${now}
-        FROM raised r
-      ON CONFLICT ("dedupeKey") DO NOTHING
-      RETURNING 1
-    ), dms AS (
-      INSERT INTO "OutboxMessage" (id, "dedupeKey", method, payload, status, attempts, "nextAttemptAt", "createdAt")
-      SELECT gen_random_uuid()::text, 'ask:' || r.id || ':2:dm', ${ASK_ESCALATION_DM}, jsonb_build_object('askId', r.id), 'PENDING', 0, ${now}, ${now}
-        FROM raised r JOIN "Deal" d ON d.id = r."dealId"
-       WHERE r.level = 2 AND d."relationshipOwnerUserId" IS NOT NULL
-      ON CONFLICT ("dedupeKey") DO NOTHING
-      RETURNING 1
-    ), cards AS (
-      -- the card marks overdue asks when rendered: refresh it once per deal (once it exists)
-      INSERT INTO "OutboxMessage" (id, method, payload, status, attempts, "nextAttemptAt", "createdAt")
-      SELECT gen_random_uuid()::text, 'deal.card', jsonb_build_object('dealId', d.id), 'PENDING', 0, ${now}, ${now}
-        FROM (SELECT DISTINCT "dealId" FROM raised) r JOIN "Deal" d ON d.id = r."dealId"
-       WHERE d."cardTs" IS NOT NULL
-      RETURNING 1
+      RETURNING a.id, a."alertLevel" AS level, a."dealId", a."dueAt"
     )
-    SELECT count(*) FILTER (WHERE level = 1)::int AS overdue, count(*) FILTER (WHERE level = 2)::int AS escalated FROM raised`;
-  report.overdue += Number(counts?.overdue ?? 0);
-  report.escalated += Number(counts?.escalated ?? 0);
-  return Number(counts?.overdue ?? 0) + Number(counts?.escalated ?? 0);
+    SELECT r.id, r.level, r."dealId", (d."cardTs" IS NOT NULL) AS "hasCard",
+           CASE WHEN d."cardTs" IS NOT NULL THEN COALESCE(d."cardChannelId", p."channelId") ELSE p."channelId" END AS channel,
+           d."relationshipOwnerUserId" AS "ownerUserId"
+      FROM raised r JOIN "Deal" d ON d.id = r."dealId" JOIN "Pairing" p ON p.id = d."pairingId"
+     ORDER BY r."dueAt", r.id`;
+  const msgs: OutboxInput[] = [];
+  for (const [channel, asks] of groupBy(raised, (r) => r.channel)) {
+    const [first] = asks as [(typeof asks)[number], ...typeof asks];
+    if (asks.length === 1) msgs.push({ method: ASK_ALERT, payload: { askId: first.id, level: first.level }, dedupeKey: `ask:${first.id}:${first.level}` });
+    else
+      msgs.push({
+        method: ASK_ALERT_BATCH,
+        payload: { channel, askIds: asks.slice(0, ASK_BATCH_IDS_MAX).map((a) => a.id), total: asks.length },
+        dedupeKey: `asks:${channel}:${first.id}:${first.level}`,
+      });
+  }
+  const escalations = raised.filter((r): r is typeof r & { ownerUserId: string } => r.level === 2 && r.ownerUserId !== null);
+  for (const [userId, asks] of groupBy(escalations, (r) => r.ownerUserId)) {
+    const [first] = asks as [(typeof asks)[number], ...typeof asks];
+    if (asks.length === 1) msgs.push({ method: ASK_ESCALATION_DM, payload: { askId: first.id }, dedupeKey: `ask:${first.id}:2:dm` });
+    else
+      msgs.push({
+        method: ASK_ESCALATION_DM_BATCH,
+        payload: { userId, askIds: asks.slice(0, ASK_BATCH_IDS_MAX).map((a) => a.id), total: asks.length },
+        dedupeKey: `asks-dm:${userId}:${first.id}`,
+      });
+  }
+  for (const dealId of new Set(raised.filter((r) => r.hasCard).map((r) => r.dealId))) msgs.push({ method: "deal.card", payload: { dealId } });
+  await enqueueMany(tx, msgs, now);
+  for (const r of raised) {
+    if (r.level === 2) report.escalated++;
+    else report.overdue++;
+  }
+  return raised.length;
+}
+
+function groupBy<T>(items: readonly T[], key: (t: T) => string): Map<string, T[]> {
+  const out = new Map<string, T[]>();
+  for (const item of items) {
+    const k = key(item);
+    const list = out.get(k);
+    if (list) list.push(item);
+    else out.set(k, [item]);
+  }
+  return out;
 }
 
 // ---------------------------------------------------------------------------

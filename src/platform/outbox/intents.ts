@@ -19,6 +19,8 @@ import { trustedMrkdwn, type SafeBlock, type SlackText } from "../slack/mrkdwn";
 // when queued and their markup once stored; parsing turns the markup back into SlackText.
 
 const id = z.string().min(1);
+/** the asks a batched alert row names (it counts the rest) */
+export const ASK_BATCH_IDS_MAX = 100;
 
 /** What a `registration.notice` tells its person. */
 const REGISTRATION_NOTICES = [
@@ -68,6 +70,15 @@ export const outboxIntentSchema = z.discriminatedUnion("kind", [
   z.object({ kind: z.literal("ask.alert"), askId: id, level: z.number().int().min(1).max(2) }),
   /** An escalated ask, by DM to the deal's relationship owner. */
   z.object({ kind: z.literal("ask.escalationDm"), askId: id }),
+  /** Several asks of one pairing channel that fell due in one sweep: one message listing them (the first ASK_BATCH_IDS_MAX). */
+  z.object({
+    kind: z.literal("ask.alertBatch"),
+    channel: z.string().min(1),
+    askIds: z.array(id).min(1).max(ASK_BATCH_IDS_MAX),
+    total: z.number().int().min(1),
+  }),
+  /** Several escalations to one relationship owner in one sweep: one DM. */
+  z.object({ kind: z.literal("ask.escalationDmBatch"), userId, askIds: z.array(id).min(1).max(ASK_BATCH_IDS_MAX), total: z.number().int().min(1) }),
   /** A new ask, by DM to its owner (with the Done button). */
   z.object({ kind: z.literal("ask.requested"), askId: id }),
   /** An ask marked done by someone else than who asked: a DM to who asked. */

@@ -4,12 +4,8 @@ import { renderHelpMessage, type HelpEntry } from "./help";
 import { COMMAND } from "./ids";
 import { commandListener, type ListenerContext } from "./listener";
 import { closestMatch, tokenize, unescapeSlack } from "./command-text";
-import { WorkQueue } from "./work-queue";
 import { reply, type SafeReply } from "./send";
 import { mrkdwn, toSlack } from "./mrkdwn";
-
-/** slash-command jobs after the ack that run at once; the rest wait their turn */
-const WORK_CONCURRENCY = 2;
 
 type BoltCommandArgs = SlackCommandMiddlewareArgs & AllMiddlewareArgs;
 /** A subcommand answers with `ack(message)`, which goes back through response_url; only Safe messages. */
@@ -26,7 +22,7 @@ export interface SubcommandContext {
 
 export interface Subcommand {
   name: string;
-  /** opens a modal: runs at once (a trigger_id expires in 3 s), never behind queued work */
+  /** opens a modal: urgent work (a trigger_id expires in 3 s), ahead of other queued work */
   opensModal?: boolean;
   aliases?: string[];
   help: HelpEntry[];
@@ -39,7 +35,9 @@ export function registerCosellCommand(app: App, deps: AppDeps, ctx: ListenerCont
   for (const s of subcommands) for (const n of [s.name, ...(s.aliases ?? [])]) byName.set(n, s);
   const helpEntries: HelpEntry[] = [{ usage: "/cosell help", example: "/cosell help", summary: "this list" }, ...subcommands.flatMap((s) => s.help)];
 
-  const work = new WorkQueue(WORK_CONCURRENCY);
+  // The same for everyone: rendered once, not at every /cosell help.
+  const helpMessage = toSlack({ response_type: "ephemeral" as const, ...renderHelpMessage(helpEntries) });
+  const work = ctx.work;
   app.command(
     COMMAND,
     commandListener(ctx, async (args) => {
@@ -49,7 +47,7 @@ export function registerCosellCommand(app: App, deps: AppDeps, ctx: ListenerCont
       const [first = ""] = text.split(/\s+/);
       const name = first.toLowerCase();
       if (name === "" || name === "help") {
-        await args.ack(toSlack({ response_type: "ephemeral" as const, ...renderHelpMessage(helpEntries) }));
+        await args.ack(helpMessage);
         return;
       }
       const sub = byName.get(name);
@@ -74,7 +72,7 @@ export function registerCosellCommand(app: App, deps: AppDeps, ctx: ListenerCont
       };
       const { ack: _ack, say: _say, ...rest_ } = args;
       const run = () => sub.run({ args: { ...rest_, ack }, deps, words: tokenize(rest), rest });
-      await (sub.opensModal ? run() : work.run(run));
+      await work.run(run, { urgent: sub.opensModal === true });
     }),
   );
 }

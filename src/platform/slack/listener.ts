@@ -12,6 +12,7 @@ import type { WebClient } from "@slack/web-api";
 import { FieldErrors, UserError } from "../errors";
 import { reply, slackOut } from "./send";
 import { escapeMrkdwn, mrkdwn, toSlack, type SlackText } from "./mrkdwn";
+import type { WorkQueue } from "./work-queue";
 
 // One place turns errors into what the person sees:
 //   UserError / FieldErrors → their own message (ephemeral reply or modal field errors)
@@ -49,6 +50,10 @@ export class Inflight {
 export interface ListenerContext {
   logger: Logger;
   inflight: Inflight;
+  /** where the work after an ack waits its turn (commands, clicks, shortcuts) */
+  work: WorkQueue;
+  /** view submissions: their ack is their answer, so they have their own, wider lane */
+  submissions: WorkQueue;
   /** counts handler errors by kind, when the app has metrics */
   metrics?: Pick<Metrics, "handlerErrors"> | undefined;
 }
@@ -101,9 +106,11 @@ export function shortcutListener(ctx: ListenerContext, fn: (args: ShortcutArgs) 
 function ackedFirst<A extends ActionArgs | ShortcutArgs>(ctx: ListenerContext, fn: (args: A) => Promise<void>, where: (args: A) => string) {
   return async (args: A) => {
     ctx.inflight.enter();
+    ctx.work.arrived();
     try {
       await args.ack();
-      await fn(args);
+      // A click or shortcut carries a trigger_id that may open a modal: urgent.
+      await ctx.work.run(() => fn(args), { urgent: true });
     } catch (err) {
       const text = messageOf(err, ctx, where(args));
       await replyPrivately(args.client, args.body as unknown as PayloadLike, args.respond, text, ctx.logger);
@@ -122,8 +129,11 @@ export function viewListener(ctx: ListenerContext, fn: (args: ViewArgs) => Promi
     const { tracked, acked } = trackAck(args);
     const ack = args.ack;
     ctx.inflight.enter();
+    ctx.submissions.arrived();
     try {
-      await fn(tracked);
+      // The ack is the answer (errors under the fields): urgent, but in turn, so a burst of
+      // submissions does not start more transactions than the pool can serve.
+      await ctx.submissions.run(() => fn(tracked), { urgent: true });
     } catch (err) {
       let errors: Record<string, string> | undefined;
       if (err instanceof FieldErrors) errors = err.errors;

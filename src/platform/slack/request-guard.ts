@@ -42,6 +42,8 @@ export interface RequestGuardOptions {
   bodyLimit?: number;
   /** the /cosell subcommand names (a bounded label set for metrics and logs; others are "other") */
   subcommands?: ReadonlySet<string>;
+  /** called when a Slack request arrives, before anything else (the work queue holds back during bursts) */
+  onArrived?: () => void;
   /** called when a screened request has been answered (acked): what it was and how long it took */
   onAnswered?: (interaction: Interaction, seconds: number, status: number) => void;
 }
@@ -263,6 +265,7 @@ export function guardSlackRequests(inner: RequestListener, opts: RequestGuardOpt
       return;
     }
     const started = process.hrtime.bigint();
+    opts.onArrived?.();
     screen(req, res)
       .then((interaction) => {
         if (!interaction) return;
