@@ -23,13 +23,15 @@ import { interactionBody, postSigned } from "../test/support/signing";
 import { loadManagerDigest, loadPairingDigests } from "../src/features/digests/load";
 import { renderManagerDigest, renderPairingDigest } from "../src/features/digests/render";
 import { benchAck, type RemoteFake } from "./ack";
+import { runWeeklyDigests } from "../src/features/digests/job";
 import { generateProgram } from "./digest-data";
 import { benchOutbox } from "./outbox";
+import { benchColdStart } from "./cold-start";
 import { arg, flag, fmtMs, printTable, summarize, time, type Row } from "./lib";
 
 const small = flag("small");
-const CONCURRENCY = arg("concurrency", 200);
-const ROUNDS = arg("rounds", small ? 2 : 5);
+const CONCURRENCY = arg("concurrency", small ? 100 : 200);
+const ROUNDS = arg("rounds", small ? 1 : 5);
 const REGISTRATIONS = arg("registrations", small ? 20 : 100);
 const ASKS_LARGE = arg("asks", small ? 20_000 : 1_000_000);
 const ASKS_SMALL = Math.max(1000, Math.round(ASKS_LARGE / 10));
@@ -40,7 +42,7 @@ const adminUrl = process.env.BENCH_DATABASE_URL ?? process.env.DATABASE_URL;
 const dbLabel = adminUrl ? "Postgres" : "PGlite";
 const rows: Row[] = [];
 const onlyIdx = process.argv.indexOf("--only");
-/** `--only ack,digests` runs some sections: ack, registration, outbox, digests, sweep */
+/** `--only ack,digests` runs some sections: ack, registration, outbox, digests, coldstart, sweep */
 /** `--kinds list,new` measures some interactions of the ack section: help, list, new, button, shortcut, submit */
 const kindsIdx = process.argv.indexOf("--kinds");
 const kindsArg = kindsIdx < 0 ? undefined : (process.argv[kindsIdx + 1] ?? "").split(",");
@@ -198,6 +200,26 @@ async function benchDigests(): Promise<void> {
       target: "—",
       verdict: "",
     });
+    // The real job, as the scheduler runs it: claim every pairing's week, load, render, write the
+    // outbox, then the manager digest (no Slack client: it goes to the admins by DM, no chart).
+    const deps = { db, logger: createLogger({ level: "error" }), config: testConfig({ admins: ["U_ADMIN"] }) };
+    const rssBefore = process.memoryUsage().rss;
+    let peak = rssBefore;
+    const sampler = setInterval(() => (peak = Math.max(peak, process.memoryUsage().rss)), 20);
+    const job = await time(() => runWeeklyDigests(deps, now, { client: null }));
+    clearInterval(sampler);
+    const [stored] = await db.prisma.$queryRaw<{ rows: bigint; bytes: bigint }[]>`
+      SELECT count(*) AS rows, coalesce(sum(pg_column_size(payload)), 0) AS bytes FROM "OutboxMessage"`;
+    if (job.value.pairings.claimed !== PAIRINGS) throw new Error(`the job claimed ${job.value.pairings.claimed} pairing digests`);
+    const peakMb = Math.round((peak - rssBefore) / 1e6);
+    rows.push({
+      benchmark: "the weekly job: claim, load, render, outbox writes, manager digest",
+      db: dbLabel,
+      size: `${PAIRINGS.toLocaleString("en-US")} pairings / ${DEALS.toLocaleString("en-US")} deals`,
+      result: `${fmtMs(job.ms)} · peak rss +${peakMb} MB · ${Number(stored?.rows ?? 0).toLocaleString("en-US")} outbox rows, ${(Number(stored?.bytes ?? 0) / 1e6).toFixed(1)} MB stored`,
+      target: "≤ 3 s, ≤ +256 MB",
+      verdict: job.ms <= 3000 && peakMb <= 256 ? "ok" : "SLOW",
+    });
   } finally {
     await drop();
   }
@@ -224,6 +246,7 @@ async function main(): Promise<void> {
     }
   }
   if (want("digests")) await benchDigests();
+  if (want("coldstart")) rows.push(...(await benchColdStart(fake)));
   for (const n of want("sweep") ? [ASKS_SMALL, ASKS_LARGE] : []) {
     const r = await benchSweep(n);
     rows.push({

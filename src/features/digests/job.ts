@@ -2,11 +2,10 @@ import { toJsonColumn } from "../../platform/db/json";
 import { z } from "zod";
 import { WebClient } from "@slack/web-api";
 import type { AppDeps } from "../../platform/deps";
-import type { Prisma } from "../../generated/prisma/client";
 import { chartDataFromMetrics, renderDigestChart, type DigestChartData } from "./chart";
 import { dueSlot, previousSlot, type DigestSlot } from "./schedule";
 import { renderManagerDigest, renderPairingDigest, type DigestMessage } from "./render";
-import { storedIntent } from "../../platform/outbox/intents";
+import { enqueueMany, type OutboxInput } from "../../platform/outbox/enqueue";
 import { loadDigestProgram, loadManagerDigest, loadPairingDigests, type DigestProgram } from "./load";
 import { closeCheckInRounds, loadCheckInSections, loadParticipation } from "../checkins/checkins";
 
@@ -212,7 +211,8 @@ async function claimPairingDigests(
         const outbox = chunk
           .filter((c) => mine.has(c.key))
           .flatMap((c) => c.msgs.map((m, part) => outboxRow(c.d.pairing.channelId, m, digestDedupeKey(c.d.pairing.id, slot.week, part + 1), now, part)));
-        if (outbox.length > 0) await tx.outboxMessage.createMany({ data: outbox, skipDuplicates: true });
+        // One statement, the rows as one JSON parameter (Prisma's createMany took ~1 s for 2,000 digests).
+        await enqueueMany(tx, outbox, now);
         return { claimed: mine.size, messages: outbox.length };
       });
       report.pairings.claimed += claimed;
@@ -226,16 +226,12 @@ async function claimPairingDigests(
 }
 
 /** An outbox row; parts of one digest are ordered by their creation time (1 ms apart). */
-function outboxRow(channel: string, m: DigestMessage, dedupeKey: string, now: Date, part: number): Prisma.OutboxMessageCreateManyInput {
-  const at = new Date(now.getTime() + part);
-  // A `message` intent, serialized here (SlackText → its markup): Prisma stores plain JSON.
-  const { method, payload } = storedIntent({ kind: "message", channel, text: m.text, blocks: m.blocks, unfurl_links: false, unfurl_media: false });
+function outboxRow(channel: string, m: DigestMessage, dedupeKey: string, now: Date, part: number): OutboxInput {
   return {
-    method,
-    payload: toJsonColumn(payload),
+    method: "message",
+    payload: { channel, text: m.text, ...(m.blocks ? { blocks: m.blocks } : {}), unfurl_links: false, unfurl_media: false },
     dedupeKey,
-    createdAt: at,
-    nextAttemptAt: at,
+    at: new Date(now.getTime() + part),
   };
 }
 
@@ -301,7 +297,7 @@ async function claimManagerDigest(
     });
     if (rows.length === 0) return false;
     const outbox = destinations.flatMap((d) => msgs.map((m, part) => outboxRow(d.channel, m, managerDedupeKey(slot.week, d.channel, part + 1), now, part)));
-    await tx.outboxMessage.createMany({ data: outbox, skipDuplicates: true });
+    await enqueueMany(tx, outbox, now);
     return true;
   });
   return claimed ? "claimed" : "already done";

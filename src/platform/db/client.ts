@@ -1,5 +1,8 @@
-import { mkdirSync } from "node:fs";
+import { execFileSync } from "node:child_process";
+import { existsSync, mkdirSync } from "node:fs";
+import { createRequire } from "node:module";
 import path from "node:path";
+import { pathToFileURL } from "node:url";
 import { PGlite } from "@electric-sql/pglite";
 import { PrismaPg } from "@prisma/adapter-pg";
 import pg from "pg";
@@ -77,6 +80,32 @@ function openPostgres(url: string, max: number): Database {
   };
 }
 
+/**
+ * PGlite's own start parameters (its defaults, as of 0.5) with smaller shared buffers: 32 MB
+ * instead of 128 MB, which an embedded database of one program does not need (idle RSS −124 MB).
+ */
+const PGLITE_START_PARAMS = [
+  "--single",
+  "-F",
+  "-O",
+  "-j",
+  ...["-c", "search_path=public", "-c", "exit_on_error=false", "-c", "log_checkpoints=false"],
+  ...["-c", "max_worker_processes=0", "-c", "max_parallel_workers=0", "-c", "max_parallel_workers_per_gather=0"],
+  ...["-c", "io_method=sync", "-c", "max_parallel_maintenance_workers=0", "-c", "shared_buffers=32MB"],
+];
+
+/**
+ * A new data directory is initialized (initdb) in a short-lived child process: initdb's WebAssembly
+ * memory is never given back to the OS, and a new playground kept ~600 MB more than a restarted
+ * one for as long as it ran. The child only creates the cluster; this process opens it.
+ */
+function initPgliteDataDir(dir: string): void {
+  if (existsSync(path.join(dir, "PG_VERSION"))) return;
+  const pglite = pathToFileURL(createRequire(import.meta.url).resolve("@electric-sql/pglite")).href;
+  const script = `const { PGlite } = await import(${JSON.stringify(pglite)}); const db = new PGlite(${JSON.stringify(dir)}); await db.waitReady; await db.close();`;
+  execFileSync(process.execPath, ["--input-type=module", "-e", script], { stdio: ["ignore", "ignore", "inherit"] });
+}
+
 async function openPglite(dataDir: string): Promise<Database> {
   let queue: Promise<unknown> = Promise.resolve();
   const serialize = <T>(fn: () => Promise<T>): Promise<T> => {
@@ -84,8 +113,11 @@ async function openPglite(dataDir: string): Promise<Database> {
     queue = run.catch(() => undefined);
     return run;
   };
-  if (!dataDir.startsWith("memory://")) mkdirSync(path.resolve(dataDir), { recursive: true });
-  const client = new PGlite(dataDir);
+  if (!dataDir.startsWith("memory://")) {
+    mkdirSync(path.resolve(dataDir), { recursive: true });
+    initPgliteDataDir(path.resolve(dataDir));
+  }
+  const client = new PGlite(dataDir, { startParams: PGLITE_START_PARAMS });
   await client.waitReady;
   const prisma = new PrismaClient({ adapter: new PrismaPGlite(client) });
   const driver: Omit<SqlDriver, "session"> = {

@@ -28,6 +28,8 @@ export type OutboxInput = {
     onSent?: Record<string, unknown>;
     /** not before (e.g. a digest scheduled ahead) */
     notBefore?: Date;
+    /** queued at (default now): the outbox delivers in this order, so the parts of one digest are 1 ms apart */
+    at?: Date;
   };
 }[OutboxIntentKind];
 
@@ -48,12 +50,13 @@ export async function enqueueMany(tx: Tx, msgs: readonly OutboxInput[], now: Dat
     ...storedIntent({ ...m.payload, kind: m.method } as OutboxIntent),
     onSent: m.onSent ?? null,
     // The app's clock, not the database's: tests pin time.
-    nextAttemptAt: (m.notBefore ?? now).toISOString(),
+    nextAttemptAt: (m.notBefore ?? m.at ?? now).toISOString(),
+    createdAt: (m.at ?? now).toISOString(),
   }));
   return tx.$executeRaw`
     INSERT INTO "OutboxMessage" (id, "dedupeKey", method, payload, "onSent", status, attempts, "nextAttemptAt", "createdAt")
-    SELECT gen_random_uuid()::text, r."dedupeKey", r.method, r.payload, r."onSent", 'PENDING', 0, r."nextAttemptAt", ${now}
+    SELECT gen_random_uuid()::text, r."dedupeKey", r.method, r.payload, r."onSent", 'PENDING', 0, r."nextAttemptAt", r."createdAt"
       FROM jsonb_to_recordset(${JSON.stringify(rows)}::jsonb)
-           AS r("dedupeKey" text, method text, payload jsonb, "onSent" jsonb, "nextAttemptAt" timestamp)
+           AS r("dedupeKey" text, method text, payload jsonb, "onSent" jsonb, "nextAttemptAt" timestamp, "createdAt" timestamp)
     ON CONFLICT ("dedupeKey") DO NOTHING`;
 }
