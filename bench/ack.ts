@@ -152,6 +152,8 @@ function post(url: string, body: string): Promise<{ status: number; text: string
 
 const wallNow = () => performance.timeOrigin + performance.now();
 let burstSeq = 0;
+/** requests of the measured bursts that were not answered as Slack needs (by kind) */
+const failures: string[] = [];
 
 /** N concurrent requests of one kind; the ack latencies, and the awaited answers' (NaN if never). */
 async function burst(server: Server, kind: Kind, n: number): Promise<{ ack: number[]; followup: number[] }> {
@@ -164,9 +166,10 @@ async function burst(server: Server, kind: Kind, n: number): Promise<{ ack: numb
       const t0 = wallNow();
       const res = await post(server.url, body);
       ack.push(wallNow() - t0);
-      if (res.status !== 200) throw new Error(`${kind.name}: HTTP ${res.status}`);
-      if (kind.name === "submit" && res.text !== "") throw new Error(`${kind.name}: the modal was not closed: ${res.text.slice(0, 200)}`);
-      sent.push({ key, t0 });
+      // Counted, not thrown: a request Slack would have dropped is a figure (the bench never fails on timing).
+      if (res.status !== 200) failures.push(`HTTP ${res.status}`);
+      else if (kind.name === "submit" && res.text !== "") failures.push(`modal not closed: ${res.text.slice(0, 120)}`);
+      else sent.push({ key, t0 });
     }),
   );
   const followup: number[] = [];
@@ -331,6 +334,7 @@ export async function benchAck(opts: {
   };
   const loadBefore = loadavg();
   let stopped: { registered?: number } = {};
+  const failed = new Map<string, number>();
   let submitted = 0;
   try {
     // Warm both with a full burst of every kind (JIT, pools, caches), not measured.
@@ -342,7 +346,12 @@ export async function benchAck(opts: {
         const order = (r + kinds.indexOf(kind)) % 2 === 0 ? [bare, ours] : [ours, bare];
         if (process.env.BENCH_VERBOSE) console.error(`${new Date().toISOString()} round ${r} ${kind.name}`);
         if (kind.name === "submit") submitted += opts.concurrency;
-        for (const server of order) add(`${server === ours ? "cosell" : "bare"}:${kind.name}`, await burst(server, kind, opts.concurrency));
+        for (const server of order) {
+          failures.length = 0;
+          add(`${server === ours ? "cosell" : "bare"}:${kind.name}`, await burst(server, kind, opts.concurrency));
+          if (failures.length > 0) failed.set(`${server === ours ? "cosell" : "bare"}:${kind.name}`, (failed.get(`${server === ours ? "cosell" : "bare"}:${kind.name}`) ?? 0) + failures.length);
+          if (failures.length > 0) console.error(`${kind.name}: ${failures.length} requests failed, e.g. ${failures[0]}`);
+        }
       }
     }
   } finally {
@@ -369,9 +378,9 @@ export async function benchAck(opts: {
       benchmark: `ack, ${kind.label}`,
       db: kind.name === "help" ? "—" : opts.dbLabel,
       size: `${c.ack.length} × (${opts.concurrency} concurrent)`,
-      result: `cosell ${stats(c.ack)} | bare ${stats(b.ack)} | p99 ${ratio.toFixed(2)}× bare${kind.name === "submit" ? ` | ${stopped.registered ?? "?"} of ${submitted} registered` : ""}`,
+      result: `cosell ${stats(c.ack)} | bare ${stats(b.ack)} | p99 ${ratio.toFixed(2)}× bare${kind.name === "submit" ? ` | ${stopped.registered ?? "?"} of ${submitted} registered` : ""}${failed.get(`cosell:${kind.name}`) ? ` | ${failed.get(`cosell:${kind.name}`)} not answered as Slack needs` : ""}`,
       target: `p99 ≤ ${ACK_RATIO} × bare`,
-      verdict: ratio <= ACK_RATIO && (kind.name !== "submit" || stopped.registered === submitted) ? "ok" : "SLOW",
+      verdict: ratio <= ACK_RATIO && !failed.get(`cosell:${kind.name}`) && (kind.name !== "submit" || stopped.registered === submitted) ? "ok" : "SLOW",
     });
     if (kind.followup) {
       const lost = c.followup.filter((x) => Number.isNaN(x)).length;
