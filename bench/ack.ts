@@ -174,11 +174,15 @@ async function burst(server: Server, kind: Kind, n: number): Promise<{ ack: numb
   );
   const followup: number[] = [];
   if (kind.followup && server.answers) {
+    // Wait for this burst's own answers (the marks also hold other calls: DMs, late answers).
     const seen: Record<string, number> = {};
+    const missing = new Set(sent.flatMap((x) => (x.key ? [x.key] : [])));
     const deadline = Date.now() + 30_000;
-    while (Object.keys(seen).length < n && Date.now() < deadline) {
-      Object.assign(seen, await fakeRef.marks());
-      if (Object.keys(seen).length < n) await new Promise((r) => setTimeout(r, 50));
+    while (missing.size > 0 && Date.now() < deadline) {
+      const marks = await fakeRef.marks();
+      Object.assign(seen, marks);
+      for (const k of Object.keys(marks)) missing.delete(k);
+      if (missing.size > 0) await new Promise((r) => setTimeout(r, 50));
     }
     for (const s of sent) followup.push(s.key && seen[s.key] !== undefined ? seen[s.key]! - s.t0 : Number.NaN);
   } else if (kind.followup) {
@@ -217,18 +221,21 @@ class MemorySampler {
   }
 
   private memOf(pid: number): number {
+    let rss: number;
+    try {
+      const m = /^VmRSS:\s+(\d+) kB/m.exec(readFileSync(`/proc/${pid}/status`, "utf8"));
+      rss = m ? Number(m[1]) * 1024 : 0;
+    } catch {
+      return 0; // the process is gone (a backend that ended)
+    }
     try {
       const m = /^Pss:\s+(\d+) kB/m.exec(readFileSync(`/proc/${pid}/smaps_rollup`, "utf8"));
       if (m) return Number(m[1]) * 1024;
     } catch {
-      this.pssReadable = false;
+      // not ours to read (another user's Postgres): RSS, which counts shared buffers in every backend
     }
-    try {
-      const m = /^VmRSS:\s+(\d+) kB/m.exec(readFileSync(`/proc/${pid}/status`, "utf8"));
-      return m ? Number(m[1]) * 1024 : 0;
-    } catch {
-      return 0;
-    }
+    this.pssReadable = false;
+    return rss;
   }
 
   private sample(): void {
@@ -349,7 +356,11 @@ export async function benchAck(opts: {
         for (const server of order) {
           failures.length = 0;
           add(`${server === ours ? "cosell" : "bare"}:${kind.name}`, await burst(server, kind, opts.concurrency));
-          if (failures.length > 0) failed.set(`${server === ours ? "cosell" : "bare"}:${kind.name}`, (failed.get(`${server === ours ? "cosell" : "bare"}:${kind.name}`) ?? 0) + failures.length);
+          if (failures.length > 0)
+            failed.set(
+              `${server === ours ? "cosell" : "bare"}:${kind.name}`,
+              (failed.get(`${server === ours ? "cosell" : "bare"}:${kind.name}`) ?? 0) + failures.length,
+            );
           if (failures.length > 0) console.error(`${kind.name}: ${failures.length} requests failed, e.g. ${failures[0]}`);
         }
       }
