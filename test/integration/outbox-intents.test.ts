@@ -45,8 +45,7 @@ beforeEach(() => {
 });
 
 /** A row as something other than enqueue() might have written it. */
-async function insertRaw(method: string, payload: unknown, dedupeKey: string): Promise<void> {
-  const now = new Date();
+async function insertRaw(method: string, payload: unknown, dedupeKey: string, now = new Date()): Promise<void> {
   await db.prisma.$executeRaw`
     INSERT INTO "OutboxMessage" (id, "dedupeKey", method, payload, status, attempts, "nextAttemptAt", "createdAt")
     VALUES (gen_random_uuid()::text, ${dedupeKey}, ${method}, ${JSON.stringify(payload)}::jsonb, 'PENDING', 0, ${now}, ${now})`;
@@ -54,14 +53,16 @@ async function insertRaw(method: string, payload: unknown, dedupeKey: string): P
 
 describe("rows that are not intents", () => {
   it("are logged and DEAD at once, and the valid rows of the same run are sent", async () => {
-    await enqueue(db.prisma, { method: "message", payload: { channel: "C_ONE", text: mrkdwn`before` }, dedupeKey: "ok:1" }, new Date());
+    // Queue order is creation time: 1 ms apart here, so a fast machine makes no ties.
+    const t0 = Date.now() - 1000;
+    await enqueue(db.prisma, { method: "message", payload: { channel: "C_ONE", text: mrkdwn`before` }, dedupeKey: "ok:1", at: new Date(t0) }, new Date());
     await insertRaw("deal.explode", { dealId: "d1" }, "bad:kind");
     await insertRaw("stage.changed", { dealId: "d1", from: "REGISTERED" }, "bad:fields");
     await insertRaw("deal.card", null, "bad:null");
     await insertRaw("chat.update", { channel: "C_ONE", ts: "1.2", text: "x" }, "bad:legacy-update");
     // Queued before intents existed: still delivered.
-    await insertRaw("chat.postMessage", { channel: "C_ONE", text: "legacy &amp; fine", unfurl_links: false }, "ok:legacy");
-    await enqueue(db.prisma, { method: "message", payload: { channel: "C_ONE", text: mrkdwn`after` }, dedupeKey: "ok:2" }, new Date());
+    await insertRaw("chat.postMessage", { channel: "C_ONE", text: "legacy &amp; fine", unfurl_links: false }, "ok:legacy", new Date(t0 + 1));
+    await enqueue(db.prisma, { method: "message", payload: { channel: "C_ONE", text: mrkdwn`after` }, dedupeKey: "ok:2", at: new Date(t0 + 2) }, new Date());
 
     const report = await deliverOutbox(deps, deliveryClient(deps), outboxRenderers, { perChannelGapMs: 0 });
     expect(report).toMatchObject({ claimed: 7, sent: 3, dead: 4, retried: 0 });
