@@ -30,8 +30,8 @@ export interface CosellApp {
 }
 
 const SLACK_PATH = "/slack/events";
-/** interactions whose work runs at once after their ack; the rest wait their turn */
-const WORK_CONCURRENCY = 4;
+/** interactions whose work runs at once after their ack (urgent: holding a trigger_id); the rest wait their turn */
+const WORK_CONCURRENCY = { normal: 4, urgent: 4 };
 /** view submissions validated and written at once (each is one transaction: a pool connection) */
 const SUBMISSION_CONCURRENCY = 8;
 
@@ -41,7 +41,7 @@ export function createApp(deps: AppDeps): CosellApp {
   const inflight = new Inflight();
   // Interactions' work after the ack: a few at a time, held back while a burst is still arriving.
   const work = new WorkQueue(WORK_CONCURRENCY);
-  const submissions = new WorkQueue(SUBMISSION_CONCURRENCY, 15, { normal: 100, urgent: 100 });
+  const submissions = new WorkQueue({ normal: SUBMISSION_CONCURRENCY, urgent: SUBMISSION_CONCURRENCY }, 15, { normal: 100, urgent: 100 });
   // Until auth.test has answered, the app cannot serve Slack: /healthz says why, Slack requests get 503.
   let slack: SlackStartupStatus = { state: "connecting", apiUrl: config.slack.apiUrl ?? DEFAULT_SLACK_API_URL };
   const ready = () => slack.state === "connected";

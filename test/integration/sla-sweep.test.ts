@@ -199,6 +199,14 @@ describe("overdue asks and escalations", () => {
     expect(dms.map((d) => d.method)).toEqual(["ask.escalationDmBatch"]);
     const [dm] = await withRendered(db.prisma, dms);
     expect(dm!.payload).toMatchObject({ channel: "U_REP", text: expect.stringContaining("20 asks on deals you're the relationship owner of") });
+    // The channel list was queued at level 1: delivered late, it still says overdue, not escalated.
+    const [late] = await withRendered(db.prisma, [alerts[1]!]);
+    expect(JSON.stringify(late!.payload)).not.toContain("🚨");
+    // Someone no longer the relationship owner of a deal is not sent its asks.
+    await db.prisma.deal.update({ where: { id: d1.dealId }, data: { relationshipOwnerUserId: "U_SOMEONE_ELSE" } });
+    const [after] = await withRendered(db.prisma, dms);
+    expect(after!.payload).toMatchObject({ text: expect.stringContaining("10 asks on deals") });
+    expect(JSON.stringify(after!.payload)).not.toMatch(/ask number 1\b|ask number 3\b/);
     // A second pass raises nothing more.
     expect(await sweep("2026-11-18T10:00:00Z")).toMatchObject({ overdue: 0, escalated: 0 });
   });

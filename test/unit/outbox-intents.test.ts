@@ -29,7 +29,7 @@ const valid: OutboxIntent[] = [
   { kind: "ask.alert", askId: ID, level: 1 },
   { kind: "ask.alert", askId: ID, level: 2 },
   { kind: "ask.escalationDm", askId: ID },
-  { kind: "ask.alertBatch", channel: "C_ACME", askIds: [ID, ID], total: 40 },
+  { kind: "ask.alertBatch", channel: "C_ACME", askIds: [ID, ID], levels: [1, 2], total: 40 },
   { kind: "ask.escalationDmBatch", userId: "U_OWNER", askIds: [ID, ID], total: 2 },
   { kind: "ask.requested", askId: ID },
   { kind: "ask.done", askId: ID, by: "U_ACME" },

@@ -81,7 +81,12 @@ export async function renderAskAlert(db: Tx, method: string, payload: Record<str
  */
 export async function renderAskAlertList(db: Tx, intent: IntentOf<"ask.alertBatch" | "ask.escalationDmBatch">): Promise<OutboxPost | null> {
   const rows = await db.ask.findMany({
-    where: { id: { in: intent.askIds }, status: "OPEN" },
+    where: {
+      id: { in: intent.askIds },
+      status: "OPEN",
+      // an escalation DM only for the deals this person is still the relationship owner of
+      ...(intent.kind === "ask.escalationDmBatch" ? { deal: { relationshipOwnerUserId: intent.userId } } : {}),
+    },
     select: {
       id: true,
       fromUserId: true,
@@ -101,7 +106,8 @@ export async function renderAskAlertList(db: Tx, intent: IntentOf<"ask.alertBatc
     ownerUserId: a.ownerUserId,
     text: a.text,
     dueAt: a.dueAt,
-    level: a.alertLevel,
+    // as raised by the sweep that queued this (a later escalation has its own message)
+    level: intent.kind === "ask.alertBatch" ? (intent.levels?.[intent.askIds.indexOf(a.id)] ?? a.alertLevel) : 2,
     relationshipOwnerUserId: a.deal.relationshipOwnerUserId,
   }));
   const total = intent.total - (intent.askIds.length - asks.length);

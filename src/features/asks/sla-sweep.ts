@@ -154,7 +154,12 @@ async function raiseAskBatch(tx: Tx, now: Date, batch: number, report: SweepRepo
     else
       msgs.push({
         method: ASK_ALERT_BATCH,
-        payload: { channel, askIds: asks.slice(0, ASK_BATCH_IDS_MAX).map((a) => a.id), total: asks.length },
+        payload: {
+          channel,
+          askIds: asks.slice(0, ASK_BATCH_IDS_MAX).map((a) => a.id),
+          levels: asks.slice(0, ASK_BATCH_IDS_MAX).map((a) => a.level),
+          total: asks.length,
+        },
         dedupeKey: `asks:${channel}:${first.id}:${first.level}`,
       });
   }

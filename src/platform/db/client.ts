@@ -81,18 +81,10 @@ function openPostgres(url: string, max: number): Database {
 }
 
 /**
- * PGlite's own start parameters (its defaults, as of 0.5) with smaller shared buffers: 32 MB
+ * PGlite's own start parameters with smaller shared buffers: 32 MB
  * instead of 128 MB, which an embedded database of one program does not need (idle RSS −124 MB).
  */
-const PGLITE_START_PARAMS = [
-  "--single",
-  "-F",
-  "-O",
-  "-j",
-  ...["-c", "search_path=public", "-c", "exit_on_error=false", "-c", "log_checkpoints=false"],
-  ...["-c", "max_worker_processes=0", "-c", "max_parallel_workers=0", "-c", "max_parallel_workers_per_gather=0"],
-  ...["-c", "io_method=sync", "-c", "max_parallel_maintenance_workers=0", "-c", "shared_buffers=32MB"],
-];
+const PGLITE_START_PARAMS = [...PGlite.defaultStartParams, "-c", "shared_buffers=32MB"];
 
 /**
  * A new data directory is initialized (initdb) in a short-lived child process: initdb's WebAssembly

@@ -287,43 +287,48 @@ export async function deliverOutbox(deps: AppDeps, client: WebClient, renderers:
   const sendDue = async () => {
     while (waiting.length > 0 && waiting[0]!.at <= Date.now()) dispatch(waiting.shift()!);
   };
-  for (const row of rows) {
-    const state: AttemptState = { uncertain: row.unsettled };
-    const parsed = parseOutboxRow(row.method, row.payload);
-    if (!parsed.ok) {
-      await invalid(row, parsed.error);
-      continue;
+  try {
+    for (const row of rows) {
+      const state: AttemptState = { uncertain: row.unsettled };
+      const parsed = parseOutboxRow(row.method, row.payload);
+      if (!parsed.ok) {
+        await invalid(row, parsed.error);
+        continue;
+      }
+      let plan: Plan;
+      try {
+        plan = await resolve(deps, renderers, row, parsed.intent);
+      } catch (err) {
+        await fail(row, state, err);
+        continue;
+      }
+      if (plan.kind === "skip") {
+        await done(row, plan.result);
+        continue;
+      }
+      const at = plan.channel && gap > 0 ? takeSlot(row.id, plan.channel, gap) : 0;
+      const wait = at - Date.now();
+      if (wait > maxWait) {
+        reservedSlots.set(row.id, { channel: plan.channel!, at });
+        defer(row, state, wait, `paced: waiting for ${plan.channel}'s next slot`);
+        continue;
+      }
+      let i = waiting.length;
+      while (i > 0 && waiting[i - 1]!.at > at) i--;
+      waiting.splice(i, 0, { row, plan, state, at });
+      await sendDue();
     }
-    let plan: Plan;
-    try {
-      plan = await resolve(deps, renderers, row, parsed.intent);
-    } catch (err) {
-      await fail(row, state, err);
-      continue;
+    while (waiting.length > 0) {
+      const wait = waiting[0]!.at - Date.now();
+      if (wait > 0) await sleep(wait);
+      await sendDue();
     }
-    if (plan.kind === "skip") {
-      await done(row, plan.result);
-      continue;
-    }
-    const at = plan.channel && gap > 0 ? takeSlot(row.id, plan.channel, gap) : 0;
-    const wait = at - Date.now();
-    if (wait > maxWait) {
-      reservedSlots.set(row.id, { channel: plan.channel!, at });
-      defer(row, state, wait, `paced: waiting for ${plan.channel}'s next slot`);
-      continue;
-    }
-    let i = waiting.length;
-    while (i > 0 && waiting[i - 1]!.at > at) i--;
-    waiting.splice(i, 0, { row, plan, state, at });
-    await sendDue();
+  } finally {
+    // Even when recording an outcome failed mid-run: no send of this run outlives it (the next
+    // run would send to the same channels at once), and rows handed back are written.
+    await Promise.allSettled(chains.values());
+    await flushHandedBack();
   }
-  while (waiting.length > 0) {
-    const wait = waiting[0]!.at - Date.now();
-    if (wait > 0) await sleep(wait);
-    await sendDue();
-  }
-  await Promise.all(chains.values());
-  await flushHandedBack();
   if (sendError !== undefined) throw sendError;
   if (rows.length < batch) {
     // Nothing more due now: when is the next row due (handed back for its slot, or a retry)?

@@ -75,6 +75,8 @@ export const outboxIntentSchema = z.discriminatedUnion("kind", [
     kind: z.literal("ask.alertBatch"),
     channel: z.string().min(1),
     askIds: z.array(id).min(1).max(ASK_BATCH_IDS_MAX),
+    /** the level each listed ask was raised to by this sweep (the ask may have moved on since) */
+    levels: z.array(z.number().int().min(1).max(2)).max(ASK_BATCH_IDS_MAX).optional(),
     total: z.number().int().min(1),
   }),
   /** Several escalations to one relationship owner in one sweep: one DM. */

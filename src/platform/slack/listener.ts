@@ -133,7 +133,22 @@ export function viewListener(ctx: ListenerContext, fn: (args: ViewArgs) => Promi
     try {
       // The ack is the answer (errors under the fields): urgent, but in turn, so a burst of
       // submissions does not start more transactions than the pool can serve.
-      await ctx.submissions.run(() => fn(tracked), { urgent: true });
+      // Its slot is given back at the ack: what the handler does after it (a confirmation DM)
+      // does not hold the next submission's ack back.
+      await ctx.submissions.run(
+        (release) =>
+          fn({
+            ...tracked,
+            ack: async (r?: unknown) => {
+              try {
+                await (tracked.ack as (r?: unknown) => Promise<void>)(r);
+              } finally {
+                release();
+              }
+            },
+          } as ViewArgs),
+        { urgent: true },
+      );
     } catch (err) {
       let errors: Record<string, string> | undefined;
       if (err instanceof FieldErrors) errors = err.errors;

@@ -42,7 +42,7 @@ export interface RequestGuardOptions {
   bodyLimit?: number;
   /** the /cosell subcommand names (a bounded label set for metrics and logs; others are "other") */
   subcommands?: ReadonlySet<string>;
-  /** called when a Slack request arrives, before anything else (the work queue holds back during bursts) */
+  /** called when a signed, first-use Slack request arrives, before Bolt sees it (the work queue holds back during bursts) */
   onArrived?: () => void;
   /** called when a screened request has been answered (acked): what it was and how long it took */
   onAnswered?: (interaction: Interaction, seconds: number, status: number) => void;
@@ -239,6 +239,8 @@ export function guardSlackRequests(inner: RequestListener, opts: RequestGuardOpt
       return false;
     }
     prune(nowMs);
+    // Only signed, first-use requests count as arrivals (unsigned noise must not hold work back).
+    opts.onArrived?.();
 
     let body: unknown;
     try {
@@ -265,7 +267,6 @@ export function guardSlackRequests(inner: RequestListener, opts: RequestGuardOpt
       return;
     }
     const started = process.hrtime.bigint();
-    opts.onArrived?.();
     screen(req, res)
       .then((interaction) => {
         if (!interaction) return;

@@ -1,18 +1,22 @@
 /**
- * Runs the work of Slack interactions after (or, for a view submission, before) their ack, at
- * most `limit` jobs at once, and holds new work back while requests are still arriving: in a
- * burst, every request is acked first — Slack drops what is not acked within 3 s, and work
- * running beside the acks slows them all — and the answers follow.
+ * Runs the work of Slack interactions after (or, for a view submission, before) their ack, a
+ * few jobs at once, and holds new work back while requests are still arriving: in a burst,
+ * every request is acked first — Slack drops what is not acked within 3 s, and work running
+ * beside the acks slows them all — and the answers follow.
  * Urgent work (a trigger_id to open a modal with, which expires 3 s after the click, or a view
- * submission whose ack is its answer) waits less and goes before other queued work.
+ * submission whose ack is its answer) waits less and has its own slots, so ordinary work that
+ * is slow (a rate-limited Slack call) never holds a modal back, and urgent work never starves
+ * ordinary work.
  */
 export class WorkQueue {
-  private running = 0;
-  private waiting: { urgent: boolean; go: () => void }[] = [];
+  private readonly lanes = {
+    normal: { running: 0, waiting: [] as (() => void)[] },
+    urgent: { running: 0, waiting: [] as (() => void)[] },
+  };
   private lastArrival = 0;
 
   constructor(
-    private readonly limit: number,
+    private readonly limits: { normal: number; urgent: number },
     private readonly quietMs = 40,
     private readonly maxDelayMs = { normal: 1000, urgent: 250 },
   ) {}
@@ -22,29 +26,33 @@ export class WorkQueue {
     this.lastArrival = performance.now();
   }
 
-  async run<T>(job: () => Promise<T>, opts: { urgent?: boolean } = {}): Promise<T> {
-    const urgent = opts.urgent ?? false;
+  /**
+   * Runs `job` in its turn. The job may give its slot back early with `release()` (a view
+   * submission once it has acked: what follows the ack need not hold the next one back).
+   */
+  async run<T>(job: (release: () => void) => Promise<T>, opts: { urgent?: boolean } = {}): Promise<T> {
+    const kind = opts.urgent ? "urgent" : "normal";
+    const lane = this.lanes[kind];
     const queuedAt = performance.now();
-    const maxDelay = urgent ? this.maxDelayMs.urgent : this.maxDelayMs.normal;
     // Let the requests still arriving be acked first.
-    while (performance.now() - this.lastArrival < this.quietMs && performance.now() - queuedAt < maxDelay) {
+    while (performance.now() - this.lastArrival < this.quietMs && performance.now() - queuedAt < this.maxDelayMs[kind]) {
       await new Promise((r) => setTimeout(r, this.quietMs));
     }
-    if (this.running >= this.limit) {
-      await new Promise<void>((go) => {
-        const entry = { urgent, go };
-        // Urgent work goes after the urgent work already waiting, before everything else.
-        const at = urgent ? this.waiting.findIndex((w) => !w.urgent) : -1;
-        if (at < 0) this.waiting.push(entry);
-        else this.waiting.splice(at, 0, entry);
-      });
-    }
-    this.running++;
+    // A freed slot is handed to the next waiter directly (it never counts as free in between).
+    if (lane.running >= this.limits[kind]) await new Promise<void>((go) => lane.waiting.push(go));
+    else lane.running++;
+    let held = true;
+    const release = () => {
+      if (!held) return;
+      held = false;
+      const next = lane.waiting.shift();
+      if (next) next();
+      else lane.running--;
+    };
     try {
-      return await job();
+      return await job(release);
     } finally {
-      this.running--;
-      this.waiting.shift()?.go();
+      release();
     }
   }
 }
