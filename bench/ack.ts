@@ -95,25 +95,28 @@ const KINDS: Kind[] = [
   {
     name: "submit",
     label: "registration modal submitted (validated and written before the ack)",
-    body: (p, id) => {
-      const values = stateValues({
-        [B.accountName]: { text: `Bench account ${id}` },
-        [B.accountDomain]: { text: `${id}.bench.example.com` },
-        [B.title]: { text: `Bench deal ${id}` },
-        [B.amount]: { text: "25,000" },
-        [B.currency]: { select: "USD" },
-        [B.closeDate]: { date: "2027-02-28" },
-        [B.pairing]: { select: p.acmePairing.id },
-        [B.coSellModel]: { select: "SELL_WITH" },
-        [`${B.rolePrefix}SOURCING`]: { multi: [p.acme.id] },
-        [`${B.rolePrefix}SELLING`]: { multi: [p.ours.id] },
-      });
-      return { body: interactionBody(viewSubmission({ as: PEOPLE.rep, viewId: `V_${id}`, callbackId: CALLBACK.registerDeal, values, privateMetadata: "{}" })) };
-    },
+    body: (p, id) => ({ body: registrationSubmission(p, id) }),
   },
 ];
 
 let fakeRef: RemoteFake;
+
+/** The registration modal as a rep submits it: a new account `id` on the Acme pairing (signed body). */
+export function registrationSubmission(p: SeededProgram, id: string): string {
+  const values = stateValues({
+    [B.accountName]: { text: `Bench account ${id}` },
+    [B.accountDomain]: { text: `${id}.bench.example.com` },
+    [B.title]: { text: `Bench deal ${id}` },
+    [B.amount]: { text: "25,000" },
+    [B.currency]: { select: "USD" },
+    [B.closeDate]: { date: "2027-02-28" },
+    [B.pairing]: { select: p.acmePairing.id },
+    [B.coSellModel]: { select: "SELL_WITH" },
+    [`${B.rolePrefix}SOURCING`]: { multi: [p.acme.id] },
+    [`${B.rolePrefix}SELLING`]: { multi: [p.ours.id] },
+  });
+  return interactionBody(viewSubmission({ as: PEOPLE.rep, viewId: `V_${id}`, callbackId: CALLBACK.registerDeal, values, privateMetadata: "{}" }));
+}
 
 function command(text: string, id: string, triggerId?: string): string {
   return commandBody({
@@ -354,14 +357,12 @@ export async function benchAck(opts: {
         if (process.env.BENCH_VERBOSE) console.error(`${new Date().toISOString()} round ${r} ${kind.name}`);
         if (kind.name === "submit") submitted += opts.concurrency;
         for (const server of order) {
+          const key = `${server === ours ? "cosell" : "bare"}:${kind.name}`;
           failures.length = 0;
-          add(`${server === ours ? "cosell" : "bare"}:${kind.name}`, await burst(server, kind, opts.concurrency));
-          if (failures.length > 0)
-            failed.set(
-              `${server === ours ? "cosell" : "bare"}:${kind.name}`,
-              (failed.get(`${server === ours ? "cosell" : "bare"}:${kind.name}`) ?? 0) + failures.length,
-            );
-          if (failures.length > 0) console.error(`${kind.name}: ${failures.length} requests failed, e.g. ${failures[0]}`);
+          add(key, await burst(server, kind, opts.concurrency));
+          if (failures.length === 0) continue;
+          failed.set(key, (failed.get(key) ?? 0) + failures.length);
+          console.error(`${kind.name}: ${failures.length} requests failed, e.g. ${failures[0]}`);
         }
       }
     }

@@ -13,16 +13,14 @@ import { migrate } from "../src/platform/db/migrate";
 import type { AppDeps } from "../src/platform/deps";
 import { runSlaSweep } from "../src/features/asks/sla-sweep";
 import { createLogger } from "../src/platform/logger";
-import { CALLBACK, REGISTER_BLOCK as B } from "../src/platform/slack/ids";
 import { ensureProgram } from "../src/features/program/program";
 import { SIGNING_SECRET, testConfig } from "../test/support/app";
 import { createDeal } from "../test/support/deals";
-import { stateValues, viewSubmission } from "../test/support/payloads";
-import { PEOPLE, seedProgram, type SeededProgram } from "../test/support/seed";
-import { interactionBody, postSigned } from "../test/support/signing";
+import { seedProgram, type SeededProgram } from "../test/support/seed";
+import { postSigned } from "../test/support/signing";
 import { loadManagerDigest, loadPairingDigests } from "../src/features/digests/load";
 import { renderManagerDigest, renderPairingDigest } from "../src/features/digests/render";
-import { benchAck, type RemoteFake } from "./ack";
+import { benchAck, registrationSubmission, type RemoteFake } from "./ack";
 import { runWeeklyDigests } from "../src/features/digests/job";
 import { generateProgram } from "./digest-data";
 import { benchOutbox } from "./outbox";
@@ -83,19 +81,7 @@ async function benchRegistration(fake: RemoteFake, db: Database, program: Seeded
   const url = `http://127.0.0.1:${port}/slack/events`;
   const lat: number[] = [];
   for (let i = 0; i < REGISTRATIONS; i++) {
-    const values = stateValues({
-      [B.accountName]: { text: `Bench account ${i}` },
-      [B.accountDomain]: { text: `bench${i}.example.com` },
-      [B.title]: { text: `Bench deal ${i}` },
-      [B.amount]: { text: "25,000" },
-      [B.currency]: { select: "USD" },
-      [B.closeDate]: { date: "2027-02-28" },
-      [B.pairing]: { select: program.acmePairing.id },
-      [B.coSellModel]: { select: "SELL_WITH" },
-      [`${B.rolePrefix}SOURCING`]: { multi: [program.acme.id] },
-      [`${B.rolePrefix}SELLING`]: { multi: [program.ours.id] },
-    });
-    const body = interactionBody(viewSubmission({ as: PEOPLE.rep, viewId: `V_BENCH_${i}`, callbackId: CALLBACK.registerDeal, values, privateMetadata: "{}" }));
+    const body = registrationSubmission(program, `seq${i}`);
     const { ms, value } = await time(() => postSigned(url, SIGNING_SECRET, body, "application/x-www-form-urlencoded"));
     if (value.text !== "") throw new Error(`registration ${i} failed: ${value.text}`);
     lat.push(ms);

@@ -7,6 +7,7 @@
 // (the partner's customers that are not ours at all). Score by combined ARR potential, sales
 // cycle stage, strategic value and relationship depth; focus on the top 20–30, not the list.
 
+import { groupBy } from "../../kernel/collections";
 import { STRANGER_MESSAGE, type Actor, type Decision } from "../../kernel/access";
 import { readCsv, CsvError } from "../../kernel/csv";
 import { normalizeDomain } from "../../kernel/domain-name";
@@ -739,13 +740,7 @@ export function splitTopTargets(candidates: readonly TargetCandidate[], perSecti
 
 /** The preselection the database does, in memory (for tests): the best `limit` by ARR per feature group. */
 export function preselectTargets(candidates: readonly TargetCandidate[], limit = TOP_TARGETS): TargetCandidate[] {
-  const groups = new Map<string, TargetCandidate[]>();
-  for (const c of candidates) {
-    const k = scoreGroupKey(c);
-    const g = groups.get(k);
-    if (g) g.push(c);
-    else groups.set(k, [c]);
-  }
+  const groups = groupBy(candidates, scoreGroupKey);
   const out: TargetCandidate[] = [];
   for (const g of groups.values()) {
     g.sort((a, b) => combinedArrMinor(b) - combinedArrMinor(a) || (a.domain < b.domain ? -1 : a.domain > b.domain ? 1 : 0));

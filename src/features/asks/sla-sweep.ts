@@ -1,5 +1,6 @@
 import type { AppDeps } from "../../platform/deps";
 import { closeDatePassed, DEFAULT_STALE_DAYS, isValidTimezone, localDate, staleDaysFor, staleLevel } from "../../kernel/sla-clock";
+import { groupBy } from "../../kernel/collections";
 import { OPEN_STAGES, type Stage } from "../../kernel/stages";
 import type { Tx } from "../../platform/db/client";
 import { programRepo } from "../../platform/repos/program-repo";
@@ -181,17 +182,6 @@ async function raiseAskBatch(tx: Tx, now: Date, batch: number, report: SweepRepo
     else report.overdue++;
   }
   return raised.length;
-}
-
-function groupBy<T>(items: readonly T[], key: (t: T) => string): Map<string, T[]> {
-  const out = new Map<string, T[]>();
-  for (const item of items) {
-    const k = key(item);
-    const list = out.get(k);
-    if (list) list.push(item);
-    else out.set(k, [item]);
-  }
-  return out;
 }
 
 // ---------------------------------------------------------------------------

@@ -1,3 +1,4 @@
+import { groupBy } from "../../kernel/collections";
 import type { CheckInSection, ParticipationRow } from "../checkins/checkins";
 import { percentile } from "../../kernel/registration-lifecycle";
 import { Prisma } from "../../generated/prisma/client";
@@ -200,16 +201,6 @@ export async function loadPairingDigests(
   ]);
 
   const orgById = new Map(orgs.map((o) => [o.id, { id: o.id, name: o.name, internal: o.kind === "INTERNAL" }]));
-  const group = <T>(rows: readonly T[], key: (r: T) => string) => {
-    const m = new Map<string, T[]>();
-    for (const r of rows) {
-      const k = key(r);
-      const list = m.get(k);
-      if (list) list.push(r);
-      else m.set(k, [r]);
-    }
-    return m;
-  };
   const line = (d: OpenDealRow | TouchedRow): DigestDealLine => ({
     id: d.id,
     ref: Number(d.ref),
@@ -221,19 +212,19 @@ export async function loadPairingDigests(
     expectedCloseDate: d.expectedCloseDate,
   });
 
-  const openByPairing = group(openDeals, (d) => d.pairingId);
+  const openByPairing = groupBy(openDeals, (d) => d.pairingId);
   const touchedById = new Map(touched.map((d) => [d.id, d]));
-  const touchedByPairing = group(touched, (d) => d.pairingId);
+  const touchedByPairing = groupBy(touched, (d) => d.pairingId);
   const openById = new Map(openDeals.map((d) => [d.id, d]));
-  const movesByPairing = group(
+  const movesByPairing = groupBy(
     stageChanges.filter((c) => touchedById.has(c.dealId)),
     (c) => touchedById.get(c.dealId)!.pairingId,
   );
-  const asksByPairing = group(
+  const asksByPairing = groupBy(
     asks.filter((a) => openById.has(a.dealId)),
     (a) => openById.get(a.dealId)!.pairingId,
   );
-  const tpByPairing = group(touchpoints, (t) => t.pairingId);
+  const tpByPairing = groupBy(touchpoints, (t) => t.pairingId);
   const first90 = new Map(registrationCounts.map((r) => [r.pairingId, Number(r.first90)]));
 
   const today = localDate(now, timezone);
