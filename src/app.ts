@@ -15,6 +15,7 @@ import {
 } from "./platform/slack/startup";
 import { batchedReplayClaims, pruneSlackRequests } from "./platform/slack/replay-cache";
 import { metricsHandler, startMetricsServer } from "./platform/metrics-http";
+import { HUBSPOT_WEBHOOK_PATH, hubspotWebhookHandler } from "./features/crm/hubspot-webhook";
 
 export interface CosellApp {
   app: App;
@@ -66,6 +67,11 @@ export function createApp(deps: AppDeps): CosellApp {
     "/readyz": (_req, res) => void readiness(res),
     "/metrics": (req, res) => void metricsRoute(req, res, { onMainPort: true }),
   };
+  // The CRMs' webhooks: their own signatures, sizes and de-duplication (features/crm), on the same port.
+  const hubspotWebhook = hubspotWebhookHandler(deps, { onStored: () => deps.crmInbox?.kick() });
+  const postRoutes: Record<string, (req: IncomingMessage, res: ServerResponse) => void> = {
+    [HUBSPOT_WEBHOOK_PATH]: (req, res) => void hubspotWebhook(req, res),
+  };
   const subcommandNames = new Set<string>();
 
   let receiver: Receiver;
@@ -80,7 +86,10 @@ export function createApp(deps: AppDeps): CosellApp {
       signingSecret: config.slack.signingSecret,
       endpoints: SLACK_PATH,
       logger,
-      customRoutes: Object.entries(routes).map(([path, handler]) => ({ path, method: ["GET"], handler })),
+      customRoutes: [
+        ...Object.entries(routes).map(([path, handler]) => ({ path, method: ["GET"], handler })),
+        ...Object.entries(postRoutes).map(([path, handler]) => ({ path, method: ["POST"], handler })),
+      ],
     });
     // Signature, 5-minute window both ways, replay cache and payload shape, before Bolt.
     httpReceiver.requestListener = guardSlackRequests(httpReceiver.requestListener, {
@@ -161,7 +170,8 @@ export function createApp(deps: AppDeps): CosellApp {
   const listen = async (port: number): Promise<number> => {
     const { createServer } = await import("node:http");
     healthServer = createServer((req, res) => {
-      const route = req.method === "GET" ? routes[new URL(req.url ?? "/", "http://localhost").pathname] : undefined;
+      const path = new URL(req.url ?? "/", "http://localhost").pathname;
+      const route = req.method === "GET" ? routes[path] : req.method === "POST" ? postRoutes[path] : undefined;
       if (route) route(req, res);
       else res.writeHead(404).end();
     });

@@ -15,6 +15,7 @@ import { approvalsSubcommand, registerReviewListeners } from "./features/registr
 import { directSubcommand } from "./features/registration/direct-deals-command";
 import { registerRolesListeners, rolesSubcommand } from "./features/roles/listener";
 import { registerStageListeners, stageSubcommand } from "./features/stages/listener";
+import { crmSubcommands } from "./features/crm/commands";
 import { logSubcommand, registerTouchpointListeners } from "./features/touchpoints/listener";
 import { registerHome } from "./features/home/listener";
 import type { ListenerContext } from "./platform/slack/listener";
@@ -63,7 +64,7 @@ export function registerListeners(app: App, deps: AppDeps, ctx: ListenerContext)
     setupModalSubcommand,
     panelSubcommand,
   ];
-  const groups = [setupSubcommands, dealQuerySubcommands, disputeSubcommands, attributionAdminSubcommands];
+  const groups = [setupSubcommands, dealQuerySubcommands, disputeSubcommands, attributionAdminSubcommands, crmSubcommands];
   return [
     ...single.map((s) => s(deps)),
     ...groups.flatMap((g) => g(deps)),

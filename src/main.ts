@@ -11,6 +11,8 @@ import { createLogger } from "./platform/logger";
 import { createMetrics } from "./platform/metrics";
 import { outboxBacklog } from "./platform/outbox/dead-letters";
 import { ensureProgram } from "./features/program/program";
+import { crmApis } from "./platform/crm/hubspot";
+import { startCrmInbox } from "./features/crm/inbox";
 
 /** SIGTERM: in-flight handlers and the outbox batch get this long, then the process exits anyway (code 1). */
 const SHUTDOWN_BOUND_MS = 20_000;
@@ -35,7 +37,14 @@ async function main(): Promise<void> {
   const logger = createLogger({
     level: config.logLevel,
     format: config.logFormat,
-    secrets: [config.slack.botToken, config.slack.signingSecret, config.slack.appToken ?? "", config.metrics?.token ?? ""],
+    secrets: [
+      config.slack.botToken,
+      config.slack.signingSecret,
+      config.slack.appToken ?? "",
+      config.metrics?.token ?? "",
+      config.crm?.hubspot?.accessToken ?? "",
+      config.crm?.hubspot?.clientSecret ?? "",
+    ],
   });
 
   // Signal handlers first: a SIGTERM that arrives while starting must still stop cleanly.
@@ -66,15 +75,20 @@ async function main(): Promise<void> {
   logger.info(`database: ${db.kind === "postgres" ? "Postgres (DATABASE_URL)" : `embedded PGlite in ${config.dataDir}`}`);
 
   const metrics = createMetrics({ outbox: () => outboxBacklog(db.prisma, new Date()), pool: () => db.poolStats() });
-  const deps: AppDeps = { config, db, clock: systemClock, logger, metrics };
+  const deps: AppDeps = { config, db, clock: systemClock, logger, metrics, crm: crmApis(config) };
   // The outbox delivers every Slack post written by a use case; safe to run in every process.
   const outbox = startOutboxLoop(deps, outboxRenderers);
   deps.outbox = outbox;
+  // CRM webhook events are stored as they arrive and applied by this loop (features/crm/inbox.ts).
+  const crmInbox = deps.crm?.hubspot ? startCrmInbox(deps) : undefined;
+  deps.crmInbox = crmInbox;
+  if (config.crm?.hubspot) logger.info(`HubSpot connected (${config.crm.hubspot.apiUrl}); webhooks at POST /crm/hubspot/webhooks`);
   const cosell = createApp(deps);
   let jobs: { stop(): Promise<void> } = { stop: async () => undefined };
   running.stop = async () => {
     await cosell.stop().catch(() => undefined);
     await jobs.stop();
+    await crmInbox?.stop();
     await outbox.stop();
     await db.close();
   };

@@ -16,6 +16,8 @@ import { renderStageChanged } from "./features/stages/outbox";
 import { renderQuarterClosedIntent } from "./features/incentives/outbox";
 import { renderCheckInPromptIntent, renderCheckInReminderIntent } from "./features/checkins/outbox";
 import { renderQbrIntent } from "./features/qbr/outbox";
+import { renderCrmAttributionNote } from "./features/crm/write-back";
+import { renderCrmAdminNoticeIntent, renderCrmGapOverrideIntent } from "./features/crm/outbox";
 
 // The outbox's registry: each intent kind (src/platform/outbox/intents.ts) → the renderer of the
 // feature it belongs to. Wired here, at the app level, like the listeners (listeners.ts), so the
@@ -48,4 +50,7 @@ export const outboxRenderers: OutboxRenderers = {
   "checkin.prompt": renderCheckInPromptIntent,
   "checkin.reminder": renderCheckInReminderIntent,
   "qbr.posted": renderQbrIntent,
+  "crm.attributionNote": renderCrmAttributionNote,
+  "crm.gapOverride": renderCrmGapOverrideIntent,
+  "crm.adminNotice": renderCrmAdminNoticeIntent,
 };

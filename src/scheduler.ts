@@ -7,6 +7,7 @@ import { runSlaSweep } from "./features/asks/sla-sweep";
 import { runQuarterClose } from "./features/incentives/quarter-close-job";
 import { runCheckInJob } from "./features/checkins/checkin-job";
 import { runQbrs } from "./features/qbr/qbr-job";
+import { runHubSpotReconcile } from "./features/crm/reconcile-job";
 
 export interface Scheduler {
   stop(): Promise<void>;
@@ -35,6 +36,12 @@ const MAP_REFRESH_CRON = "*/15 * * * *";
  * features/incentives/quarter-close-job.ts.
  */
 const QUARTER_CLOSE_CRON = "*/15 * * * *";
+
+/**
+ * Every 5 minutes: the CRM reconciliation (features/crm/reconcile-job.ts), once per slot across
+ * processes by its JobRun claim; only when a CRM is connected.
+ */
+const CRM_RECONCILE_CRON = "*/5 * * * *";
 
 export interface SchedulerOptions {
   /** cron expression of the SLA sweep (default SLA_SWEEP_CRON) */
@@ -144,6 +151,23 @@ export function startJobs(deps: AppDeps, opts: SchedulerOptions = {}): Scheduler
   };
   const closeTask = cron.schedule(closeExpression, quarterClose, { name: "quarter-close", noOverlap: true });
 
+  let reconciling: Promise<void> | null = null;
+  const reconcile = () => {
+    if (reconciling || !deps.crm?.hubspot) return reconciling;
+    reconciling = timeJob(deps.metrics, "crm-reconcile", () => runHubSpotReconcile(deps, deps.clock.now()))
+      .then(
+        (r) => {
+          if (Object.values(r.outcomes).some((n) => n > 0)) deps.outbox?.kick();
+        },
+        (err) => deps.logger.error("CRM reconciliation failed:", err),
+      )
+      .finally(() => {
+        reconciling = null;
+      });
+    return reconciling;
+  };
+  const crmTask = cron.schedule(CRM_RECONCILE_CRON, () => reconcile() ?? undefined, { name: "crm-reconcile", noOverlap: true });
+
   return {
     async stop() {
       await task.stop();
@@ -154,10 +178,13 @@ export function startJobs(deps: AppDeps, opts: SchedulerOptions = {}): Scheduler
       await mapTask.destroy();
       await closeTask.stop();
       await closeTask.destroy();
+      await crmTask.stop();
+      await crmTask.destroy();
       await running;
       await digesting;
       await mapping;
       await closing;
+      await reconciling;
     },
   };
 }

@@ -11,7 +11,16 @@ export type Actor =
   | { kind: "partner"; userId: string; teamId: string; orgId: string; orgName: string }
   | { kind: "stranger"; userId: string; teamId: string };
 
-export type DealAction = "deal.view" | "deal.logTouchpoint" | "deal.changeStage" | "deal.editRoles" | "deal.ask" | "deal.attribution" | "deal.dispute";
+export type DealAction =
+  | "deal.view"
+  | "deal.logTouchpoint"
+  | "deal.changeStage"
+  | "deal.editRoles"
+  | "deal.ask"
+  | "deal.attribution"
+  | "deal.dispute"
+  /** link or unlink the deal's CRM record: ours only (a CRM id is internal) */
+  | "deal.linkCrm";
 
 export type AdminAction =
   | "program.configure"
@@ -32,9 +41,14 @@ export const STRANGER_MESSAGE =
 const ALLOW: Decision = { allowed: true };
 
 /** May the actor do this on a deal (or register a deal) in a pairing with these member organizations? */
-export function decideDealAction(actor: Actor, _action: DealAction | "deal.register", pairingOrgIds: readonly string[]): Decision {
+export function decideDealAction(actor: Actor, action: DealAction | "deal.register", pairingOrgIds: readonly string[]): Decision {
   if (actor.kind === "stranger") return { allowed: false, message: STRANGER_MESSAGE };
   if (actor.kind === "internal") return ALLOW;
+  if (action === "deal.linkCrm") {
+    return pairingOrgIds.includes(actor.orgId)
+      ? { allowed: false, message: "Only the program's own team links deals to its CRM; your updates in Slack are what the card shows." }
+      : { allowed: false, message: "That deal isn't in a co-sell pairing your organization belongs to." };
+  }
   if (pairingOrgIds.includes(actor.orgId)) return ALLOW;
   // Do not confirm that the deal exists: the partner may not know about it.
   return { allowed: false, message: "That deal isn't in a co-sell pairing your organization belongs to." };

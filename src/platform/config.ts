@@ -38,6 +38,15 @@ export const configSchema = z.object({
   COSELL_METRICS_HOST: optionalString.transform((v) => v ?? "127.0.0.1"),
   /** json (default) or pretty (one readable line per event; the default when stderr is a terminal) */
   COSELL_LOG_FORMAT: z.enum(["json", "pretty"]).optional(),
+  /** HubSpot private app: its access token (API calls) and its app's client secret (webhook signatures) */
+  HUBSPOT_ACCESS_TOKEN: optionalString,
+  HUBSPOT_CLIENT_SECRET: optionalString,
+  /** base URL of HubSpot's API (default https://api.hubapi.com); tests and the playground point it at a fake */
+  HUBSPOT_API_URL: optionalString.pipe(z.url({ message: "must be a URL such as http://localhost:4100" }).optional()),
+  /** the HubSpot account (portal) id: events from any other portal are ignored */
+  HUBSPOT_PORTAL_ID: optionalString,
+  /** the public base URL the CRM calls (https://cosell.example.com), for the webhook signature's URI behind a proxy */
+  COSELL_PUBLIC_URL: optionalString.pipe(z.url({ message: "must be a URL such as https://cosell.example.com" }).optional()),
 });
 
 export interface Config {
@@ -61,7 +70,18 @@ export interface Config {
   /** how /metrics is served: behind a bearer token, on its own port, or not at all */
   metrics?: { token: string | undefined; port: number | undefined; host: string };
   logFormat?: "json" | "pretty";
+  /** connected CRMs (absent: not connected) */
+  crm?: { hubspot?: HubSpotConfig; publicUrl?: string };
 }
+
+export interface HubSpotConfig {
+  accessToken: string;
+  clientSecret: string;
+  apiUrl: string;
+  portalId: string | undefined;
+}
+
+const DEFAULT_HUBSPOT_API_URL = "https://api.hubapi.com";
 
 const README_SECTION = 'README.md, section "Connect a Slack workspace"';
 
@@ -88,6 +108,12 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
         `Set ${missing.join(" and ")} in the environment (see ${README_SECTION}).`,
     );
   }
+  if (Boolean(e.HUBSPOT_ACCESS_TOKEN) !== Boolean(e.HUBSPOT_CLIENT_SECRET)) {
+    const absent = e.HUBSPOT_ACCESS_TOKEN ? "HUBSPOT_CLIENT_SECRET" : "HUBSPOT_ACCESS_TOKEN";
+    throw new ConfigError(
+      `${absent} is missing: HubSpot needs both the private app's access token (HUBSPOT_ACCESS_TOKEN) and its client secret (HUBSPOT_CLIENT_SECRET, for webhook signatures). See README.md, section "Connect HubSpot".`,
+    );
+  }
   const timezone = e.COSELL_TIMEZONE ?? e.TZ ?? "UTC";
   if (!isValidTimezone(timezone)) {
     throw new ConfigError(`Unknown timezone "${timezone}" in COSELL_TIMEZONE/TZ: use an IANA name such as Europe/Berlin. See ${README_SECTION}.`);
@@ -110,6 +136,19 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     slackStartupTimeoutMs: e.COSELL_SLACK_STARTUP_TIMEOUT_MS,
     metrics: { token: e.COSELL_METRICS_TOKEN, port: e.COSELL_METRICS_PORT, host: e.COSELL_METRICS_HOST },
     logFormat: e.COSELL_LOG_FORMAT,
+    crm: {
+      ...(e.HUBSPOT_ACCESS_TOKEN && e.HUBSPOT_CLIENT_SECRET
+        ? {
+            hubspot: {
+              accessToken: e.HUBSPOT_ACCESS_TOKEN,
+              clientSecret: e.HUBSPOT_CLIENT_SECRET,
+              apiUrl: e.HUBSPOT_API_URL ?? DEFAULT_HUBSPOT_API_URL,
+              portalId: e.HUBSPOT_PORTAL_ID,
+            },
+          }
+        : {}),
+      ...(e.COSELL_PUBLIC_URL ? { publicUrl: e.COSELL_PUBLIC_URL } : {}),
+    },
   };
 }
 

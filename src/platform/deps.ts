@@ -3,6 +3,7 @@ import type { Clock } from "./clock";
 import type { Config } from "./config";
 import type { Database, Db } from "./db/client";
 import type { Metrics } from "./metrics";
+import type { HubSpotApi } from "./crm/hubspot";
 
 /** What the app's listeners, use cases and jobs are given; tests pass a test database and a fixed clock. */
 export interface AppDeps {
@@ -14,6 +15,10 @@ export interface AppDeps {
   metrics?: Metrics;
   /** Wakes the outbox worker after a write, so posts go out at once (the worker also polls). */
   outbox?: { kick(): void };
+  /** the connected CRMs' APIs (config.crm); absent when none is connected */
+  crm?: { hubspot?: HubSpotApi };
+  /** Wakes the CRM inbox after a webhook stored events (it also polls). */
+  crmInbox?: { kick(): void };
 }
 
 /**

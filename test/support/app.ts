@@ -13,6 +13,12 @@ import { FakeSlack } from "./fake-slack";
 import { PEOPLE } from "./seed";
 import { outboxDrained, Pending } from "./settle";
 import { commandBody, interactionBody, postSigned, type SlackPost } from "./signing";
+import { crmApis } from "../../src/platform/crm/hubspot";
+import { startCrmInbox, type CrmInboxLoop } from "../../src/features/crm/inbox";
+import type { FakeHubSpot } from "./fake-hubspot";
+
+export const HUBSPOT_CLIENT_SECRET = "hubspot-client-secret-test";
+export const HUBSPOT_PORTAL_ID = "4419532";
 
 export const SIGNING_SECRET = "test-signing-secret-0123456789";
 export const BOT_TOKEN = "xoxb-test-token-0000";
@@ -33,6 +39,10 @@ export interface TestApp {
   interact(payload: unknown): Promise<SlackPost>;
   /** Slack requests Bolt is still processing: from before their ack until their listeners are done. */
   requests: Pending;
+  /** the CRM inbox loop (with { hubspot }) */
+  crmInbox: CrmInboxLoop | undefined;
+  /** the app's origin (http://127.0.0.1:port), for the CRM webhooks */
+  origin: string;
   /**
    * Waits until nothing is left to happen: no Slack request in progress (including events whose
    * listeners run after the ack, and retries dropped by the de-duplication), no listener in flight,
@@ -52,6 +62,8 @@ export interface TestAppOptions {
   outbox?: boolean;
   /** true: the app keeps Prometheus metrics (as main.ts wires them) */
   metrics?: boolean;
+  /** connect HubSpot, pointed at this fake */
+  hubspot?: FakeHubSpot;
 }
 
 export function testConfig(overrides: Partial<Config> = {}, fake?: { apiUrl: string }): Config {
@@ -76,13 +88,21 @@ export async function startTestApp(opts: TestAppOptions = {}): Promise<TestApp> 
   for (const person of Object.values(PEOPLE)) fake.users.set(person.user, { id: person.user, team_id: person.team });
   const db = opts.db ?? (await createTestDatabase());
   const config = testConfig(opts.config, fake);
+  if (opts.hubspot) {
+    config.crm = {
+      ...config.crm,
+      hubspot: { accessToken: opts.hubspot.accessToken, clientSecret: HUBSPOT_CLIENT_SECRET, apiUrl: opts.hubspot.url, portalId: HUBSPOT_PORTAL_ID },
+    };
+  }
   await ensureProgram(db.prisma, { timezone: config.timezone });
   const clock = opts.clock ?? fixedClock("2026-11-16T10:00:00Z");
   const logger = createLogger({ level: process.env.TEST_LOG_LEVEL ?? "error", secrets: [BOT_TOKEN, SIGNING_SECRET] });
-  const deps: AppDeps = { config, db, clock, logger };
+  const deps: AppDeps = { config, db, clock, logger, crm: crmApis(config) };
   if (opts.metrics) deps.metrics = createMetrics({ outbox: () => outboxBacklog(db.prisma, new Date()), pool: () => db.poolStats() });
   const outbox = opts.outbox === false ? undefined : startOutboxLoop(deps, outboxRenderers, { intervalMs: 50, perChannelGapMs: 0 });
   deps.outbox = outbox;
+  const crmInbox = opts.hubspot ? startCrmInbox(deps, { intervalMs: 60_000 }) : undefined;
+  deps.crmInbox = crmInbox;
   const cosell = createApp(deps);
   // Every request Bolt takes goes through processEvent, which acks it and awaits its listeners;
   // the ack (the HTTP answer) comes from inside it, so a request is counted before its answer.
@@ -108,6 +128,8 @@ export async function startTestApp(opts: TestAppOptions = {}): Promise<TestApp> 
     cosell,
     outbox,
     clock,
+    crmInbox,
+    origin: `http://127.0.0.1:${port}`,
     async command(text, as) {
       const id = `cmd${++responseSeq}`;
       const res = await postSigned(
@@ -133,6 +155,7 @@ export async function startTestApp(opts: TestAppOptions = {}): Promise<TestApp> 
       for (;;) {
         await requests.idle(left(), "Slack requests in progress");
         if (!(await cosell.inflight.idle(left()))) throw new Error(`listeners still in flight after ${timeoutMs} ms`);
+        await crmInbox?.idle();
         if (outbox) await outboxDrained(db, { clock, timeoutMs: left() });
         // Delivering starts no request; a request that arrived meanwhile means another round.
         if (requests.size === 0 && cosell.inflight.size === 0) return;
@@ -140,6 +163,7 @@ export async function startTestApp(opts: TestAppOptions = {}): Promise<TestApp> 
     },
     async stop() {
       await cosell.stop();
+      await crmInbox?.stop();
       await outbox?.stop();
       await fake.stop();
       if (!opts.db) await db.close();

@@ -22,6 +22,7 @@ export async function renderedPayload(db: Tx, row: StoredRow, now = new Date()):
   const d = await renderIntent(outboxRenderers, { db, now, row: { id: row.id, dedupeKey: row.dedupeKey } }, parsed.intent);
   if (d.kind === "skip") return { skipped: d.reason };
   if (d.kind === "defer") return { deferred: d.reason };
+  if (d.kind === "crm") return { crm: d.provider, ...d.note };
   return toSlack(d.message) as unknown as Record<string, unknown>;
 }
 

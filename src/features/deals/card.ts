@@ -7,6 +7,8 @@ import { formatDealRef, formatMoney, mention, modelText, rolesText, slackDate, S
 
 const REGISTRATION_EMOJI = { SUBMITTED: "⏳", APPROVED: "🛡️", REJECTED: "❌", RETURNED: "↩️", EXPIRED: "⌛" } as const;
 
+const crmName = (p: "HUBSPOT" | "SALESFORCE") => (p === "HUBSPOT" ? "HubSpot" : "Salesforce");
+
 export type Audience =
   /** a channel (possibly shared with another company): partner-safe content only */
   | "channel"
@@ -33,6 +35,18 @@ export function renderDealCard(deal: DealView, opts: { audience: Audience; now: 
         { type: "mrkdwn", text: mrkdwn`*Pairing*\n${deal.pairing.name}` },
         { type: "mrkdwn", text: mrkdwn`*Registration*\n${REGISTRATION_EMOJI[deal.registration.status]} ${truncate(deal.registration.statusLine, 300)}` },
         ...(deal.timing ? [{ type: "mrkdwn" as const, text: mrkdwn`*Registration timing*\n${truncate(deal.timing.reason, 400)}` }] : []),
+        // The CRM record's id is ours: a shared channel only learns that the deal is kept in step with a CRM.
+        ...(deal.crm
+          ? [
+              {
+                type: "mrkdwn" as const,
+                text:
+                  opts.audience === "internal"
+                    ? mrkdwn`*CRM*\n🔗 ${crmName(deal.crm.provider)} deal ${deal.crm.objectId}`
+                    : mrkdwn`*CRM*\n🔗 Kept in step with ${crmName(deal.crm.provider)}`,
+              },
+            ]
+          : []),
       ],
     },
   ];

@@ -37,6 +37,8 @@ export interface DealView {
   registration: { status: RegistrationStatus; statusLine: string };
   /** the registration-timing tier and why (null: registered before incentives) */
   timing: { tier: TimingTier; reason: string } | null;
+  /** the CRM record it is linked to (its id is internal: shared channels only see the CRM's name) */
+  crm: { provider: "HUBSPOT" | "SALESFORCE"; objectId: string } | null;
 }
 
 const include = {
@@ -44,6 +46,7 @@ const include = {
   participants: { include: { org: { select: { name: true, kind: true } } } },
   asks: { where: { status: "OPEN" as const }, orderBy: { dueAt: "asc" as const } },
   _count: { select: { touchpoints: true } },
+  crmLinks: { where: { unlinkedAt: null }, select: { provider: true, objectId: true }, take: 1 },
 };
 
 export async function loadDealView(db: Tx, where: { id: string } | { ref: number }, now: Date): Promise<DealView> {
@@ -88,5 +91,6 @@ export async function loadDealView(db: Tx, where: { id: string } | { ref: number
     closedAt: d.closedAt,
     registration: { status: d.registrationStatus, statusLine: registrationStatusLine(d, now) },
     timing: d.timingTier ? { tier: d.timingTier, reason: d.timingReason ?? TIMING_LABEL[d.timingTier] } : null,
+    crm: d.crmLinks[0] ?? null,
   };
 }

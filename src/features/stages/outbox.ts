@@ -25,6 +25,7 @@ export const renderStageChanged: IntentRenderer<"stage.changed"> = async ({ db }
     by: intent.by,
     reopen: intent.reopen,
     gapOverride: intent.gapOverride,
+    ...(intent.source ? { source: intent.source } : {}),
   });
   return post({ channel: deal.pairing.channelId, text: msg.text, unfurl_links: false });
 };

@@ -19,11 +19,13 @@ export interface StageChangedData {
   reopen: boolean;
   /** the role-clarity gaps the person moved on without */
   gapOverride: readonly string[];
+  /** moved in the CRM, not in Slack (the CRM user stays internal: never named here) */
+  source?: "hubspot";
 }
 
 export function renderStageChangedAlert(d: StageChangedData): SafeMessage {
   const lines = [
-    mrkdwn`${d.reopen ? "♻️ Reopened" : d.to === "CLOSED_WON" ? "🏆 Won" : d.to === "CLOSED_LOST" ? "Closed lost" : "➡️ Moved"}: *${formatDealRef(d.ref)} · ${d.title}* (${d.accountName}) — ${stageLabel(d.from)} → *${stageLabel(d.to)}* by ${mention(d.by)}`,
+    mrkdwn`${d.reopen ? "♻️ Reopened" : d.to === "CLOSED_WON" ? "🏆 Won" : d.to === "CLOSED_LOST" ? "Closed lost" : "➡️ Moved"}: *${formatDealRef(d.ref)} · ${d.title}* (${d.accountName}) — ${stageLabel(d.from)} → *${stageLabel(d.to)}* ${d.source === "hubspot" ? "from HubSpot" : mrkdwn`by ${mention(d.by)}`}`,
     `${formatMoney(d.amountMinor, d.currency)} · expected close ${d.expectedCloseDate}`,
     `Next step: ${nextStepHint(d.to)}`,
   ];

@@ -3,6 +3,7 @@ import type { AppDeps } from "../deps";
 import type { Prisma } from "../../generated/prisma/client";
 import { toSlack } from "../slack/mrkdwn";
 import { parseOutboxRow, type OutboxIntent } from "./intents";
+import { CrmApiError } from "../crm/hubspot";
 import { renderIntent, type OutboxRenderers, type Posted } from "./renderers";
 
 // Delivers the outbox: claims due messages (FOR UPDATE SKIP LOCKED, so several processes
@@ -124,7 +125,8 @@ class Defer extends Error {}
 type Plan =
   | { kind: "skip"; result: Record<string, unknown> }
   | { kind: "post"; channel: string; threadTs?: string; args: Record<string, unknown>; onPosted?: (p: Posted) => Promise<void> }
-  | { kind: "call"; method: string; channel?: string; args: Record<string, unknown> };
+  | { kind: "call"; method: string; channel?: string; args: Record<string, unknown> }
+  | { kind: "crm"; channel?: undefined; run: () => Promise<Record<string, unknown>> };
 
 /** What is known of a row's posts: `uncertain` while one may be in the channel unrecorded. */
 interface AttemptState {
@@ -366,6 +368,8 @@ function sleep(ms: number): Promise<void> {
 
 function retryDelay(err: unknown, attempts: number): { delayMs: number; reason: string } {
   const e = err as { code?: string; retryAfter?: number; statusCode?: number; data?: { error?: string }; message?: string };
+  // A CRM's 429 (Retry-After) or 5xx.
+  if (err instanceof CrmApiError && err.retryAfterMs !== undefined) return { delayMs: err.retryAfterMs, reason: err.message };
   if (e.code === ErrorCode.RateLimitedError)
     return { delayMs: Math.max(1, e.retryAfter ?? 1) * 1000, reason: `rate limited (Retry-After ${e.retryAfter ?? 1} s)` };
   const backoff = Math.min(2 ** Math.max(0, attempts - 1) * 2000, 10 * 60_000);
@@ -395,6 +399,20 @@ async function resolve(deps: AppDeps, renderers: OutboxRenderers, row: Row, inte
       throw new Defer(delivery.reason);
     case "update":
       return { kind: "call", method: "chat.update", channel: delivery.message.channel, args: toSlack(delivery.message) };
+    case "crm": {
+      const hubspot = deps.crm?.hubspot;
+      if (!hubspot) return { kind: "skip", result: { skipped: "HubSpot is not connected (HUBSPOT_ACCESS_TOKEN)" } };
+      const { objectId, marker, html } = delivery.note;
+      // Looked for first, on every attempt: an earlier attempt whose answer was lost may have written it.
+      return {
+        kind: "crm",
+        run: async () => {
+          const found = await hubspot.findNote(objectId, marker);
+          if (found) return { ok: true, hubspotNoteId: found, adopted: true };
+          return { ok: true, hubspotNoteId: await hubspot.createNote(objectId, html, deps.clock.now()) };
+        },
+      };
+    }
     case "post":
       return resolvePost(deps, toSlack(delivery.message), delivery.onPosted);
   }
@@ -430,6 +448,7 @@ async function deliver(
   state: AttemptState,
 ): Promise<Record<string, unknown>> {
   if (plan.kind === "call") return (await client.apiCall(plan.method, plan.args)) as unknown as Record<string, unknown>;
+  if (plan.kind === "crm") return plan.run();
   if (state.uncertain) {
     const found = await findPosted(deps, client, row, plan);
     if (found) {

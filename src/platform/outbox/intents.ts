@@ -95,7 +95,23 @@ export const outboxIntentSchema = z.discriminatedUnion("kind", [
     reopen: z.boolean(),
     /** the role-clarity gaps the person moved on without */
     gapOverride: z.array(z.string()),
+    /** the change came from the CRM ("from HubSpot"), not from Slack */
+    source: z.enum(["hubspot"]).optional(),
   }),
+  /** A CRM moved a deal on past role-clarity gaps: the override, in the card's thread, for the quarterback. */
+  z.object({ kind: z.literal("crm.gapOverride"), dealId: id, to: stage, gaps: z.array(z.string()).min(1) }),
+  /** Something in the CRM an admin must act on, by DM (internal: CRM ids may be named). */
+  z.object({
+    kind: z.literal("crm.adminNotice"),
+    admin: userId,
+    provider: z.enum(["hubspot"]),
+    event: z.enum(["unmapped-stage", "record-deleted"]),
+    objectId: id,
+    dealId: id.optional(),
+    stageId: z.string().optional(),
+  }),
+  /** A won deal's attribution written back to its CRM record: one timeline note (found again, never doubled, on a retry). */
+  z.object({ kind: z.literal("crm.attributionNote"), recordId: id, provider: z.enum(["hubspot"]), objectId: id }),
   /** A deal registered on an account where another open deal has other partners: a DM to one admin. */
   z.object({ kind: z.literal("registration.conflict"), dealId: id, conflictWithDealId: id, admin: userId }),
   /** A registration waiting for review: a DM to one admin, with the deal, any conflict and the buttons. */

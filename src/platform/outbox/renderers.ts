@@ -21,6 +21,8 @@ export type Delivery =
   | { kind: "post"; message: OutboxPost; onPosted?: (posted: Posted) => Promise<void> }
   /** chat.update of a message we posted (idempotent: simply sent again) */
   | { kind: "update"; message: SafeMessage & { channel: string; ts: string } }
+  /** a call to a connected CRM (not Slack): a note with a marker, looked for first so a retry never doubles it */
+  | { kind: "crm"; provider: "hubspot"; note: { objectId: string; marker: string; html: string } }
   /** nothing to send any more (e.g. the ask was answered): the row is done */
   | { kind: "skip"; reason: string }
   /** not yet (e.g. the card it refreshes is not posted): tried again shortly, no attempt counted */

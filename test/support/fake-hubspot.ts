@@ -1,0 +1,1 @@
+export * from "../../dev/playground/fake-hubspot";
