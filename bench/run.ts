@@ -25,6 +25,7 @@ import { runWeeklyDigests } from "../src/features/digests/job";
 import { generateProgram } from "./digest-data";
 import { benchOutbox } from "./outbox";
 import { benchColdStart } from "./cold-start";
+import { benchCrm } from "./crm";
 import { arg, flag, fmtMs, printTable, summarize, time, type Row } from "./lib";
 
 const small = flag("small");
@@ -40,7 +41,7 @@ const adminUrl = process.env.BENCH_DATABASE_URL ?? process.env.DATABASE_URL;
 const dbLabel = adminUrl ? "Postgres" : "PGlite";
 const rows: Row[] = [];
 const onlyIdx = process.argv.indexOf("--only");
-/** `--only ack,digests` runs some sections: ack, registration, outbox, digests, coldstart, sweep */
+/** `--only ack,digests` runs some sections: ack, registration, outbox, digests, coldstart, sweep, crm */
 /** `--kinds list,new` measures some interactions of the ack section: help, list, new, button, shortcut, submit */
 const kindsIdx = process.argv.indexOf("--kinds");
 const kindsArg = kindsIdx < 0 ? undefined : (process.argv[kindsIdx + 1] ?? "").split(",");
@@ -232,6 +233,14 @@ async function main(): Promise<void> {
     }
   }
   if (want("digests")) await benchDigests();
+  if (want("crm")) {
+    const { db, drop } = await freshDatabase();
+    try {
+      rows.push(...(await benchCrm(db, fake, { small, dbLabel })));
+    } finally {
+      await drop();
+    }
+  }
   if (want("coldstart")) rows.push(...(await benchColdStart(fake)));
   for (const n of want("sweep") ? [ASKS_SMALL, ASKS_LARGE] : []) {
     const r = await benchSweep(n);

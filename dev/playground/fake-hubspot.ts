@@ -156,7 +156,8 @@ export class FakeHubSpot {
       if (offset >= 10_000) return send(400, { status: "error", message: "Search results are limited to 10,000.", category: "VALIDATION_ERROR" });
       const limit = Math.min(q.limit ?? 10, 200);
       const page = rows.slice(offset, offset + limit);
-      const next = offset + limit < Math.min(rows.length, 10_000) ? String(offset + limit) : undefined;
+      // Like HubSpot: a next page is offered past the cap too; asking for it is refused (400).
+      const next = offset + limit < rows.length ? String(offset + limit) : undefined;
       return send(200, {
         total: rows.length,
         results: page.map((d) => this.object(d.id, d.properties, q.properties ?? Object.keys(d.properties))),

@@ -215,6 +215,25 @@ describe("HubSpot: webhooks", () => {
   });
 });
 
+describe("HubSpot: other events", () => {
+  it("a deal deleted in HubSpot is unlinked (recorded) and the admins are told; other properties are ignored", async () => {
+    const deal = await linkedDeal();
+    const at = clock().now().getTime() - 1000;
+    await webhook([
+      stageEvent(deal.objectId, "New name", at - 10, { propertyName: "dealname" }),
+      { ...stageEvent(deal.objectId, "", at), subscriptionType: "deal.deletion", propertyName: undefined, propertyValue: undefined },
+    ]);
+    const events = await t.db.prisma.crmEvent.findMany({ where: { objectId: deal.objectId }, orderBy: { occurredAt: "asc" } });
+    expect(events.map((e) => e.outcome)).toEqual(["ignored", "unlinked-deleted"]);
+    expect(await t.db.prisma.crmLink.findFirstOrThrow({ where: { dealId: deal.dealId } })).toMatchObject({ unlinkedBy: "crm:hubspot" });
+    const dm = t.fake.callsTo("chat.postMessage").filter((c) => c.args.channel === "U_ADMIN" && String(c.args.text).includes("was deleted in HubSpot"));
+    expect(dm).toHaveLength(1);
+    // Later events of that record change nothing.
+    await webhook([stageEvent(deal.objectId, "contractsent", at + 500)]);
+    expect((await t.db.prisma.deal.findUniqueOrThrow({ where: { id: deal.dealId } })).stage).toBe("REGISTERED");
+  });
+});
+
 describe("HubSpot: reconciliation and write-back", () => {
   it("a change whose webhook never came is applied by reconciliation, honouring a 429's Retry-After", async () => {
     const deal = await linkedDeal();

@@ -73,6 +73,9 @@ const valid: OutboxIntent[] = [
   { kind: "checkin.prompt", roundId: ID, userId: null },
   { kind: "checkin.reminder", roundId: ID, userId: null },
   { kind: "qbr.posted", partnerOrgId: ID, quarter: "2026-Q4", version: "partner", channel: "C_ACME" },
+  { kind: "crm.attributionNote", recordId: ID, provider: "hubspot", objectId: "20471358911" },
+  { kind: "crm.gapOverride", dealId: ID, to: "PROPOSAL", gaps: ["Lead for Discovery"] },
+  { kind: "crm.adminNotice", admin: "U_ADMIN", provider: "hubspot", event: "unmapped-stage", objectId: "20471358911", dealId: ID, stageId: "1029384" },
 ];
 
 describe("outbox intents", () => {
@@ -126,6 +129,7 @@ describe("outbox intents", () => {
       /account/,
     ],
     ["a QBR of no quarter", "qbr.posted", { partnerOrgId: ID, quarter: "Q4", version: "partner", channel: "C1" }, /quarter/],
+    ["a CRM override with no gaps", "crm.gapOverride", { dealId: ID, to: "PROPOSAL", gaps: [] }, /gaps/],
     [
       "more than ten picks",
       "intros.picked",

@@ -176,7 +176,16 @@ export async function applyCrmDealChangeIn(tx: Tx, change: CrmDealChange, ctx: A
           fields.push("stage");
           stamps.stageAt = at;
           if (r.gapOverride.length > 0) {
-            await enqueue(tx, { method: "crm.gapOverride", payload: { dealId: deal.id, to: r.to, gaps: r.gapOverride } }, ctx.now);
+            // Once per deal and set of gaps: each later CRM move with the same gaps is in the history, not the thread again.
+            await enqueue(
+              tx,
+              {
+                method: "crm.gapOverride",
+                payload: { dealId: deal.id, to: r.to, gaps: r.gapOverride },
+                dedupeKey: `crm-gaps:${deal.id}:${[...r.gapOverride].sort().join("|")}`,
+              },
+              ctx.now,
+            );
           }
           if (change.crmUser) {
             await tx.auditEvent.create({

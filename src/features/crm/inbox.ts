@@ -4,6 +4,7 @@ import { enqueue } from "../../platform/outbox/enqueue";
 import { applyCrmDealChangeIn, HUBSPOT_ACTOR, type CrmDealChange } from "./apply-change";
 import { unlinkCrmRecordIn } from "./links";
 import { loadHubSpotStageMap } from "./stage-map";
+import { forEachConcurrent, groupBy } from "../../kernel/collections";
 
 // The CRM inbox: webhook events are stored as they arrive (de-duplicated by their event id: a
 // replay or a HubSpot retry is a no-op), answered at once, and applied here, oldest first. Each
@@ -23,11 +24,11 @@ export interface StoredCrmEvent {
 }
 
 /** the properties whose changes cosell applies; subscriptions to others are recorded as ignored */
-const APPLIED_PROPERTIES: Readonly<Record<string, keyof Pick<CrmDealChange, "stageId" | "amount" | "closeDate">>> = {
-  dealstage: "stageId",
-  amount: "amount",
-  closedate: "closeDate",
-};
+const APPLIED_PROPERTIES: ReadonlyMap<string, keyof Pick<CrmDealChange, "stageId" | "amount" | "closeDate">> = new Map([
+  ["dealstage", "stageId"],
+  ["amount", "amount"],
+  ["closedate", "closeDate"],
+]);
 
 /** Stores new events; returns how many were new (the rest had been received before). */
 export async function storeHubSpotEvents(db: Db, events: readonly StoredCrmEvent[], now: Date): Promise<number> {
@@ -45,6 +46,9 @@ interface DrainReport {
   failed: number;
 }
 
+/** records whose events are applied side by side (each is one transaction: a pool connection) */
+const DRAIN_CONCURRENCY = 4;
+
 /** Applies the pending events, oldest first, until none is left (or only ones that failed in this drain). */
 async function drainCrmInbox(deps: Pick<AppDeps, "db" | "clock" | "config" | "logger">, opts: { batch?: number } = {}): Promise<DrainReport> {
   const prisma = deps.db.prisma;
@@ -58,62 +62,77 @@ async function drainCrmInbox(deps: Pick<AppDeps, "db" | "clock" | "config" | "lo
       UPDATE "CrmEvent" e SET "processedAt" = ${now}, outcome = 'unlinked'
        WHERE e."processedAt" IS NULL AND e.kind <> 'deal.deletion'
          AND NOT EXISTS (SELECT 1 FROM "CrmLink" l WHERE l.provider = e.provider AND l."objectId" = e."objectId" AND l."unlinkedAt" IS NULL)`;
-    const pending = await prisma.$queryRaw<{ id: string }[]>`
-      SELECT id FROM "CrmEvent" WHERE "processedAt" IS NULL ORDER BY "occurredAt", "eventId" LIMIT ${batch + failed.size}`;
+    const pending = await prisma.$queryRaw<{ id: string; objectId: string }[]>`
+      SELECT id, "objectId" FROM "CrmEvent" WHERE "processedAt" IS NULL ORDER BY "occurredAt", "eventId" LIMIT ${batch + failed.size}`;
     const todo = pending.filter((p) => !failed.has(p.id));
     if (todo.length === 0) return report;
     const stageMap = await loadHubSpotStageMap(prisma);
-    for (const { id } of todo) {
-      try {
-        const outcome = await prisma.$transaction(async (tx) => {
-          const [ev] = await tx.$queryRaw<(StoredCrmEvent & { id: string })[]>`
-            SELECT id, "eventId", "objectId", kind, property, value, "crmUser", "occurredAt" FROM "CrmEvent"
-             WHERE id = ${id} AND "processedAt" IS NULL FOR UPDATE SKIP LOCKED`;
-          if (!ev) return null; // another process has it
-          let outcome: string;
-          let detail: string | undefined;
-          if (ev.kind === "deal.deletion") {
-            const link = await tx.crmLink.findFirst({ where: { provider: "HUBSPOT", objectId: ev.objectId, unlinkedAt: null }, select: { dealId: true } });
-            if (!link) outcome = "unlinked";
-            else {
-              await unlinkCrmRecordIn(tx, { dealId: link.dealId, by: HUBSPOT_ACTOR, now, reason: "deleted in HubSpot" });
-              for (const admin of new Set(deps.config.admins)) {
-                await enqueue(
-                  tx,
-                  { method: "crm.adminNotice", payload: { admin, provider: "hubspot", event: "record-deleted", objectId: ev.objectId, dealId: link.dealId } },
-                  now,
-                );
-              }
-              outcome = "unlinked-deleted";
-            }
-          } else if (ev.kind === "deal.propertyChange" && ev.property && APPLIED_PROPERTIES[ev.property]) {
-            const field = APPLIED_PROPERTIES[ev.property]!;
-            const r = await applyCrmDealChangeIn(
-              tx,
-              { objectId: ev.objectId, [field]: ev.value, modifiedAt: ev.occurredAt, crmUser: ev.crmUser },
-              { now, stageMap, admins: deps.config.admins },
-            );
-            outcome = r.outcome;
-            detail = r.detail;
-          } else {
-            outcome = "ignored";
-            detail = `${ev.kind}${ev.property ? ` ${ev.property}` : ""} is not synced`;
-          }
-          await tx.crmEvent.update({ where: { id }, data: { processedAt: now, outcome, detail: detail ?? null } });
-          return outcome;
-        });
-        if (outcome === "applied") report.applied++;
-        else if (outcome !== null) report.other++;
-      } catch (err) {
-        failed.add(id);
-        report.failed++;
-        deps.logger.warn(`CRM inbox: event ${id} failed, kept for the next drain:`, err);
-        await prisma.crmEvent
-          .update({ where: { id }, data: { detail: `failed: ${String((err as Error).message ?? err).slice(0, 300)}` } })
-          .catch(() => undefined);
+    // One record's events in order; different records side by side.
+    await forEachConcurrent([...groupBy(todo, (e) => e.objectId).values()], DRAIN_CONCURRENCY, async (events) => {
+      for (const { id } of events) {
+        try {
+          const outcome = await applyEvent(deps, id, stageMap);
+          if (outcome === "applied") report.applied++;
+          else if (outcome !== null) report.other++;
+        } catch (err) {
+          failed.add(id);
+          report.failed++;
+          deps.logger.warn(`CRM inbox: event ${id} failed, kept for the next drain:`, err);
+          await prisma.crmEvent
+            .update({ where: { id }, data: { detail: `failed: ${String((err as Error).message ?? err).slice(0, 300)}` } })
+            .catch(() => undefined);
+          // The record's later events wait for it (never applied out of order past a failure).
+          return;
+        }
       }
-    }
+    });
   }
+}
+
+/** One event, applied and marked in one transaction; null when another process has it. */
+async function applyEvent(
+  deps: Pick<AppDeps, "db" | "clock" | "config">,
+  id: string,
+  stageMap: Awaited<ReturnType<typeof loadHubSpotStageMap>>,
+): Promise<string | null> {
+  const now = deps.clock.now();
+  return deps.db.prisma.$transaction(async (tx) => {
+    const [ev] = await tx.$queryRaw<(StoredCrmEvent & { id: string })[]>`
+      SELECT id, "eventId", "objectId", kind, property, value, "crmUser", "occurredAt" FROM "CrmEvent"
+       WHERE id = ${id} AND "processedAt" IS NULL FOR UPDATE SKIP LOCKED`;
+    if (!ev) return null;
+    let outcome: string;
+    let detail: string | undefined;
+    const field = ev.property ? APPLIED_PROPERTIES.get(ev.property) : undefined;
+    if (ev.kind === "deal.deletion") {
+      const link = await tx.crmLink.findFirst({ where: { provider: "HUBSPOT", objectId: ev.objectId, unlinkedAt: null }, select: { dealId: true } });
+      if (!link) outcome = "unlinked";
+      else {
+        await unlinkCrmRecordIn(tx, { dealId: link.dealId, by: HUBSPOT_ACTOR, now, reason: "deleted in HubSpot" });
+        for (const admin of new Set(deps.config.admins)) {
+          await enqueue(
+            tx,
+            { method: "crm.adminNotice", payload: { admin, provider: "hubspot", event: "record-deleted", objectId: ev.objectId, dealId: link.dealId } },
+            now,
+          );
+        }
+        outcome = "unlinked-deleted";
+      }
+    } else if (ev.kind === "deal.propertyChange" && field) {
+      const r = await applyCrmDealChangeIn(
+        tx,
+        { objectId: ev.objectId, [field]: ev.value, modifiedAt: ev.occurredAt, crmUser: ev.crmUser },
+        { now, stageMap, admins: deps.config.admins },
+      );
+      outcome = r.outcome;
+      detail = r.detail;
+    } else {
+      outcome = "ignored";
+      detail = `${ev.kind}${ev.property ? ` ${ev.property}` : ""} is not synced`;
+    }
+    await tx.crmEvent.update({ where: { id }, data: { processedAt: now, outcome, detail: detail ?? null } });
+    return outcome;
+  });
 }
 
 export interface CrmInboxLoop {

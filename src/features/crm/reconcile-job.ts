@@ -3,10 +3,11 @@ import { CrmApiError, type HubSpotApi, type HubSpotDeal } from "../../platform/c
 import { parseAmount } from "../../kernel/money";
 import { applyCrmDealChange, crmDate, type CrmApplyOutcome } from "./apply-change";
 import { loadHubSpotStageMap } from "./stage-map";
+import { forEachConcurrent } from "../../kernel/collections";
 
 // Reconciliation: what no webhook told us is still applied. Every few minutes (scheduler.ts),
 // once per 5-minute slot across processes (a JobRun claim), HubSpot's search API is asked for
-// the deals modified since the stored cursor (hs_lastmodifieddate, oldest first) and every
+// the deals modified since the stored cursor (hs_lastmodifieddate, oldest first, 200 a page) and every
 // linked one whose stage, amount or close date differs from cosell's goes through the same
 // use case as a webhook event. The cursor moves only past pages fully applied. HubSpot's
 // search allows about 5 requests a second per account: calls are spaced, a 429 waits its
@@ -16,8 +17,10 @@ const CRM_RECONCILE_JOB = "crm-reconcile";
 const SLOT_MS = 5 * 60_000;
 /** search results lag a few seconds behind writes: each pass re-reads the last minute */
 const OVERLAP_MS = 60_000;
-/** HubSpot returns at most 10,000 results per search query (100 pages of 100) */
-const PAGES_PER_QUERY = 100;
+/** HubSpot returns at most 10,000 results per search query (50 pages of 200) */
+const PAGES_PER_QUERY = 50;
+/** deals applied at once (each is one transaction: a pool connection) */
+const APPLY_CONCURRENCY = 4;
 /** processed webhook events are kept this long for de-duplication (HubSpot retries for up to 3 days) */
 const EVENT_RETENTION_MS = 7 * 24 * 3600_000;
 
@@ -88,14 +91,15 @@ export async function runHubSpotReconcile(deps: AppDeps, now: Date, opts: Reconc
       report.seen += page.deals.length;
       const differing = await linkedAndDiffering(deps, page.deals, stageMap);
       report.linked += differing.linked;
-      for (const d of differing.deals) {
+      // A page holds each record once: its deals are applied side by side.
+      await forEachConcurrent(differing.deals, APPLY_CONCURRENCY, async (d) => {
         const r = await applyCrmDealChange(
           prisma,
           { objectId: d.id, stageId: d.stageId, amount: d.amount, closeDate: d.closeDate, modifiedAt: d.modifiedAt },
           { ...ctx, now: deps.clock.now() },
         );
         report.outcomes[r.outcome] = (report.outcomes[r.outcome] ?? 0) + 1;
-      }
+      });
       const newest = page.deals.reduce((m, d) => Math.max(m, d.modifiedAt.getTime()), cursor.getTime());
       if (newest > cursor.getTime()) {
         cursor = new Date(newest);

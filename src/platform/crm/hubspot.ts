@@ -74,7 +74,8 @@ function hubspotApi(config: HubSpotConfig): HubSpotApi {
           filterGroups: [{ filters: [{ propertyName: "hs_lastmodifieddate", operator: "GTE" as never, value: String(since.getTime()) }] }],
           sorts: ["hs_lastmodifieddate"],
           properties: [...HUBSPOT_DEAL_PROPERTIES],
-          limit: 100,
+          // HubSpot's largest search page
+          limit: 200,
           ...(after ? { after } : {}),
         }),
       );

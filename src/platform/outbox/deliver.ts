@@ -289,21 +289,45 @@ export async function deliverOutbox(deps: AppDeps, client: WebClient, renderers:
   const sendDue = async () => {
     while (waiting.length > 0 && waiting[0]!.at <= Date.now()) dispatch(waiting.shift()!);
   };
+  // Rendering reads the database (a card is a few queries): the batch's rows are rendered a few
+  // at a time ahead of the loop below, which still takes them in queue order.
+  let renderSlots = RENDER_CONCURRENCY;
+  const renderWaiting: (() => void)[] = [];
+  type Rendered = { plan: Plan } | { err: unknown } | { invalid: string };
+  const rendered = new Map<string, Promise<Rendered>>(
+    rows.map((row): [string, Promise<Rendered>] => {
+      const parsed = parseOutboxRow(row.method, row.payload);
+      if (!parsed.ok) return [row.id, Promise.resolve({ invalid: parsed.error })];
+      const run = async (): Promise<Rendered> => {
+        if (renderSlots > 0) renderSlots--;
+        else await new Promise<void>((r) => renderWaiting.push(r));
+        try {
+          return { plan: await resolve(deps, renderers, row, parsed.intent) };
+        } catch (err) {
+          return { err };
+        } finally {
+          // The slot goes straight to the next render waiting, if any.
+          const next = renderWaiting.shift();
+          if (next) next();
+          else renderSlots++;
+        }
+      };
+      return [row.id, run()];
+    }),
+  );
   try {
     for (const row of rows) {
       const state: AttemptState = { uncertain: row.unsettled };
-      const parsed = parseOutboxRow(row.method, row.payload);
-      if (!parsed.ok) {
-        await invalid(row, parsed.error);
+      const r = await rendered.get(row.id)!;
+      if ("invalid" in r) {
+        await invalid(row, r.invalid);
         continue;
       }
-      let plan: Plan;
-      try {
-        plan = await resolve(deps, renderers, row, parsed.intent);
-      } catch (err) {
-        await fail(row, state, err);
+      if ("err" in r) {
+        await fail(row, state, r.err);
         continue;
       }
+      const plan = r.plan;
       if (plan.kind === "skip") {
         await done(row, plan.result);
         continue;
@@ -361,6 +385,9 @@ function pruneReservations(): void {
   for (const [channel, at] of nextFreeSlot) if (at < now - 60_000) nextFreeSlot.delete(channel);
   for (const [channel, at] of lastSentToChannel) if (at < now - 10 * 60_000) lastSentToChannel.delete(channel);
 }
+
+/** rows of a batch rendered at once (each render is a few queries) */
+const RENDER_CONCURRENCY = 4;
 
 function sleep(ms: number): Promise<void> {
   return new Promise((r) => setTimeout(r, ms));
